@@ -1,0 +1,158 @@
+"""Who is calling: staff bearer tokens with roles, and mines' API keys stored hashed.
+
+* The bootstrap admin token (``LODE_ADMIN_TOKEN``) holds every staff role.
+* Staff tokens are HS256 JWTs (``lode token --role R --user NAME``) with ``sub`` and
+  ``roles``; production may use the organisation's OpenID Connect provider instead.
+* A mine's API key (``lode_<prefix>_<secret>``) is looked up by its prefix and checked
+  against a SHA-256 hash with a constant-time comparison; the key itself is never stored.
+  (High-entropy random keys need no slow password hash: nothing can be guessed.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import jwt
+
+from lode_common.errors import Forbidden, Unauthorized
+
+ADMIN = "admin"
+PLANNER = "planner"
+LICENSING_OFFICER = "licensing_officer"
+INSPECTOR = "inspector"
+VIEWER = "viewer"
+MINE = "mine"
+STAFF_ROLES = frozenset({ADMIN, PLANNER, LICENSING_OFFICER, INSPECTOR, VIEWER})
+ROLES = STAFF_ROLES | {MINE}
+API_KEY_PREFIX = "lode_"
+JWT_ISSUER = "lode"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller. ``enterprise`` is the credit code a mine's key (or applicant token) is
+    scoped to (统一社会信用代码)."""
+
+    subject: str
+    roles: frozenset[str]
+    enterprise: str | None = None
+    via: str = "token"  # token | api_key
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def has(self, *roles: str) -> bool:
+        """Holds one of ``roles``; an admin holds every staff role."""
+        wanted = set(roles)
+        return bool(self.roles & wanted) or (ADMIN in self.roles and bool(wanted & STAFF_ROLES))
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+
+ApiKeyLookup = Callable[[str, str], Awaitable[Principal | None]]
+
+
+def issue_token(
+    secret: str,
+    *,
+    user: str,
+    roles: list[str],
+    enterprise: str | None = None,
+    ttl_s: int = 8 * 3600,
+) -> str:
+    unknown = set(roles) - ROLES
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}; roles are {sorted(ROLES)}")
+    now = int(time.time())
+    claims: dict[str, object] = {
+        "iss": JWT_ISSUER, "sub": user, "roles": roles, "iat": now, "exp": now + ttl_s,
+    }
+    if enterprise:
+        claims["ent"] = enterprise
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def generate_api_key() -> tuple[str, str, str]:
+    """A new key: (the key to hand out once, its prefix, its hash to store)."""
+    prefix = secrets.token_hex(4)
+    key = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    return key, prefix, hash_api_key(key)
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_key_matches(key: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_api_key(key), stored_hash)
+
+
+def split_api_key(key: str) -> str | None:
+    """The prefix of a well-formed key, else None."""
+    if not key.startswith(API_KEY_PREFIX):
+        return None
+    rest = key[len(API_KEY_PREFIX):]
+    prefix, sep, secret = rest.partition("_")
+    if not sep or len(prefix) != 8 or not secret:
+        return None
+    return prefix
+
+
+class Authenticator:
+    def __init__(
+        self, *, admin_token: str, jwt_secret: str, api_keys: ApiKeyLookup | None = None
+    ) -> None:
+        self._admin_token = admin_token
+        self._jwt_secret = jwt_secret
+        self._api_keys = api_keys
+
+    async def authenticate(self, authorization: str | None) -> Principal:
+        if not authorization:
+            raise Unauthorized(
+                "No credentials: send 'Authorization: Bearer <token>' (a staff token from "
+                "'lode token', or your mine's API key)."
+            )
+        scheme, _, token = authorization.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("Use the Bearer scheme: 'Authorization: Bearer <token>'.")
+        if hmac.compare_digest(token.encode(), self._admin_token.encode()):
+            return Principal("admin", STAFF_ROLES)
+        prefix = split_api_key(token)
+        if prefix is not None:
+            principal = await self._api_keys(prefix, token) if self._api_keys else None
+            if principal is None:
+                raise Unauthorized("This API key is unknown or revoked; ask the bureau for a "
+                                   "new one.")
+            return principal
+        return self._from_jwt(token)
+
+    def _from_jwt(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token, self._jwt_secret, algorithms=["HS256"], issuer=JWT_ISSUER,
+                options={"require": ["exp", "sub", "iss"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("The token has expired; get a new one ('lode token').") from exc
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized(f"The token is not valid ({exc}); get a new one.") from exc
+        roles = frozenset(r for r in claims.get("roles", []) if r in ROLES)
+        if not roles:
+            raise Unauthorized("The token carries no known role.")
+        return Principal(str(claims["sub"]), roles, enterprise=claims.get("ent"))
+
+
+def require_role(principal: Principal, *roles: str) -> Principal:
+    """Raise 403 unless the caller has one of ``roles``."""
+    if not principal.has(*roles):
+        raise Forbidden(
+            f"This needs one of the roles {', '.join(sorted(roles))}; your credentials carry "
+            f"{', '.join(sorted(principal.roles)) or 'none'}. Ask an administrator for access."
+        )
+    return principal

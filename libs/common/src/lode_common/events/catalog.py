@@ -1,0 +1,302 @@
+"""The integration events of Lode: the public contract of ``EVENTS.md``.
+
+Importing this module registers every type. Payload fields only grow within a version;
+an incompatible change is a new class with ``.v2`` (``tests`` compare the schemas with
+the committed ones in ``schemas/`` and fail on an incompatible change).
+Quantities are exact decimals written as JSON numbers (:data:`Quantity`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lode_common.events.quantities import Quantity
+from lode_common.events.registry import EventPayload
+
+GeoJSON = dict[str, Any]
+
+
+class Holder(BaseModel):
+    """A right holder (矿业权人), keyed by its unified social credit code (统一社会信用代码)."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    credit_code: str
+
+
+class Capacity(BaseModel):
+    """Production capacity (生产规模) in the unit of the mineral's scale class."""
+
+    model_config = ConfigDict(frozen=True)
+    value: Quantity
+    unit: str = Field(description="万吨/年, 万立方米/年 or t/d")
+
+
+# --- zoning --------------------------------------------------------------------------------
+class PlanPublished(EventPayload):
+    """A plan version was published (规划发布); carries the whole document."""
+
+    event_type = "lode.zoning.plan.published.v1"
+    plan_id: str
+    version: int
+    region_adcode: str
+    parent_plan_id: str | None = None
+    document: dict[str, Any]
+
+
+class _ZoneEvent(EventPayload):
+    zone_id: str
+    plan_id: str
+    type: str
+    code: str
+    name_zh: str
+    version: int
+    geometry: GeoJSON | None = Field(None, description="GeoJSON geometry, EPSG:4490 lon/lat")
+    minerals: list[str] = Field(default_factory=list)
+    illustrative: bool = False
+
+
+class ZoneCreated(_ZoneEvent):
+    """A zone or planning block was created (分区、规划区块新建)."""
+
+    event_type = "lode.zoning.zone.created.v1"
+
+
+class ZoneChanged(_ZoneEvent):
+    """A zone got a new version (geometry or attributes changed)."""
+
+    event_type = "lode.zoning.zone.changed.v1"
+
+
+class ZoneRetired(_ZoneEvent):
+    """A zone was retired (kept in history, no longer in force)."""
+
+    event_type = "lode.zoning.zone.retired.v1"
+
+
+class BlockHolderAssigned(EventPayload):
+    """A planning block got its one holder (一个区块一个主体)."""
+
+    event_type = "lode.zoning.block.holder_assigned.v1"
+    zone_id: str
+    plan_id: str
+    code: str
+    holder: Holder
+    licence_no: str
+
+
+# --- licensing -----------------------------------------------------------------------------
+class Check(BaseModel):
+    """One plan check of an application, citing the plan clause (规划条款)."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    rule_id: str
+    outcome: Literal["pass", "fail", "review", "warn"]
+    message: str
+    clause: str
+
+
+class ApplicationSubmitted(EventPayload):
+    """An application for an exploration or mining right was submitted (申请受理)."""
+
+    event_type = "lode.licensing.application.submitted.v1"
+    application_id: str
+    right_type: Literal["exploration", "mining"]
+    kind: Literal["new", "renewal", "change", "transfer", "cancellation"]
+    applicant: Holder
+    mineral: str
+    licence_no: str | None = None
+
+
+class ApplicationChecked(EventPayload):
+    """The plan checks of an application ran (规划审查)."""
+
+    event_type = "lode.licensing.application.checked.v1"
+    application_id: str
+    verdict: Literal["eligible", "ineligible", "needs_review"]
+    checks: list[Check]
+    plan_id: str
+    plan_version: int
+
+
+class ApplicationForwarded(EventPayload):
+    """An application was sent to the province approval platform."""
+
+    event_type = "lode.licensing.application.forwarded.v1"
+    application_id: str
+    province_reference: str | None = None
+
+
+class ApplicationDecided(EventPayload):
+    """The approval decision on an application (审批决定)."""
+
+    event_type = "lode.licensing.application.decided.v1"
+    application_id: str
+    decision: Literal["approved", "rejected"]
+    reason: str | None = None
+    licence_no: str | None = None
+
+
+class _LicenceState(EventPayload):
+    """The licence's state after the change (event-carried state transfer)."""
+
+    licence_no: str = Field(pattern=r"^[CT][0-9]{22}$")
+    right_type: Literal["exploration", "mining"]
+    holder: Holder
+    mineral: str
+    mining_method: str | None = None
+    capacity: Capacity | None = None
+    scale: Literal["large", "medium", "small"] | None = None
+    valid_from: date
+    valid_to: date
+    status: Literal["active", "suspended", "expired", "revoked", "cancelled"]
+    area: GeoJSON | None = None
+    phase_out: bool = False
+    illustrative: bool = False
+
+
+class LicenceIssued(_LicenceState):
+    """A licence was issued (颁发采矿/勘查许可证)."""
+
+    event_type = "lode.licensing.licence.issued.v1"
+    application_id: str | None = None
+
+
+class LicenceRenewed(_LicenceState):
+    """A licence was renewed (延续)."""
+
+    event_type = "lode.licensing.licence.renewed.v1"
+    previous_valid_to: date
+
+
+class LicenceChanged(_LicenceState):
+    """A licence changed area, capacity, mineral or method (变更)."""
+
+    event_type = "lode.licensing.licence.changed.v1"
+    changed: list[str]
+
+
+class LicenceTransferred(_LicenceState):
+    """A licence passed to a new holder (转让)."""
+
+    event_type = "lode.licensing.licence.transferred.v1"
+    from_holder: Holder
+    to_holder: Holder
+
+
+class LicenceSuspended(_LicenceState):
+    """A licence was suspended (暂扣/停产整顿)."""
+
+    event_type = "lode.licensing.licence.suspended.v1"
+    reason: str
+
+
+class LicenceRevoked(_LicenceState):
+    """A licence was revoked (吊销)."""
+
+    event_type = "lode.licensing.licence.revoked.v1"
+    reason: str
+
+
+class LicenceExpired(_LicenceState):
+    """A licence lapsed at the end of its validity (到期失效)."""
+
+    event_type = "lode.licensing.licence.expired.v1"
+
+
+class LicenceCancelled(_LicenceState):
+    """A licence was cancelled (注销), after closure and restoration."""
+
+    event_type = "lode.licensing.licence.cancelled.v1"
+    reason: str | None = None
+
+
+# --- monitoring ----------------------------------------------------------------------------
+class Product(BaseModel):
+    """A product of a mine's report (产品), e.g. 铁精粉 at a grade."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    grade_pct: Quantity | None = None
+    output_10kt: Quantity
+
+
+class _OutputReport(EventPayload):
+    report_id: str
+    version: int
+    licence_no: str
+    year: int
+    period: str
+    ore_mined_10kt: Quantity
+    products: list[Product] = Field(default_factory=list)
+    mining_recovery_pct: Quantity | None = None
+    processing_recovery_pct: Quantity | None = None
+    comprehensive_utilization_pct: Quantity | None = None
+    disturbed_area_ha: Quantity | None = None
+    restored_area_ha: Quantity | None = None
+    output_value_cny_10k: Quantity | None = None
+    mineral: str | None = None
+    illustrative: bool = False
+
+
+class OutputReported(_OutputReport):
+    """A mine reported its output and three rates (开发利用年报)."""
+
+    event_type = "lode.monitoring.output.reported.v1"
+
+
+class OutputCorrected(_OutputReport):
+    """A report was corrected by a new version (更正); the old one is kept."""
+
+    event_type = "lode.monitoring.output.corrected.v1"
+    reason: str
+
+
+class ExplorationResultReported(EventPayload):
+    """New resources proven by exploration (新增资源量)."""
+
+    event_type = "lode.monitoring.exploration.result_reported.v1"
+    result_id: str
+    licence_no: str | None = None
+    year: int
+    mineral: str
+    new_resources_ore_10kt: Quantity
+
+
+class ProjectProgressReported(EventPayload):
+    """Progress of one of the plan's projects (规划项目进展)."""
+
+    event_type = "lode.monitoring.project.progress_reported.v1"
+    progress_id: str
+    project_id: str
+    year: int
+    completed_sheets: int | None = None
+    restored_area_ha: Quantity | None = None
+    site: str | None = None
+
+
+class _FindingEvent(EventPayload):
+    finding_id: str
+    licence_no: str
+    code: str
+    severity: Literal["info", "warning", "violation"]
+    message: str
+    standard: str
+    year: int | None = None
+
+
+class FindingOpened(_FindingEvent):
+    """A compliance finding was opened (发现问题)."""
+
+    event_type = "lode.monitoring.finding.opened.v1"
+
+
+class FindingClosed(_FindingEvent):
+    """A finding was closed (整改完成/核销), with who closed it and why."""
+
+    event_type = "lode.monitoring.finding.closed.v1"
+    note: str | None = None
+    closed_by: str | None = None

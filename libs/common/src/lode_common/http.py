@@ -1,0 +1,219 @@
+"""The HTTP side every service shares: app factory, auth dependencies, middleware.
+
+Each service answers ``/<service>/health``, ``/<service>/metrics``,
+``/<service>/openapi.json`` and the operator endpoints under ``/<service>/v1/admin``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lode_common import auth
+from lode_common.errors import NotFound, PayloadTooLarge, install_error_handlers, problem_response
+from lode_common.messaging.outbox import UnitOfWork
+from lode_common.runtime import ServiceRuntime
+
+log = structlog.get_logger(__name__)
+bearer = HTTPBearer(auto_error=False, description="A staff token or a mine's API key")
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> auth.Principal:
+    header = f"Bearer {credentials.credentials}" if credentials else None
+    principal = await runtime_of(request).authenticator.authenticate(header)
+    structlog.contextvars.bind_contextvars(principal=principal.subject)
+    return principal
+
+
+CurrentPrincipal = Annotated[auth.Principal, Depends(current_principal)]
+Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
+
+
+def requires(*roles: str) -> Callable[..., Any]:
+    """A dependency: the caller must hold one of ``roles`` (admin counts as every staff role)."""
+
+    async def dependency(principal: CurrentPrincipal) -> auth.Principal:
+        return auth.require_role(principal, *roles)
+
+    dependency.__name__ = f"requires_{'_or_'.join(roles)}"
+    return dependency
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    async with runtime_of(request).uow() as uow:
+        yield uow
+
+
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+class RequestContextMiddleware:
+    """Request id, body size limit, request metrics and access log (pure ASGI, cheap)."""
+
+    def __init__(self, app: ASGIApp, *, runtime: ServiceRuntime, max_body_bytes: int) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(
+            uuid.uuid4()
+        )
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id, service=self.runtime.name)
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send, request_id)
+            return
+        status = 500
+        started = time.perf_counter()
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []),
+                                      (b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except _BodyTooLarge:
+            await self._too_large(scope, receive, send, request_id)
+            status = 413
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            elapsed = time.perf_counter() - started
+            m = self.runtime.metrics
+            m.requests.labels(self.runtime.name, scope["method"], path, str(status)).inc()
+            m.latency.labels(self.runtime.name, scope["method"], path).observe(elapsed)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, rid: str) -> None:
+        response = problem_response(
+            PayloadTooLarge(
+                f"The request body is larger than {self.max_body_bytes} bytes; send a smaller "
+                "one (split an import into several files)."
+            )
+        )
+        response.headers["x-request-id"] = rid
+        await response(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def create_service_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    manage_lifecycle: bool,
+    max_body_bytes: int = 5 * 1024 * 1024,
+) -> FastAPI:
+    """The FastAPI app of one service. With ``manage_lifecycle`` the app starts and stops
+    the runtime and its transport (distributed mode); embedded mode does that itself."""
+    name = runtime.name
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if manage_lifecycle:
+            await runtime.transport.start()
+            await runtime.start()
+        try:
+            yield
+        finally:
+            if manage_lifecycle:
+                await runtime.stop()
+                await runtime.transport.stop()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        openapi_url=f"/{name}/openapi.json",
+        docs_url=f"/{name}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, runtime=runtime, max_body_bytes=max_body_bytes)
+
+    @app.get(f"/{name}/health", tags=["operations"], summary="Liveness: answers without a token")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": name}
+
+    @app.get(f"/{name}/metrics", tags=["operations"], summary="Prometheus metrics",
+             response_class=Response)
+    async def metrics() -> Response:
+        return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")
+
+    app.include_router(admin_router(name))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def admin_router(name: str) -> APIRouter:
+    """Operator endpoints: the outbox backlog and the dead letters, with re-drive."""
+    router = APIRouter(prefix=f"/{name}/v1/admin", tags=["operations"])
+    admin_only = Depends(requires(auth.ADMIN))
+
+    @router.get("/outbox", dependencies=[admin_only], summary="Outbox backlog")
+    async def outbox_status(runtime: Runtime) -> dict[str, Any]:
+        count, age = await runtime.relay.backlog()
+        return {"service": name, "unsent": count, "oldest_age_s": round(age, 3)}
+
+    @router.get("/dead-letters", dependencies=[admin_only], summary="Parked events")
+    async def dead_letters(runtime: Runtime, status: str = "parked") -> dict[str, Any]:
+        rows = await runtime.inbox.dead_letters(status=status or None)
+        items = [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+            for r in rows
+        ]
+        return {"items": items, "total": len(items)}
+
+    @router.post("/dead-letters/{dead_letter_id}/redrive", dependencies=[admin_only],
+                 summary="Handle a parked event again")
+    async def redrive(dead_letter_id: int, runtime: Runtime) -> dict[str, Any]:
+        parked = {r["id"] for r in await runtime.inbox.dead_letters()}
+        if dead_letter_id not in parked:
+            raise NotFound(f"No parked event {dead_letter_id} in {name}; list them with "
+                           f"GET /{name}/v1/admin/dead-letters.")
+        ok = await runtime.inbox.redrive(dead_letter_id)
+        return {"id": dead_letter_id, "redriven": ok}
+
+    return router

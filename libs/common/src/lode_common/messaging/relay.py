@@ -1,0 +1,189 @@
+"""The relay: publishes outbox rows in order, marks them sent, backs off while the bus is down.
+
+One relay per service publishes at a time (on PostgreSQL a session advisory lock elects
+it), so rows leave in outbox order; the transport keeps the order per key. A crash
+between publishing and marking sent republishes the rows: consumers' inboxes absorb it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import zlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from lode_common.database import is_sqlite
+from lode_common.messaging.tables import EventTables
+from lode_common.messaging.transport import Message, Transport, TransportError
+from lode_common.metrics import ServiceMetrics
+
+log = structlog.get_logger(__name__)
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        service: str,
+        engine: AsyncEngine,
+        tables: EventTables,
+        transport: Transport,
+        metrics: ServiceMetrics | None = None,
+        batch: int = 500,
+        idle_poll_s: float = 0.5,
+        min_backoff_s: float = 0.05,
+        max_backoff_s: float = 5.0,
+    ) -> None:
+        self.service = service
+        self.engine = engine
+        self.tables = tables
+        self.transport = transport
+        self.metrics = metrics or ServiceMetrics(service)
+        self.batch = batch
+        self.idle_poll_s = idle_poll_s
+        self.min_backoff_s = min_backoff_s
+        self.max_backoff_s = max_backoff_s
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._stopped = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._lock_conn: AsyncConnection | None = None
+
+    # --- public ----------------------------------------------------------------------
+    def notify(self) -> None:
+        """Called after a unit of work committed events: publish without waiting to poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name=f"relay-{self.service}")
+
+    async def stop(self, *, drain_timeout_s: float = 10.0) -> None:
+        """Publish what is pending (while the bus answers), then stop."""
+        if self._task is None:
+            return
+        with contextlib.suppress(TransportError, TimeoutError, OSError):
+            async with asyncio.timeout(drain_timeout_s):
+                while await self.publish_pending():
+                    pass
+        self._stopping = True
+        self._stopped.set()
+        self._wake.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+        await self._release_leadership()
+
+    async def run(self) -> None:
+        backoff = self.min_backoff_s
+        loop = asyncio.get_running_loop()
+        next_gauge = 0.0
+        while not self._stopping:
+            try:
+                if not await self._lead():
+                    await self._pause(self.idle_poll_s * 4)
+                    continue
+                self._wake.clear()  # a notify from here on cuts the idle wait short
+                sent = await self.publish_pending()
+                backoff = self.min_backoff_s
+                if loop.time() >= next_gauge:
+                    await self.backlog()
+                    next_gauge = loop.time() + 1.0
+                if sent < self.batch:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # transport or database down: keep the rows, back off
+                self.metrics.publish_failures.labels(self.service).inc()
+                log.warning(
+                    "relay cannot publish; retrying",
+                    service=self.service,
+                    error=repr(exc),
+                    retry_in_s=round(backoff, 3),
+                )
+                await self._release_leadership()
+                await self._pause(backoff)
+                backoff = min(self.max_backoff_s, backoff * 2)
+
+    async def publish_pending(self) -> int:
+        """One pass: publish up to ``batch`` unsent rows in order; returns how many."""
+        rows = await self._unsent()
+        if not rows:
+            self.metrics.outbox_backlog.labels(self.service).set(0)
+            self.metrics.outbox_oldest_age.labels(self.service).set(0)
+            return 0
+        await self.transport.publish(
+            [Message(r["topic"], r["key"], r["envelope"].encode()) for r in rows]
+        )
+        await self._mark_sent([r["seq"] for r in rows])
+        self.metrics.published.labels(self.service).inc(len(rows))
+        if len(rows) < self.batch:
+            self.metrics.outbox_backlog.labels(self.service).set(0)
+            self.metrics.outbox_oldest_age.labels(self.service).set(0)
+        return len(rows)
+
+    async def backlog(self) -> tuple[int, float]:
+        """(unsent rows, age in seconds of the oldest)."""
+        o = self.tables.outbox
+        async with self.engine.connect() as conn:
+            count, oldest = (
+                await conn.execute(
+                    select(func.count(), func.min(o.c.created_at)).where(o.c.sent_at.is_(None))
+                )
+            ).one()
+        age = 0.0
+        if oldest is not None:
+            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+            age = (datetime.now(UTC) - oldest).total_seconds()
+        self.metrics.outbox_backlog.labels(self.service).set(count)
+        self.metrics.outbox_oldest_age.labels(self.service).set(age)
+        return int(count), age
+
+    # --- steps (overridable by tests that simulate a crash between them) -----------------
+    async def _unsent(self) -> Sequence[Any]:
+        o = self.tables.outbox
+        async with self.engine.connect() as conn:
+            result = await conn.execute(
+                select(o.c.seq, o.c.topic, o.c.key, o.c.envelope)
+                .where(o.c.sent_at.is_(None))
+                .order_by(o.c.seq)
+                .limit(self.batch)
+            )
+            return result.mappings().all()
+
+    async def _mark_sent(self, seqs: list[int]) -> None:
+        o = self.tables.outbox
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(o).where(o.c.seq.in_(seqs)).values(sent_at=datetime.now(UTC))
+            )
+
+    # --- leadership ------------------------------------------------------------------------
+    async def _lead(self) -> bool:
+        if is_sqlite(self.engine) or self._lock_conn is not None:
+            return True
+        conn = await self.engine.connect()
+        key = zlib.crc32(f"lode-relay-{self.service}".encode())
+        got = (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})).scalar()
+        if got:
+            self._lock_conn = conn
+            return True
+        await conn.close()
+        return False
+
+    async def _release_leadership(self) -> None:
+        if self._lock_conn is not None:
+            conn, self._lock_conn = self._lock_conn, None
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, cut short only by stop (notifications do not shorten a back-off)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), timeout=seconds)

@@ -1,0 +1,91 @@
+"""The bus port: what the relay publishes to and what consumers subscribe through.
+
+Two adapters implement it: :mod:`inprocess` (embedded mode and fast tests) and
+:mod:`kafka` (aiokafka). Both give the same guarantees the event path relies on:
+
+* ``publish`` returns only when every message is stored by the bus (or raises
+  :class:`TransportUnavailable`); messages with one key keep their order.
+* a subscription in a consumer group gets each partition's messages in order, hands
+  them to its handler in batches, and commits the offsets only after the handler
+  returned; when the handler raises, the batch is delivered again after a back-off.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+
+class TransportError(Exception):
+    """Base of the bus errors."""
+
+
+class TransportUnavailable(TransportError):
+    """The bus cannot be reached now; the caller keeps its messages and retries."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    topic: str
+    key: str
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    topic: str
+    partition: int
+    offset: int
+    key: str
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = field(default=())
+
+
+BatchHandler = Callable[[Sequence[Delivery]], Awaitable[None]]
+
+
+class Subscription(abc.ABC):
+    """A running consumer-group member."""
+
+    @abc.abstractmethod
+    async def stop(self) -> None:
+        """Finish the batch in hand, commit, leave the group."""
+
+    @abc.abstractmethod
+    async def abort(self) -> None:
+        """Leave at once without committing (a crash, as seen by the bus)."""
+
+    @abc.abstractmethod
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Messages not yet committed, per (topic, partition) assigned to this member."""
+
+
+class Transport(abc.ABC):
+    @abc.abstractmethod
+    async def start(self) -> None: ...
+
+    @abc.abstractmethod
+    async def stop(self) -> None: ...
+
+    @abc.abstractmethod
+    async def ensure_topics(self, topics: Sequence[str]) -> None:
+        """Create the topics (with the configured partition count) if they do not exist."""
+
+    @abc.abstractmethod
+    async def publish(self, messages: Sequence[Message]) -> None: ...
+
+    @abc.abstractmethod
+    async def subscribe(
+        self,
+        *,
+        group: str,
+        topics: Sequence[str],
+        handler: BatchHandler,
+        max_batch: int = 500,
+    ) -> Subscription: ...
+
+    @abc.abstractmethod
+    async def end_offsets(self, topic: str) -> dict[int, int]:
+        """The next offset of each partition (for replays and lag)."""

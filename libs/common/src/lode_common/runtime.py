@@ -1,0 +1,126 @@
+"""A service's runtime: its database, outbox relay and inbox on a given transport.
+
+Embedded and distributed mode are two ways of building the same runtime: the transport
+(in-process or Kafka) and the database URL come from settings; handlers, outbox, inbox
+and projections are the same code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+
+from lode_common.auth import ApiKeyLookup, Authenticator
+from lode_common.database import create_engine, migrate, session_factory
+from lode_common.messaging.inbox import EventHandler, Inbox
+from lode_common.messaging.outbox import UnitOfWork
+from lode_common.messaging.relay import Relay
+from lode_common.messaging.tables import event_tables
+from lode_common.messaging.transport import Subscription, Transport
+from lode_common.metrics import ServiceMetrics
+from lode_common.settings import LodeSettings
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class ServiceSpec:
+    """What a service is: its name, migrations, the topics it reads and how it handles them."""
+
+    name: str
+    migrations_dir: Path
+    consumes: Sequence[str] = ()
+    handlers: dict[str, EventHandler] = field(default_factory=dict)
+
+    @property
+    def topic(self) -> str:
+        return f"lode.{self.name}"
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        spec: ServiceSpec,
+        settings: LodeSettings,
+        transport: Transport,
+        *,
+        api_keys: ApiKeyLookup | None = None,
+    ) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.settings = settings
+        self.transport = transport
+        self.metrics = ServiceMetrics(spec.name)
+        self.engine = create_engine(settings.resolved_database_url())
+        self.sessions = session_factory(self.engine)
+        self.tables = event_tables()
+        self.relay = Relay(
+            service=spec.name,
+            engine=self.engine,
+            tables=self.tables,
+            transport=transport,
+            metrics=self.metrics,
+            batch=settings.relay_batch,
+            max_backoff_s=settings.relay_max_backoff_s,
+        )
+        self.inbox = Inbox(
+            consumer=spec.name,
+            sessions=self.sessions,
+            tables=self.tables,
+            handlers=spec.handlers,
+            metrics=self.metrics,
+            max_attempts=settings.inbox_max_attempts,
+        )
+        self.authenticator = Authenticator(
+            admin_token=settings.admin_token, jwt_secret=settings.jwt_secret, api_keys=api_keys
+        )
+        self.subscription: Subscription | None = None
+        self._lag_task: asyncio.Task[None] | None = None
+        self.started = False
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.tables, on_commit=self.relay.notify)
+
+    async def start(self, *, consume: bool = True) -> None:
+        await migrate(self.engine, self.spec.migrations_dir)
+        await self.transport.ensure_topics([self.spec.topic, *self.spec.consumes])
+        self.relay.start()
+        self.relay.notify()  # publish what a previous run left behind
+        await self.inbox.refresh_dead_letter_gauge()
+        if consume and self.spec.consumes and self.spec.handlers:
+            await self.subscribe()
+        self._lag_task = asyncio.create_task(self._watch_lag(), name=f"lag-{self.name}")
+        self.started = True
+        log.info("service started", service=self.name)
+
+    async def subscribe(self) -> Subscription:
+        self.subscription = await self.transport.subscribe(
+            group=self.name, topics=list(self.spec.consumes), handler=self.inbox.handle_batch
+        )
+        return self.subscription
+
+    async def stop(self) -> None:
+        """Stop consuming, drain the relay (nothing committed is lost), close the database."""
+        if self._lag_task is not None:
+            self._lag_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._lag_task
+        if self.subscription is not None:
+            await self.subscription.stop()
+            self.subscription = None
+        await self.relay.stop()
+        await self.engine.dispose()
+        self.started = False
+        log.info("service stopped", service=self.name)
+
+    async def _watch_lag(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            if self.subscription is not None:
+                for (topic, partition), lag in self.subscription.lag().items():
+                    self.metrics.consumer_lag.labels(self.name, topic, str(partition)).set(lag)

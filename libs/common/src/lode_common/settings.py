@@ -1,0 +1,112 @@
+"""Settings shared by every service (pydantic-settings, ``LODE_`` prefix).
+
+A service's own key comes first: ``LODE_ZONING_DATABASE_URL`` wins over
+``LODE_DATABASE_URL`` for the zoning service, so one environment can configure the
+four services apart or together. Default secrets are refused outside development.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+DEV_SECRET = "dev-insecure-change-me"  # noqa: S105 - the marker that production refuses
+
+
+class LodeSettings(BaseSettings):
+    """Settings every service shares; subclasses set ``service`` and add their own."""
+
+    model_config = SettingsConfigDict(env_prefix="LODE_", extra="ignore")
+
+    service: ClassVar[str] = ""
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development", description="development/test allow the default secrets; production does not"
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("var")
+    database_url: str = Field(
+        "", description="SQLAlchemy async URL; empty means a SQLite file in data_dir"
+    )
+    bus: Literal["memory", "kafka"] = "memory"
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_partitions: int = Field(3, ge=1, description="partitions of each topic created")
+    kafka_replication: int = Field(1, ge=1)
+    kafka_idempotence: bool = Field(
+        True, description="producer idempotence; the local Tansu test broker needs it off"
+    )
+    kafka_session_timeout_ms: int = 10_000
+    kafka_fetch_max_wait_ms: int = 10
+    admin_token: str = Field(DEV_SECRET, description="bootstrap admin token (all staff roles)")
+    jwt_secret: str = Field(DEV_SECRET, description="HS256 key of staff tokens")
+    public_url: str = ""
+    demo: bool = True
+    log_level: str = "INFO"
+    log_json: bool = True
+    relay_batch: int = Field(500, ge=1)
+    relay_max_backoff_s: float = Field(5.0, gt=0)
+    inbox_max_attempts: int = Field(3, ge=1)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings]
+        if cls.service:
+            prefix = f"LODE_{cls.service.upper()}_"
+            sources.append(EnvSettingsSource(settings_cls, env_prefix=prefix))
+        sources += [env_settings, dotenv_settings, file_secret_settings]
+        return tuple(sources)
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> LodeSettings:
+        if self.environment == "production":
+            weak = [
+                name
+                for name, value in self._secrets().items()
+                if value == DEV_SECRET or len(value) < 16
+            ]
+            if weak:
+                names = ", ".join(f"LODE_{n.upper()}" for n in weak)
+                raise ValueError(
+                    f"{names}: the development default (or a secret shorter than 16 "
+                    "characters) is refused in production; set a strong random value"
+                )
+        return self
+
+    def _secrets(self) -> dict[str, str]:
+        return {"admin_token": self.admin_token, "jwt_secret": self.jwt_secret}
+
+    def resolved_database_url(self) -> str:
+        """The database URL, or a SQLite file ``<data_dir>/<service>.db``."""
+        if self.database_url:
+            return self.database_url
+        name = self.service or "lode"
+        return f"sqlite+aiosqlite:///{self.data_dir / f'{name}.db'}"
+
+    def resolved_public_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
+def settings_env_names(settings_cls: type[LodeSettings]) -> set[str]:
+    """Every environment variable a settings class reads (for compose/k8s checks)."""
+    names = {f"LODE_{name.upper()}" for name in settings_cls.model_fields}
+    if settings_cls.service:
+        prefix = f"LODE_{settings_cls.service.upper()}_"
+        names |= {f"{prefix}{name.upper()}" for name in settings_cls.model_fields}
+    return names
+

@@ -1,0 +1,1 @@
+"""Adapters of the licensing service: tables, repositories, clients."""

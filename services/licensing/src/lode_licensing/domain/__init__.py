@@ -1,0 +1,1 @@
+"""Pure domain of the licensing service: no I/O, no framework."""

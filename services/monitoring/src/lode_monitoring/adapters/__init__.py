@@ -1,0 +1,1 @@
+"""Adapters of the monitoring service: tables, repositories, clients."""

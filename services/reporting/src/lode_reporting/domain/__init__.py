@@ -1,0 +1,1 @@
+"""Pure domain of the reporting service: no I/O, no framework."""

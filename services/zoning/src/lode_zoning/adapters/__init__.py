@@ -1,0 +1,1 @@
+"""Adapters of the zoning service: tables, repositories, clients."""

@@ -1,0 +1,40 @@
+"""Composition root of the zoning service (规划分区)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from lode_common.bootstrap import build_service
+from lode_common.messaging.transport import Transport
+from lode_common.runtime import ServiceRuntime, ServiceSpec
+from lode_zoning.handlers import HANDLERS
+from lode_zoning.settings import ZoningSettings
+
+NAME = "zoning"
+SETTINGS_CLASS = ZoningSettings
+TITLE = "Lode zoning (规划分区)"
+DESCRIPTION = "The plan as versioned data (indicators, mineral policy, entry rules), zones and planning blocks as geometry, spatial analysis. 规划数据、分区与规划区块、空间分析。"
+SPEC = ServiceSpec(
+    name=NAME,
+    migrations_dir=Path(__file__).parent / "migrations",
+    consumes=("lode.licensing",),
+    handlers=HANDLERS,
+)
+
+
+def build(
+    settings: ZoningSettings | None = None, *, transport: Transport | None = None
+) -> tuple[ServiceRuntime, FastAPI]:
+    """The zoning runtime and app; without a transport it runs standalone (distributed mode)."""
+    from lode_zoning.api import ROUTERS
+
+    return build_service(
+        SPEC,
+        settings or ZoningSettings(),
+        transport=transport,
+        title=TITLE,
+        description=DESCRIPTION,
+        routers=ROUTERS,
+    )

@@ -1,0 +1,1 @@
+"""Pure domain of the zoning service: no I/O, no framework."""

@@ -1,0 +1,139 @@
+"""Embedded mode: the four services in one process, SQLite files, the in-process bus.
+
+``lode up`` (and ``make up``) run this. Every service keeps its own database file under
+``LODE_DATA_DIR`` and its own outbox; one in-process bus (a log in ``bus.db``) carries
+the events between them exactly as Kafka does in distributed mode. SIGINT/SIGTERM stop
+the consumers, let the relays drain, and close the databases: nothing committed is lost,
+and the next start resumes where this one stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from lode_common.errors import NotFound, problem_response
+from lode_common.messaging.inprocess import InProcessTransport
+from lode_common.runtime import ServiceRuntime
+from lode_common.settings import LodeSettings
+
+SERVICES = ("zoning", "licensing", "monitoring", "reporting")
+
+
+@dataclass(frozen=True)
+class Secrets:
+    admin_token: str
+    jwt_secret: str
+
+
+def embedded_secrets(data_dir: Path) -> Secrets:
+    """The admin token and JWT key: from the environment, else generated once and kept in
+    ``<data_dir>/secrets.json`` (mode 0600) so tokens stay valid across restarts."""
+    path = data_dir / "secrets.json"
+    stored: dict[str, str] = {}
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    values = {
+        "admin_token": os.environ.get("LODE_ADMIN_TOKEN") or stored.get("admin_token")
+        or secrets.token_urlsafe(24),
+        "jwt_secret": os.environ.get("LODE_JWT_SECRET") or stored.get("jwt_secret")
+        or secrets.token_urlsafe(32),
+    }
+    if values != stored:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+        path.chmod(0o600)
+    return Secrets(**values)
+
+
+class EmbeddedSystem:
+    """The four runtimes on one shared in-process bus, and one ASGI app in front."""
+
+    def __init__(self, **overrides: object) -> None:
+        """``overrides`` are settings (``data_dir``, ``port``, ...) over the environment.
+        Embedded mode always uses SQLite files: ``LODE_DATABASE_URL`` is ignored here."""
+        from lode_licensing import bootstrap as licensing
+        from lode_monitoring import bootstrap as monitoring
+        from lode_reporting import bootstrap as reporting
+        from lode_zoning import bootstrap as zoning
+
+        overrides = {**overrides, "database_url": "", "bus": "memory"}
+        base = LodeSettings(**overrides)  # type: ignore[arg-type]
+        self.settings = base
+        self.secrets = embedded_secrets(base.data_dir)
+        self.transport = InProcessTransport(
+            base.data_dir / "bus.db", partitions=base.kafka_partitions
+        )
+        overrides |= {"admin_token": self.secrets.admin_token,
+                      "jwt_secret": self.secrets.jwt_secret, "data_dir": base.data_dir}
+        self.runtimes: dict[str, ServiceRuntime] = {}
+        self.apps: dict[str, FastAPI] = {}
+        for module in (zoning, licensing, monitoring, reporting):
+            service_settings = module.SETTINGS_CLASS(**overrides)
+            runtime, app = module.build(service_settings, transport=self.transport)
+            self.runtimes[module.NAME] = runtime
+            self.apps[module.NAME] = app
+        self.on_started: list[Callable[[], None]] = []
+
+    async def start(self) -> None:
+        await self.transport.start()
+        for runtime in self.runtimes.values():
+            await runtime.start()
+        for callback in self.on_started:
+            callback()
+
+    async def stop(self) -> None:
+        # consumers first, then relays drain, then the bus closes
+        for runtime in reversed(list(self.runtimes.values())):
+            await runtime.stop()
+        await self.transport.stop()
+
+    def asgi(self) -> ASGIApp:
+        return _Dispatcher(self)
+
+
+class _Dispatcher:
+    """Routes ``/<service>/...`` to that service's app; ``/`` to the dashboard (reporting)."""
+
+    def __init__(self, system: EmbeddedSystem) -> None:
+        self.system = system
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path: str = scope.get("path", "/")
+        first = path.split("/", 2)[1] if path.count("/") else ""
+        app = self.system.apps.get(first)
+        if app is None and first in ("", "static", "favicon.ico"):
+            app = self.system.apps["reporting"]
+        if app is None:
+            response = problem_response(
+                NotFound(f"No service at {path}. The services are "
+                         + ", ".join(f"/{s}/" for s in SERVICES) + "; the dashboard is at /.")
+            )
+            await response(scope, receive, send)
+            return
+        await app(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.system.start()
+                except Exception as exc:
+                    await send({"type": "lifespan.startup.failed", "message": repr(exc)})
+                    raise
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.system.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
