@@ -163,7 +163,7 @@ class InProcessTransport(Transport):
     def _rebalance(self, group: str) -> None:
         members = self._groups.get(group, [])
         for m in members:
-            m.assigned = []
+            m.assignment = []
         if not members:
             return
         topics = sorted({t for m in members for t in m.topics})
@@ -171,10 +171,10 @@ class InProcessTransport(Transport):
         for topic in topics:
             interested = [m for m in members if topic in m.topics]
             for part in range(self._topic_partitions[topic]):
-                interested[i % len(interested)].assigned.append((topic, part))
+                interested[i % len(interested)].assignment.append((topic, part))
                 i += 1
         for m in members:
-            m.positions = {tp: self.committed(group, *tp) for tp in m.assigned}
+            m.positions = {tp: self.committed(group, *tp) for tp in m.assignment}
             m.wake()
 
     def committed(self, group: str, topic: str, partition: int) -> int:
@@ -224,7 +224,7 @@ class _Member(Subscription):
         self.topics = topics
         self.handler = handler
         self.max_batch = max_batch
-        self.assigned: list[tuple[str, int]] = []
+        self.assignment: list[tuple[str, int]] = []
         self.positions: dict[tuple[str, int], int] = {}
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -239,7 +239,7 @@ class _Member(Subscription):
     async def _run(self) -> None:
         while not self._stopping:
             progressed = False
-            for tp in list(self.assigned):
+            for tp in list(self.assignment):
                 if self._stopping:
                     break
                 position = self.positions.get(tp, 0)
@@ -264,11 +264,14 @@ class _Member(Subscription):
         self._woken.clear()
         waiter = asyncio.ensure_future(self._woken.wait())
         appended = asyncio.ensure_future(self.bus._appended.wait())
-        await asyncio.wait({waiter, appended}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
-        for fut in (waiter, appended):
-            fut.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await fut
+        try:
+            await asyncio.wait(
+                {waiter, appended}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            for fut in (waiter, appended):
+                fut.cancel()
+            await asyncio.gather(waiter, appended, return_exceptions=True)
 
     async def stop(self) -> None:
         self._stopping = True
@@ -286,8 +289,11 @@ class _Member(Subscription):
                 await self._task
         self.bus._leave(self)
 
+    def assigned(self) -> set[tuple[str, int]]:
+        return set(self.assignment)
+
     def lag(self) -> dict[tuple[str, int], int]:
         return {
             tp: self.bus._next_offset.get(tp, 0) - self.bus.committed(self.group, *tp)
-            for tp in self.assigned
+            for tp in self.assignment
         }

@@ -250,6 +250,9 @@ class _KafkaMember(Subscription):
         if self in self.transport._subscriptions:
             self.transport._subscriptions.remove(self)
 
+    def assigned(self) -> set[tuple[str, int]]:
+        return {(tp.topic, tp.partition) for tp in self.consumer.assignment()}
+
     def lag(self) -> dict[tuple[str, int], int]:
         lags = {}
         for tp in self.consumer.assignment():

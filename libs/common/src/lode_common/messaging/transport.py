@@ -58,6 +58,10 @@ class Subscription(abc.ABC):
         """Leave at once without committing (a crash, as seen by the bus)."""
 
     @abc.abstractmethod
+    def assigned(self) -> set[tuple[str, int]]:
+        """The (topic, partition) pairs this member consumes now."""
+
+    @abc.abstractmethod
     def lag(self) -> dict[tuple[str, int], int]:
         """Messages not yet committed, per (topic, partition) assigned to this member."""
 
