@@ -12,12 +12,13 @@ way ``docker compose`` does, with a made-up .env (``DOTENV``).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import importlib
 import importlib.util
 import io
-import os
 import json
+import os
 import re
 import shlex
 import urllib.error
@@ -30,13 +31,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 from fastapi import FastAPI
-from sqlalchemy.engine import URL, make_url
-from starlette.testclient import TestClient
-
 from lode_common.settings import LodeSettings, settings_env_names
+from sqlalchemy.engine import URL, make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -96,13 +96,14 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
         is_set, non_empty = value is not None, bool(value)
         if op is None:
             return value or ""
+        present = non_empty if op.startswith(":") else is_set
         if op in (":-", "-"):
-            return value if (non_empty if op == ":-" else is_set) else arg  # type: ignore[return-value]
+            return (value or "") if present else arg
         if op in (":?", "?"):
-            if not (non_empty if op == ":?" else is_set):
+            if not present:
                 raise MissingVariable(name, arg)
-            return value  # type: ignore[return-value]
-        return arg if (non_empty if op == ":+" else is_set) else ""
+            return value or ""
+        return arg if present else ""  # :+ and +
 
     return _REFERENCE.sub(replace, text)
 
@@ -294,8 +295,11 @@ def test_production_secrets_must_come_from_the_environment(container: str) -> No
     assert {"admin_token", "jwt_secret"} <= set(secrets)
     for secret in secrets:
         key = next(
-            (k for k in (f"LODE_{service.upper()}_{secret.upper()}", f"LODE_{secret.upper()}")
-             if k in raw_env),
+            (
+                k
+                for k in (f"LODE_{service.upper()}_{secret.upper()}", f"LODE_{secret.upper()}")
+                if k in raw_env
+            ),
             None,
         )
         assert key, f"{container}: LODE_{secret.upper()} is not provided"
@@ -318,15 +322,34 @@ def test_every_required_variable_is_documented_and_in_the_test_dotenv() -> None:
     compose(DOTENV)  # interpolates without a missing variable
 
 
+class AsgiClient:
+    """Plain synchronous GETs on an ASGI app, in memory. The lifespan does not run, so the
+    app does not reach for Kafka or PostgreSQL; routes that need neither answer."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def get(self, path: str) -> httpx.Response:
+        async def call() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://lode") as client:
+                return await client.get(path)
+
+        loop = asyncio.new_event_loop()  # its own loop, leaving the test session's alone
+        try:
+            return loop.run_until_complete(call())
+        finally:
+            loop.close()
+
+
 @dataclass
 class Built:
     settings: LodeSettings
     app: FastAPI
-    client: TestClient = field(init=False)
+    client: AsgiClient = field(init=False)
 
     def __post_init__(self) -> None:
-        # No `with`: the lifespan (Kafka, PostgreSQL) does not run, the routes answer.
-        self.client = TestClient(self.app)
+        self.client = AsgiClient(self.app)
 
 
 @pytest.fixture
@@ -368,7 +391,7 @@ def _uvicorn_target(command: list[str]) -> tuple[str, str, int]:
     assert command[0] == "uvicorn", command
     assert "--factory" in command, f"create_app is a factory: {command}"
     module, _, attribute = command[1].partition(":")
-    assert command[command.index("--host") + 1] == "0.0.0.0"
+    assert command[command.index("--host") + 1] == "0.0.0.0"  # noqa: S104 - in its container
     return module, attribute, int(command[command.index("--port") + 1])
 
 
@@ -387,7 +410,8 @@ def test_migration_job_runs_the_migrate_module(service: str) -> None:
     job = services()[f"migrate-{service}"]
     assert job["command"] == ["python", "-m", f"lode_{service}.migrate"]
     spec = importlib.util.find_spec(f"lode_{service}.migrate")
-    assert spec is not None and spec.origin, f"lode_{service}.migrate does not exist"
+    assert spec is not None, f"lode_{service}.migrate does not exist"
+    assert spec.origin
     module = importlib.import_module(f"lode_{service}.migrate")
     assert module.SPEC is bootstrap(service).SPEC
     assert callable(module.main)
@@ -408,7 +432,7 @@ def test_migrations_run_before_the_service_on_its_database(service: str) -> None
 # ------------------------------------------------------------------ health checks
 
 
-def _probe(code: str, client: TestClient, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+def _probe(code: str, client: AsgiClient, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     """Run a health-check one-liner with urllib answered by the app itself: (exit, url)."""
     asked: list[str] = []
 
@@ -448,7 +472,7 @@ def test_compose_healthcheck_asks_the_service_health_route(
     assert urllib.parse.urlsplit(url).path == f"/{service}/health"
     assert status == 0
     # ... and turns unhealthy when the answer is not ok.
-    broken = TestClient(FastAPI())
+    broken = AsgiClient(FastAPI())
     status, _ = _probe(code, broken, monkeypatch)
     assert status != 0
 
@@ -460,7 +484,7 @@ def test_dockerfile_healthcheck_asks_the_service_health_route(
     runtime = dockerfile_stages()[-1]
     check = runtime.only("HEALTHCHECK")
     assert check.startswith("--") or check.startswith("CMD")
-    exec_form = json.loads(check[check.index("CMD") + len("CMD"):].strip())
+    exec_form = json.loads(check[check.index("CMD") + len("CMD") :].strip())
     code = _python_check(["CMD", *exec_form])
     assert "urllib" in code
     assert runtime.env().get("SERVICE") == "${SERVICE}", "the image must know its service"
@@ -490,12 +514,12 @@ def test_kafka_init_creates_exactly_the_topics_of_the_specs() -> None:
     assert created == spec_topics()
     assert created >= EVENTS_MD_TOPICS
     script = "\n".join(init["entrypoint"] + init["command"])
-    assert 'for topic in $TOPICS' in script
-    assert '--create --if-not-exists' in script
+    assert "for topic in $TOPICS" in script
+    assert "--create --if-not-exists" in script
     assert '--partitions "$PARTITIONS"' in script
     assert '--replication-factor "$REPLICATION"' in script
     assert script.count("retention.ms=-1") == 2, "created with it, and kept at it if it existed"
-    assert '--add-config retention.ms=-1' in script
+    assert "--add-config retention.ms=-1" in script
     assert _depends_on(init) == {"kafka": "service_healthy"}
 
 
@@ -535,7 +559,8 @@ def test_kafka_is_a_single_kraft_node_with_proper_listeners() -> None:
     protocols = dict(p.split(":") for p in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
     controller = env["KAFKA_CONTROLLER_LISTENER_NAMES"]
     assert set(listeners) <= set(protocols)
-    assert controller in listeners and controller not in advertised
+    assert controller in listeners
+    assert controller not in advertised
     assert set(advertised) <= set(listeners)
     assert env["KAFKA_INTER_BROKER_LISTENER_NAME"] in advertised
     node, _, voter = env["KAFKA_CONTROLLER_QUORUM_VOTERS"].partition("@")
@@ -564,12 +589,14 @@ def test_postgres_init_creates_the_database_in_the_service_url(service: str) -> 
     resolved = services()
     url: URL = make_url(setting(environment(resolved[service]), service, "DATABASE_URL") or "")
     assert url.drivername == "postgresql+asyncpg"
-    assert url.host == "postgres" and (url.port or 5432) == 5432
+    assert url.host == "postgres"
+    assert (url.port or 5432) == 5432
     postgres = resolved[url.host]
     assert re.fullmatch(r"postgres:16([.-].*)?", postgres["image"]), postgres["image"]
     sql = _init_sql()
     database, user = url.database, url.username
-    assert database and user
+    assert database
+    assert user
     assert re.search(rf"^CREATE DATABASE {database} OWNER {user}\b", sql, re.M), (
         f"init.sql does not create database {database} owned by {user}"
     )
@@ -592,7 +619,8 @@ def test_postgres_has_one_database_and_role_per_service_and_runs_init_sql() -> N
     init = [m for m in mounts if m.split(":")[0] == "./deploy/postgres/init.sql"]
     assert init, "init.sql is not mounted"
     target = init[0].split(":")[1]
-    assert target.startswith("/docker-entrypoint-initdb.d/") and target.endswith(".sql")
+    assert target.startswith("/docker-entrypoint-initdb.d/")
+    assert target.endswith(".sql")
     assert environment(postgres).get("POSTGRES_PASSWORD") == DOTENV["POSTGRES_PASSWORD"]
     # The health check goes over TCP: the image's init-time server only has the socket.
     assert "-h 127.0.0.1" in " ".join(postgres["healthcheck"]["test"])
@@ -759,9 +787,7 @@ def dockerfile_stages() -> list[Stage]:
     for keyword, args in instructions:
         if keyword == "FROM":
             words = args.split()
-            base = re.sub(
-                r"\$\{(\w+)\}", lambda m: global_args.get(m[1], m[0]), words[0]
-            )
+            base = re.sub(r"\$\{(\w+)\}", lambda m: global_args.get(m[1], m[0]), words[0])
             name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
             stages.append(Stage(base, name, []))
         elif not stages:
@@ -780,10 +806,11 @@ def test_dockerfile_is_multi_stage_on_python_311_slim_with_uv() -> None:
         DOCKERFILE.read_text(encoding="utf-8")
     )
     python_stages = [s for s in stages if s.base.startswith("python:")]
-    assert python_stages and all(s.base.startswith("python:3.11-slim") for s in python_stages)
+    assert python_stages
+    assert all(s.base.startswith("python:3.11-slim") for s in python_stages)
     runtime = stages[-1]
     assert runtime.base.startswith("python:3.11-slim")
-    assert not any("uv" == args.split()[0] for args in runtime.all("RUN")), "no uv at run time"
+    assert not any(args.split()[0] == "uv" for args in runtime.all("RUN")), "no uv at run time"
 
 
 def test_dockerfile_installs_from_the_lock_file_for_one_package() -> None:
@@ -795,7 +822,8 @@ def test_dockerfile_installs_from_the_lock_file_for_one_package() -> None:
     assert syncs, "no uv sync"
     for sync in syncs:
         flags = sync.split()
-        assert "--frozen" in flags and "--no-dev" in flags, sync
+        assert "--frozen" in flags, sync
+        assert "--no-dev" in flags, sync
         assert re.search(r'--package "?lode-\$\{?SERVICE\}?"?', sync), sync
 
 
@@ -858,8 +886,18 @@ def _ignored(path: str, patterns: list[str]) -> bool:
 
 def test_dockerignore_keeps_out_environments_data_caches_and_vcs() -> None:
     patterns = _ignore_patterns()
-    for path in (".venv", ".tools", "var", ".git", ".env", "libs/common/src/x/__pycache__",
-                 ".pytest_cache", ".mypy_cache", ".ruff_cache", "services/zoning/.venv"):
+    for path in (
+        ".venv",
+        ".tools",
+        "var",
+        ".git",
+        ".env",
+        "libs/common/src/x/__pycache__",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        "services/zoning/.venv",
+    ):
         assert _ignored(path, patterns), f"{path} is sent to the docker build"
 
 

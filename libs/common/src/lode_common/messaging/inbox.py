@@ -19,6 +19,8 @@ from typing import Any
 import structlog
 from pydantic import ValidationError
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,6 +33,33 @@ from lode_common.metrics import ServiceMetrics
 log = structlog.get_logger(__name__)
 
 EventHandler = Callable[[AsyncSession, Envelope, EventPayload | None], Awaitable[None]]
+BatchEventHandler = Callable[
+    [AsyncSession, Sequence[tuple[Envelope, EventPayload | None]]], Awaitable[None]
+]
+
+
+class Batched:
+    """Marks a handler that takes a run of consecutive events of one type at once (one
+    ``executemany`` or upsert per batch instead of a round trip per event)."""
+
+    def __init__(self, handler: BatchEventHandler) -> None:
+        self.handler = handler
+
+    async def __call__(
+        self, session: AsyncSession, envelope: Envelope, payload: EventPayload | None
+    ) -> None:
+        await self.handler(session, [(envelope, payload)])
+
+
+def _unique(envelopes: Sequence[Envelope]) -> list[Envelope]:
+    """First occurrence of each event id, in order (a batch may hold a republished copy)."""
+    seen: set[str] = set()
+    out = []
+    for e in envelopes:
+        if e.id not in seen:
+            seen.add(e.id)
+            out.append(e)
+    return out
 
 
 class PoisonMessage(Exception):
@@ -101,36 +130,30 @@ class Inbox:
             if item.error:
                 raise PoisonMessage(item.error)
         envelopes = [i.envelope for i in items if i.envelope is not None]
-        inbox = self.tables.inbox
         async with self.sessions() as session, session.begin():
-            ids = list({e.id for e in envelopes})
-            seen = set(
-                (
-                    await session.execute(
-                        select(inbox.c.event_id).where(
-                            inbox.c.consumer == self.consumer, inbox.c.event_id.in_(ids)
-                        )
-                    )
-                ).scalars()
-            )
-            done: list[Envelope] = []
-            for envelope in envelopes:
-                if envelope.id in seen:
-                    continue
-                seen.add(envelope.id)
-                await self._dispatch(session, envelope)
-                done.append(envelope)
-            if done:
-                now = datetime.now(UTC)
-                await session.execute(
-                    insert(inbox),
-                    [
-                        {"consumer": self.consumer, "event_id": e.id, "outcome": "handled",
-                         "handled_at": now}
-                        for e in done
-                    ],
-                )
+            fresh = await self._claim(session, envelopes)
+            done = [e for e in _unique(envelopes) if e.id in fresh]
+            await self._dispatch_all(session, done)
         return done
+
+    async def _claim(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> set[str]:
+        """Insert the inbox rows first; the ids that were new are the ones to handle
+        (one round trip instead of a look-up and an insert)."""
+        if not envelopes:
+            return set()
+        now = datetime.now(UTC)
+        rows = [
+            {"consumer": self.consumer, "event_id": e.id, "outcome": "handled", "handled_at": now}
+            for e in _unique(envelopes)
+        ]
+        dialect = session.bind.dialect.name if session.bind else "sqlite"
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            upsert(self.tables.inbox)
+            .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+            .returning(self.tables.inbox.c.event_id)
+        )
+        return set((await session.execute(statement, rows)).scalars())
 
     # --- the slow path: one event at a time, retried, then parked --------------------------
     async def _apply_one_with_retries(self, item: _Item) -> list[Envelope]:
@@ -259,6 +282,33 @@ class Inbox:
 
     def _handler_for(self, envelope: Envelope | None) -> EventHandler | None:
         return self.handlers.get(envelope.base_type) if envelope else None
+
+    async def _dispatch_all(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+        """Handle in order; runs of one type with a :class:`Batched` handler go together."""
+        run: list[tuple[Envelope, EventPayload | None]] = []
+        run_handler: Batched | None = None
+        for envelope in envelopes:
+            handler = self._handler_for(envelope)
+            if handler is None:
+                continue
+            if isinstance(handler, Batched):
+                if run and handler is not run_handler:
+                    await run_handler.handler(session, run)  # type: ignore[union-attr]
+                    run = []
+                run_handler = handler
+                run.append((envelope, self._payload(envelope)))
+                continue
+            if run:
+                await run_handler.handler(session, run)  # type: ignore[union-attr]
+                run, run_handler = [], None
+            await handler(session, envelope, self._payload(envelope))
+        if run:
+            await run_handler.handler(session, run)  # type: ignore[union-attr]
+
+    @staticmethod
+    def _payload(envelope: Envelope) -> EventPayload | None:
+        model = payload_class(envelope.type)
+        return model.model_validate(envelope.data) if model else None
 
     async def _dispatch(self, session: AsyncSession, envelope: Envelope) -> None:
         handler = self._handler_for(envelope)

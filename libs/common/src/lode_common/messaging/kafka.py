@@ -57,7 +57,7 @@ class KafkaTransport(Transport):
             client_id=self.config.client_id,
             acks="all",
             enable_idempotence=self.config.idempotence,
-            linger_ms=2,
+            linger_ms=1,
             max_batch_size=256 * 1024,
             request_timeout_ms=self.config.request_timeout_ms,
         )
@@ -197,28 +197,29 @@ class _KafkaMember(Subscription):
                 log.warning("kafka fetch failed; retrying", group=self.group, error=str(exc))
                 await asyncio.sleep(backoff)
                 continue
-            for tp, records in batches.items():
-                if not records:
-                    continue
-                deliveries = [
-                    Delivery(
-                        r.topic,
-                        r.partition,
-                        r.offset,
-                        (r.key or b"").decode(),
-                        r.value or b"",
-                        tuple(r.headers or ()),
-                    )
-                    for r in records
-                ]
-                try:
-                    await self.handler(deliveries)
-                    await self.consumer.commit({tp: records[-1].offset + 1})
-                    self._committed[(tp.topic, tp.partition)] = records[-1].offset + 1
-                except Exception:
-                    log.exception("consumer batch failed; redelivering", group=self.group)
+            batches = {tp: records for tp, records in batches.items() if records}
+            if not batches:
+                continue
+            # One handler call (one database transaction) for every partition fetched;
+            # each partition's records stay in order within it.
+            deliveries = [
+                Delivery(r.topic, r.partition, r.offset, (r.key or b"").decode(),
+                         r.value or b"", tuple(r.headers or ()), r.timestamp)
+                for records in batches.values()
+                for r in records
+            ]
+            offsets = {tp: records[-1].offset + 1 for tp, records in batches.items()}
+            try:
+                await self.handler(deliveries)
+                await self.consumer.commit(offsets)
+            except Exception:
+                log.exception("consumer batch failed; redelivering", group=self.group)
+                for tp in offsets:
                     await self._rewind(tp)
-                    await asyncio.sleep(backoff)
+                await asyncio.sleep(backoff)
+                continue
+            for tp, offset in offsets.items():
+                self._committed[(tp.topic, tp.partition)] = offset
 
     async def _rewind(self, tp: TopicPartition) -> None:
         """Go back to the last committed offset so the batch is delivered again."""

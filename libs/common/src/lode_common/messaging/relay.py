@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select, text, update
+from sqlalchemy import BigInteger, ColumnElement, any_, cast, func, literal, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lode_common.database import is_sqlite
@@ -54,6 +55,8 @@ class Relay:
         self._stopped = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock_conn: AsyncConnection | None = None
+        self._in_flight: set[int] = set()  # published, being marked sent
+        self._marking: set[asyncio.Task[None]] = set()
 
     # --- public ----------------------------------------------------------------------
     def notify(self) -> None:
@@ -71,12 +74,14 @@ class Relay:
             async with asyncio.timeout(drain_timeout_s):
                 while await self.publish_pending():
                     pass
+                await self.settle()
         self._stopping = True
         self._stopped.set()
         self._wake.set()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
+        await self.settle()
         await self._release_leadership()
 
     async def run(self) -> None:
@@ -112,21 +117,41 @@ class Relay:
                 backoff = min(self.max_backoff_s, backoff * 2)
 
     async def publish_pending(self) -> int:
-        """One pass: publish up to ``batch`` unsent rows in order; returns how many."""
+        """One pass: publish up to ``batch`` unsent rows in order; returns how many.
+
+        Marking the rows sent runs in the background while the next pass publishes (the
+        rows in flight are left out of its read); a failed mark only means a republish.
+        """
         rows = await self._unsent()
         if not rows:
-            self.metrics.outbox_backlog.labels(self.service).set(0)
-            self.metrics.outbox_oldest_age.labels(self.service).set(0)
+            if not self._in_flight:
+                self.metrics.outbox_backlog.labels(self.service).set(0)
+                self.metrics.outbox_oldest_age.labels(self.service).set(0)
             return 0
         await self.transport.publish(
             [Message(r["topic"], r["key"], r["envelope"].encode()) for r in rows]
         )
-        await self._mark_sent([r["seq"] for r in rows])
+        seqs = [r["seq"] for r in rows]
+        self._in_flight.update(seqs)
+        task = asyncio.create_task(self._mark(seqs))
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
         self.metrics.published.labels(self.service).inc(len(rows))
-        if len(rows) < self.batch:
-            self.metrics.outbox_backlog.labels(self.service).set(0)
-            self.metrics.outbox_oldest_age.labels(self.service).set(0)
         return len(rows)
+
+    async def _mark(self, seqs: list[int]) -> None:
+        try:
+            await self._mark_sent(seqs)
+        except Exception as exc:  # the rows go out again: consumers' inboxes absorb it
+            log.warning("relay could not mark rows sent; they will be republished",
+                        service=self.service, rows=len(seqs), error=repr(exc))
+        finally:
+            self._in_flight.difference_update(seqs)
+
+    async def settle(self) -> None:
+        """Wait until every published row is marked sent (or given up for republishing)."""
+        while self._marking:
+            await asyncio.gather(*list(self._marking), return_exceptions=True)
 
     async def backlog(self) -> tuple[int, float]:
         """(unsent rows, age in seconds of the oldest)."""
@@ -148,20 +173,29 @@ class Relay:
     # --- steps (overridable by tests that simulate a crash between them) -----------------
     async def _unsent(self) -> Sequence[Any]:
         o = self.tables.outbox
+        query = (
+            select(o.c.seq, o.c.topic, o.c.key, o.c.envelope)
+            .where(o.c.sent_at.is_(None))
+            .order_by(o.c.seq)
+            .limit(self.batch)
+        )
+        if self._in_flight:
+            query = query.where(~self._seq_in(sorted(self._in_flight)))
         async with self.engine.connect() as conn:
-            result = await conn.execute(
-                select(o.c.seq, o.c.topic, o.c.key, o.c.envelope)
-                .where(o.c.sent_at.is_(None))
-                .order_by(o.c.seq)
-                .limit(self.batch)
-            )
-            return result.mappings().all()
+            return (await conn.execute(query)).mappings().all()
+
+    def _seq_in(self, seqs: list[int]) -> ColumnElement[bool]:
+        o = self.tables.outbox
+        if is_sqlite(self.engine):
+            return o.c.seq.in_(seqs)
+        # one array parameter instead of a thousand
+        return o.c.seq == any_(cast(literal(seqs, ARRAY(BigInteger)), ARRAY(BigInteger)))
 
     async def _mark_sent(self, seqs: list[int]) -> None:
         o = self.tables.outbox
         async with self.engine.begin() as conn:
             await conn.execute(
-                update(o).where(o.c.seq.in_(seqs)).values(sent_at=datetime.now(UTC))
+                update(o).where(self._seq_in(seqs)).values(sent_at=datetime.now(UTC))
             )
 
     # --- leadership ------------------------------------------------------------------------

@@ -41,6 +41,7 @@ class Delivery:
     key: str
     value: bytes
     headers: tuple[tuple[str, bytes], ...] = field(default=())
+    timestamp_ms: int | None = None  # when the bus stored it (Kafka CreateTime)
 
 
 BatchHandler = Callable[[Sequence[Delivery]], Awaitable[None]]

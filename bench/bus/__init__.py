@@ -1,0 +1,1 @@
+"""bench/bus: the event path's throughput and latency against raw aiokafka."""
