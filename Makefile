@@ -22,13 +22,13 @@ env: $(VENV)/.synced  ## create the environment and install everything
 up: env  ## run the whole system embedded: one process, SQLite, in-process bus
 	$(RUN) lode up
 
-test: env  ## set up and run the whole suite (PostgreSQL and Kafka started if needed)
+test: env lint  ## set up, lint, and run the whole suite (PostgreSQL and Kafka started if needed)
 	$(RUN) pytest
 
 lint: env
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy libs/common/src services/*/src src
+	$(RUN) mypy libs/common/src services/*/src src bench
 
 docs: env  ## JSON Schemas of the events and the AsyncAPI document into docs/events/
 	$(RUN) lode docs --out docs/events

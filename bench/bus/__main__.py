@@ -15,8 +15,8 @@ import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -29,21 +29,27 @@ from lode_common.database import create_engine, session_factory
 from lode_common.events.envelope import Envelope, new_envelope
 from lode_common.messaging.inbox import Batched, EventHandler, Inbox
 from lode_common.messaging.kafka import KafkaConfig, KafkaTransport
-from lode_common.messaging.transport import Delivery
 from lode_common.messaging.outbox import UnitOfWork
 from lode_common.messaging.relay import Relay
 from lode_common.messaging.tables import event_tables
+from lode_common.messaging.transport import Delivery
 from lode_common.testing.services import find_or_start_postgres, start_kafka
 
 PARTITIONS = 3
+WARMUP_S = 1.0
 FETCH_WAIT_MS = 5
 
 
 def payload(i: int) -> dict[str, Any]:
     """A payload the size of a typical output report event."""
-    return {"licence_no": f"C13088120210171200{i % 100000:05d}", "year": 2024,
-            "ore_mined_10kt": 52.0, "mining_recovery_pct": 91.0,
-            "processing_recovery_pct": 88.0, "seq": i}
+    return {
+        "licence_no": f"C13088120210171200{i % 100000:05d}",
+        "year": 2024,
+        "ore_mined_10kt": 52.0,
+        "mining_recovery_pct": 91.0,
+        "processing_recovery_pct": 88.0,
+        "seq": i,
+    }
 
 
 # --- raw aiokafka -------------------------------------------------------------------------
@@ -56,17 +62,28 @@ async def create_topic(bootstrap: str, topic: str) -> None:
         await admin.close()
 
 
-async def raw_run(bootstrap: str, values: Sequence[bytes], keys: Sequence[bytes],
-                  rate: float | None) -> tuple[float, list[float]]:
+async def raw_run(
+    bootstrap: str, values: Sequence[bytes], keys: Sequence[bytes], rate: float | None
+) -> tuple[float, list[float]]:
     """Produce and consume ``values``; returns (seconds for all, per-message latencies)."""
     topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
     await create_topic(bootstrap, topic)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                enable_idempotence=False, linger_ms=2,
-                                max_batch_size=256 * 1024)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=topic,
-                                auto_offset_reset="earliest", enable_auto_commit=False,
-                                fetch_max_wait_ms=FETCH_WAIT_MS, max_poll_records=2000)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=2,
+        max_batch_size=256 * 1024,
+    )
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=topic,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=FETCH_WAIT_MS,
+        max_poll_records=2000,
+    )
     await producer.start()
     await consumer.start()
     sent_at: dict[int, float] = {}
@@ -81,7 +98,9 @@ async def raw_run(bootstrap: str, values: Sequence[bytes], keys: Sequence[bytes]
             now = time.perf_counter()
             for tp, records in batches.items():
                 for r in records:
-                    latencies.append(now - sent_at[int(r.headers[0][1])])
+                    sent = sent_at[int(r.headers[0][1])]
+                    if sent - start >= WARMUP_S:
+                        latencies.append(now - sent)
                 received += len(records)
                 if records:
                     await consumer.commit({tp: records[-1].offset + 1})
@@ -111,14 +130,23 @@ async def raw_run(bootstrap: str, values: Sequence[bytes], keys: Sequence[bytes]
 
 # --- the Lode path: a producing service and a consuming service, each its own process -----
 def effects_table(metadata: MetaData) -> Table:
-    return Table("effects", metadata,
-                 Column("id", Integer, primary_key=True, autoincrement=True),
-                 Column("event_id", String(40)), Column("latency_s", Float))
+    return Table(
+        "effects",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("event_id", String(40)),
+        Column("latency_s", Float),
+    )
 
 
 def kafka_config(bootstrap: str) -> KafkaConfig:
-    return KafkaConfig(bootstrap=bootstrap, partitions=PARTITIONS, idempotence=False,
-                       fetch_max_wait_ms=FETCH_WAIT_MS, session_timeout_ms=6000)
+    return KafkaConfig(
+        bootstrap=bootstrap,
+        partitions=PARTITIONS,
+        idempotence=False,
+        fetch_max_wait_ms=FETCH_WAIT_MS,
+        session_timeout_ms=6000,
+    )
 
 
 class Producer:
@@ -132,8 +160,14 @@ class Producer:
         self.tables = event_tables(self.metadata)
         effects_table(self.metadata)
         self.transport = KafkaTransport(kafka_config(bootstrap))
-        self.relay = Relay(service=service, engine=self.engine, tables=self.tables,
-                           transport=self.transport, batch=1000, idle_poll_s=0.2)
+        self.relay = Relay(
+            service=service,
+            engine=self.engine,
+            tables=self.tables,
+            transport=self.transport,
+            batch=1000,
+            idle_poll_s=0.2,
+        )
         self.committed_at: dict[str, float] = {}
 
     async def start(self) -> None:
@@ -150,11 +184,15 @@ class Producer:
 
     def event(self, i: int) -> Envelope:
         data = payload(i)
-        return new_envelope(event_type=f"lode.{self.service}.output.reported.v1",
-                            subject=data["licence_no"], data=data)
+        return new_envelope(
+            event_type=f"lode.{self.service}.output.reported.v1",
+            subject=data["licence_no"],
+            data=data,
+        )
 
-    async def write(self, n: int, *, per_uow: int, writers: int, rate: float | None,
-                    first: int = 0) -> float:
+    async def write(
+        self, n: int, *, per_uow: int, writers: int, rate: float | None, first: int = 0
+    ) -> float:
         """Commit ``n`` events; each carries its commit wall-clock time. Returns the start."""
         chunks = [range(i, min(i + per_uow, n)) for i in range(0, n, per_uow)]
         queue: asyncio.Queue[tuple[int, range]] = asyncio.Queue()
@@ -170,8 +208,9 @@ class Producer:
                     delay = start + j * per_uow / rate - time.perf_counter()
                     if delay > 0:
                         await asyncio.sleep(delay)
-                async with UnitOfWork(self.sessions, self.tables,
-                                      on_commit=self.relay.notify) as uow:
+                async with UnitOfWork(
+                    self.sessions, self.tables, on_commit=self.relay.notify
+                ) as uow:
                     ids = []
                     for i in chunk:
                         e = self.event(first + i)
@@ -186,8 +225,7 @@ class Producer:
         return wall_start
 
 
-async def consume(pg_url: str, bootstrap: str, service: str, expected: int,
-                  out: str) -> None:
+async def consume(pg_url: str, bootstrap: str, service: str, expected: int, out: str) -> None:
     """The consuming service (run in its own process): inbox + effect, latency per event."""
     engine = create_engine(pg_url, pool_size=5)
     sessions = session_factory(engine)
@@ -220,10 +258,12 @@ async def consume(pg_url: str, bootstrap: str, service: str, expected: int,
         for d in batch:
             stages[json.loads(d.value)["id"]] = ((d.timestamp_ms or 0) / 1000, fetched)
         await inbox.handle_batch(batch)
+
     await transport.start()
     await transport.ensure_topics([f"lode.{service}"])
-    sub = await transport.subscribe(group=f"bench-{service}", topics=[f"lode.{service}"],
-                                    handler=handle, max_batch=2000)
+    sub = await transport.subscribe(
+        group=f"bench-{service}", topics=[f"lode.{service}"], handler=handle, max_batch=2000
+    )
     while not sub.assigned():
         await asyncio.sleep(0.05)
     print("ready", flush=True)
@@ -232,8 +272,9 @@ async def consume(pg_url: str, bootstrap: str, service: str, expected: int,
         count = (await session.execute(select(func.count()).select_from(effects))).scalar_one()
     await transport.stop()
     await engine.dispose()
-    Path(out).write_text(json.dumps({"effected_at": effected_at, "last": last,
-                                     "count": count, "stages": stages}))
+    Path(out).write_text(
+        json.dumps({"effected_at": effected_at, "last": last, "count": count, "stages": stages})
+    )
 
 
 async def lode_run(
@@ -246,8 +287,19 @@ async def lode_run(
     await producer.start()
     out = Path(tempfile.mkstemp(suffix=".json")[1])
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.bus", "--consume", service, "--expected", str(n),
-        "--pg", pg_url, "--bootstrap", bootstrap, "--out", str(out),
+        sys.executable,
+        "-m",
+        "bench.bus",
+        "--consume",
+        service,
+        "--expected",
+        str(n),
+        "--pg",
+        pg_url,
+        "--bootstrap",
+        bootstrap,
+        "--out",
+        str(out),
         stdout=asyncio.subprocess.PIPE,
     )
     assert proc.stdout is not None
@@ -261,15 +313,16 @@ async def lode_run(
     out.unlink()
     if result["count"] < n:
         raise AssertionError(f"only {result['count']} of {n} events took effect")
-    committed = producer.committed_at
+    # the first second is warm-up (prepared statements, first fetches): not measured
+    cut = min(producer.committed_at.values()) + WARMUP_S
+    committed = {i: t for i, t in producer.committed_at.items() if t >= cut}
     effected = result["effected_at"]
     latencies = [effected[i] - committed[i] for i in committed]
     stages = {i: (sent, fetched) for i, (sent, fetched) in result["stages"].items()}
     breakdown = {
         "relay (commit → sent)": summary_ms([stages[i][0] - committed[i] for i in committed]),
         "bus (sent → fetched)": summary_ms([stages[i][1] - stages[i][0] for i in committed]),
-        "inbox (fetched → committed)": summary_ms([effected[i] - stages[i][1]
-                                                    for i in committed]),
+        "inbox (fetched → committed)": summary_ms([effected[i] - stages[i][1] for i in committed]),
     }
     return result["last"] - wall_start, latencies, breakdown
 
@@ -286,12 +339,14 @@ async def main(events: int, rate: float, seconds: float, per_uow: int) -> dict[s
         await sample.engine.dispose()
 
         raw_s, _ = await raw_run(broker.bootstrap, values, keys, rate=None)
-        lode_s, _, _ = await lode_run(url, broker.bootstrap, events, per_uow=50, writers=8,
-                                      rate=None)
+        lode_s, _, _ = await lode_run(
+            url, broker.bootstrap, events, per_uow=50, writers=8, rate=None
+        )
         paced = int(rate * seconds)
         _, raw_lat = await raw_run(broker.bootstrap, values[:paced], keys[:paced], rate=rate)
-        _, lode_lat, breakdown = await lode_run(url, broker.bootstrap, paced,
-                                                per_uow=per_uow, writers=8, rate=rate)
+        _, lode_lat, breakdown = await lode_run(
+            url, broker.bootstrap, paced, per_uow=per_uow, writers=8, rate=rate
+        )
     finally:
         broker.stop()
         pg.stop()
@@ -299,27 +354,48 @@ async def main(events: int, rate: float, seconds: float, per_uow: int) -> dict[s
     raw_rate, lode_rate = events / raw_s, events / lode_s
     raw_sum, lode_sum = summary_ms(raw_lat), summary_ms(lode_lat)
     figures = {
-        "events": events, "partitions": PARTITIONS, "paced_rate_per_s": rate,
+        "events": events,
+        "partitions": PARTITIONS,
+        "paced_rate_per_s": rate,
         "throughput_per_s": {"raw_aiokafka": round(raw_rate), "lode_path": round(lode_rate)},
         "throughput_ratio_lode_over_raw": round(lode_rate / raw_rate, 3),
-        "latency_raw": raw_sum, "latency_lode": lode_sum,
+        "latency_raw": raw_sum,
+        "latency_lode": lode_sum,
         "p99_ratio_lode_over_raw": round(lode_sum["p99_ms"] / raw_sum["p99_ms"], 2),
         "p50_ratio_lode_over_raw": round(lode_sum["p50_ms"] / raw_sum["p50_ms"], 2),
     }
-    print_table(f"bench/bus — {events} events, {PARTITIONS} partitions, PostgreSQL + Tansu", [
-        ("path", "events/s", f"p50 ms @{rate:g}/s", "p99 ms"),
-        ("raw aiokafka produce+consume", f"{raw_rate:,.0f}", f"{raw_sum['p50_ms']}",
-         f"{raw_sum['p99_ms']}"),
-        ("outbox→relay→Kafka→inbox", f"{lode_rate:,.0f}", f"{lode_sum['p50_ms']}",
-         f"{lode_sum['p99_ms']}"),
-        ("ratio lode/raw", f"{figures['throughput_ratio_lode_over_raw']}",
-         f"{figures['p50_ratio_lode_over_raw']}", f"{figures['p99_ratio_lode_over_raw']}"),
-    ])
+    print_table(
+        f"bench/bus — {events} events, {PARTITIONS} partitions, PostgreSQL + Tansu",
+        [
+            ("path", "events/s", f"p50 ms @{rate:g}/s", "p99 ms"),
+            (
+                "raw aiokafka produce+consume",
+                f"{raw_rate:,.0f}",
+                f"{raw_sum['p50_ms']}",
+                f"{raw_sum['p99_ms']}",
+            ),
+            (
+                "outbox→relay→Kafka→inbox",
+                f"{lode_rate:,.0f}",
+                f"{lode_sum['p50_ms']}",
+                f"{lode_sum['p99_ms']}",
+            ),
+            (
+                "ratio lode/raw",
+                f"{figures['throughput_ratio_lode_over_raw']}",
+                f"{figures['p50_ratio_lode_over_raw']}",
+                f"{figures['p99_ratio_lode_over_raw']}",
+            ),
+        ],
+    )
     figures["latency_breakdown_lode"] = breakdown
-    print_table("where the Lode path's latency goes", [
-        ("stage", "p50 ms", "p99 ms"),
-        *((name, str(v["p50_ms"]), str(v["p99_ms"])) for name, v in breakdown.items()),
-    ])
+    print_table(
+        "where the Lode path's latency goes",
+        [
+            ("stage", "p50 ms", "p99 ms"),
+            *((name, str(v["p50_ms"]), str(v["p99_ms"])) for name, v in breakdown.items()),
+        ],
+    )
     print(f"\nsaved {save('bus', figures)}")
     return figures
 
@@ -329,8 +405,9 @@ def cli() -> None:
     parser.add_argument("--events", type=int, default=30_000)
     parser.add_argument("--rate", type=float, default=2000)
     parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--per-uow", type=int, default=10,
-                        help="events per unit of work in the paced run")
+    parser.add_argument(
+        "--per-uow", type=int, default=10, help="events per unit of work in the paced run"
+    )
     parser.add_argument("--consume", help=argparse.SUPPRESS)  # the consumer process
     parser.add_argument("--expected", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--pg", help=argparse.SUPPRESS)

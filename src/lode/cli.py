@@ -51,8 +51,13 @@ def up(
 
     system.on_started.append(announce)
     config = uvicorn.Config(
-        system.asgi(), host=s.host, port=s.port, lifespan="on", log_config=None,
-        access_log=False, timeout_graceful_shutdown=15,
+        system.asgi(),
+        host=s.host,
+        port=s.port,
+        lifespan="on",
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=15,
     )
     uvicorn.Server(config).run()
 
@@ -65,9 +70,9 @@ def token(
         str | None, typer.Option(help="credit code an applicant's token is scoped to")
     ] = None,
     hours: Annotated[int, typer.Option(help="validity in hours")] = 8,
-    data_dir: Annotated[Path, typer.Option(help="where the embedded secrets are")] = Path(
-        os.environ.get("LODE_DATA_DIR", "var")
-    ),
+    data_dir: Annotated[
+        Path, typer.Option(envvar="LODE_DATA_DIR", help="where the embedded secrets are")
+    ] = Path("var"),
 ) -> None:
     """Print a signed staff token (JWT) for a role: admin, planner, licensing_officer, ..."""
     from lode.embedded import embedded_secrets
@@ -75,8 +80,9 @@ def token(
 
     secret = os.environ.get("LODE_JWT_SECRET") or embedded_secrets(data_dir).jwt_secret
     try:
-        value = issue_token(secret, user=user, roles=role, enterprise=enterprise,
-                            ttl_s=hours * 3600)
+        value = issue_token(
+            secret, user=user, roles=role, enterprise=enterprise, ttl_s=hours * 3600
+        )
     except ValueError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc

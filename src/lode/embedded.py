@@ -41,9 +41,11 @@ def embedded_secrets(data_dir: Path) -> Secrets:
     if path.exists():
         stored = json.loads(path.read_text(encoding="utf-8"))
     values = {
-        "admin_token": os.environ.get("LODE_ADMIN_TOKEN") or stored.get("admin_token")
+        "admin_token": os.environ.get("LODE_ADMIN_TOKEN")
+        or stored.get("admin_token")
         or secrets.token_urlsafe(24),
-        "jwt_secret": os.environ.get("LODE_JWT_SECRET") or stored.get("jwt_secret")
+        "jwt_secret": os.environ.get("LODE_JWT_SECRET")
+        or stored.get("jwt_secret")
         or secrets.token_urlsafe(32),
     }
     if values != stored:
@@ -71,8 +73,11 @@ class EmbeddedSystem:
         self.transport = InProcessTransport(
             base.data_dir / "bus.db", partitions=base.kafka_partitions
         )
-        overrides |= {"admin_token": self.secrets.admin_token,
-                      "jwt_secret": self.secrets.jwt_secret, "data_dir": base.data_dir}
+        overrides |= {
+            "admin_token": self.secrets.admin_token,
+            "jwt_secret": self.secrets.jwt_secret,
+            "data_dir": base.data_dir,
+        }
         self.runtimes: dict[str, ServiceRuntime] = {}
         self.apps: dict[str, FastAPI] = {}
         for module in (zoning, licensing, monitoring, reporting):
@@ -116,8 +121,11 @@ class _Dispatcher:
             app = self.system.apps["reporting"]
         if app is None:
             response = problem_response(
-                NotFound(f"No service at {path}. The services are "
-                         + ", ".join(f"/{s}/" for s in SERVICES) + "; the dashboard is at /.")
+                NotFound(
+                    f"No service at {path}. The services are "
+                    + ", ".join(f"/{s}/" for s in SERVICES)
+                    + "; the dashboard is at /."
+                )
             )
             await response(scope, receive, send)
             return

@@ -35,8 +35,9 @@ import httpx
 import pytest
 import yaml
 from fastapi import FastAPI
-from lode_common.settings import LodeSettings, settings_env_names
 from sqlalchemy.engine import URL, make_url
+
+from lode_common.settings import LodeSettings, settings_env_names
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -501,7 +502,8 @@ def spec_topics() -> set[str]:
     topics: set[str] = set()
     for service in SERVICES:
         spec = bootstrap(service).SPEC
-        topics |= {spec.topic, *spec.consumes}
+        topics |= {spec.topic} if spec.publishes else set()
+        topics |= set(spec.consumes)
     return topics
 
 

@@ -24,11 +24,16 @@ def test_lode_up_serves_four_health_endpoints_and_stops_cleanly_on_sigterm(
     tmp_path: Path,
 ) -> None:
     port = free_port()
-    env = {**os.environ, "LODE_PORT": str(port), "LODE_DATA_DIR": str(tmp_path / "var"),
-           "LODE_LOG_JSON": "true"}
+    env = {
+        **os.environ,
+        "LODE_PORT": str(port),
+        "LODE_DATA_DIR": str(tmp_path / "var"),
+        "LODE_LOG_JSON": "true",
+    }
     env.pop("LODE_ADMIN_TOKEN", None)
-    proc = subprocess.Popen([str(LODE), "up"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(LODE), "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         wait_for_port("127.0.0.1", port, 60, "lode up")
         for name in SERVICES:
@@ -38,8 +43,11 @@ def test_lode_up_serves_four_health_endpoints_and_stops_cleanly_on_sigterm(
             spec = httpx.get(f"http://127.0.0.1:{port}/{name}/openapi.json", timeout=10)
             assert spec.json()["info"]["title"].startswith(f"Lode {name}")
         token = embedded_secrets(tmp_path / "var").admin_token
-        admin = httpx.get(f"http://127.0.0.1:{port}/zoning/v1/admin/outbox",
-                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        admin = httpx.get(
+            f"http://127.0.0.1:{port}/zoning/v1/admin/outbox",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
         assert admin.status_code == 200
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -63,8 +71,9 @@ async def test_events_left_in_the_outbox_at_shutdown_are_published_on_the_next_s
     await first.start()
     zoning = first.runtimes["zoning"]
     first.transport.available = False  # the bus refuses: the event stays in the outbox
-    envelope = new_envelope(event_type="lode.zoning.zone.retired.v1", subject="zone-1",
-                            data={"zone_id": "zone-1"})
+    envelope = new_envelope(
+        event_type="lode.zoning.zone.retired.v1", subject="zone-1", data={"zone_id": "zone-1"}
+    )
     async with zoning.uow() as uow:
         uow.emit_envelope(envelope)
         await uow.commit()
@@ -78,13 +87,17 @@ async def test_events_left_in_the_outbox_at_shutdown_are_published_on_the_next_s
         sent_at = None
         while time.monotonic() < deadline and sent_at is None:
             async with second.runtimes["zoning"].sessions() as session:
-                sent_at = (await session.execute(
-                    select(outbox.c.sent_at).where(outbox.c.event_id == envelope.id))).scalar()
+                sent_at = (
+                    await session.execute(
+                        select(outbox.c.sent_at).where(outbox.c.event_id == envelope.id)
+                    )
+                ).scalar()
             if sent_at is None:
                 await _sleep(0.05)
         assert sent_at is not None, "the next start must publish what the last one left"
         records = second.transport.db.execute(
-            "SELECT COUNT(*) FROM records WHERE topic = 'lode.zoning' AND CAST(value AS TEXT) LIKE ?",
+            "SELECT COUNT(*) FROM records "
+            "WHERE topic = 'lode.zoning' AND CAST(value AS TEXT) LIKE ?",
             (f"%{envelope.id}%",),
         ).fetchone()[0]
         assert records == 1

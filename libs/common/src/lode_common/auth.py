@@ -70,7 +70,11 @@ def issue_token(
         raise ValueError(f"unknown roles {sorted(unknown)}; roles are {sorted(ROLES)}")
     now = int(time.time())
     claims: dict[str, object] = {
-        "iss": JWT_ISSUER, "sub": user, "roles": roles, "iat": now, "exp": now + ttl_s,
+        "iss": JWT_ISSUER,
+        "sub": user,
+        "roles": roles,
+        "iat": now,
+        "exp": now + ttl_s,
     }
     if enterprise:
         claims["ent"] = enterprise
@@ -96,7 +100,7 @@ def split_api_key(key: str) -> str | None:
     """The prefix of a well-formed key, else None."""
     if not key.startswith(API_KEY_PREFIX):
         return None
-    rest = key[len(API_KEY_PREFIX):]
+    rest = key[len(API_KEY_PREFIX) :]
     prefix, sep, secret = rest.partition("_")
     if not sep or len(prefix) != 8 or not secret:
         return None
@@ -127,15 +131,19 @@ class Authenticator:
         if prefix is not None:
             principal = await self._api_keys(prefix, token) if self._api_keys else None
             if principal is None:
-                raise Unauthorized("This API key is unknown or revoked; ask the bureau for a "
-                                   "new one.")
+                raise Unauthorized(
+                    "This API key is unknown or revoked; ask the bureau for a new one."
+                )
             return principal
         return self._from_jwt(token)
 
     def _from_jwt(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
-                token, self._jwt_secret, algorithms=["HS256"], issuer=JWT_ISSUER,
+                token,
+                self._jwt_secret,
+                algorithms=["HS256"],
+                issuer=JWT_ISSUER,
                 options={"require": ["exp", "sub", "iss"]},
             )
         except jwt.ExpiredSignatureError as exc:

@@ -11,9 +11,16 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+_MIGRATION_LOCK = 0x10DE_0001  # advisory lock key held while a service migrates
 
 
 def is_sqlite(engine_or_url: AsyncEngine | str) -> bool:
@@ -63,6 +70,9 @@ async def migrate(engine: AsyncEngine, migrations_dir: Path, revision: str = "he
     cfg = alembic_config(migrations_dir, engine.url.render_as_string(hide_password=False))
 
     def upgrade(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # replicas starting together: one migrates, the others wait, then find it done
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 

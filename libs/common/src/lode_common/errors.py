@@ -143,8 +143,9 @@ def validation_problem(exc: RequestValidationError) -> InvalidInput:
         for e in exc.errors()
     ]
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-    return InvalidInput(f"The request is not valid: {summary}. Fix the fields listed and retry.",
-                        errors=errors)
+    return InvalidInput(
+        f"The request is not valid: {summary}. Fix the fields listed and retry.", errors=errors
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -163,7 +164,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No resource at {request.url.path}; see the service's /openapi.json."
         problem = Problem(
-            detail, status=exc.status_code, title=titles.get(exc.status_code, "Error"),
+            detail,
+            status=exc.status_code,
+            title=titles.get(exc.status_code, "Error"),
             headers=dict(exc.headers or {}),
         )
         return problem_response(problem, request)
@@ -173,8 +176,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _db_down(request: Request, exc: DBAPIError) -> JSONResponse:
         log.error("database unavailable", error=repr(exc))
         return problem_response(
-            Unavailable("The database cannot be reached right now; nothing was saved. "
-                        "Retry after the number of seconds in Retry-After."),
+            Unavailable(
+                "The database cannot be reached right now; nothing was saved. "
+                "Retry after the number of seconds in Retry-After."
+            ),
             request,
         )
 
@@ -182,8 +187,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", path=request.url.path)
         return problem_response(
-            Problem("An unexpected error occurred; nothing was saved. The error is logged "
-                    "with this request's X-Request-ID: quote it when you report it.",
-                    status=500, title="Internal error"),
+            Problem(
+                "An unexpected error occurred; nothing was saved. The error is logged "
+                "with this request's X-Request-ID: quote it when you report it.",
+                status=500,
+                title="Internal error",
+            ),
             request,
         )

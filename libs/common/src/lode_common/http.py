@@ -76,9 +76,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(
-            uuid.uuid4()
-        )
+        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(uuid.uuid4())
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id, service=self.runtime.name)
         declared = headers.get(b"content-length")
@@ -102,8 +100,10 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-request-id", request_id.encode("latin-1"))]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
             await send(message)
 
         try:
@@ -176,8 +176,12 @@ def create_service_app(
     async def health() -> dict[str, str]:
         return {"status": "ok", "service": name}
 
-    @app.get(f"/{name}/metrics", tags=["operations"], summary="Prometheus metrics",
-             response_class=Response)
+    @app.get(
+        f"/{name}/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        response_class=Response,
+    )
     async def metrics() -> Response:
         return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")
 
@@ -206,13 +210,18 @@ def admin_router(name: str) -> APIRouter:
         ]
         return {"items": items, "total": len(items)}
 
-    @router.post("/dead-letters/{dead_letter_id}/redrive", dependencies=[admin_only],
-                 summary="Handle a parked event again")
+    @router.post(
+        "/dead-letters/{dead_letter_id}/redrive",
+        dependencies=[admin_only],
+        summary="Handle a parked event again",
+    )
     async def redrive(dead_letter_id: int, runtime: Runtime) -> dict[str, Any]:
         parked = {r["id"] for r in await runtime.inbox.dead_letters()}
         if dead_letter_id not in parked:
-            raise NotFound(f"No parked event {dead_letter_id} in {name}; list them with "
-                           f"GET /{name}/v1/admin/dead-letters.")
+            raise NotFound(
+                f"No parked event {dead_letter_id} in {name}; list them with "
+                f"GET /{name}/v1/admin/dead-letters."
+            )
         ok = await runtime.inbox.redrive(dead_letter_id)
         return {"id": dead_letter_id, "redriven": ok}
 

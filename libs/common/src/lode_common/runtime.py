@@ -36,6 +36,7 @@ class ServiceSpec:
     migrations_dir: Path
     consumes: Sequence[str] = ()
     handlers: dict[str, EventHandler] = field(default_factory=dict)
+    publishes: bool = True  # reporting only reads: it has no topic of its own
 
     @property
     def topic(self) -> str:
@@ -88,7 +89,8 @@ class ServiceRuntime:
 
     async def start(self, *, consume: bool = True) -> None:
         await migrate(self.engine, self.spec.migrations_dir)
-        await self.transport.ensure_topics([self.spec.topic, *self.spec.consumes])
+        own = [self.spec.topic] if self.spec.publishes else []
+        await self.transport.ensure_topics([*own, *self.spec.consumes])
         self.relay.start()
         self.relay.notify()  # publish what a previous run left behind
         await self.inbox.refresh_dead_letter_gauge()

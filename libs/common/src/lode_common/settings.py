@@ -109,4 +109,3 @@ def settings_env_names(settings_cls: type[LodeSettings]) -> set[str]:
         prefix = f"LODE_{settings_cls.service.upper()}_"
         names |= {f"{prefix}{name.upper()}" for name in settings_cls.model_fields}
     return names
-

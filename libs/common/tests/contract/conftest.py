@@ -31,11 +31,17 @@ async def path(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
         pg: PostgresServer = request.getfixturevalue("postgres_server")
         broker: KafkaBroker = request.getfixturevalue("kafka")
         database = pg.create_database("lode_contract")
-        transport = KafkaTransport(KafkaConfig(
-            bootstrap=broker.bootstrap, partitions=3, idempotence=False,
-            session_timeout_ms=3000, request_timeout_ms=2000, publish_timeout_s=3,
-            retry_backoff_s=0.05,
-        ))
+        transport = KafkaTransport(
+            KafkaConfig(
+                bootstrap=broker.bootstrap,
+                partitions=3,
+                idempotence=False,
+                session_timeout_ms=3000,
+                request_timeout_ms=2000,
+                publish_timeout_s=3,
+                retry_backoff_s=0.05,
+            )
+        )
         p = EventPath(create_engine(pg.url(database)), transport, broker.freeze, broker.thaw)
     await p.setup()
     try:

@@ -23,14 +23,14 @@ from lode_common.messaging.transport import Delivery, Subscription, Transport
 
 
 async def eventually(
-    predicate: Callable[[], Awaitable[bool]], *, timeout: float = 30, what: str = "condition"
+    predicate: Callable[[], Awaitable[bool]], *, within: float = 30, what: str = "condition"
 ) -> None:
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if await predicate():
             return
         await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    raise AssertionError(f"timed out after {within}s waiting for {what}")
 
 
 @dataclass
@@ -47,11 +47,14 @@ class EventPath:
         self.metadata = MetaData()
         self.tables = event_tables(self.metadata)
         self.things = Table(
-            "things", self.metadata,
-            Column("id", String(64), primary_key=True), Column("n", Integer, nullable=False),
+            "things",
+            self.metadata,
+            Column("id", String(64), primary_key=True),
+            Column("n", Integer, nullable=False),
         )
         self.effects = Table(
-            "effects", self.metadata,
+            "effects",
+            self.metadata,
             Column("id", Integer, primary_key=True, autoincrement=True),
             Column("event_id", String(64), nullable=False),
             Column("aggregate", String(64), nullable=False),
@@ -86,16 +89,26 @@ class EventPath:
         await self.engine.dispose()
 
     def new_relay(self, cls: type[Relay] = Relay) -> Relay:
-        return cls(service=self.service, engine=self.engine, tables=self.tables,
-                   transport=self.transport, batch=200, idle_poll_s=0.05,
-                   min_backoff_s=0.05, max_backoff_s=0.5)
+        return cls(
+            service=self.service,
+            engine=self.engine,
+            tables=self.tables,
+            transport=self.transport,
+            batch=200,
+            idle_poll_s=0.05,
+            min_backoff_s=0.05,
+            max_backoff_s=0.5,
+        )
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.tables, on_commit=self.relay.notify)
 
     def event(self, aggregate: str, seq: int, **data: Any) -> Envelope:
-        return new_envelope(event_type=self.event_type, subject=aggregate,
-                            data={"aggregate": aggregate, "seq": seq, **data})
+        return new_envelope(
+            event_type=self.event_type,
+            subject=aggregate,
+            data={"aggregate": aggregate, "seq": seq, **data},
+        )
 
     async def commit_events(self, events: Sequence[Envelope]) -> None:
         """One unit of work: a state change per event and the events themselves."""
@@ -109,19 +122,33 @@ class EventPath:
         async def record(session: AsyncSession, envelope: Envelope, _payload: Any) -> None:
             if envelope.data.get("poison") and self.poisoned:
                 raise ValueError(f"cannot count thing {envelope.data['seq']}: poisoned")
-            await session.execute(insert(self.effects).values(
-                event_id=envelope.id, aggregate=envelope.data["aggregate"],
-                seq=envelope.data["seq"], consumer_tag=tag,
-            ))
+            await session.execute(
+                insert(self.effects).values(
+                    event_id=envelope.id,
+                    aggregate=envelope.data["aggregate"],
+                    seq=envelope.data["seq"],
+                    consumer_tag=tag,
+                )
+            )
 
         handlers: dict[str, EventHandler] = {self.event_type.rsplit(".", 1)[0]: record}
-        return Inbox(consumer="counter", sessions=self.sessions, tables=self.tables,
-                     handlers=handlers, max_attempts=2, retry_delay_s=0.01)
+        return Inbox(
+            consumer="counter",
+            sessions=self.sessions,
+            tables=self.tables,
+            handlers=handlers,
+            max_attempts=2,
+            retry_delay_s=0.01,
+        )
 
     async def subscribe(
-        self, inbox: Inbox | None = None,
-        wrap: Callable[[Callable[[Sequence[Delivery]], Awaitable[None]]],
-                       Callable[[Sequence[Delivery]], Awaitable[None]]] | None = None,
+        self,
+        inbox: Inbox | None = None,
+        wrap: Callable[
+            [Callable[[Sequence[Delivery]], Awaitable[None]]],
+            Callable[[Sequence[Delivery]], Awaitable[None]],
+        ]
+        | None = None,
     ) -> Subscription:
         inbox = inbox or self.inbox()
 
@@ -130,7 +157,8 @@ class EventPath:
             self.deliveries.extend(batch)  # counted once handled, so waits see the effects
 
         sub = await self.transport.subscribe(
-            group=f"{self.service}-counter", topics=[self.topic],
+            group=f"{self.service}-counter",
+            topics=[self.topic],
             handler=wrap(handler) if wrap else handler,
         )
         self.subscriptions.append(sub)
@@ -147,7 +175,8 @@ class EventPath:
     async def effects_by_event(self) -> dict[str, int]:
         async with self.sessions() as session:
             rows = await session.execute(
-                select(self.effects.c.event_id, func.count()).group_by(self.effects.c.event_id))
+                select(self.effects.c.event_id, func.count()).group_by(self.effects.c.event_id)
+            )
             return {r[0]: r[1] for r in rows}
 
     async def parked(self) -> int:

@@ -27,10 +27,14 @@ async def test_committed_event_takes_effect_once_and_rollback_publishes_nothing(
     path.relay.start()
 
     rolled_back = path.event("agg-x", 1)
-    with pytest.raises(RuntimeError, match="refused"):
+
+    async def refused_change() -> None:
         async with path.uow() as uow:
             uow.emit_envelope(rolled_back)
             raise RuntimeError("the change was refused")
+
+    with pytest.raises(RuntimeError, match="refused"):
+        await refused_change()
 
     events = [path.event(f"agg-{i % 4}", i) for i in range(20)]
     await path.commit_events(events)
@@ -43,9 +47,12 @@ async def test_committed_event_takes_effect_once_and_rollback_publishes_nothing(
     by_event = await path.effects_by_event()
     assert by_event == {e.id: 1 for e in events}
     assert rolled_back.id not in by_event
-    assert await path.scalar(
-        select(func.count()).where(path.tables.outbox.c.event_id == rolled_back.id)
-    ) == 0
+    assert (
+        await path.scalar(
+            select(func.count()).where(path.tables.outbox.c.event_id == rolled_back.id)
+        )
+        == 0
+    )
     assert await path.unsent() == 0
     assert await path.parked() == 0
 
@@ -73,7 +80,7 @@ async def test_outbox_holds_events_while_the_bus_is_down(path: EventPath) -> Non
     async def delivered() -> bool:
         return await path.effect_count() == 6
 
-    await eventually(delivered, timeout=60, what="the held events after the bus came back")
+    await eventually(delivered, within=60, what="the held events after the bus came back")
     by_event = await path.effects_by_event()
     assert all(by_event[e.id] == 1 for e in held)
 
@@ -148,7 +155,7 @@ async def test_redelivery_after_consumer_crash_changes_nothing(path: EventPath) 
     async def redelivered_all() -> bool:
         return len(path.deliveries) >= delivered_before + 5
 
-    await eventually(redelivered_all, timeout=60, what="redelivery to the new member")
+    await eventually(redelivered_all, within=60, what="redelivery to the new member")
     await asyncio.sleep(0.3)
     redelivered = {d.value for d in path.deliveries[delivered_before:]}
     assert {d.value for d in path.deliveries[:delivered_before]} <= redelivered
@@ -177,12 +184,15 @@ async def test_order_per_aggregate_across_partitions_and_two_consumers(path: Eve
     async def all_handled() -> bool:
         return await path.effect_count() == total
 
-    await eventually(all_handled, timeout=90, what=f"{total} effects")
+    await eventually(all_handled, within=90, what=f"{total} effects")
     async with path.sessions() as session:
-        rows = (await session.execute(
-            select(path.effects.c.aggregate, path.effects.c.seq, path.effects.c.consumer_tag)
-            .order_by(path.effects.c.id)
-        )).all()
+        rows = (
+            await session.execute(
+                select(
+                    path.effects.c.aggregate, path.effects.c.seq, path.effects.c.consumer_tag
+                ).order_by(path.effects.c.id)
+            )
+        ).all()
     seen: dict[str, list[int]] = {}
     for aggregate, seq, _tag in rows:
         seen.setdefault(aggregate, []).append(seq)

@@ -15,7 +15,11 @@ from lode_licensing.settings import LicensingSettings
 NAME = "licensing"
 SETTINGS_CLASS = LicensingSettings
 TITLE = "Lode licensing (矿业权审批)"
-DESCRIPTION = "Exploration and mining rights: applications checked against the plan, the province approval exchange, the licence lifecycle. 探矿权、采矿权申请、规划审查与许可证生命周期。"
+DESCRIPTION = (
+    "Exploration and mining rights: applications checked against the plan, the province "
+    "approval exchange, the licence lifecycle. "
+    "探矿权、采矿权申请、规划审查与许可证生命周期。"
+)
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",

@@ -15,11 +15,18 @@ from lode_monitoring.settings import MonitoringSettings
 NAME = "monitoring"
 SETTINGS_CLASS = MonitoringSettings
 TITLE = "Lode monitoring (开发利用监管)"
-DESCRIPTION = "Mines report output and the three rates with their own keys; checks against national standards and licences open findings. 矿山年报、三率核查与问题发现。"
+DESCRIPTION = (
+    "Mines report output and the three rates with their own keys; checks against national "
+    "standards and licences open findings. "
+    "矿山年报、三率核查与问题发现。"
+)
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",
-    consumes=("lode.licensing", "lode.zoning",),
+    consumes=(
+        "lode.licensing",
+        "lode.zoning",
+    ),
     handlers=HANDLERS,
 )
 

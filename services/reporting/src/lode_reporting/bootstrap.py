@@ -15,12 +15,21 @@ from lode_reporting.settings import ReportingSettings
 NAME = "reporting"
 SETTINGS_CLASS = ReportingSettings
 TITLE = "Lode reporting (规划实施报告)"
-DESCRIPTION = "Read models fed by events: plan indicators against targets, compliance, the annual implementation report, the dashboard. 规划指标、合规视图、年度实施报告与看板。"
+DESCRIPTION = (
+    "Read models fed by events: plan indicators against targets, compliance, the annual "
+    "implementation report, the dashboard. "
+    "规划指标、合规视图、年度实施报告与看板。"
+)
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",
-    consumes=("lode.zoning", "lode.licensing", "lode.monitoring",),
+    consumes=(
+        "lode.zoning",
+        "lode.licensing",
+        "lode.monitoring",
+    ),
     handlers=HANDLERS,
+    publishes=False,
 )
 
 

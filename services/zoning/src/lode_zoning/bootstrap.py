@@ -15,7 +15,11 @@ from lode_zoning.settings import ZoningSettings
 NAME = "zoning"
 SETTINGS_CLASS = ZoningSettings
 TITLE = "Lode zoning (规划分区)"
-DESCRIPTION = "The plan as versioned data (indicators, mineral policy, entry rules), zones and planning blocks as geometry, spatial analysis. 规划数据、分区与规划区块、空间分析。"
+DESCRIPTION = (
+    "The plan as versioned data (indicators, mineral policy, entry rules), zones and planning "
+    "blocks as geometry, spatial analysis. "
+    "规划数据、分区与规划区块、空间分析。"
+)
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",

@@ -160,7 +160,7 @@ class Inbox:
         error = item.error or ""
         attempts = 0
         if item.error is None:
-            for attempts in range(1, self.max_attempts + 1):  # noqa: B007
+            for attempts in range(1, self.max_attempts + 1):
                 try:
                     return await self._apply([item])
                 except Exception as exc:
@@ -168,8 +168,11 @@ class Inbox:
                         raise
                     error = f"{type(exc).__name__}: {exc}"
                     log.warning(
-                        "event failed", consumer=self.consumer, attempt=attempts,
-                        event_id=item.envelope.id if item.envelope else None, error=error,
+                        "event failed",
+                        consumer=self.consumer,
+                        attempt=attempts,
+                        event_id=item.envelope.id if item.envelope else None,
+                        error=error,
                     )
                     await asyncio.sleep(self.retry_delay_s * attempts)
         await self._park(item, error, max(attempts, 1))
@@ -190,9 +193,16 @@ class Inbox:
                 return  # already parked on an earlier delivery
             await session.execute(
                 insert(self.tables.dead_letter).values(
-                    consumer=self.consumer, event_id=event_id, topic=d.topic, key=d.key,
-                    type=e.type if e else "?", envelope=d.value.decode("utf-8", "replace"),
-                    error=error[:4000], attempts=attempts, parked_at=now, status="parked",
+                    consumer=self.consumer,
+                    event_id=event_id,
+                    topic=d.topic,
+                    key=d.key,
+                    type=e.type if e else "?",
+                    envelope=d.value.decode("utf-8", "replace"),
+                    error=error[:4000],
+                    attempts=attempts,
+                    parked_at=now,
+                    status="parked",
                 )
             )
             await session.execute(
@@ -202,8 +212,9 @@ class Inbox:
             )
         self.metrics.consumed.labels(self.consumer, "parked").inc()
         await self.refresh_dead_letter_gauge()
-        log.error("event parked in dead_letter", consumer=self.consumer, event_id=event_id,
-                  error=error)
+        log.error(
+            "event parked in dead_letter", consumer=self.consumer, event_id=event_id, error=error
+        )
 
     # --- dead letters -------------------------------------------------------------------------
     async def dead_letters(self, *, status: str | None = "parked") -> list[dict[str, Any]]:
@@ -219,10 +230,14 @@ class Inbox:
         dl, inbox = self.tables.dead_letter, self.tables.inbox
         async with self.sessions() as session:
             row = (
-                await session.execute(
-                    select(dl).where(dl.c.id == dead_letter_id, dl.c.consumer == self.consumer)
+                (
+                    await session.execute(
+                        select(dl).where(dl.c.id == dead_letter_id, dl.c.consumer == self.consumer)
+                    )
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
         if row is None or row["status"] != "parked":
             return False
         try:
@@ -236,7 +251,9 @@ class Inbox:
                 await self._dispatch(session, envelope)
                 await session.execute(
                     insert(inbox).values(
-                        consumer=self.consumer, event_id=envelope.id, outcome="handled",
+                        consumer=self.consumer,
+                        event_id=envelope.id,
+                        outcome="handled",
                         handled_at=datetime.now(UTC),
                     )
                 )

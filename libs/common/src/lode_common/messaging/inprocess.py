@@ -131,9 +131,7 @@ class InProcessTransport(Transport):
         except BaseException:
             db.execute("ROLLBACK")
             for topic, part, offset, *_ in rows:  # give the offsets back
-                self._next_offset[(topic, part)] = min(
-                    self._next_offset[(topic, part)], offset
-                )
+                self._next_offset[(topic, part)] = min(self._next_offset[(topic, part)], offset)
             raise
         appended, self._appended = self._appended, asyncio.Event()
         appended.set()
@@ -265,9 +263,7 @@ class _Member(Subscription):
         waiter = asyncio.ensure_future(self._woken.wait())
         appended = asyncio.ensure_future(self.bus._appended.wait())
         try:
-            await asyncio.wait(
-                {waiter, appended}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED
-            )
+            await asyncio.wait({waiter, appended}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for fut in (waiter, appended):
                 fut.cancel()

@@ -190,9 +190,7 @@ class _KafkaMember(Subscription):
         backoff = self.transport.config.retry_backoff_s
         while not self._stopping:
             try:
-                batches = await self.consumer.getmany(
-                    timeout_ms=200, max_records=self.max_batch
-                )
+                batches = await self.consumer.getmany(timeout_ms=200, max_records=self.max_batch)
             except KafkaError as exc:
                 log.warning("kafka fetch failed; retrying", group=self.group, error=str(exc))
                 await asyncio.sleep(backoff)
@@ -203,8 +201,15 @@ class _KafkaMember(Subscription):
             # One handler call (one database transaction) for every partition fetched;
             # each partition's records stay in order within it.
             deliveries = [
-                Delivery(r.topic, r.partition, r.offset, (r.key or b"").decode(),
-                         r.value or b"", tuple(r.headers or ()), r.timestamp)
+                Delivery(
+                    r.topic,
+                    r.partition,
+                    r.offset,
+                    (r.key or b"").decode(),
+                    r.value or b"",
+                    tuple(r.headers or ()),
+                    r.timestamp,
+                )
                 for records in batches.values()
                 for r in records
             ]

