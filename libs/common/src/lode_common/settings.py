@@ -28,8 +28,8 @@ class LodeSettings(BaseSettings):
 
     service: ClassVar[str] = ""
 
-    environment: Literal["development", "test", "production"] = Field(
-        "development", description="development/test allow the default secrets; production does not"
+    environment: Literal["development", "staging", "production"] = Field(
+        "development", description="only development accepts the default secrets"
     )
     host: str = "127.0.0.1"
     port: int = 8000
@@ -74,7 +74,7 @@ class LodeSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> LodeSettings:
-        if self.environment == "production":
+        if self.environment != "development":
             weak = [
                 name
                 for name, value in self._secrets().items()
@@ -84,7 +84,7 @@ class LodeSettings(BaseSettings):
                 names = ", ".join(f"LODE_{n.upper()}" for n in weak)
                 raise ValueError(
                     f"{names}: the development default (or a secret shorter than 16 "
-                    "characters) is refused in production; set a strong random value"
+                    f"characters) is refused in {self.environment}; set a strong random value"
                 )
         return self
 

@@ -305,6 +305,7 @@ class Inbox:
         run: list[tuple[Envelope, EventPayload | None]] = []
         run_handler: Batched | None = None
         for envelope in envelopes:
+            structlog.contextvars.bind_contextvars(event_id=envelope.id, event_type=envelope.type)
             handler = self._handler_for(envelope)
             if handler is None:
                 continue
@@ -321,6 +322,7 @@ class Inbox:
             await handler(session, envelope, self._payload(envelope))
         if run:
             await run_handler.handler(session, run)  # type: ignore[union-attr]
+        structlog.contextvars.unbind_contextvars("event_id", "event_type")
 
     @staticmethod
     def _payload(envelope: Envelope) -> EventPayload | None:
