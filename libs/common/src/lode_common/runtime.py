@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -20,12 +21,15 @@ from lode_common.database import create_engine, migrate, session_factory
 from lode_common.messaging.inbox import EventHandler, Inbox
 from lode_common.messaging.outbox import UnitOfWork
 from lode_common.messaging.relay import Relay
-from lode_common.messaging.tables import event_tables
+from lode_common.messaging.tables import EVENT_TABLES
 from lode_common.messaging.transport import Subscription, Transport
 from lode_common.metrics import ServiceMetrics
 from lode_common.settings import LodeSettings
 
 log = structlog.get_logger(__name__)
+
+
+Job = Callable[["ServiceRuntime"], Coroutine[Any, Any, None]]
 
 
 @dataclass
@@ -37,6 +41,8 @@ class ServiceSpec:
     consumes: Sequence[str] = ()
     handlers: dict[str, EventHandler] = field(default_factory=dict)
     publishes: bool = True  # reporting only reads: it has no topic of its own
+    on_start: Sequence[Job] = ()
+    background: Sequence[Job] = ()  # long-running tasks (daily jobs, re-checks)
 
     @property
     def topic(self) -> str:
@@ -59,7 +65,7 @@ class ServiceRuntime:
         self.metrics = ServiceMetrics(spec.name)
         self.engine = create_engine(settings.resolved_database_url())
         self.sessions = session_factory(self.engine)
-        self.tables = event_tables()
+        self.tables = EVENT_TABLES
         self.relay = Relay(
             service=spec.name,
             engine=self.engine,
@@ -77,11 +83,14 @@ class ServiceRuntime:
             metrics=self.metrics,
             max_attempts=settings.inbox_max_attempts,
         )
+        self.inbox.after_commit.append(lambda _handled: self.relay.notify())
         self.authenticator = Authenticator(
             admin_token=settings.admin_token, jwt_secret=settings.jwt_secret, api_keys=api_keys
         )
         self.subscription: Subscription | None = None
         self._lag_task: asyncio.Task[None] | None = None
+        self._jobs: list[asyncio.Task[None]] = []
+        self.extensions: dict[str, object] = {}  # the service's own singletons (indexes, clients)
         self.started = False
 
     def uow(self) -> UnitOfWork:
@@ -94,9 +103,15 @@ class ServiceRuntime:
         self.relay.start()
         self.relay.notify()  # publish what a previous run left behind
         await self.inbox.refresh_dead_letter_gauge()
+        for hook in self.spec.on_start:  # seeding (the plan on first start, demo data)
+            await hook(self)
         if consume and self.spec.consumes and self.spec.handlers:
             await self.subscribe()
         self._lag_task = asyncio.create_task(self._watch_lag(), name=f"lag-{self.name}")
+        self._jobs = [
+            asyncio.create_task(job(self), name=f"{self.name}-{job.__name__}")
+            for job in self.spec.background
+        ]
         self.started = True
         log.info("service started", service=self.name)
 
@@ -108,10 +123,11 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         """Stop consuming, drain the relay (nothing committed is lost), close the database."""
-        if self._lag_task is not None:
-            self._lag_task.cancel()
+        for task in [*self._jobs, *([self._lag_task] if self._lag_task else [])]:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._lag_task
+                await task
+        self._jobs = []
         if self.subscription is not None:
             await self.subscription.stop()
             self.subscription = None

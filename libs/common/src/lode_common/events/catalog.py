@@ -88,6 +88,17 @@ class BlockHolderAssigned(EventPayload):
     licence_no: str
 
 
+class BlockHolderReleased(EventPayload):
+    """A planning block's holder licence ended (revoked, expired, cancelled): it is free."""
+
+    event_type = "lode.zoning.block.holder_released.v1"
+    zone_id: str
+    plan_id: str
+    code: str
+    licence_no: str
+    reason: str
+
+
 # --- licensing -----------------------------------------------------------------------------
 class Check(BaseModel):
     """One plan check of an application, citing the plan clause (规划条款)."""

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lode_common.events.envelope import Envelope
 from lode_common.events.registry import EventPayload
-from lode_common.messaging.tables import EventTables
+from lode_common.messaging.tables import EVENT_TABLES, EventTables
 
 
 def outbox_rows(envelopes: Sequence[Envelope]) -> list[dict[str, Any]]:
@@ -42,6 +42,14 @@ async def stage(session: AsyncSession, tables: EventTables, envelopes: Sequence[
     """Insert outbox rows in the session's current transaction."""
     if envelopes:
         await session.execute(insert(tables.outbox), outbox_rows(envelopes))
+
+
+async def emit(session: AsyncSession, payload: EventPayload, subject: str) -> Envelope:
+    """Stage one event in the session's transaction (for event handlers that publish: the
+    inbox commits their effect, their inbox row and these outbox rows together)."""
+    envelope = payload.envelope(subject)
+    await stage(session, EVENT_TABLES, [envelope])
+    return envelope
 
 
 class UnitOfWork:

@@ -85,3 +85,7 @@ def event_tables(metadata: MetaData | None = None) -> EventTables:
         Index("ix_dead_letter_status", "status"),
     )
     return EventTables(metadata, outbox, inbox, dead_letter)
+
+
+EVENT_TABLES = event_tables()
+"""The tables every service uses at run time (one definition; each service's own database)."""

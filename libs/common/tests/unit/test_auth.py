@@ -1,0 +1,228 @@
+"""Who is calling: the admin token, staff JWTs with roles, mines' API keys."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+from jwt.warnings import InsecureKeyLengthWarning
+
+from lode_common import auth
+from lode_common.auth import (
+    ADMIN,
+    INSPECTOR,
+    LICENSING_OFFICER,
+    MINE,
+    PLANNER,
+    STAFF_ROLES,
+    VIEWER,
+    Authenticator,
+    Principal,
+    api_key_matches,
+    generate_api_key,
+    hash_api_key,
+    issue_token,
+    require_role,
+    split_api_key,
+)
+from lode_common.errors import Forbidden, Unauthorized
+from lode_common.settings import DEV_SECRET
+
+ADMIN_TOKEN = "admin-token-for-unit-tests-0123"
+SECRET = "jwt-secret-for-unit-tests-0123456789"
+CREDIT_CODE = "91130881MA0A000007"
+
+
+async def lookup(prefix: str, key: str) -> Principal | None:
+    """A key store holding one mine's key (what monitoring does with its table)."""
+    if prefix == STORED_PREFIX and api_key_matches(key, STORED_HASH):
+        return Principal(f"mine:{CREDIT_CODE}", frozenset({MINE}), CREDIT_CODE, "api_key")
+    return None
+
+
+STORED_KEY, STORED_PREFIX, STORED_HASH = generate_api_key()
+
+
+@pytest.fixture
+def authenticator() -> Authenticator:
+    return Authenticator(admin_token=ADMIN_TOKEN, jwt_secret=SECRET, api_keys=lookup)
+
+
+async def test_the_admin_token_holds_every_staff_role(authenticator: Authenticator) -> None:
+    principal = await authenticator.authenticate(f"Bearer {ADMIN_TOKEN}")
+    assert principal.subject == "admin"
+    assert principal.roles == STAFF_ROLES
+    assert principal.is_staff
+    assert all(principal.has(role) for role in STAFF_ROLES)
+
+
+async def test_a_staff_jwt_round_trip(authenticator: Authenticator) -> None:
+    token = issue_token(SECRET, user="wang.fang", roles=[PLANNER, VIEWER])
+    principal = await authenticator.authenticate(f"Bearer {token}")
+    assert principal.subject == "wang.fang"
+    assert principal.roles == {PLANNER, VIEWER}
+    assert principal.enterprise is None
+    assert principal.via == "token"
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"], issuer="lode")
+    assert 8 * 3600 - 5 <= claims["exp"] - time.time() <= 8 * 3600
+
+
+async def test_an_applicant_token_is_scoped_to_its_enterprise(
+    authenticator: Authenticator,
+) -> None:
+    token = issue_token(SECRET, user="applicant", roles=[MINE], enterprise=CREDIT_CODE)
+    principal = await authenticator.authenticate(f"bearer {token}")  # scheme is case-blind
+    assert principal.enterprise == CREDIT_CODE
+    assert not principal.is_staff
+
+
+async def test_an_expired_token_is_401_and_says_so(authenticator: Authenticator) -> None:
+    token = issue_token(SECRET, user="u", roles=[VIEWER], ttl_s=-10)
+    with pytest.raises(Unauthorized, match="expired") as caught:
+        await authenticator.authenticate(f"Bearer {token}")
+    assert caught.value.status == 401
+    assert "lode token" in caught.value.detail
+    assert caught.value.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+async def test_a_token_signed_with_another_secret_is_401(authenticator: Authenticator) -> None:
+    token = issue_token("another-secret-0123456789abcdefghijk", user="u", roles=[ADMIN])
+    with pytest.raises(Unauthorized, match="not valid") as caught:
+        await authenticator.authenticate(f"Bearer {token}")
+    assert caught.value.status == 401
+
+
+async def test_a_token_from_another_issuer_is_401(authenticator: Authenticator) -> None:
+    claims = {"iss": "elsewhere", "sub": "u", "roles": [ADMIN], "exp": time.time() + 60}
+    token = jwt.encode(claims, SECRET, algorithm="HS256")
+    with pytest.raises(Unauthorized, match="not valid"):
+        await authenticator.authenticate(f"Bearer {token}")
+
+
+async def test_a_token_without_a_known_role_is_401(authenticator: Authenticator) -> None:
+    claims = {"iss": "lode", "sub": "u", "roles": ["superuser"], "exp": time.time() + 60}
+    token = jwt.encode(claims, SECRET, algorithm="HS256")
+    with pytest.raises(Unauthorized, match="no known role"):
+        await authenticator.authenticate(f"Bearer {token}")
+
+
+async def test_an_unsigned_token_is_refused(authenticator: Authenticator) -> None:
+    claims = {"iss": "lode", "sub": "u", "roles": [ADMIN], "exp": int(time.time()) + 60}
+    token = jwt.encode(claims, None, algorithm="none")
+    with pytest.raises(Unauthorized):
+        await authenticator.authenticate(f"Bearer {token}")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="settings.py DEV_SECRET ('dev-insecure-change-me', 22 bytes) is shorter than the "
+    "32 bytes PyJWT requires of an HS256 key (RFC 7518 3.2): every token issued or checked "
+    "with the development default emits InsecureKeyLengthWarning (an error under "
+    "filterwarnings=error)",
+    raises=InsecureKeyLengthWarning,
+)
+async def test_the_development_secret_signs_tokens_without_warnings() -> None:
+    token = issue_token(DEV_SECRET, user="u", roles=[VIEWER])
+    checker = Authenticator(admin_token=ADMIN_TOKEN, jwt_secret=DEV_SECRET)
+    assert (await checker.authenticate(f"Bearer {token}")).subject == "u"
+
+
+def test_issue_token_rejects_unknown_roles() -> None:
+    with pytest.raises(ValueError, match=r"unknown roles \['root'\]"):
+        issue_token(SECRET, user="u", roles=[VIEWER, "root"])
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (None, "No credentials"),
+        ("", "No credentials"),
+        ("Basic dXNlcjpwYXNz", "Bearer scheme"),
+        ("Bearer ", "Bearer scheme"),
+        ("Bearer not-a-jwt", "not valid"),
+    ],
+)
+async def test_missing_or_malformed_credentials_are_401(
+    authenticator: Authenticator, header: str | None, message: str
+) -> None:
+    with pytest.raises(Unauthorized, match=message):
+        await authenticator.authenticate(header)
+
+
+def test_api_keys_generate_split_hash_and_verify() -> None:
+    key, prefix, stored = generate_api_key()
+    assert key.startswith(f"lode_{prefix}_")
+    assert len(prefix) == 8
+    assert split_api_key(key) == prefix
+    assert stored == hash_api_key(key)
+    assert key not in stored  # only the hash is kept
+    assert api_key_matches(key, stored)
+    assert not api_key_matches(key + "x", stored)
+    other_key, other_prefix, _ = generate_api_key()
+    assert (other_key, other_prefix) != (key, prefix)
+
+
+@pytest.mark.parametrize(
+    "key", ["", "lode_", "lode_abc_secret", "lode_abcdefgh_", "lode_abcdefgh", "key_abcdefgh_s"]
+)
+def test_split_api_key_refuses_malformed_keys(key: str) -> None:
+    assert split_api_key(key) is None
+
+
+def test_split_api_key_keeps_underscores_in_the_secret() -> None:
+    assert split_api_key("lode_abcdefgh_sec_ret") == "abcdefgh"
+
+
+async def test_a_mines_api_key_authenticates_as_its_enterprise(
+    authenticator: Authenticator,
+) -> None:
+    principal = await authenticator.authenticate(f"Bearer {STORED_KEY}")
+    assert principal.enterprise == CREDIT_CODE
+    assert principal.roles == {MINE}
+    assert principal.via == "api_key"
+
+
+async def test_an_unknown_api_key_is_401(authenticator: Authenticator) -> None:
+    key, _, _ = generate_api_key()
+    with pytest.raises(Unauthorized, match="unknown or revoked"):
+        await authenticator.authenticate(f"Bearer {key}")
+    no_store = Authenticator(admin_token=ADMIN_TOKEN, jwt_secret=SECRET)
+    with pytest.raises(Unauthorized, match="unknown or revoked"):
+        await no_store.authenticate(f"Bearer {STORED_KEY}")
+
+
+def test_require_role_names_the_roles_needed_and_held() -> None:
+    viewer = Principal("li.lei", frozenset({VIEWER}))
+    with pytest.raises(Forbidden) as caught:
+        require_role(viewer, PLANNER, LICENSING_OFFICER)
+    assert caught.value.status == 403
+    assert "licensing_officer, planner" in caught.value.detail
+    assert "your credentials carry viewer" in caught.value.detail
+    assert require_role(viewer, VIEWER, INSPECTOR) is viewer
+
+
+@pytest.mark.parametrize("role", sorted(STAFF_ROLES))
+def test_admin_counts_as_every_staff_role(role: str) -> None:
+    admin = Principal("a", frozenset({ADMIN}))
+    assert admin.has(role)
+    assert require_role(admin, role) is admin
+
+
+def test_admin_does_not_count_as_a_mine() -> None:
+    admin = Principal("a", frozenset({ADMIN}))
+    assert not admin.has(MINE)
+    with pytest.raises(Forbidden, match="mine"):
+        require_role(admin, MINE)
+    assert admin.has(MINE, VIEWER)  # one of several is enough
+
+
+def test_other_staff_roles_do_not_stand_in_for_each_other() -> None:
+    planner = Principal("p", frozenset({PLANNER}))
+    assert planner.has(PLANNER)
+    assert not planner.has(ADMIN)
+    assert not planner.has(LICENSING_OFFICER)
+    mine = Principal("m", frozenset({MINE}), CREDIT_CODE)
+    assert not mine.has(VIEWER)
+    assert not mine.is_staff
+    assert STAFF_ROLES | {MINE} == auth.ROLES
