@@ -54,8 +54,8 @@ EVENTS_MD_TOPICS = {"lode.zoning", "lode.licensing", "lode.monitoring"}
 
 # A made-up .env: every variable the compose file requires, with values production accepts.
 DOTENV = {
-    "LODE_ADMIN_TOKEN": "admin-token-0123456789abcdef",
-    "LODE_JWT_SECRET": "jwt-secret-0123456789abcdef0123",
+    "LODE_ADMIN_TOKEN": "admin-token-0123456789abcdef-0123456789",
+    "LODE_JWT_SECRET": "jwt-secret-0123456789abcdef0123-0123456789",
     "POSTGRES_PASSWORD": "pg-superuser-0123456789",
     "ZONING_DB_PASSWORD": "zoning-db-0123456789",
     "LICENSING_DB_PASSWORD": "licensing-db-0123456789",

@@ -159,7 +159,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}
+        titles = {
+            400: "Bad request",
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "Not found",
+            405: "Method not allowed",
+            406: "Not acceptable",
+            409: "Conflict",
+            413: "Payload too large",
+            415: "Unsupported media type",
+            429: "Too many requests",
+        }
         detail = str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No resource at {request.url.path}; see the service's /openapi.json."

@@ -18,7 +18,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lode_common import auth
-from lode_common.errors import NotFound, PayloadTooLarge, install_error_handlers, problem_response
+from lode_common.errors import (
+    NotFound,
+    PayloadTooLarge,
+    Problem,
+    install_error_handlers,
+    problem_response,
+)
 from lode_common.messaging.outbox import UnitOfWork
 from lode_common.runtime import ServiceRuntime
 
@@ -64,7 +70,9 @@ UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
 class RequestContextMiddleware:
-    """Request id, body size limit, request metrics and access log (pure ASGI, cheap)."""
+    """Request id, body size limit, request metrics, access log, and the 500 answer
+    (pure ASGI, cheap). It sits inside Starlette's error middleware, so it answers an
+    unexpected error itself: with a problem body and the request's X-Request-ID."""
 
     def __init__(self, app: ASGIApp, *, runtime: ServiceRuntime, max_body_bytes: int) -> None:
         self.app = app
@@ -79,27 +87,15 @@ class RequestContextMiddleware:
         request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(uuid.uuid4())
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id, service=self.runtime.name)
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, receive, send, request_id)
-            return
         status = 500
         started = time.perf_counter()
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise _BodyTooLarge
-            return message
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode("latin-1")),
@@ -107,10 +103,16 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_id)
-        except _BodyTooLarge:
-            await self._too_large(scope, receive, send, request_id)
-            status = 413
+            body_receive = await self._limited(headers, receive)
+            if body_receive is None:
+                await self._problem(scope, receive, send_with_id, self._too_large_problem())
+                return
+            await self.app(scope, body_receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error", path=scope.get("path"))
+            if response_started:
+                raise
+            await self._problem(scope, receive, send_with_id, _internal_error())
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
@@ -118,20 +120,67 @@ class RequestContextMiddleware:
             m = self.runtime.metrics
             m.requests.labels(self.runtime.name, scope["method"], path, str(status)).inc()
             m.latency.labels(self.runtime.name, scope["method"], path).observe(elapsed)
+            if not path.endswith(("/health", "/metrics")):
+                log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope.get("path"),
+                    route=path,
+                    status=status,
+                    ms=round(elapsed * 1000, 2),
+                )
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send, rid: str) -> None:
-        response = problem_response(
-            PayloadTooLarge(
-                f"The request body is larger than {self.max_body_bytes} bytes; send a smaller "
-                "one (split an import into several files)."
-            )
+    async def _limited(self, headers: dict[bytes, bytes], receive: Receive) -> Receive | None:
+        """The receive to hand on, or None when the body is over the limit. A declared
+        length is checked up front; a streamed (chunked) body is read here, up to the limit,
+        and replayed."""
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            return None if declared.isdigit() and int(declared) > self.max_body_bytes else receive
+        if b"transfer-encoding" not in headers:
+            return receive
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return receive
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_body_bytes:
+                return None
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return replay
+
+    def _too_large_problem(self) -> Problem:
+        return PayloadTooLarge(
+            f"The request body is larger than {self.max_body_bytes} bytes; send a smaller "
+            "one (split an import into several files)."
         )
-        response.headers["x-request-id"] = rid
-        await response(scope, receive, send)
+
+    @staticmethod
+    async def _problem(scope: Scope, receive: Receive, send: Send, problem: Problem) -> None:
+        await problem_response(problem)(scope, receive, send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+def _internal_error() -> Problem:
+    return Problem(
+        "An unexpected error occurred; nothing was saved. The error is logged with this "
+        "request's X-Request-ID: quote it when you report it.",
+        status=500,
+        title="Internal error",
+    )
 
 
 def create_service_app(

@@ -109,7 +109,7 @@ class ServiceRuntime:
             await self.subscribe()
         self._lag_task = asyncio.create_task(self._watch_lag(), name=f"lag-{self.name}")
         self._jobs = [
-            asyncio.create_task(job(self), name=f"{self.name}-{job.__name__}")
+            asyncio.create_task(self._supervise(job), name=f"{self.name}-{job.__name__}")
             for job in self.spec.background
         ]
         self.started = True
@@ -128,6 +128,7 @@ class ServiceRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._jobs = []
+        self._lag_task = None
         if self.subscription is not None:
             await self.subscription.stop()
             self.subscription = None
@@ -135,6 +136,23 @@ class ServiceRuntime:
         await self.engine.dispose()
         self.started = False
         log.info("service stopped", service=self.name)
+
+    async def _supervise(self, job: Job, restart_after_s: float = 5.0) -> None:
+        """Run a background job; when it crashes, log it and start it again."""
+        while True:
+            try:
+                await job(self)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception(
+                    "background job failed; restarting",
+                    service=self.name,
+                    job=job.__name__,
+                    restart_in_s=restart_after_s,
+                )
+                await asyncio.sleep(restart_after_s)
 
     async def _watch_lag(self) -> None:
         while True:

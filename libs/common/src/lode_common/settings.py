@@ -18,7 +18,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-DEV_SECRET = "dev-insecure-change-me"  # noqa: S105 - the marker that production refuses
+DEV_SECRET = "development-only-insecure-secret-change-me"  # noqa: S105 - refused elsewhere
+MIN_SECRET_BYTES = 32  # HS256 keys: RFC 7518 section 3.2
 
 
 class LodeSettings(BaseSettings):
@@ -78,13 +79,14 @@ class LodeSettings(BaseSettings):
             weak = [
                 name
                 for name, value in self._secrets().items()
-                if value == DEV_SECRET or len(value) < 16
+                if value == DEV_SECRET or len(value.encode()) < MIN_SECRET_BYTES
             ]
             if weak:
                 names = ", ".join(f"LODE_{n.upper()}" for n in weak)
                 raise ValueError(
-                    f"{names}: the development default (or a secret shorter than 16 "
-                    f"characters) is refused in {self.environment}; set a strong random value"
+                    f"{names}: the development default (or a secret shorter than "
+                    f"{MIN_SECRET_BYTES} bytes) is refused in {self.environment}; set a "
+                    "strong random value, e.g. the output of 'openssl rand -base64 48'"
                 )
         return self
 

@@ -45,14 +45,6 @@ def test_whole_numbers_read_back_equal() -> None:
     assert Output.model_validate_json(raw).output_10kt == Decimal("1200")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quantities.py: _to_number returns an int for a whole decimal, but the "
-    "PlainSerializer declares return_type=float, so pydantic turns it into a float: 1200 "
-    "is written 1200.0, and a whole number above 2**53 silently loses digits "
-    "(9007199254740993 is written 9007199254740992.0) where a fraction with too many "
-    "digits is refused",
-)
 @pytest.mark.parametrize("text", ["1200", "9007199254740993"])
 def test_whole_numbers_are_written_with_their_own_digits(text: str) -> None:
     raw = Output(output_10kt=Decimal(text)).model_dump_json()

@@ -175,15 +175,6 @@ async def test_a_streamed_body_over_the_limit_is_413(service: Service) -> None:
     assert_problem(response, 413)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="http.py RequestContextMiddleware: a body without Content-Length (chunked) that "
-    "passes the limit raises _BodyTooLarge inside the app; on a route with a JSON body "
-    "model FastAPI reads the body itself and turns any error while reading it into "
-    "HTTPException(400, 'There was an error parsing the body'), so the middleware never "
-    "sees it and the client gets 400, not 413",
-    raises=AssertionError,
-)
 async def test_a_streamed_json_body_over_the_limit_is_413(service: Service) -> None:
     async def big_json() -> AsyncIterator[bytes]:
         yield b'{"name": "'
@@ -289,13 +280,6 @@ async def test_an_unexpected_error_is_a_500_problem(service: Service) -> None:
     assert 'route="/zoning/v1/probe/boom",service="zoning",status="500"} 1.0' in metrics
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="http.py: the 500 answer is sent by Starlette's ServerErrorMiddleware, which sits "
-    "outside RequestContextMiddleware and uses the raw 'send', so the one response whose "
-    "detail says 'quote this request's X-Request-ID' carries no X-Request-ID header",
-    raises=AssertionError,
-)
 @pytest.mark.usefixtures("quiet_logs")
 async def test_an_unexpected_error_still_carries_the_request_id(service: Service) -> None:
     async with service.client_seeing_500s() as client:
@@ -329,13 +313,6 @@ async def test_a_write_through_the_unit_of_work_reaches_the_consumers(service: S
     assert 'lode_events_consumed_total{outcome="handled",service="zoning"} 1.0' in metrics
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="http.py RequestContextMiddleware.__call__: a body refused on its Content-Length "
-    "returns before the try/finally that records metrics, so these 413s never appear in "
-    "lode_http_requests_total (the streamed ones do)",
-    raises=AssertionError,
-)
 async def test_a_refused_body_is_counted_in_the_metrics(service: Service) -> None:
     await service.client.post("/zoning/v1/probe/upload", content=b"x" * 2048)
     metrics = (await service.client.get("/zoning/metrics")).text

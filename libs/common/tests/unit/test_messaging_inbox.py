@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import insert, text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lode_common.events.catalog import ApplicationForwarded
@@ -187,21 +186,8 @@ async def test_an_infrastructure_error_propagates_and_parks_nothing(
     assert await event_db.count(event_db.things) == 1
 
 
-async def test_a_handler_sql_error_is_parked_not_retried_forever(
-    event_db: EventDatabase, request: pytest.FixtureRequest
-) -> None:
+async def test_a_handler_sql_error_is_parked_not_retried_forever(event_db: EventDatabase) -> None:
     """A bug in a handler's SQL is the event's problem (parked), not a database outage."""
-    if event_db.url.startswith("sqlite"):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="inbox.is_infrastructure_error treats every OperationalError as an "
-                "outage; SQLite reports SQL errors (no such table/column, syntax) as "
-                "OperationalError, so on SQLite such an event is redelivered forever and "
-                "blocks its partition instead of being parked (PostgreSQL parks it)",
-                raises=OperationalError,
-            )
-        )
 
     async def broken(session: AsyncSession, envelope: Envelope, payload: object) -> None:
         await session.execute(text("SELECT no_such_column FROM things"))  # a typo in a handler

@@ -200,13 +200,6 @@ async def test_a_failing_handler_gets_the_batch_again(bus: InProcessTransport) -
     assert bus.committed("g", TOPIC, part) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inprocess.py _Member._run: after a failed batch it sleeps retry_backoff_s, then "
-    "'continue's with progressed=False and so also waits in _wait_for_records for the 0.5 s "
-    "idle timeout (nothing wakes it): redelivery comes every ~0.5 s, not after the "
-    "configured back-off",
-)
 async def test_a_failed_batch_comes_again_after_the_configured_back_off(
     bus: InProcessTransport,
 ) -> None:

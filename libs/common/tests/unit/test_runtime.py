@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -158,14 +157,6 @@ async def test_start_hooks_run_in_order_and_background_jobs_stop_with_the_servic
         await bus.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runtime.py ServiceRuntime.stop awaits every background job after cancel(); a "
-    "job that already died with an exception re-raises it there, so stop() fails before "
-    "stopping the subscription, draining the relay and disposing of the engine (and the "
-    "job's crash went unnoticed until then)",
-    raises=ValueError,
-)
 async def test_a_crashed_background_job_does_not_prevent_a_clean_stop(tmp_path: Path) -> None:
     async def crashes(runtime: ServiceRuntime) -> None:
         raise ValueError("the daily re-check failed")

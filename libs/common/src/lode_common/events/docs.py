@@ -10,13 +10,19 @@ from lode_common.events.envelope import Envelope, topic_of
 from lode_common.events.registry import registered_types
 
 
+def _catalog() -> None:
+    import lode_common.events.catalog  # noqa: F401  (registers Lode's integration events)
+
+
 def payload_schemas() -> dict[str, dict[str, Any]]:
     """``{event_type: JSON Schema}`` for every registered payload."""
+    _catalog()
     return {t: cls.model_json_schema() for t, cls in registered_types().items()}
 
 
 def asyncapi_document(version: str = "1.0.0") -> dict[str, Any]:
     """An AsyncAPI 3.0 document: one channel per topic, one message per event type."""
+    _catalog()
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}

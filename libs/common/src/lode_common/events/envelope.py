@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Envelope(BaseModel):
@@ -19,7 +19,7 @@ class Envelope(BaseModel):
     source: str
     type: str
     subject: str
-    time: datetime
+    time: AwareDatetime
     datacontenttype: str = "application/json"
     traceparent: str | None = Field(None, description="W3C trace context (distributed tracing)")
     data: dict[str, Any]

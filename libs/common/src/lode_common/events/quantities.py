@@ -31,5 +31,5 @@ def _to_number(value: Decimal) -> int | float:
 Quantity = Annotated[
     Decimal,
     BeforeValidator(_to_decimal),
-    PlainSerializer(_to_number, return_type=float, when_used="json"),
+    PlainSerializer(_to_number, return_type=int | float, when_used="json"),
 ]

@@ -32,7 +32,8 @@ class EventPayload(BaseModel):
         if event_type is None:
             return
         topic_of(event_type)  # validates the shape
-        if not event_type.rsplit(".", 1)[-1].startswith("v"):
+        version = event_type.rsplit(".", 1)[-1]
+        if not (version.startswith("v") and version[1:].isdigit()):
             raise ValueError(f"{event_type}: the type must end with its version, .vN")
         existing = _REGISTRY.get(event_type)
         if existing is not None and existing.__qualname__ != cls.__qualname__:
@@ -52,9 +53,15 @@ def payload_class(event_type: str) -> type[EventPayload] | None:
     """The registered payload for a type; a higher version falls back to the highest known."""
     if event_type in _REGISTRY:
         return _REGISTRY[event_type]
-    base = event_type.rsplit(".", 1)[0]
-    known = [t for t in _REGISTRY if t.rsplit(".", 1)[0] == base]
-    return _REGISTRY[max(known, key=lambda t: int(t.rsplit(".v", 1)[1]))] if known else None
+    base, _, version = event_type.rpartition(".v")
+    if not version.isdigit():
+        return None
+    known = [t for t in _REGISTRY if t.rpartition(".v")[0] == base]
+    if not known:
+        return None
+    highest = max(known, key=lambda t: int(t.rpartition(".v")[2]))
+    # a newer version than we know: read the fields we know; an older unknown one: no guess
+    return _REGISTRY[highest] if int(version) > int(highest.rpartition(".v")[2]) else None
 
 
 def registered_types() -> dict[str, type[EventPayload]]:

@@ -66,11 +66,30 @@ class PoisonMessage(Exception):
     """A message that can never be handled as it is (not an envelope, bad payload)."""
 
 
+_SQLITE_OUTAGES = (
+    "database is locked",
+    "unable to open",
+    "disk i/o",
+    "readonly database",
+    "database or disk is full",
+    "busy",
+)
+
+
 def is_infrastructure_error(exc: BaseException) -> bool:
-    """The database (not the event) is at fault: do not park, let the batch come again."""
-    if isinstance(exc, OperationalError | InterfaceError | ConnectionError | OSError):
+    """The database (not the event) is at fault: do not park, let the batch come again.
+
+    SQLite reports SQL mistakes (no such column, syntax) as OperationalError too: those
+    are the handler's bug, parked like any other failure."""
+    if isinstance(exc, ConnectionError | OSError | InterfaceError):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        if "sqlite" in type(exc.orig).__module__:
+            return any(marker in str(exc.orig).lower() for marker in _SQLITE_OUTAGES)
+        return True
+    return False
 
 
 @dataclass(frozen=True)

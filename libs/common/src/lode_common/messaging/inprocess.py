@@ -250,6 +250,7 @@ class _Member(Subscription):
                     log.exception("consumer batch failed; redelivering", group=self.group)
                     self.positions[tp] = self.bus.committed(self.group, *tp)
                     await asyncio.sleep(self.bus._retry_backoff_s)
+                    progressed = True  # try again now, not after the idle wait
                     continue
                 if tp in self.positions:  # still ours after the await
                     self.positions[tp] = batch[-1].offset + 1

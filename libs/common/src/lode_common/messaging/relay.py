@@ -67,20 +67,20 @@ class Relay:
         self._task = asyncio.create_task(self.run(), name=f"relay-{self.service}")
 
     async def stop(self, *, drain_timeout_s: float = 10.0) -> None:
-        """Publish what is pending (while the bus answers), then stop."""
+        """Stop the loop, then publish what is pending (while the bus answers)."""
         if self._task is None:
             return
-        with contextlib.suppress(TransportError, TimeoutError, OSError):
-            async with asyncio.timeout(drain_timeout_s):
-                while await self.publish_pending():
-                    pass
-                await self.settle()
         self._stopping = True
         self._stopped.set()
         self._wake.set()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
+        with contextlib.suppress(TransportError, TimeoutError, OSError):
+            async with asyncio.timeout(drain_timeout_s):
+                if await self._lead():
+                    while await self.publish_pending():
+                        pass
         await self.settle()
         await self._release_leadership()
 
