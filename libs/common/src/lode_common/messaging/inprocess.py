@@ -13,7 +13,7 @@ import contextlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import structlog
@@ -109,6 +109,17 @@ class InProcessTransport(Transport):
 
     async def end_offsets(self, topic: str) -> dict[int, int]:
         return {p: self._next_offset.get((topic, p), 0) for p in range(self.partitions(topic))}
+
+    async def replay(self, topic: str, *, batch: int = 1000) -> AsyncIterator[list[Delivery]]:
+        ends = await self.end_offsets(topic)
+        for partition, end in ends.items():
+            position = 0
+            while position < end:
+                records = self._fetch(topic, partition, position, min(batch, end - position))
+                if not records:
+                    break
+                yield records
+                position = records[-1].offset + 1
 
     # --- producing ----------------------------------------------------------------------
     async def publish(self, messages: Sequence[Message]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -143,6 +143,9 @@ class KafkaTransport(Transport):
         self._subscriptions.append(member)
         return member
 
+    def replay(self, topic: str, *, batch: int = 1000) -> AsyncIterator[list[Delivery]]:
+        return _replay(self.config, topic, batch)
+
     async def end_offsets(self, topic: str) -> dict[int, int]:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.config.bootstrap, client_id=self.config.client_id
@@ -158,6 +161,51 @@ class KafkaTransport(Transport):
             return {tp.partition: off for tp, off in ends.items()}
         finally:
             await consumer.stop()
+
+
+async def _replay(config: KafkaConfig, topic: str, batch: int) -> AsyncIterator[list[Delivery]]:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=config.bootstrap,
+        client_id=config.client_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=config.fetch_max_wait_ms,
+        max_poll_records=batch,
+    )
+    await consumer.start()
+    try:
+        parts = consumer.partitions_for_topic(topic)
+        if not parts:
+            await consumer._client.force_metadata_update()
+            parts = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(parts)]
+        if not tps:
+            return
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
+        await consumer.seek_to_beginning(*tps)
+        remaining = {tp for tp in tps if ends[tp] > 0}
+        while remaining:
+            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch)
+            for tp, records in fetched.items():
+                wanted = [r for r in records if r.offset < ends[tp]]
+                if wanted:
+                    yield [
+                        Delivery(
+                            r.topic,
+                            r.partition,
+                            r.offset,
+                            (r.key or b"").decode(),
+                            r.value or b"",
+                            tuple(r.headers or ()),
+                            r.timestamp,
+                        )
+                        for r in wanted
+                    ]
+                if records and records[-1].offset + 1 >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
 
 
 class _KafkaMember(Subscription):

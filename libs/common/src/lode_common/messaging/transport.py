@@ -13,7 +13,7 @@ Two adapters implement it: :mod:`inprocess` (embedded mode and fast tests) and
 from __future__ import annotations
 
 import abc
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -94,3 +94,8 @@ class Transport(abc.ABC):
     @abc.abstractmethod
     async def end_offsets(self, topic: str) -> dict[int, int]:
         """The next offset of each partition (for replays and lag)."""
+
+    @abc.abstractmethod
+    def replay(self, topic: str, *, batch: int = 1000) -> AsyncIterator[list[Delivery]]:
+        """Every message of ``topic`` from the beginning up to its end now, in batches,
+        each partition in order (rebuilding read models; outside any consumer group)."""

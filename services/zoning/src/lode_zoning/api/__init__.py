@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from lode_zoning.api import analysis, plans, zones
+
+ROUTERS: list[APIRouter] = [plans.router, zones.router, analysis.router]

@@ -1,0 +1,137 @@
+"""A service under test: its real runtime and app on a real database and bus, an HTTP client,
+tokens for every role, and the events it published.
+
+``backend`` is ``"sqlite"`` (SQLite file + in-process bus) or ``"postgres"`` (a fresh
+PostgreSQL database + the Kafka-protocol broker).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from lode_common.auth import issue_token
+from lode_common.events.envelope import Envelope
+from lode_common.messaging.inprocess import InProcessTransport
+from lode_common.messaging.kafka import KafkaConfig, KafkaTransport
+from lode_common.messaging.transport import Transport
+from lode_common.runtime import ServiceRuntime
+from lode_common.settings import LodeSettings
+from lode_common.testing.services import KafkaBroker, PostgresServer
+
+ADMIN_TOKEN = "test-admin-token-0123456789abcdef-0123456789"
+JWT_SECRET = "test-jwt-secret-0123456789abcdef-0123456789"
+
+Build = Callable[..., tuple[ServiceRuntime, FastAPI]]
+
+
+@dataclass
+class ServiceUnderTest:
+    runtime: ServiceRuntime
+    app: FastAPI
+    client: httpx.AsyncClient
+    transport: Transport
+    backend: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def auth(
+        self, *roles: str, user: str = "tester", enterprise: str | None = None
+    ) -> dict[str, str]:
+        """Headers carrying a signed staff token with ``roles`` (or the admin token)."""
+        if roles == ("admin-token",):
+            return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        token = issue_token(JWT_SECRET, user=user, roles=list(roles), enterprise=enterprise)
+        return {"Authorization": f"Bearer {token}"}
+
+    async def published(self, topic: str | None = None) -> list[Envelope]:
+        """Every event this service has committed so far, as its topic holds them (once the
+        relay has published them all; a copy published twice is shown once)."""
+        relay = self.runtime.relay
+        relay.notify()
+        deadline = asyncio.get_running_loop().time() + 30
+        while (await relay.backlog())[0] or relay._in_flight:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the relay did not publish the outbox within 30 s")
+            await asyncio.sleep(0.02)
+        outbox = self.runtime.tables.outbox
+        async with self.runtime.sessions() as session:
+            ours = set((await session.execute(select(outbox.c.event_id))).scalars())
+        envelopes: dict[str, Envelope] = {}
+        async for batch in self.transport.replay(topic or self.runtime.spec.topic):
+            for delivery in batch:
+                envelope = Envelope.from_json(delivery.value)
+                if envelope.id in ours:  # the broker outlives the test: others' events too
+                    envelopes.setdefault(envelope.id, envelope)
+        return sorted(envelopes.values(), key=lambda e: e.time)
+
+    async def types_published(self, topic: str | None = None) -> list[str]:
+        return [e.type for e in await self.published(topic)]
+
+
+@asynccontextmanager
+async def service_under_test(
+    build: Build,
+    settings_class: type[LodeSettings],
+    *,
+    backend: str,
+    tmp_path: Path,
+    postgres: PostgresServer | None = None,
+    kafka: KafkaBroker | None = None,
+    **overrides: Any,
+) -> AsyncIterator[ServiceUnderTest]:
+    settings_values: dict[str, Any] = {
+        "environment": "development",
+        "admin_token": ADMIN_TOKEN,
+        "jwt_secret": JWT_SECRET,
+        "data_dir": tmp_path,
+        "demo": False,
+        "log_json": False,
+        **overrides,
+    }
+    transport: Transport
+    if backend == "sqlite":
+        settings_values["database_url"] = f"sqlite+aiosqlite:///{tmp_path / 'service.db'}"
+        transport = InProcessTransport(tmp_path / "bus.db", partitions=3, retry_backoff_s=0.02)
+    elif backend == "postgres":
+        if postgres is None or kafka is None:
+            raise ValueError("the postgres backend needs the postgres and kafka fixtures")
+        settings_values["database_url"] = postgres.url(postgres.create_database("lode_svc"))
+        transport = KafkaTransport(
+            KafkaConfig(
+                bootstrap=kafka.bootstrap,
+                partitions=3,
+                idempotence=False,
+                session_timeout_ms=3000,
+                request_timeout_ms=3000,
+                publish_timeout_s=5,
+                retry_backoff_s=0.05,
+                client_id=f"test-{uuid.uuid4().hex[:6]}",
+            )
+        )
+    else:
+        raise ValueError(f"unknown backend {backend!r}")
+    settings = settings_class(**settings_values)
+    await transport.start()
+    runtime, app = build(settings, transport=transport)
+    await runtime.start()
+    try:
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://lode.test"
+            ) as client,
+        ):
+            yield ServiceUnderTest(runtime, app, client, transport, backend)
+    finally:
+        await runtime.stop()
+        await transport.stop()

@@ -1,0 +1,454 @@
+"""An application (申请) for an exploration right (探矿权) or a mining right (采矿权).
+
+:func:`parse_application` reads a JSON-like body (the API's shape) against the plan in
+force and returns an immutable :class:`Application`, or raises
+:class:`~.errors.InvalidApplication` listing *every* invalid field as ``{field,
+message}``. Quantities become ``Decimal``; floats are read back as the digits they were
+written with.
+
+Kinds: ``new`` (新立), ``renewal`` (延续), ``change`` (变更: of area, capacity, mineral or
+method), ``transfer`` (转让: names the new holder), ``cancellation`` (注销: a mine's
+cancellation carries the closure report 闭坑报告 and the state of geological-environment
+restoration 地质环境恢复治理 the plan requires before a mine closes, 第五章第三节). All
+kinds but ``new`` name the licence (采矿许可证/勘查许可证) by its number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, Literal, get_args
+
+from .credit_code import credit_code_problem
+from .errors import FieldError, InvalidApplication, InvalidInput
+from .licence import licence_no_problem
+from .minerals import (
+    Capacity,
+    accepted_units,
+    daily_unit_required,
+    normalise_unit,
+    resolve_mineral,
+)
+from .party import Party
+from .rulebook import MineralEntry, PlanRules, ThreeRate
+from .vocabulary import (
+    APPLICATION_KINDS,
+    RIGHT_TYPE_ZH,
+    RIGHT_TYPES,
+    TONNES_PER_DAY,
+    ApplicationKind,
+    RightType,
+)
+
+ChangeItem = Literal["area", "capacity", "mineral", "method"]
+CHANGE_ITEMS: Final[tuple[ChangeItem, ...]] = get_args(ChangeItem)
+RestorationStatus = Literal["not_started", "in_progress", "completed"]
+RESTORATION_STATUSES: Final[tuple[RestorationStatus, ...]] = get_args(RestorationStatus)
+_PERCENT_FIELDS: Final[tuple[tuple[str, ThreeRate], ...]] = (
+    ("mining_recovery_pct", "mining_recovery"),
+    ("processing_recovery_pct", "processing_recovery"),
+    ("comprehensive_utilization_pct", "comprehensive_utilization"),
+)
+
+
+@dataclass(frozen=True)
+class DepthRange:
+    """开采深度: elevations in metres, ``top_m`` above ``bottom_m`` (e.g. 650 m to 420 m)."""
+
+    top_m: Decimal
+    bottom_m: Decimal
+
+
+@dataclass(frozen=True)
+class DevelopmentPlan:
+    """开发利用方案: planned three rates (三率, percent); optionally ore type and output."""
+
+    mining_recovery_pct: Decimal | None = None
+    processing_recovery_pct: Decimal | None = None
+    comprehensive_utilization_pct: Decimal | None = None
+    ore_type: str | None = None
+    concentrate_output_10kt: Decimal | None = None
+
+    def planned(self, rate: ThreeRate) -> Decimal | None:
+        """The planned percentage for a rate, None when the plan does not give it."""
+        value: Decimal | None = getattr(self, f"{rate}_pct")
+        return value
+
+
+@dataclass(frozen=True)
+class Application:
+    """A validated application. ``mineral`` is the catalogue entry; ``area`` is opaque here."""
+
+    right_type: RightType
+    kind: ApplicationKind
+    applicant: Party
+    mineral: MineralEntry
+    mining_method: str | None = None
+    capacity: Capacity | None = None
+    area: Mapping[str, Any] | None = None
+    depth_m: DepthRange | None = None
+    reserves_10kt: Decimal | None = None
+    development_plan: DevelopmentPlan | None = None
+    green_mine_plan: bool = False
+    demonstration_report: bool = False
+    licence_no: str | None = None
+    new_holder: Party | None = None
+    changes: frozenset[ChangeItem] = field(default_factory=frozenset)
+    closure_report: bool | None = None
+    restoration_status: RestorationStatus | None = None
+
+
+def _decimal(
+    data: Mapping[str, Any],
+    key: str,
+    path: str,
+    errors: list[FieldError],
+    *,
+    minimum: Decimal | None = Decimal(0),
+    positive: bool = False,
+    percent: bool = False,
+) -> Decimal | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    number: Decimal | None = None
+    if not isinstance(value, bool) and isinstance(value, int | float | Decimal | str):
+        try:
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        except InvalidOperation:
+            number = None
+    if number is None or not number.is_finite():
+        errors.append(FieldError(path, f"expected a number, got {value!r}"))
+        return None
+    if positive and number <= 0:
+        errors.append(FieldError(path, f"must be greater than 0, got {number}"))
+        return None
+    if minimum is not None and number < minimum:
+        errors.append(FieldError(path, f"must not be negative, got {number}"))
+        return None
+    if percent and number > 100:
+        errors.append(FieldError(path, f"is a percentage (0-100), got {number}"))
+        return None
+    return number
+
+
+def _boolean(data: Mapping[str, Any], key: str, errors: list[FieldError]) -> bool | None:
+    value = data.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    errors.append(FieldError(key, f"expected true or false, got {value!r}"))
+    return None
+
+
+def _choice(
+    data: Mapping[str, Any], key: str, options: tuple[str, ...], errors: list[FieldError]
+) -> str | None:
+    value = data.get(key)
+    if value is None:
+        errors.append(FieldError(key, f"required: one of {', '.join(options)}"))
+        return None
+    if value not in options:
+        errors.append(FieldError(key, f"expected one of {', '.join(options)}, got {value!r}"))
+        return None
+    return str(value)
+
+
+def _party(data: Mapping[str, Any], key: str, errors: list[FieldError]) -> Party | None:
+    value = data.get(key)
+    if not isinstance(value, Mapping):
+        errors.append(FieldError(key, "required: {name, credit_code (统一社会信用代码)}"))
+        return None
+    name = value.get("name")
+    code = value.get("credit_code")
+    ok = True
+    if not isinstance(name, str) or not name.strip():
+        errors.append(FieldError(f"{key}.name", "required: the registered name"))
+        ok = False
+    if not isinstance(code, str) or not code.strip():
+        errors.append(
+            FieldError(f"{key}.credit_code", "required: 统一社会信用代码 (18 characters)")
+        )
+        ok = False
+    else:
+        problem = credit_code_problem(code.strip())
+        if problem is not None:
+            errors.append(FieldError(f"{key}.credit_code", problem))
+            ok = False
+    if not ok or not isinstance(name, str) or not isinstance(code, str):
+        return None
+    return Party(name.strip(), code.strip())
+
+
+def _capacity(
+    data: Mapping[str, Any],
+    mineral: MineralEntry | None,
+    right_type: RightType,
+    kind: ApplicationKind,
+    rules: PlanRules,
+    errors: list[FieldError],
+) -> Capacity | None:
+    raw = data.get("capacity")
+    if not isinstance(raw, Mapping):
+        errors.append(FieldError("capacity", "expected {value, unit}"))
+        return None
+    value = _decimal(raw, "value", "capacity.value", errors, positive=True)
+    if raw.get("value") is None:
+        errors.append(FieldError("capacity.value", "required: the capacity (生产规模)"))
+    unit_text = raw.get("unit")
+    unit = normalise_unit(unit_text) if isinstance(unit_text, str) else None
+    if unit is None:
+        errors.append(FieldError("capacity.unit", f"unknown capacity unit {unit_text!r}"))
+    elif mineral is not None:
+        units = accepted_units(mineral, rules)
+        if unit not in units:
+            errors.append(
+                FieldError(
+                    "capacity.unit",
+                    f"{mineral.zh} capacity is given in {' or '.join(units)}, not {unit}",
+                )
+            )
+            unit = None
+        elif unit != TONNES_PER_DAY and daily_unit_required(mineral, right_type, kind, rules):
+            errors.append(
+                FieldError(
+                    "capacity.unit",
+                    f"a new {mineral.zh} mine gives its capacity in t/d of ore processed "
+                    f"(日处理矿石量): the plan's minimum scales for {mineral.zh} are in t/d",
+                )
+            )
+            unit = None
+    if value is None or unit is None:
+        return None
+    return Capacity(value, unit)
+
+
+def _depth(data: Mapping[str, Any], errors: list[FieldError]) -> DepthRange | None:
+    raw = data.get("depth_m")
+    if raw is None:
+        return None
+    if not isinstance(raw, list | tuple) or len(raw) != 2:
+        errors.append(FieldError("depth_m", "expected [top, bottom] elevations in metres"))
+        return None
+    # Elevations may be below sea level, so negative values are allowed.
+    top = _decimal({"v": raw[0]}, "v", "depth_m", errors, minimum=None)
+    bottom = _decimal({"v": raw[1]}, "v", "depth_m", errors, minimum=None)
+    if top is None or bottom is None:
+        return None
+    if top < bottom:
+        errors.append(
+            FieldError(
+                "depth_m",
+                f"top {top} m is below bottom {bottom} m: give [top, bottom], the higher "
+                "elevation first (开采深度, e.g. [650, 420])",
+            )
+        )
+        return None
+    if top == bottom:
+        errors.append(FieldError("depth_m", f"top and bottom are both {top} m: no depth range"))
+        return None
+    return DepthRange(top, bottom)
+
+
+def _development_plan(
+    data: Mapping[str, Any],
+    mineral: MineralEntry | None,
+    rules: PlanRules,
+    errors: list[FieldError],
+) -> DevelopmentPlan | None:
+    raw = data.get("development_plan")
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        errors.append(FieldError("development_plan", "expected an object (开发利用方案)"))
+        return None
+    rates = {
+        key: _decimal(raw, key, f"development_plan.{key}", errors, percent=True)
+        for key, _ in _PERCENT_FIELDS
+    }
+    ore_type = raw.get("ore_type")
+    if ore_type is not None:
+        known = rules.three_rates.ore_types(mineral.standard_zh) if mineral else frozenset()
+        if not isinstance(ore_type, str) or not ore_type.strip():
+            errors.append(FieldError("development_plan.ore_type", "expected text"))
+            ore_type = None
+        elif known and ore_type not in known:
+            errors.append(
+                FieldError(
+                    "development_plan.ore_type",
+                    f"unknown ore type {ore_type!r} for {mineral.standard_zh if mineral else ''}; "
+                    f"the standards distinguish {', '.join(sorted(known))}",
+                )
+            )
+            ore_type = None
+    return DevelopmentPlan(
+        mining_recovery_pct=rates["mining_recovery_pct"],
+        processing_recovery_pct=rates["processing_recovery_pct"],
+        comprehensive_utilization_pct=rates["comprehensive_utilization_pct"],
+        ore_type=ore_type,
+        concentrate_output_10kt=_decimal(
+            raw, "concentrate_output_10kt", "development_plan.concentrate_output_10kt", errors
+        ),
+    )
+
+
+def _changes(
+    data: Mapping[str, Any], right_type: RightType | None, errors: list[FieldError]
+) -> frozenset[ChangeItem]:
+    raw = data.get("changes")
+    if not isinstance(raw, list | tuple) or not raw:
+        errors.append(
+            FieldError("changes", f"required for a change: a list of {', '.join(CHANGE_ITEMS)}")
+        )
+        return frozenset()
+    items: set[ChangeItem] = set()
+    for value in raw:
+        item = next((c for c in CHANGE_ITEMS if c == value), None)
+        if item is None:
+            errors.append(
+                FieldError("changes", f"unknown change {value!r}; one of {', '.join(CHANGE_ITEMS)}")
+            )
+        elif right_type == "exploration" and item in ("capacity", "method"):
+            errors.append(
+                FieldError("changes", f"an exploration right (探矿权) has no {item} to change")
+            )
+        else:
+            items.add(item)
+    return frozenset(items)
+
+
+def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
+    """Validate a body against the plan in force; InvalidApplication lists all errors."""
+    errors: list[FieldError] = []
+    right = _choice(data, "right_type", RIGHT_TYPES, errors)
+    right_type = next((r for r in RIGHT_TYPES if r == right), None)
+    kind_text = _choice(data, "kind", APPLICATION_KINDS, errors)
+    kind = next((k for k in APPLICATION_KINDS if k == kind_text), None)
+    applicant = _party(data, "applicant", errors)
+
+    mineral: MineralEntry | None = None
+    try:
+        mineral = resolve_mineral(data.get("mineral"), rules.catalogue)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+
+    licence_no = data.get("licence_no")
+    if kind == "new" and licence_no is not None:
+        errors.append(
+            FieldError(
+                "licence_no",
+                "a new application names no licence number: numbers are allocated upstream "
+                "(统一配号) on approval",
+            )
+        )
+    elif kind is not None and kind != "new":
+        if not isinstance(licence_no, str) or not licence_no:
+            errors.append(
+                FieldError("licence_no", f"required for a {kind}: the number of the licence")
+            )
+        elif right_type is not None:
+            problem = licence_no_problem(licence_no, right_type, rules.licence_terms)
+            if problem is not None:
+                errors.append(FieldError("licence_no", problem))
+
+    method = data.get("mining_method")
+    changes = _changes(data, right_type, errors) if kind == "change" else frozenset()
+    capacity: Capacity | None = None
+    if right_type == "exploration":
+        zh = RIGHT_TYPE_ZH["exploration"]
+        if method is not None:
+            errors.append(
+                FieldError(
+                    "mining_method", f"an exploration application ({zh}) has no mining method"
+                )
+            )
+            method = None
+        if data.get("capacity") is not None:
+            errors.append(
+                FieldError("capacity", f"an exploration application ({zh}) has no capacity")
+            )
+    elif right_type == "mining" and kind is not None:
+        if method is None and (kind == "new" or "method" in changes):
+            errors.append(FieldError("mining_method", f"required for a {kind} mining application"))
+        elif method is not None and (
+            not isinstance(method, str) or method not in rules.known_methods
+        ):
+            errors.append(
+                FieldError(
+                    "mining_method",
+                    f"unknown mining method {method!r}; one of "
+                    + ", ".join(sorted(rules.known_methods)),
+                )
+            )
+            method = None
+        if data.get("capacity") is not None:
+            capacity = _capacity(data, mineral, right_type, kind, rules, errors)
+        elif kind == "new" or "capacity" in changes:
+            errors.append(
+                FieldError("capacity", f"required for a {kind} mining application (生产规模)")
+            )
+
+    area = data.get("area")
+    if area is not None and not isinstance(area, Mapping):
+        errors.append(FieldError("area", "expected {geometry} or {corners, crs}"))
+    elif area is None and (kind == "new" or "area" in changes):
+        errors.append(FieldError("area", f"required for a {kind} application (矿区/勘查区范围)"))
+
+    new_holder: Party | None = None
+    if kind == "transfer":
+        new_holder = _party(data, "new_holder", errors)
+        if new_holder and applicant and new_holder.credit_code == applicant.credit_code:
+            errors.append(
+                FieldError("new_holder", "the new holder (受让人) is the applicant itself")
+            )
+
+    closure_report = _boolean(data, "closure_report", errors)
+    restoration: str | None = data.get("restoration_status")
+    if kind == "cancellation" and right_type == "mining":
+        if closure_report is None and "closure_report" not in {e.field for e in errors}:
+            errors.append(
+                FieldError("closure_report", "required: whether the 矿山闭坑报告 is submitted")
+            )
+        restoration = _choice(data, "restoration_status", RESTORATION_STATUSES, errors)
+    elif restoration is not None and restoration not in RESTORATION_STATUSES:
+        errors.append(
+            FieldError("restoration_status", f"expected one of {', '.join(RESTORATION_STATUSES)}")
+        )
+        restoration = None
+
+    depth = _depth(data, errors)
+    reserves = _decimal(data, "reserves_10kt", "reserves_10kt", errors)
+    plan = _development_plan(data, mineral, rules, errors)
+    green = _boolean(data, "green_mine_plan", errors)
+    demonstration = _boolean(data, "demonstration_report", errors)
+
+    if errors or right_type is None or kind is None or applicant is None or mineral is None:
+        raise InvalidApplication(errors)
+    return Application(
+        right_type=right_type,
+        kind=kind,
+        applicant=applicant,
+        mineral=mineral,
+        mining_method=method,
+        capacity=capacity,
+        area=area if isinstance(area, Mapping) else None,
+        depth_m=depth,
+        reserves_10kt=reserves,
+        development_plan=plan,
+        green_mine_plan=bool(green),
+        demonstration_report=bool(demonstration),
+        licence_no=licence_no if kind != "new" else None,
+        new_holder=new_holder,
+        changes=changes,
+        closure_report=closure_report,
+        restoration_status=next((r for r in RESTORATION_STATUSES if r == restoration), None),
+    )
+
+
+def validate_application(data: Mapping[str, Any], rules: PlanRules) -> list[FieldError]:
+    """Every field error of an application body; empty when it is valid."""
+    try:
+        parse_application(data, rules)
+    except InvalidApplication as exc:
+        return list(exc.errors)
+    return []

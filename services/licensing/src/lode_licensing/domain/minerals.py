@@ -1,0 +1,163 @@
+"""Minerals (矿种) by name, alias or code, and the capacity units (生产规模单位) each accepts.
+
+A mineral is given by its Chinese name (``铁矿``), an alias (``岩金`` → ``金矿``,
+``建筑用灰岩`` → ``建筑石料``) or its catalogue code (``iron``, ``placer_gold``). Its
+capacity is in the unit of its scale class: ``万吨/年`` unless the catalogue says
+otherwise (``万立方米/年`` for building stone and placer deposits). A mineral with a
+minimum scale in tonnes of ore per day (rock gold, 金矿) also accepts ``t/d``, converted
+with the standards' working days per year.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import FieldError, InvalidInput
+from .rulebook import Catalogue, MineralEntry, MinScaleRule, PlanRules
+from .vocabulary import (
+    CUBIC_METRES_10K_PER_YEAR,
+    DEFAULT_CAPACITY_UNIT,
+    TONNES_10K_PER_YEAR,
+    TONNES_PER_DAY,
+    ApplicationKind,
+    RightType,
+)
+
+_UNIT_SPELLINGS = {
+    TONNES_10K_PER_YEAR: TONNES_10K_PER_YEAR,
+    "万t/a": TONNES_10K_PER_YEAR,
+    "万吨/a": TONNES_10K_PER_YEAR,
+    CUBIC_METRES_10K_PER_YEAR: CUBIC_METRES_10K_PER_YEAR,
+    "万m³/年": CUBIC_METRES_10K_PER_YEAR,
+    "万m3/年": CUBIC_METRES_10K_PER_YEAR,
+    "万m³/a": CUBIC_METRES_10K_PER_YEAR,
+    TONNES_PER_DAY: TONNES_PER_DAY,
+    "吨/日": TONNES_PER_DAY,
+    "吨/天": TONNES_PER_DAY,
+}
+_TONNES_PER_10KT = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Production capacity (生产规模): an exact ``value`` in ``unit``."""
+
+    value: Decimal
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit}"
+
+
+def close_names(name: str, catalogue: Catalogue, limit: int = 5) -> list[str]:
+    """Catalogue names near ``name``: those containing it or contained in it, then look-alikes."""
+    wanted = name.strip().lower()
+    names = catalogue.all_names()
+    close: list[str] = []
+    if wanted:
+        close += [n for n in names if wanted in n.lower() or n.lower() in wanted]
+    close += difflib.get_close_matches(name.strip(), names, n=limit, cutoff=0.5)
+    unique = list(dict.fromkeys(close))
+    return unique[:limit]
+
+
+def resolve_mineral(name: object, catalogue: Catalogue, *, field: str = "mineral") -> MineralEntry:
+    """The catalogue entry for a Chinese name, alias or code; InvalidInput listing close names."""
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput([FieldError(field, "a mineral name or catalogue code is required")])
+    entry = catalogue.lookup(name)
+    if entry is None:
+        suggestions = close_names(name, catalogue)
+        hint = f"; close names: {', '.join(suggestions)}" if suggestions else ""
+        raise InvalidInput(
+            [
+                FieldError(
+                    field, f"unknown mineral {name.strip()!r} (矿种 not in the catalogue){hint}"
+                )
+            ]
+        )
+    return entry
+
+
+def normalise_unit(unit: str) -> str | None:
+    """The canonical spelling of a capacity unit (``吨/日`` → ``t/d``), None when unknown."""
+    return _UNIT_SPELLINGS.get(unit.strip().replace(" ", ""))
+
+
+def annual_unit(mineral: MineralEntry, rules: PlanRules) -> str:
+    """The mineral's yearly capacity unit: catalogue unit, else its scale rows', else 万吨/年."""
+    if mineral.capacity_unit_zh:
+        return normalise_unit(mineral.capacity_unit_zh) or mineral.capacity_unit_zh
+    for row in rules.scale_table.rows:
+        if row.mineral_zh == mineral.standard_zh:
+            return normalise_unit(row.unit_zh) or row.unit_zh
+    return DEFAULT_CAPACITY_UNIT
+
+
+def _daily_rules(mineral: MineralEntry, rules: PlanRules) -> tuple[MinScaleRule, ...]:
+    return tuple(
+        rule
+        for rule in rules.rules_of(MinScaleRule)
+        if rule.unit == TONNES_PER_DAY
+        and rule.applies_to.minerals_zh is not None
+        and mineral.is_(rule.applies_to.minerals_zh)
+    )
+
+
+def accepted_units(mineral: MineralEntry, rules: PlanRules) -> tuple[str, ...]:
+    """Units a capacity of this mineral may be given in (``t/d`` only where a rule uses it)."""
+    units = [annual_unit(mineral, rules)]
+    if _daily_rules(mineral, rules) and TONNES_PER_DAY not in units:
+        units.append(TONNES_PER_DAY)
+    return tuple(units)
+
+
+def daily_unit_required(
+    mineral: MineralEntry, right_type: RightType, kind: ApplicationKind, rules: PlanRules
+) -> bool:
+    """True when a minimum-scale rule in t/d covers this right and kind (new rock-gold mines).
+
+    The mining method is not considered: the capacity must be comparable with whichever
+    of the mineral's t/d minimums applies.
+    """
+    for rule in _daily_rules(mineral, rules):
+        applies = rule.applies_to
+        if (applies.rights is None or right_type in applies.rights) and (
+            applies.kinds is None or kind in applies.kinds
+        ):
+            return True
+    return False
+
+
+def convert_capacity(
+    capacity: Capacity, to_unit: str, mineral: MineralEntry, rules: PlanRules
+) -> Decimal | None:
+    """The capacity in ``to_unit``, or None when no conversion is known.
+
+    ``t/d`` ↔ ``万吨/年`` uses the standards' working days per year; ``万立方米/年`` ↔
+    ``万吨/年`` the catalogue density (t/m³) of the mineral, when it has one.
+    """
+    source = normalise_unit(capacity.unit) or capacity.unit
+    target = normalise_unit(to_unit) or to_unit
+    if source == target:
+        return capacity.value
+    days = Decimal(rules.scale_table.working_days_per_year)
+    density = mineral.density_t_per_m3
+    # Through 万吨/年, the unit every other one converts to.
+    if source == TONNES_PER_DAY:
+        tonnes_10k = capacity.value * days / _TONNES_PER_10KT
+    elif source == CUBIC_METRES_10K_PER_YEAR and density is not None:
+        tonnes_10k = capacity.value * density
+    elif source == TONNES_10K_PER_YEAR:
+        tonnes_10k = capacity.value
+    else:
+        return None
+    if target == TONNES_10K_PER_YEAR:
+        return tonnes_10k
+    if target == TONNES_PER_DAY:
+        return tonnes_10k * _TONNES_PER_10KT / days
+    if target == CUBIC_METRES_10K_PER_YEAR and density is not None:
+        return tonnes_10k / density
+    return None

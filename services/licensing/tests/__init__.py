@@ -1,0 +1,1 @@
+"""Namespace for the test packages below (unique dotted names under pytest)."""

@@ -1,0 +1,178 @@
+"""Small builders for the licensing domain's unit tests: plan documents, bodies, contexts."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import lode_zoning.plan_data
+from lode_licensing.domain.application import Application, parse_application
+from lode_licensing.domain.checks import (
+    CheckContext,
+    CheckResult,
+    LicenceHit,
+    RegistryFigures,
+    SpatialAnalysis,
+    ZoneHit,
+    run_checks,
+)
+from lode_licensing.domain.credit_code import with_check_character
+from lode_licensing.domain.plan_rules import load_plan_rules
+from lode_licensing.domain.rulebook import PlanRules
+
+# The plan data the product ships (zoning publishes it; licensing receives it by event).
+PLAN_DIR = Path(lode_zoning.plan_data.__file__).parent
+AT = datetime(2022, 3, 1, 9, 0, tzinfo=UTC)
+
+APPLICANT_CODE = with_check_character("91130881MA0A00001")
+OTHER_CODE = with_check_character("91130881MA0B00002")
+THIRD_CODE = with_check_character("91130800MA0C00003")
+MINING_LICENCE = "C1308812021017120000001"
+OTHER_MINING_LICENCE = "C1308812021017120000002"
+EXPLORATION_LICENCE = "T1308812021017120000001"
+
+
+@cache
+def _raw_document() -> str:
+    plan = yaml.safe_load((PLAN_DIR / "pingquan-2021-2025.yaml").read_text(encoding="utf-8"))
+    plan["standards"] = yaml.safe_load(
+        (PLAN_DIR / "national-standards.yaml").read_text(encoding="utf-8")
+    )
+    # As it travels in a plan.published event: JSON (dates become ISO strings).
+    return json.dumps(plan, default=str, ensure_ascii=False)
+
+
+def plan_document() -> dict[str, Any]:
+    """A fresh copy of the real plan document (plan file + standards under ``standards``)."""
+    return copy.deepcopy(json.loads(_raw_document()))
+
+
+def real_rules() -> PlanRules:
+    return load_plan_rules(plan_document())
+
+
+def entry_rule(document: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    """The raw entry rule ``rule_id`` of a document, to modify in a test."""
+    rule: dict[str, Any] = next(r for r in document["entry_rules"] if r["id"] == rule_id)
+    return rule
+
+
+def mining_body(**overrides: Any) -> dict[str, Any]:
+    """A valid new underground iron mining application (API.md's example, made eligible)."""
+    body: dict[str, Any] = {
+        "right_type": "mining",
+        "kind": "new",
+        "applicant": {"name": "平泉市某矿业有限公司", "credit_code": APPLICANT_CODE},
+        "mineral": "铁矿",
+        "mining_method": "underground",
+        "capacity": {"value": 30, "unit": "万吨/年"},
+        "area": {"geometry": {"type": "Polygon", "coordinates": []}},
+        "depth_m": [650, 420],
+        "reserves_10kt": 1200,
+        "development_plan": {
+            "mining_recovery_pct": 85,
+            "processing_recovery_pct": 90,
+            "comprehensive_utilization_pct": 40,
+            "ore_type": "magnetite",
+            "concentrate_output_10kt": 2.5,
+        },
+        "green_mine_plan": True,
+        "demonstration_report": False,
+    }
+    body.update(overrides)
+    return body
+
+
+def gold_body(method: str = "open_pit", t_per_day: Any = 400, **overrides: Any) -> dict[str, Any]:
+    body = mining_body(
+        mineral="金矿",
+        mining_method=method,
+        capacity={"value": t_per_day, "unit": "t/d"},
+        development_plan={
+            "mining_recovery_pct": 92,
+            "processing_recovery_pct": 80,
+            "comprehensive_utilization_pct": 30,
+        },
+    )
+    body.update(overrides)
+    return body
+
+
+def exploration_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "right_type": "exploration",
+        "kind": "new",
+        "applicant": {"name": "某地勘单位", "credit_code": APPLICANT_CODE},
+        "mineral": "钼矿",
+        "area": {"geometry": {"type": "Polygon", "coordinates": []}},
+    }
+    body.update(overrides)
+    return body
+
+
+def application(body: dict[str, Any], rules: PlanRules | None = None) -> Application:
+    return parse_application(body, rules or real_rules())
+
+
+def zone(
+    zone_type: str, overlap_ha: Any = 5, zone_id: str | None = None, code: str = ""
+) -> ZoneHit:
+    return ZoneHit(
+        id=zone_id or f"{zone_type}-1",
+        type=zone_type,
+        code=code or f"{zone_type.upper()}-01",
+        name_zh=f"示意{zone_type}",
+        overlap_ha=Decimal(str(overlap_ha)),
+    )
+
+
+def licence_hit(licence_no: str, overlap_ha: Any = 1) -> LicenceHit:
+    return LicenceHit(licence_no, Decimal(str(overlap_ha)))
+
+
+def context(
+    *zones: ZoneHit,
+    licences: tuple[LicenceHit, ...] = (),
+    block_holders: dict[str, str] | None = None,
+    mines: int | None = 40,
+    output: dict[str, Any] | None = None,
+) -> CheckContext:
+    """A context inside a planning block of each right type unless zones are given."""
+    hits = zones or (zone("mining_block"), zone("exploration_block"))
+    return CheckContext(
+        spatial=SpatialAnalysis(zones=tuple(hits), licences=licences),
+        block_holders=block_holders or {},
+        registry=RegistryFigures(
+            active_mining_licences=mines,
+            current_output_10kt={
+                k: Decimal(str(v))
+                for k, v in (
+                    output
+                    if output is not None
+                    else {"iron_concentrate_output": 150, "building_stone_output": 300}
+                ).items()
+            },
+        ),
+    )
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def checks_by_id(
+    body: dict[str, Any], ctx: CheckContext | None = None, rules: PlanRules | None = None
+) -> dict[str, CheckResult]:
+    """Run every check on a body; the results by rule id (each rule appears once)."""
+    plan_rules = rules or real_rules()
+    results = run_checks(parse_application(body, plan_rules), plan_rules, ctx or context())
+    ids = [result.rule_id for result in results]
+    assert len(ids) == len(set(ids)), ids
+    return {result.rule_id: result for result in results}

@@ -1,0 +1,112 @@
+"""The zoning service's tables (SQLModel): plan versions, zone versions, licence footprints,
+block holders, and the spatial generation that tells every instance its index is stale.
+
+Nothing is overwritten: a plan or a zone changes by a new version row; the current one is
+flagged ``is_current``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Numeric
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _json_column(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(JsonType, nullable=nullable))
+
+
+def _ts() -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class PlanVersion(SQLModel, table=True):
+    """One published version of a plan document (规划版本)."""
+
+    __tablename__ = "plan_version"
+
+    plan_id: str = Field(primary_key=True, max_length=100)
+    version: int = Field(primary_key=True)
+    title_zh: str = Field(max_length=300)
+    region_adcode: str = Field(max_length=12)
+    parent_plan_id: str | None = Field(default=None, max_length=100)
+    is_current: bool = Field(default=True, index=True)
+    document: dict[str, Any] = _json_column()
+    published_at: datetime = _ts()
+    published_by: str = Field(max_length=200)
+    note: str | None = None
+
+
+class ZoneVersion(SQLModel, table=True):
+    """One version of a zone or planning block (分区、规划区块), geometry in EPSG:4490."""
+
+    __tablename__ = "zone_version"
+    __table_args__ = (
+        Index("ix_zone_current_plan_type", "plan_id", "type", "is_current"),
+        Index("ix_zone_current_code", "plan_id", "code", "is_current"),
+    )
+
+    zone_id: str = Field(primary_key=True, max_length=64)
+    version: int = Field(primary_key=True)
+    plan_id: str = Field(max_length=100)
+    type: str = Field(max_length=60)
+    code: str = Field(max_length=60)
+    name_zh: str = Field(max_length=300)
+    minerals: list[str] = _json_column()
+    status: str = Field(max_length=20)  # active | retired
+    illustrative: bool = False
+    geometry: dict[str, Any] = _json_column()
+    area_ha: Decimal = Field(sa_column=Column(Numeric(16, 4), nullable=False))
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+    is_current: bool = Field(default=True)
+    properties: dict[str, Any] = _json_column()
+    changed_at: datetime = _ts()
+    changed_by: str = Field(max_length=200)
+    reason: str | None = None
+
+
+class LicenceFootprint(SQLModel, table=True):
+    """A licence's area as licensing announced it (event-carried), for overlap analysis."""
+
+    __tablename__ = "licence_footprint"
+
+    licence_no: str = Field(primary_key=True, max_length=23)
+    right_type: str = Field(max_length=20)
+    holder_name: str = Field(max_length=300)
+    holder_credit_code: str = Field(max_length=18)
+    mineral: str = Field(max_length=60)
+    status: str = Field(max_length=20, index=True)
+    geometry: dict[str, Any] | None = _json_column(nullable=True)
+    illustrative: bool = False
+    updated_at: datetime = _ts()
+
+
+class BlockHolder(SQLModel, table=True):
+    """The one holder of a planning block (一个区块一个主体)."""
+
+    __tablename__ = "block_holder"
+
+    zone_id: str = Field(primary_key=True, max_length=64)
+    holder_credit_code: str = Field(max_length=18)
+    holder_name: str = Field(max_length=300)
+    licence_no: str = Field(max_length=23)
+    assigned_at: datetime = _ts()
+
+
+class SpatialGeneration(SQLModel, table=True):
+    """Bumped in the transaction of every zone or footprint change: an instance whose index
+    was built at an older generation rebuilds it before answering."""
+
+    __tablename__ = "spatial_generation"
+
+    id: int = Field(primary_key=True)
+    generation: int = 0

@@ -1,0 +1,200 @@
+"""``/zoning/v1/plans``: the plans as versioned data (规划数据库)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+
+from lode_common.errors import Conflict, InvalidInput, NotFound
+from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_common.types import UtcDatetime
+from lode_zoning.adapters.tables import PlanVersion
+from lode_zoning.api.deps import ANY_ROLE, PLANNER, invalid
+from lode_zoning.domain.errors import PlanDocumentInvalid
+from lode_zoning.handlers import plans
+
+router = APIRouter(prefix="/zoning/v1/plans", tags=["plans"])
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+
+
+class PlanSummary(BaseModel):
+    plan_id: str
+    version: int
+    title_zh: str
+    region_adcode: str
+    parent_plan_id: str | None
+    published_at: UtcDatetime
+    published_by: str
+    note: str | None = None
+
+
+class PlanList(BaseModel):
+    items: list[PlanSummary]
+    total: int
+
+
+class PlanInForce(PlanSummary):
+    """The version in force: what the plan decides, and the national standards it uses."""
+
+    period: list[int] = Field(description="规划期 [2021, 2025]")
+    region: dict[str, Any]
+    indicators: dict[str, Any] = Field(description="专栏2 主要规划指标")
+    text_targets: list[dict[str, Any]]
+    mineral_policy: dict[str, Any] = Field(description="专栏3, 专栏4")
+    entry_rules: list[dict[str, Any]]
+    zone_types: list[dict[str, Any]]
+    projects: list[dict[str, Any]]
+    standards: dict[str, Any] = Field(description="national standards in force")
+
+
+class PlanVersionDocument(PlanSummary):
+    document: dict[str, Any]
+
+
+def _summary(row: PlanVersion) -> PlanSummary:
+    return PlanSummary.model_validate(row, from_attributes=True)
+
+
+def _in_force(row: PlanVersion) -> PlanInForce:
+    doc = row.document
+    return PlanInForce(
+        **_summary(row).model_dump(),
+        period=list(doc["plan"].get("period", [])),
+        region=doc["region"],
+        indicators=doc["indicators"],
+        text_targets=doc.get("text_targets", []),
+        mineral_policy=doc["mineral_policy"],
+        entry_rules=doc["entry_rules"],
+        zone_types=doc["zones"]["types"],
+        projects=doc.get("projects", []),
+        standards=doc["standards"],
+    )
+
+
+@router.get("", dependencies=[ANY_ROLE], summary="The plans and their versions in force")
+async def list_plans(runtime: Runtime) -> PlanList:
+    async with runtime.sessions() as session:
+        rows = await plans.current_plans(session)
+    return PlanList(items=[_summary(r) for r in rows], total=len(rows))
+
+
+@router.get("/{plan_id}", dependencies=[ANY_ROLE], summary="A plan's version in force")
+async def get_plan(
+    plan_id: str,
+    runtime: Runtime,
+    version: Annotated[int | None, Query(ge=1, description="a past version")] = None,
+) -> PlanInForce:
+    async with runtime.sessions() as session:
+        row = await (
+            plans.version_of(session, plan_id, version)
+            if version
+            else plans.current_version(session, plan_id)
+        )
+    if row is None:
+        raise _unknown(plan_id, version)
+    return _in_force(row)
+
+
+@router.get("/{plan_id}/versions", dependencies=[ANY_ROLE], summary="Every published version")
+async def list_versions(plan_id: str, runtime: Runtime) -> PlanList:
+    async with runtime.sessions() as session:
+        rows = await plans.versions(session, plan_id)
+    if not rows:
+        raise _unknown(plan_id, None)
+    return PlanList(items=[_summary(r) for r in rows], total=len(rows))
+
+
+@router.get(
+    "/{plan_id}/versions/{version}", dependencies=[ANY_ROLE], summary="One version's whole document"
+)
+async def get_version(plan_id: str, version: int, runtime: Runtime) -> PlanVersionDocument:
+    async with runtime.sessions() as session:
+        row = await plans.version_of(session, plan_id, version)
+    if row is None:
+        raise _unknown(plan_id, version)
+    return PlanVersionDocument(**_summary(row).model_dump(), document=row.document)
+
+
+@router.put(
+    "/{plan_id}",
+    dependencies=[PLANNER],
+    status_code=201,
+    summary="Publish a new version of a plan document (JSON or YAML)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def publish_plan(
+    plan_id: str,
+    request: Request,
+    uow: UoW,
+    principal: CurrentPrincipal,
+    note: Annotated[
+        str | None, Query(max_length=500, description="why this version (kept with it)")
+    ] = None,
+) -> PlanSummary:
+    raw = await _document_from(request)
+    try:
+        row = await plans.publish(uow, plan_id=plan_id, raw=raw, actor=principal.subject, note=note)
+        await uow.commit()
+    except PlanDocumentInvalid as error:
+        raise invalid(error) from None
+    except plans.PlanMismatch as error:
+        raise InvalidInput.field("plan.id", str(error)) from None
+    except IntegrityError:
+        raise Conflict(
+            f"Another version of {plan_id} was published at the same moment; read it with "
+            f"GET /zoning/v1/plans/{plan_id} and publish again if yours is still needed."
+        ) from None
+    return _summary(row)
+
+
+async def _document_from(request: Request) -> dict[str, Any]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if not body:
+        raise InvalidInput.field("body", "empty: send the plan document as JSON or YAML")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput.field("body", "not UTF-8 text; save the file as UTF-8") from None
+    try:
+        if content_type == "application/json":
+            raw = _json(text)
+        elif content_type in YAML_TYPES or not content_type:
+            raw = yaml.safe_load(text)
+        else:
+            raise InvalidInput.field(
+                "content-type",
+                f"{content_type} is not accepted; send application/json or application/yaml",
+            )
+    except yaml.YAMLError as error:
+        raise InvalidInput.field("body", f"not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise InvalidInput.field("body", "the document must be a mapping at its top level")
+    return raw
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput.field(
+            "body", f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+
+
+def _unknown(plan_id: str, version: int | None) -> NotFound:
+    what = f"version {version} of plan {plan_id!r}" if version else f"plan {plan_id!r}"
+    return NotFound(f"There is no {what}; GET /zoning/v1/plans lists the plans.")

@@ -1,0 +1,138 @@
+"""Plans as versioned data: publish a version, read the one in force, load the bundled plan.
+
+A publication is one unit of work: the new ``plan_version`` row (the previous one keeps
+its content and loses ``is_current``) and a ``plan.published`` event carrying the whole
+document, so licensing, monitoring and reporting work from the version in force.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from lode_common.events.catalog import PlanPublished
+from lode_common.messaging.outbox import UnitOfWork
+from lode_common.runtime import ServiceRuntime
+from lode_zoning.adapters.tables import PlanVersion
+from lode_zoning.domain.plan_document import load_plan_document, with_standards
+from lode_zoning.plan_data import bundled_raw_document
+
+log = structlog.get_logger(__name__)
+SYSTEM = "system"
+
+
+class PlanMismatch(ValueError):
+    """The document names another plan than the path it is published at."""
+
+
+async def current_version(session: AsyncSession, plan_id: str) -> PlanVersion | None:
+    query = select(PlanVersion).where(
+        col(PlanVersion.plan_id) == plan_id, col(PlanVersion.is_current).is_(True)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def version_of(session: AsyncSession, plan_id: str, version: int) -> PlanVersion | None:
+    return await session.get(PlanVersion, (plan_id, version))
+
+
+async def versions(session: AsyncSession, plan_id: str) -> list[PlanVersion]:
+    query = (
+        select(PlanVersion)
+        .where(col(PlanVersion.plan_id) == plan_id)
+        .order_by(col(PlanVersion.version).desc())
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def current_plans(session: AsyncSession) -> list[PlanVersion]:
+    query = (
+        select(PlanVersion)
+        .where(col(PlanVersion.is_current).is_(True))
+        .order_by(col(PlanVersion.plan_id))
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def publish(
+    uow: UnitOfWork,
+    *,
+    plan_id: str,
+    raw: dict[str, Any],
+    actor: str,
+    note: str | None = None,
+) -> PlanVersion:
+    """Validate and publish a new version of ``plan_id``; the caller's unit of work commits.
+
+    A document without ``standards:`` keeps the national standards of the version in force
+    (or the bundled ones for a new plan). Raises ``PlanDocumentInvalid`` or ``PlanMismatch``.
+    """
+    session = uow.session
+    previous = await current_version(session, plan_id)
+    if "standards" not in raw:
+        standards = (previous.document if previous else bundled_raw_document())["standards"]
+        raw = with_standards(raw, standards)
+    document = load_plan_document(raw)
+    if document.plan.id != plan_id:
+        raise PlanMismatch(
+            f"the document's plan.id is {document.plan.id!r} but it is published at "
+            f"{plan_id!r}; publish it at /zoning/v1/plans/{document.plan.id} or fix plan.id"
+        )
+    number = (
+        await session.execute(
+            select(func.coalesce(func.max(PlanVersion.version), 0)).where(
+                col(PlanVersion.plan_id) == plan_id
+            )
+        )
+    ).scalar_one() + 1
+    await session.execute(
+        update(PlanVersion)
+        .where(col(PlanVersion.plan_id) == plan_id, col(PlanVersion.is_current).is_(True))
+        .values(is_current=False)
+    )
+    published = document.as_published()
+    meta = published["plan"]
+    row = PlanVersion(
+        plan_id=plan_id,
+        version=number,
+        title_zh=meta.get("title_zh", plan_id),
+        region_adcode=published["region"]["adcode"],
+        parent_plan_id=meta.get("parent_plan_id"),
+        is_current=True,
+        document=published,
+        published_at=datetime.now(UTC),
+        published_by=actor,
+        note=note,
+    )
+    session.add(row)
+    await session.flush()
+    uow.emit(
+        PlanPublished(
+            plan_id=plan_id,
+            version=number,
+            region_adcode=row.region_adcode,
+            parent_plan_id=row.parent_plan_id,
+            document=published,
+        ),
+        subject=plan_id,
+    )
+    return row
+
+
+async def load_bundled_plan(runtime: ServiceRuntime) -> None:
+    """On first start, the bundled Pingquan plan becomes version 1 (start-up hook)."""
+    raw = bundled_raw_document()
+    plan_id = raw["plan"]["id"]
+    async with runtime.uow() as uow:
+        if await current_version(uow.session, plan_id) is not None:
+            return
+        row = await publish(
+            uow, plan_id=plan_id, raw=raw, actor=SYSTEM, note="bundled plan loaded on first start"
+        )
+        await uow.commit()
+    log.info("plan loaded", plan_id=plan_id, version=row.version)

@@ -1,0 +1,1 @@
+"""Unit tests of the zoning domain: pure, no I/O, fast."""
