@@ -225,6 +225,7 @@ class _KafkaMember(Subscription):
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._committed: dict[tuple[str, int], int] = {}
+        self._commit_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         try:
@@ -264,15 +265,33 @@ class _KafkaMember(Subscription):
             offsets = {tp: records[-1].offset + 1 for tp, records in batches.items()}
             try:
                 await self.handler(deliveries)
-                await self.consumer.commit(offsets)
             except Exception:
                 log.exception("consumer batch failed; redelivering", group=self.group)
+                await self._settle_commit()
                 for tp in offsets:
                     await self._rewind(tp)
                 await asyncio.sleep(backoff)
                 continue
-            for tp, offset in offsets.items():
-                self._committed[(tp.topic, tp.partition)] = offset
+            # The inbox has committed: commit the offsets while the next batch is fetched
+            # (one commit in flight at a time; a failed one only means a redelivery).
+            await self._settle_commit()
+            self._commit_task = asyncio.create_task(self._commit(offsets))
+
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+        try:
+            await self.consumer.commit(offsets)
+        except KafkaError as exc:
+            log.warning(
+                "offset commit failed; the batch may come again", group=self.group, error=repr(exc)
+            )
+            return
+        for tp, offset in offsets.items():
+            self._committed[(tp.topic, tp.partition)] = offset
+
+    async def _settle_commit(self) -> None:
+        if self._commit_task is not None:
+            task, self._commit_task = self._commit_task, None
+            await asyncio.gather(task, return_exceptions=True)
 
     async def _rewind(self, tp: TopicPartition) -> None:
         """Go back to the last committed offset so the batch is delivered again."""
@@ -288,14 +307,17 @@ class _KafkaMember(Subscription):
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self._settle_commit()
         await self._close()
 
     async def abort(self) -> None:
         self._stopping = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._commit_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._commit_task = None
         await self._close()
 
     async def _close(self) -> None:
