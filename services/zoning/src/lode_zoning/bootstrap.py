@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
+from lode_zoning.demo import load_demo_zones
 from lode_zoning.handlers import HANDLERS
 from lode_zoning.handlers.plans import load_bundled_plan
 from lode_zoning.settings import ZoningSettings
@@ -26,7 +27,7 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     consumes=("lode.licensing",),
     handlers=HANDLERS,
-    on_start=(load_bundled_plan,),
+    on_start=(load_bundled_plan, load_demo_zones),
 )
 
 
