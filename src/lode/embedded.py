@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -82,7 +83,10 @@ class EmbeddedSystem:
         self.apps: dict[str, FastAPI] = {}
         for module in (zoning, licensing, monitoring, reporting):
             service_settings = module.SETTINGS_CLASS(**overrides)
-            runtime, app = module.build(service_settings, transport=self.transport)
+            extra: dict[str, object] = {}
+            if module is licensing:  # licensing asks zoning in-process, without a socket
+                extra["zoning_http"] = httpx.ASGITransport(app=self.apps["zoning"])
+            runtime, app = module.build(service_settings, transport=self.transport, **extra)
             self.runtimes[module.NAME] = runtime
             self.apps[module.NAME] = app
         self.on_started: list[Callable[[], None]] = []

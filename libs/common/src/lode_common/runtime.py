@@ -43,6 +43,7 @@ class ServiceSpec:
     publishes: bool = True  # reporting only reads: it has no topic of its own
     on_start: Sequence[Job] = ()
     background: Sequence[Job] = ()  # long-running tasks (daily jobs, re-checks)
+    on_stop: Sequence[Job] = ()  # closing clients the service opened
 
     @property
     def topic(self) -> str:
@@ -132,6 +133,8 @@ class ServiceRuntime:
         if self.subscription is not None:
             await self.subscription.stop()
             self.subscription = None
+        for hook in self.spec.on_stop:
+            await hook(self)
         await self.relay.stop()
         await self.engine.dispose()
         self.started = False

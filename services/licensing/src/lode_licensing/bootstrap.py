@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
-from lode_licensing.handlers import HANDLERS
+from lode_licensing.handlers import HANDLERS, jobs
 from lode_licensing.settings import LicensingSettings
+from lode_licensing.wiring import KEY, close_clients, wire
 
 NAME = "licensing"
 SETTINGS_CLASS = LicensingSettings
@@ -25,20 +27,29 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     consumes=("lode.zoning",),
     handlers=HANDLERS,
+    background=(jobs.recheck_and_forward, jobs.daily_expiry),
+    on_stop=(close_clients,),
 )
 
 
 def build(
-    settings: LicensingSettings | None = None, *, transport: Transport | None = None
+    settings: LicensingSettings | None = None,
+    *,
+    transport: Transport | None = None,
+    zoning_http: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[ServiceRuntime, FastAPI]:
-    """The licensing runtime and app; without a transport it runs standalone (distributed mode)."""
+    """The licensing runtime and app; without a transport it runs standalone (distributed
+    mode). ``zoning_http`` reaches zoning in-process (embedded mode)."""
     from lode_licensing.api import ROUTERS
 
-    return build_service(
+    settings = settings or LicensingSettings()
+    runtime, app = build_service(
         SPEC,
-        settings or LicensingSettings(),
+        settings,
         transport=transport,
         title=TITLE,
         description=DESCRIPTION,
         routers=ROUTERS,
     )
+    runtime.extensions[KEY] = wire(settings, zoning_http)
+    return runtime, app

@@ -4,8 +4,37 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from lode_common.settings import LodeSettings
 
 
 class LicensingSettings(LodeSettings):
     service: ClassVar[str] = "licensing"
+
+    plan_id: str = Field(
+        "pingquan-2021-2025", description="the plan applications are checked against"
+    )
+    zoning_url: str = Field(
+        "", description="base URL of the zoning service (empty: in-process in embedded mode)"
+    )
+    zoning_timeout_s: float = Field(5.0, gt=0)
+    province_url: str = Field(
+        "", description="the province approval platform; empty: decisions are entered locally"
+    )
+    province_secret: str = Field(
+        "", description="HMAC-SHA256 key of the province callbacks (LODE_PROVINCE_SECRET)"
+    )
+    province_window_s: int = Field(300, ge=1, description="accepted clock skew of a callback")
+    recheck_interval_s: float = Field(
+        2.0, gt=0, description="how often pending checks and forwards are retried"
+    )
+    expiry_check_interval_s: float = Field(
+        3600.0, gt=0, description="how often the expiry job looks for lapsed licences"
+    )
+
+    def _secrets(self) -> dict[str, str]:
+        secrets = super()._secrets()
+        if self.province_url:
+            secrets["province_secret"] = self.province_secret
+        return secrets

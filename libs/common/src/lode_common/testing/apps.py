@@ -89,37 +89,16 @@ async def service_under_test(
     kafka: KafkaBroker | None = None,
     **overrides: Any,
 ) -> AsyncIterator[ServiceUnderTest]:
-    settings_values: dict[str, Any] = {
-        "environment": "development",
-        "admin_token": ADMIN_TOKEN,
-        "jwt_secret": JWT_SECRET,
-        "data_dir": tmp_path,
-        "demo": False,
-        "log_json": False,
-        **overrides,
-    }
-    transport: Transport
+    settings_values: dict[str, Any] = {**_base_settings(tmp_path), **overrides}
     if backend == "sqlite":
         settings_values["database_url"] = f"sqlite+aiosqlite:///{tmp_path / 'service.db'}"
-        transport = InProcessTransport(tmp_path / "bus.db", partitions=3, retry_backoff_s=0.02)
     elif backend == "postgres":
-        if postgres is None or kafka is None:
-            raise ValueError("the postgres backend needs the postgres and kafka fixtures")
-        settings_values["database_url"] = postgres.url(postgres.create_database("lode_svc"))
-        transport = KafkaTransport(
-            KafkaConfig(
-                bootstrap=kafka.bootstrap,
-                partitions=3,
-                idempotence=False,
-                session_timeout_ms=3000,
-                request_timeout_ms=3000,
-                publish_timeout_s=5,
-                retry_backoff_s=0.05,
-                client_id=f"test-{uuid.uuid4().hex[:6]}",
-            )
+        settings_values["database_url"] = _pg(postgres).url(
+            _pg(postgres).create_database("lode_svc")
         )
     else:
         raise ValueError(f"unknown backend {backend!r}")
+    transport = _transport(backend, tmp_path, kafka)
     settings = settings_class(**settings_values)
     await transport.start()
     runtime, app = build(settings, transport=transport)
@@ -135,3 +114,87 @@ async def service_under_test(
     finally:
         await runtime.stop()
         await transport.stop()
+
+
+@asynccontextmanager
+async def services_under_test(
+    builds: dict[str, tuple[Build, type[LodeSettings]]],
+    *,
+    backend: str,
+    tmp_path: Path,
+    postgres: PostgresServer | None = None,
+    kafka: KafkaBroker | None = None,
+    wiring: Callable[[dict[str, FastAPI]], dict[str, dict[str, Any]]] | None = None,
+    **overrides: Any,
+) -> AsyncIterator[dict[str, ServiceUnderTest]]:
+    """Several services on one bus (as they run together), each with its own database.
+
+    ``wiring`` receives the apps built so far (in ``builds`` order) and returns extra
+    build arguments per service (e.g. licensing's in-process transport to zoning)."""
+    transport = _transport(backend, tmp_path, kafka)
+    await transport.start()
+    started: list[ServiceRuntime] = []
+    apps: dict[str, FastAPI] = {}
+    result: dict[str, ServiceUnderTest] = {}
+    try:
+        for name, (build, settings_class) in builds.items():
+            url = (
+                f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}"
+                if backend == "sqlite"
+                else _pg(postgres).url(_pg(postgres).create_database(f"lode_{name}"))
+            )
+            settings = settings_class(
+                **{**_base_settings(tmp_path), "database_url": url, **overrides}
+            )
+            extra = (wiring(apps) if wiring else {}).get(name, {})
+            runtime, app = build(settings, transport=transport, **extra)
+            apps[name] = app
+            await runtime.start()
+            started.append(runtime)
+            client = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://lode.test"
+            )
+            result[name] = ServiceUnderTest(runtime, app, client, transport, backend)
+        yield result
+    finally:
+        for service in result.values():
+            await service.client.aclose()
+        for runtime in reversed(started):
+            await runtime.stop()
+        await transport.stop()
+
+
+def _pg(postgres: PostgresServer | None) -> PostgresServer:
+    if postgres is None:
+        raise ValueError("the postgres backend needs the postgres fixture")
+    return postgres
+
+
+def _base_settings(tmp_path: Path) -> dict[str, Any]:
+    return {
+        "environment": "development",
+        "admin_token": ADMIN_TOKEN,
+        "jwt_secret": JWT_SECRET,
+        "data_dir": tmp_path,
+        "demo": False,
+        "log_json": False,
+    }
+
+
+def _transport(backend: str, tmp_path: Path, kafka: KafkaBroker | None) -> Transport:
+    if backend == "sqlite":
+        return InProcessTransport(tmp_path / "bus.db", partitions=3, retry_backoff_s=0.02)
+    if kafka is None:
+        raise ValueError("the postgres backend needs the kafka fixture")
+    return KafkaTransport(
+        KafkaConfig(
+            bootstrap=kafka.bootstrap,
+            partitions=3,
+            idempotence=False,
+            session_timeout_ms=3000,
+            request_timeout_ms=3000,
+            publish_timeout_s=5,
+            retry_backoff_s=0.05,
+            client_id=f"test-{uuid.uuid4().hex[:6]}",
+        )
+    )

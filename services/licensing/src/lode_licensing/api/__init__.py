@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from lode_licensing.api import applications, licences, province
+
+ROUTERS: list[APIRouter] = [applications.router, licences.router, province.router]

@@ -11,6 +11,7 @@ from lode_common.http import Runtime
 from lode_zoning.adapters.spatial_index import IndexHolder
 from lode_zoning.api.deps import ANY_ROLE, invalid
 from lode_zoning.domain.errors import ZoningDomainError
+from lode_zoning.domain.geometry import shape_to_geojson
 from lode_zoning.handlers.area_input import read_area
 
 router = APIRouter(prefix="/zoning/v1", tags=["analysis"])
@@ -44,6 +45,7 @@ class LicenceHit(BaseModel):
 
 class AnalysisResult(BaseModel):
     area_ha: float
+    geometry: dict[str, Any] = Field(description="the area as analysed, GeoJSON EPSG:4490")
     zones: list[ZoneHit]
     licences: list[LicenceHit]
 
@@ -68,6 +70,7 @@ async def analyse(body: AnalysisRequest, runtime: Runtime) -> AnalysisResult:
     )
     return AnalysisResult(
         area_ha=float(result.area_ha),
+        geometry=shape_to_geojson(area.geometry),
         zones=[
             ZoneHit(
                 id=z.zone.zone_id,

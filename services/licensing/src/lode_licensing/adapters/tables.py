@@ -1,0 +1,151 @@
+"""The licensing service's tables (SQLModel): the plan in force, block holders (replicas
+from zoning's events), applications with every step, licences with their history, and the
+province callbacks already seen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, Date, DateTime, Index, Numeric
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(JsonType, nullable=nullable))
+
+
+def _ts(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+class PlanInForce(SQLModel, table=True):
+    """The latest plan version zoning published (规划), as licensing checks against it."""
+
+    __tablename__ = "plan_in_force"
+
+    plan_id: str = Field(primary_key=True, max_length=100)
+    version: int
+    document: dict[str, Any] = _json()
+    received_at: datetime = _ts()
+
+
+class BlockHolderReplica(SQLModel, table=True):
+    """A planning block's one holder, as zoning announced it."""
+
+    __tablename__ = "block_holder_replica"
+
+    zone_id: str = Field(primary_key=True, max_length=64)
+    holder_credit_code: str = Field(max_length=18)
+    licence_no: str = Field(max_length=23)
+
+
+class Application(SQLModel, table=True):
+    """An application for an exploration or mining right (矿业权申请) and where it stands."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        Index("ix_application_status", "status"),
+        Index("ix_application_applicant", "applicant_credit_code"),
+        Index("ix_application_due", "status", "next_attempt_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    right_type: str = Field(max_length=20)
+    kind: str = Field(max_length=20)
+    status: str = Field(max_length=20)
+    verdict: str | None = Field(default=None, max_length=20)
+    applicant_name: str = Field(max_length=300)
+    applicant_credit_code: str = Field(max_length=18)
+    mineral: str = Field(max_length=60)
+    licence_no: str | None = Field(default=None, max_length=23)
+    body: dict[str, Any] = _json()
+    checks: list[dict[str, Any]] = _json()
+    plan_id: str | None = Field(default=None, max_length=100)
+    plan_version: int | None = None
+    review_outcome: str | None = Field(default=None, max_length=10)
+    review_reason: str | None = None
+    decision: str | None = Field(default=None, max_length=10)
+    decision_reason: str | None = None
+    issued_licence_no: str | None = Field(default=None, max_length=23)
+    attempts: int = 0  # check attempts while pending_checks; forward attempts once forwarded
+    next_attempt_at: datetime | None = _ts(nullable=True)
+    last_error: str | None = None
+    forward_key: str | None = Field(default=None, max_length=64)
+    province_reference: str | None = Field(default=None, max_length=100)
+    forward_acknowledged: bool = False
+    submitted_by: str = Field(max_length=200)
+    submitted_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class ApplicationStep(SQLModel, table=True):
+    """Who did what to an application, and when (办理记录)."""
+
+    __tablename__ = "application_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(max_length=36, index=True)
+    action: str = Field(max_length=40)
+    from_status: str = Field(max_length=20)
+    to_status: str = Field(max_length=20)
+    actor: str = Field(max_length=200)
+    role: str = Field(max_length=40)
+    at: datetime = _ts()
+    note: str | None = None
+
+
+class Licence(SQLModel, table=True):
+    """An exploration or mining licence (勘查/采矿许可证), numbered upstream (统一配号)."""
+
+    __tablename__ = "licence"
+    __table_args__ = (
+        Index("ix_licence_status", "status"),
+        Index("ix_licence_holder", "holder_credit_code"),
+    )
+
+    licence_no: str = Field(primary_key=True, max_length=23)
+    right_type: str = Field(max_length=20)
+    holder_name: str = Field(max_length=300)
+    holder_credit_code: str = Field(max_length=18)
+    mineral: str = Field(max_length=60)
+    mining_method: str | None = Field(default=None, max_length=20)
+    capacity_value: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4)))
+    capacity_unit: str | None = Field(default=None, max_length=20)
+    scale: str | None = Field(default=None, max_length=10)
+    valid_from: date = Field(sa_column=Column(Date, nullable=False))
+    valid_to: date = Field(sa_column=Column(Date, nullable=False))
+    status: str = Field(max_length=20)
+    area: dict[str, Any] | None = _json(nullable=True)
+    phase_out: bool = False
+    illustrative: bool = False
+    application_id: str | None = Field(default=None, max_length=36)
+    issued_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class LicenceHistory(SQLModel, table=True):
+    """Every change of a licence: what, who, when, why, and the state after it."""
+
+    __tablename__ = "licence_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    licence_no: str = Field(max_length=23, index=True)
+    action: str = Field(max_length=20)
+    actor: str = Field(max_length=200)
+    at: datetime = _ts()
+    note: str | None = None
+    state: dict[str, Any] = _json()
+
+
+class ProvinceCallbackSeen(SQLModel, table=True):
+    """Signatures of province callbacks already accepted (replays are refused)."""
+
+    __tablename__ = "province_callback_seen"
+
+    signature: str = Field(primary_key=True, max_length=80)
+    seen_at: datetime = _ts()

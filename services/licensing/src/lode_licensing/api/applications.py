@@ -1,0 +1,261 @@
+"""``/licensing/v1/applications``: submit, read, review, forward, decide, withdraw."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from lode_common.auth import Principal
+from lode_common.errors import Conflict, Forbidden, InvalidInput
+from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_licensing.adapters.tables import Application, ApplicationStep
+from lode_licensing.api import views
+from lode_licensing.api.deps import ANYONE, APPLICANT_OR_OFFICER, OFFICER, problem
+from lode_licensing.domain import workflow
+from lode_licensing.domain.errors import LicensingError
+from lode_licensing.domain.licence import cst_today
+from lode_licensing.handlers import applications
+from lode_licensing.handlers.applications import NotYours, UnknownApplication
+from lode_licensing.handlers.licences import UnknownLicence
+from lode_licensing.handlers.rules import PlanNotLoaded
+from lode_licensing.wiring import Licensing, licensing_of
+
+router = APIRouter(prefix="/licensing/v1/applications", tags=["applications"])
+HANDLED = (LicensingError, UnknownApplication, UnknownLicence, NotYours, PlanNotLoaded)
+
+
+class Review(BaseModel):
+    outcome: Literal["accept", "reject"]
+    reason: str = Field(min_length=2, max_length=2000, description="kept with the application")
+
+
+class Decision(BaseModel):
+    decision: Literal["approved", "rejected"]
+    licence_no: str | None = Field(None, description="required on approval: ^[CT][0-9]{22}$")
+    valid_from: str | None = Field(None, description="ISO date, required on approval")
+    valid_to: str | None = Field(None, description="ISO date, required on approval")
+    reason: str | None = Field(None, max_length=2000)
+
+
+class Withdrawal(BaseModel):
+    reason: str | None = Field(None, max_length=2000)
+
+
+def _service(runtime: Any) -> Licensing:
+    return licensing_of(runtime)
+
+
+async def _own(runtime: Any, application_id: str, principal: Principal) -> Application:
+    async with runtime.sessions() as session:
+        try:
+            row = await applications.load(session, application_id)
+        except UnknownApplication as error:
+            raise problem(error) from None
+    if not applications.may_see(principal, row):
+        raise Forbidden(
+            "This application belongs to another enterprise; you may only see your own."
+        )
+    return row
+
+
+async def _view(runtime: Any, application_id: str) -> dict[str, Any]:
+    async with runtime.sessions() as session:
+        row = await applications.load(session, application_id)
+        steps = list(
+            (
+                await session.execute(
+                    select(ApplicationStep)
+                    .where(col(ApplicationStep.application_id) == application_id)
+                    .order_by(col(ApplicationStep.id))
+                )
+            ).scalars()
+        )
+    return views.application(row, steps)
+
+
+@router.post(
+    "",
+    dependencies=[APPLICANT_OR_OFFICER],
+    status_code=201,
+    summary="Submit an application; the plan checks run at once",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+async def submit(
+    request: Request, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+) -> JSONResponse:
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInput.field("body", f"not valid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise InvalidInput.field("body", "send one application object")
+    service = _service(runtime)
+    try:
+        row = await applications.submit(
+            uow,
+            body,
+            principal=principal,
+            plan_id=service.plan_id,
+            today=cst_today(datetime.now(UTC)),
+        )
+        await uow.commit()
+    except HANDLED as error:
+        raise problem(error) from None
+    await applications.run_pending_checks(runtime, service.zoning, row.id)
+    return JSONResponse(await _view(runtime, row.id), status_code=201)
+
+
+@router.get("", dependencies=[ANYONE], summary="Applications, newest first")
+async def list_applications(
+    runtime: Runtime,
+    principal: CurrentPrincipal,
+    status: Annotated[str | None, Query(pattern="^[a-z_]+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    query = select(Application)
+    if status:
+        if status not in workflow.APPLICATION_STATUSES:
+            raise InvalidInput.field("status", f"one of {', '.join(workflow.APPLICATION_STATUSES)}")
+        query = query.where(col(Application.status) == status)
+    if not principal.is_staff:
+        query = query.where(col(Application.applicant_credit_code) == principal.enterprise)
+    async with runtime.sessions() as session:
+        total = (
+            await session.execute(select(func.count()).select_from(query.subquery()))
+        ).scalar_one()
+        rows = (
+            await session.execute(
+                query.order_by(col(Application.submitted_at).desc()).offset(offset).limit(limit)
+            )
+        ).scalars()
+        items = [views.application(r) for r in rows]
+    return {"items": items, "total": total}
+
+
+@router.get("/{application_id}", dependencies=[ANYONE], summary="One application, with its steps")
+async def get_application(
+    application_id: str, runtime: Runtime, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    await _own(runtime, application_id, principal)
+    return await _view(runtime, application_id)
+
+
+@router.post(
+    "/{application_id}/review",
+    dependencies=[OFFICER],
+    summary="Settle a needs_review verdict: accept or reject, with a reason",
+)
+async def review(
+    application_id: str, body: Review, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    try:
+        await applications.move(
+            uow,
+            application_id,
+            lambda s: workflow.review(
+                s,
+                body.outcome,
+                body.reason,
+                actor=principal.subject,
+                role=applications.role_of(principal),
+                at=datetime.now(UTC),
+            ),
+        )
+        await uow.commit()
+    except HANDLED as error:
+        raise problem(error) from None
+    return await _view(runtime, application_id)
+
+
+@router.post(
+    "/{application_id}/forward",
+    dependencies=[OFFICER],
+    summary="Send an eligible (or accepted) application to the province platform",
+)
+async def forward(
+    application_id: str, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    service = _service(runtime)
+    if service.province is None:
+        raise Conflict(
+            "No province approval platform is configured (LODE_PROVINCE_URL); "
+            f"enter the decision with POST /licensing/v1/applications/"
+            f"{application_id}/decision instead."
+        )
+    try:
+        await applications.forward(
+            uow, application_id, actor=principal.subject, role=applications.role_of(principal)
+        )
+        await uow.commit()
+    except HANDLED as error:
+        raise problem(error) from None
+    service.wake()
+    return await _view(runtime, application_id)
+
+
+@router.post(
+    "/{application_id}/decision",
+    dependencies=[OFFICER],
+    summary="Enter the decision locally (no province platform)",
+)
+async def decide(
+    application_id: str, body: Decision, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    if body.decision == "approved" and not body.licence_no:
+        raise InvalidInput.field(
+            "licence_no",
+            "required on approval: numbers are allocated upstream (统一配号), never made up here",
+        )
+    try:
+        await applications.decide(
+            uow,
+            application_id,
+            body.model_dump(),
+            actor=principal.subject,
+            role=applications.role_of(principal),
+            by_province=False,
+        )
+        await uow.commit()
+    except HANDLED as error:
+        raise problem(error) from None
+    return await _view(runtime, application_id)
+
+
+@router.post(
+    "/{application_id}/withdraw",
+    dependencies=[APPLICANT_OR_OFFICER],
+    summary="Withdraw an application that is not decided yet",
+)
+async def withdraw(
+    application_id: str, body: Withdrawal, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    await _own(runtime, application_id, principal)
+    try:
+        await applications.move(
+            uow,
+            application_id,
+            lambda s: workflow.withdraw(
+                s,
+                actor=principal.subject,
+                role=applications.role_of(principal),
+                at=datetime.now(UTC),
+                note=body.reason,
+            ),
+        )
+        await uow.commit()
+    except HANDLED as error:
+        raise problem(error) from None
+    return await _view(runtime, application_id)

@@ -1,0 +1,47 @@
+"""Roles of the licensing API and the mapping of its errors to problem details."""
+
+from __future__ import annotations
+
+from fastapi import Depends
+
+from lode_common import auth
+from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
+from lode_common.http import requires
+from lode_licensing.domain.errors import IllegalTransition, RenewalRefused
+from lode_licensing.domain.errors import InvalidInput as DomainInvalid
+from lode_licensing.handlers.applications import NotYours, UnknownApplication
+from lode_licensing.handlers.licences import UnknownLicence
+from lode_licensing.handlers.rules import PlanNotLoaded
+
+OFFICER = Depends(requires(auth.LICENSING_OFFICER))
+STAFF = Depends(requires(*sorted(auth.STAFF_ROLES)))
+APPLICANT_OR_OFFICER = Depends(requires(auth.LICENSING_OFFICER, auth.MINE))
+ANYONE = Depends(requires(*sorted(auth.ROLES)))
+
+
+def problem(error: Exception) -> Problem:
+    """The problem-details answer of a licensing error (anything else propagates)."""
+    if isinstance(error, DomainInvalid):
+        return InvalidInput(
+            f"{error} — fix the fields listed and send it again.", errors=error.as_dicts()
+        )
+    if isinstance(error, RenewalRefused):
+        return InvalidInput(
+            f'{error}. Send it with "late": true if the bureau accepts a late filing.',
+            errors=[{"field": "licence_no", "message": str(error)}],
+        )
+    if isinstance(error, IllegalTransition):
+        return Conflict(
+            f"{error}.", current_state=error.current_state, allowed_actions=list(error.allowed)
+        )
+    if isinstance(error, UnknownApplication | UnknownLicence):
+        return NotFound(f"{error}.")
+    if isinstance(error, NotYours):
+        return Forbidden(f"{error}.")
+    if isinstance(error, PlanNotLoaded):
+        return Unavailable(
+            f"The plan {error} has not reached licensing yet (zoning publishes it on its first "
+            "start); retry in a few seconds.",
+            retry_after_s=5,
+        )
+    raise error

@@ -1,0 +1,115 @@
+"""``/licensing/v1/licences``: the licence registry and an officer's status actions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from lode_common.errors import Forbidden, InvalidInput
+from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_licensing.adapters.tables import Licence, LicenceHistory
+from lode_licensing.api import views
+from lode_licensing.api.deps import ANYONE, OFFICER, problem
+from lode_licensing.domain.errors import LicensingError
+from lode_licensing.domain.licence import LICENCE_STATUSES
+from lode_licensing.handlers import licences
+from lode_licensing.handlers.licences import UnknownLicence
+
+router = APIRouter(prefix="/licensing/v1/licences", tags=["licences"])
+
+
+class StatusAction(BaseModel):
+    reason: str = Field(min_length=2, max_length=2000, description="why (kept in the history)")
+
+
+@router.get("", dependencies=[ANYONE], summary="Licences (a mine's key sees its own)")
+async def list_licences(
+    runtime: Runtime,
+    principal: CurrentPrincipal,
+    status: str | None = None,
+    mineral: str | None = None,
+    holder: Annotated[str | None, Query(description="credit code or part of the name")] = None,
+    right_type: Annotated[str | None, Query(pattern="^(mining|exploration)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    query = select(Licence)
+    if status:
+        if status not in LICENCE_STATUSES:
+            raise InvalidInput.field("status", f"one of {', '.join(LICENCE_STATUSES)}")
+        query = query.where(col(Licence.status) == status)
+    if mineral:
+        query = query.where(col(Licence.mineral) == mineral)
+    if right_type:
+        query = query.where(col(Licence.right_type) == right_type)
+    if holder:
+        query = query.where(
+            (col(Licence.holder_credit_code) == holder)
+            | col(Licence.holder_name).contains(holder, autoescape=True)
+        )
+    if not principal.is_staff:
+        query = query.where(col(Licence.holder_credit_code) == principal.enterprise)
+    async with runtime.sessions() as session:
+        total = (
+            await session.execute(select(func.count()).select_from(query.subquery()))
+        ).scalar_one()
+        rows = (
+            await session.execute(
+                query.order_by(col(Licence.licence_no)).offset(offset).limit(limit)
+            )
+        ).scalars()
+        items = [views.licence(r) for r in rows]
+    return {"items": items, "total": total}
+
+
+@router.get("/{licence_no}", dependencies=[ANYONE], summary="One licence, with its history")
+async def get_licence(
+    licence_no: str, runtime: Runtime, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    async with runtime.sessions() as session:
+        try:
+            row = await licences.load(session, licence_no)
+        except UnknownLicence as error:
+            raise problem(error) from None
+        if not principal.is_staff and principal.enterprise != row.holder_credit_code:
+            raise Forbidden("This licence belongs to another enterprise.")
+        history = (
+            await session.execute(
+                select(LicenceHistory)
+                .where(col(LicenceHistory.licence_no) == licence_no)
+                .order_by(col(LicenceHistory.id))
+            )
+        ).scalars()
+        view = views.licence(row)
+        view["history"] = [
+            {"action": h.action, "actor": h.actor, "at": views._at(h.at), "note": h.note}
+            for h in history
+        ]
+    return view
+
+
+@router.post(
+    "/{licence_no}/{action}",
+    dependencies=[OFFICER],
+    summary="Suspend (暂扣), resume or revoke (吊销) a licence",
+)
+async def status_action(
+    licence_no: str,
+    action: Literal["suspend", "resume", "revoke"],
+    body: StatusAction,
+    runtime: Runtime,
+    uow: UoW,
+    principal: CurrentPrincipal,
+) -> dict[str, Any]:
+    try:
+        row = await licences.set_status(
+            uow, licence_no, action, actor=principal.subject, reason=body.reason
+        )
+        await uow.commit()
+    except (LicensingError, UnknownLicence) as error:
+        raise problem(error) from None
+    return views.licence(row)

@@ -1,0 +1,97 @@
+"""Zoning and licensing together on one bus, each with its own database; licensing asks
+zoning in-process through a transport that can be switched off (zoning "down")."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from lode_common.testing.apps import ServiceUnderTest, services_under_test
+from lode_licensing.adapters.tables import PlanInForce
+from lode_licensing.bootstrap import build as build_licensing
+from lode_licensing.settings import LicensingSettings
+from lode_zoning.bootstrap import build as build_zoning
+from lode_zoning.settings import ZoningSettings
+
+
+class SwitchableTransport(httpx.AsyncBaseTransport):
+    """The real zoning app, unless ``down``: then the connection is refused."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.down = False
+        self.calls = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.down:
+            raise httpx.ConnectError("connection refused (zoning is down)", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+@dataclass
+class System:
+    zoning: ServiceUnderTest
+    licensing: ServiceUnderTest
+    zoning_link: SwitchableTransport
+
+
+async def _system(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str, **overrides: Any
+) -> AsyncIterator[System]:
+    links: dict[str, SwitchableTransport] = {}
+
+    def wiring(apps: dict[str, FastAPI]) -> dict[str, dict[str, Any]]:
+        if "zoning" in apps and "link" not in links:
+            links["link"] = SwitchableTransport(apps["zoning"])
+        return {"licensing": {"zoning_http": links["link"]}} if links else {}
+
+    extra: dict[str, Any] = {}
+    if backend == "postgres":
+        extra = {
+            "postgres": request.getfixturevalue("postgres_server"),
+            "kafka": request.getfixturevalue("kafka"),
+        }
+    async with services_under_test(
+        {
+            "zoning": (build_zoning, ZoningSettings),
+            "licensing": (build_licensing, LicensingSettings),
+        },
+        backend=backend,
+        tmp_path=tmp_path,
+        wiring=wiring,
+        recheck_interval_s=0.2,
+        **extra,
+        **overrides,
+    ) as services:
+        system = System(services["zoning"], services["licensing"], links["link"])
+        await _wait_for_plan(system.licensing)
+        yield system
+
+
+async def _wait_for_plan(licensing: ServiceUnderTest) -> None:
+    for _ in range(600):
+        async with licensing.runtime.sessions() as session:
+            if await session.get(PlanInForce, "pingquan-2021-2025") is not None:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the plan never reached licensing")
+
+
+@pytest.fixture
+async def system(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[System]:
+    async for s in _system(request, tmp_path, "sqlite"):
+        yield s
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def system_both(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[System]:
+    async for s in _system(request, tmp_path, request.param):
+        yield s
