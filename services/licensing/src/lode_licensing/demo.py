@@ -1,0 +1,380 @@
+"""Illustrative demo licences (示意): Pingquan's 63 mining licences of the 2020 baseline.
+
+Pure data: no database, no HTTP. The loader that stores them (``LODE_DEMO=1``) is the
+licensing service's; this module only says what they are. Every licence is invented and
+marked so: ``illustrative=True``, 示意 in the holder's name, ``99`` in positions 14-15 of
+the licence number (C + 130881 + year and month of issue + 99 + sequence, after the
+national 23-character layout, but never allocated by 统一配号).
+
+What the set reproduces (第一章 现状与形势, ``baseline_2020`` of the plan file): 63 mining
+licences, 30 metal (19 铁矿, 8 金矿, 2 铜矿, 1 锌矿) and 33 non-metal (8 砂石土类, all
+建筑石料; 1 矿泉水; 24 其他), 0 large, 8 medium and 55 small mines. The plan names no
+mineral among the 24 其他; the mix chosen here is non-metal only (the plan's metal total
+of 30 leaves no metal mine over), from the dominant minerals of 第一章:
+11 萤石, 8 水泥用灰岩, 4 溶剂用灰岩 (capacities adding up to the 80 万吨/年 that 专栏1
+records as 2020's output) and
+1 冶金用白云岩. No molybdenum mine: 钼 is still at the exploration stage in the plan
+(新增资源量 target, 重点勘查区).
+
+Each capacity is in its catalogue unit and classifies to the licence's scale by the
+national table (国土资发〔2004〕208号); 矿泉水 and 冶金用白云岩 have no row there and are
+small. Terms keep within the licence terms by scale (small ≤ 10, medium ≤ 20 years);
+every licence is valid on 2021-01-01, and about a third lapse during 2021-2025.
+
+Areas are small polygons placed inside the demo zones of :mod:`lode_common.demo.pingquan`
+that fit the mineral (iron in the four mining blocks, one holder each, and in the energy
+base, key mining area and national planning mining area outside the blocks; building stone
+in the sand-gravel areas; fluorite in its key development region), the rest elsewhere in
+the city outline, clear of every zone. None touches another, the red line or the
+forbidden area.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any, Final
+
+from shapely import affinity
+from shapely.geometry import Point, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+from shapely.prepared import prep
+
+from lode_common.demo.pingquan import (
+    DemoZone,
+    boundary,
+    demo_zone_geometries,
+    geodesic_area_ha,
+)
+from lode_common.events.catalog import Capacity, Holder, LicenceIssued
+from lode_licensing.domain.credit_code import with_check_character
+from lode_licensing.domain.licence import add_years
+from lode_licensing.domain.vocabulary import (
+    CUBIC_METRES_10K_PER_YEAR,
+    TONNES_10K_PER_YEAR,
+    Scale,
+)
+
+BASELINE_DATE: Final = date(2020, 12, 31)
+"""The day the plan counts its 63 licences (base year 2020)."""
+ADCODE: Final = "130881"
+# Building stone is licensed in 万立方米/年 (the catalogue's unit); everything else here in 万吨/年.
+_CUBIC_METRE_MINERALS: Final = frozenset({"建筑石料"})
+_MARGIN_DEG: Final = 0.001  # about 85-110 m: kept inside a zone, and between two licences
+_MAX_TRIES: Final = 5000
+_ZONE_CANDIDATES: Final = 64
+
+
+@dataclass(frozen=True)
+class DemoMine:
+    """One illustrative mine: what its licence says, and the demo zone it lies in.
+
+    ``zone_code`` is the code of the demo zone the licence area lies inside, or None for a
+    mine anywhere in the city outside every zone. ``area_ha`` is the target of its area.
+    """
+
+    mineral: str
+    mining_method: str
+    capacity: Decimal
+    scale: Scale
+    zone_code: str | None
+    area_ha: float
+    issued_year: int
+    term_years: int
+
+    @property
+    def capacity_unit(self) -> str:
+        if self.mineral in _CUBIC_METRE_MINERALS:
+            return CUBIC_METRES_10K_PER_YEAR
+        return TONNES_10K_PER_YEAR
+
+
+def _mine(
+    mineral: str,
+    method: str,
+    capacity: str,
+    scale: Scale,
+    zone: str | None,
+    area_ha: float,
+    issued: int,
+    years: int,
+) -> DemoMine:
+    return DemoMine(mineral, method, Decimal(capacity), scale, zone, area_ha, issued, years)
+
+
+_U: Final = "underground"
+_O: Final = "open_pit"
+_M: Final = "medium"
+_S: Final = "small"
+
+DEMO_MINES: Final[tuple[DemoMine, ...]] = (
+    # 铁矿 (19): the four mining blocks, one licence each, then the iron zones outside them.
+    _mine("铁矿", _U, "80", _M, "C01", 62, 2016, 20),
+    _mine("铁矿", _O, "180", _M, "C02", 78, 2012, 15),
+    _mine("铁矿", _U, "60", _M, "C03", 55, 2018, 15),
+    _mine("铁矿", _O, "150", _M, "C04", 72, 2006, 15),
+    _mine("铁矿", _O, "160", _M, "NYJD-01", 65, 2013, 15),
+    _mine("铁矿", _U, "25", _S, "NYJD-01", 22, 2017, 5),
+    _mine("铁矿", _O, "40", _S, "NYJD-01", 28, 2019, 6),
+    _mine("铁矿", _O, "55", _S, "NYJD-01", 35, 2018, 8),
+    _mine("铁矿", _U, "28", _S, "NYJD-01", 24, 2016, 10),
+    _mine("铁矿", _O, "50", _S, "NYJD-01", 32, 2020, 10),
+    _mine("铁矿", _U, "8", _S, "NYJD-01", 12, 2016, 5),  # older than the 10 万吨/年 minimum
+    _mine("铁矿", _U, "20", _S, "NYJD-01", 20, 2019, 10),
+    _mine("铁矿", _O, "45", _S, "ZDKQ-01", 30, 2017, 10),
+    _mine("铁矿", _O, "58", _S, "ZDKQ-01", 38, 2020, 8),
+    _mine("铁矿", _U, "10", _S, "ZDKQ-01", 15, 2017, 6),
+    _mine("铁矿", _U, "25", _S, "ZDKQ-01", 25, 2018, 10),
+    _mine("铁矿", _O, "48", _S, "GJKQ-01", 30, 2018, 10),
+    _mine("铁矿", _O, "52", _S, "GJKQ-01", 32, 2019, 7),
+    _mine("铁矿", _U, "6", _S, "GJKQ-01", 10, 2019, 5),  # renewed old small mine
+    # 金矿 (8), rock gold in 万吨/年 of ore: medium from 6.
+    _mine("金矿", _U, "8", _M, None, 30, 2013, 12),
+    _mine("金矿", _U, "3", _S, None, 12, 2018, 10),
+    _mine("金矿", _U, "2", _S, None, 8, 2018, 5),
+    _mine("金矿", _U, "4.5", _S, None, 15, 2019, 10),
+    _mine("金矿", _O, "5", _S, None, 20, 2017, 10),
+    _mine("金矿", _U, "1.5", _S, None, 6, 2020, 5),
+    _mine("金矿", _U, "3.3", _S, None, 10, 2019, 8),
+    _mine("金矿", _U, "2.5", _S, None, 9, 2016, 6),
+    # 铜矿 (2), 锌矿 (1)
+    _mine("铜矿", _U, "15", _S, None, 20, 2017, 10),
+    _mine("铜矿", _U, "9", _S, None, 14, 2019, 8),
+    _mine("锌矿", _U, "8", _S, None, 12, 2018, 8),
+    # 砂石土类 (8): 建筑石料 in the three sand-gravel areas, 万立方米/年: medium from 5.
+    _mine("建筑石料", _O, "6", _M, "SSJZ-01", 28, 2014, 12),
+    _mine("建筑石料", _O, "3", _S, "SSJZ-01", 18, 2019, 10),
+    _mine("建筑石料", _O, "2.5", _S, "SSJZ-01", 15, 2020, 5),
+    _mine("建筑石料", _O, "4", _S, "SSJZ-02", 20, 2017, 5),
+    _mine("建筑石料", _O, "3.5", _S, "SSJZ-02", 18, 2020, 6),
+    _mine("建筑石料", _O, "2", _S, "SSJZ-02", 12, 2018, 3),
+    _mine("建筑石料", _O, "4.5", _S, "SSJZ-03", 22, 2019, 8),
+    _mine("建筑石料", _O, "3", _S, "SSJZ-03", 16, 2016, 6),
+    # 矿泉水 (1): drawn from a well (地下开采); no scale row, small.
+    _mine("矿泉水", _U, "3", _S, None, 2, 2015, 10),
+    # 其他 (24): 萤石 11 (six in 郝家楼 fluorite region), 水泥用灰岩 8, 溶剂用灰岩 4,
+    # 冶金用白云岩 1.
+    _mine("萤石", _U, "4", _S, "ZDFZ-02", 15, 2016, 10),
+    _mine("萤石", _U, "3", _S, "ZDFZ-02", 12, 2018, 5),
+    _mine("萤石", _U, "2", _S, "ZDFZ-02", 10, 2019, 10),
+    _mine("萤石", _O, "4.5", _S, "ZDFZ-02", 18, 2020, 8),
+    _mine("萤石", _U, "1.5", _S, "ZDFZ-02", 8, 2017, 5),
+    _mine("萤石", _U, "2.5", _S, "ZDFZ-02", 10, 2017, 10),
+    _mine("萤石", _U, "3", _S, None, 12, 2019, 10),
+    _mine("萤石", _U, "1", _S, None, 6, 2018, 3),
+    _mine("萤石", _U, "2", _S, None, 9, 2019, 5),
+    _mine("萤石", _U, "3.5", _S, None, 14, 2016, 10),
+    _mine("萤石", _U, "2", _S, None, 8, 2019, 8),
+    _mine("水泥用灰岩", _O, "60", _M, None, 75, 2010, 20),
+    _mine("水泥用灰岩", _O, "40", _S, None, 45, 2016, 10),
+    _mine("水泥用灰岩", _O, "30", _S, None, 38, 2018, 8),
+    _mine("水泥用灰岩", _O, "25", _S, None, 32, 2019, 10),
+    _mine("水泥用灰岩", _O, "45", _S, None, 48, 2016, 10),
+    _mine("水泥用灰岩", _O, "20", _S, None, 28, 2020, 5),
+    _mine("水泥用灰岩", _O, "35", _S, None, 40, 2017, 10),
+    _mine("水泥用灰岩", _O, "15", _S, None, 22, 2018, 10),
+    _mine("溶剂用灰岩", _O, "30", _S, None, 40, 2016, 10),
+    _mine("溶剂用灰岩", _O, "20", _S, None, 30, 2018, 5),
+    _mine("溶剂用灰岩", _O, "18", _S, None, 26, 2019, 10),
+    _mine("溶剂用灰岩", _O, "12", _S, None, 20, 2014, 8),
+    _mine("冶金用白云岩", _O, "10", _S, None, 22, 2019, 8),
+)
+
+_HOLDER_LABEL: Final = {
+    "铁矿": "铁矿业",
+    "金矿": "金矿业",
+    "铜矿": "铜矿业",
+    "锌矿": "锌矿业",
+    "建筑石料": "建材",
+    "矿泉水": "矿泉水",
+    "萤石": "萤石矿业",
+    "水泥用灰岩": "水泥灰岩",
+    "溶剂用灰岩": "溶剂灰岩",
+    "冶金用白云岩": "白云岩矿业",
+}
+"""Holder names: 平泉市示意{label}有限公司{number}, numbered within the mineral."""
+
+# Zone types a licence keeps out of unless it is placed in that very zone.
+_KEEP_OUT_TYPES: Final = frozenset(
+    {
+        "ecological_red_line",
+        "forbidden_mining_area",
+        "restricted_mining_area",
+        "mining_block",
+        "exploration_block",
+        "sand_gravel_area",
+    }
+)
+
+
+def demo_licences(today: date | None = None) -> list[LicenceIssued]:
+    """The 63 illustrative mining licences, in the order of :data:`DEMO_MINES`.
+
+    With ``today`` None they stand as the plan counts them at the end of 2020: all
+    ``active`` (the expiry job then lapses those whose term has run out). Given a day on or
+    after 2020-12-31, a licence whose ``valid_to`` is before it comes ``expired``.
+    """
+    if today is not None and today < BASELINE_DATE:
+        raise ValueError(f"the demo licences are the register of {BASELINE_DATE}; got {today}")
+    areas = _areas()
+    ordinals: dict[str, int] = {}
+    licences = []
+    for index, (mine, area) in enumerate(zip(DEMO_MINES, areas, strict=True)):
+        ordinals[mine.mineral] = ordinals.get(mine.mineral, 0) + 1
+        valid_from = _issued_on(index, mine.issued_year)
+        valid_to = add_years(valid_from, mine.term_years)
+        lapsed = today is not None and valid_to < today
+        licences.append(
+            LicenceIssued(
+                licence_no=f"C{ADCODE}{valid_from.year:04d}{valid_from.month:02d}99{index + 1:08d}",
+                right_type="mining",
+                holder=Holder(
+                    name=f"平泉市示意{_HOLDER_LABEL[mine.mineral]}有限公司"
+                    f"{_chinese_number(ordinals[mine.mineral])}",
+                    credit_code=with_check_character(f"91{ADCODE}MA0DM{index + 1:04d}"),
+                ),
+                mineral=mine.mineral,
+                mining_method=mine.mining_method,
+                capacity=Capacity(value=mine.capacity, unit=mine.capacity_unit),
+                scale=mine.scale,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                status="expired" if lapsed else "active",
+                area=_geojson(area),
+                phase_out=False,
+                illustrative=True,
+            )
+        )
+    return licences
+
+
+def _issued_on(index: int, year: int) -> date:
+    """A day of ``year`` that varies with the mine, so terms do not all end together."""
+    return date(year, 1 + (index * 5) % 12, 1 + (index * 11) % 28)
+
+
+def _chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 19 → 十九, 24 → 二十四 (1-99)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if not 1 <= n <= 99:
+        raise ValueError(f"{n} is out of 1-99")
+    head = "" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")
+    return head + (digits[ones] if ones else "")
+
+
+def _geojson(polygon: Polygon) -> dict[str, Any]:
+    return {"type": "Polygon", "coordinates": [[[x, y] for x, y in polygon.exterior.coords]]}
+
+
+# --- placement -----------------------------------------------------------------------------
+@cache
+def _areas() -> tuple[Polygon, ...]:
+    """Each mine's licence area, placed in the order of :data:`DEMO_MINES`.
+
+    Candidate centres follow a Halton sequence over the mine's region; a parcel must lie
+    inside the region and clear of the licences placed before it. In the city at large the
+    first that fits is taken; in a zone, the one nearest the zone's edge among the first
+    :data:`_ZONE_CANDIDATES`, so that small zones (the sand-gravel areas) still have room
+    for the next.
+    """
+    zones = demo_zone_geometries()
+    by_code = {zone.code: polygon for zone, polygon in zones}
+    placed: list[Polygon] = []
+    taken: BaseGeometry = Polygon()
+    for index, mine in enumerate(DEMO_MINES):
+        region = _region(mine.zone_code, zones, by_code)
+        edge = region.boundary
+        fitting = (
+            parcel
+            for parcel in _candidates(region, mine.area_ha, index)
+            if not taken.intersects(parcel)
+        )
+        if mine.zone_code is None:
+            parcel = next(fitting, None)
+        else:
+            choices = list(itertools.islice(fitting, _ZONE_CANDIDATES))
+            parcel = min(choices, key=edge.distance, default=None)
+        if parcel is None:
+            raise RuntimeError(f"no room for demo mine {index} ({mine.mineral}, {mine.zone_code})")
+        placed.append(parcel)
+        taken = taken.union(parcel.buffer(_MARGIN_DEG))
+    return tuple(placed)
+
+
+def _candidates(region: BaseGeometry, area_ha: float, index: int) -> Iterator[Polygon]:
+    """Parcels inside ``region``, centred on the Halton points of its bounding box."""
+    inside = prep(region)
+    minx, miny, maxx, maxy = region.bounds
+    for k in range(1, _MAX_TRIES + 1):
+        centre = (minx + (maxx - minx) * _halton(k, 2), miny + (maxy - miny) * _halton(k, 3))
+        if not inside.contains(Point(centre)):
+            continue
+        parcel = _parcel(centre, area_ha, index)
+        if inside.contains(parcel):
+            yield parcel
+
+
+def _region(
+    code: str | None,
+    zones: list[tuple[DemoZone, Polygon]],
+    by_code: dict[str, Polygon],
+) -> BaseGeometry:
+    """Where a mine of zone ``code`` may lie: inside it (or the city, for None), a margin
+    in from its edge, and a margin clear of the zones it must keep out of."""
+    if code is None:
+        base = boundary()
+        keep_out = [polygon for _zone, polygon in zones]
+    else:
+        base = by_code[code]
+        keep_out = [p for z, p in zones if z.type in _KEEP_OUT_TYPES and z.code != code]
+    return base.buffer(-_MARGIN_DEG).difference(unary_union(keep_out).buffer(_MARGIN_DEG))
+
+
+def _halton(index: int, base: int) -> float:
+    """The ``index``-th term of the van der Corput sequence in ``base`` (0 ≤ x < 1)."""
+    fraction, result = 1.0, 0.0
+    while index > 0:
+        fraction /= base
+        result += fraction * (index % base)
+        index //= base
+    return result
+
+
+def _corners(index: int) -> Iterator[tuple[float, float]]:
+    """A slightly irregular rectangle of unit area, turned by an angle that varies by mine."""
+    aspect = 1.2 + 0.6 * _halton(index + 1, 5)
+    angle = math.radians(-40 + 80 * _halton(index + 1, 7))
+    height = 1 / math.sqrt(aspect)
+    width = aspect * height
+    jitter = ((1.0, 1.0), (1.08, 0.95), (0.94, 1.06), (1.03, 0.92))
+    shift = index % 4
+    for k, (sx, sy) in enumerate(((-1, -1), (1, -1), (1, 1), (-1, 1))):
+        jx, jy = jitter[(k + shift) % 4]
+        x, y = sx * width / 2 * jx, sy * height / 2 * jy
+        yield (
+            x * math.cos(angle) - y * math.sin(angle),
+            x * math.sin(angle) + y * math.cos(angle),
+        )
+
+
+def _parcel(centre: tuple[float, float], area_ha: float, index: int) -> Polygon:
+    """A licence area (矿区范围) of about ``area_ha`` around ``centre``, corners (拐点)
+    rounded to 8 decimals as the GeoJSON carries them."""
+    lon0, lat0 = centre
+    km_per_lon = 111.32 * math.cos(math.radians(lat0))
+    km_per_lat = 110.57
+    side_km = math.sqrt(area_ha / 100)
+    shape = Polygon(
+        (lon0 + x * side_km / km_per_lon, lat0 + y * side_km / km_per_lat)
+        for x, y in _corners(index)
+    )
+    factor = math.sqrt(area_ha / geodesic_area_ha(shape))
+    scaled = affinity.scale(shape, factor, factor, origin=(lon0, lat0))
+    return Polygon((round(x, 8), round(y, 8)) for x, y in scaled.exterior.coords)
