@@ -89,6 +89,31 @@ def token(
     typer.echo(value)
 
 
+@app.command("province-sim")
+def province_sim(
+    host: Annotated[str, typer.Option(help="where the simulator listens")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="its port")] = 8900,
+    secret: Annotated[
+        str | None, typer.Option(help="HMAC key of the callbacks (LODE_PROVINCE_SECRET)")
+    ] = None,
+    approve: Annotated[
+        str | None, typer.Option(help="approve | reject every application; default: by checks")
+    ] = None,
+    fail_first: Annotated[int, typer.Option(help="answer 500 to the first N forwards")] = 0,
+    duplicate_callbacks: Annotated[
+        bool, typer.Option(help="call back twice (tests idempotent handling)")
+    ] = False,
+) -> None:
+    """Run a province approval platform simulator that decides and calls back, signed."""
+    from lode_licensing.province_sim import province_sim_command
+
+    try:
+        province_sim_command(host, port, secret, approve, fail_first, duplicate_callbacks)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def docs(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("docs/events"),

@@ -11,6 +11,7 @@ from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
 from lode_licensing.handlers import HANDLERS, jobs
+from lode_licensing.handlers.demo_loader import load_demo_licences
 from lode_licensing.settings import LicensingSettings
 from lode_licensing.wiring import KEY, close_clients, wire
 
@@ -27,7 +28,7 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     consumes=("lode.zoning",),
     handlers=HANDLERS,
-    background=(jobs.recheck_and_forward, jobs.daily_expiry),
+    background=(jobs.recheck_and_forward, jobs.daily_expiry, load_demo_licences),
     on_stop=(close_clients,),
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,10 @@ async def _wait_for_plan(licensing: ServiceUnderTest) -> None:
                 return
         await asyncio.sleep(0.05)
     raise AssertionError("the plan never reached licensing")
+
+
+open_system = asynccontextmanager(_system)
+"""``async with open_system(request, tmp_path, backend, **settings) as system``."""
 
 
 @pytest.fixture

@@ -55,7 +55,8 @@ class ServiceUnderTest:
 
     async def published(self, topic: str | None = None) -> list[Envelope]:
         """Every event this service has committed so far, as its topic holds them (once the
-        relay has published them all; a copy published twice is shown once)."""
+        relay has published them all; a copy published twice is shown once), in the order
+        they were committed."""
         relay = self.runtime.relay
         relay.notify()
         deadline = asyncio.get_running_loop().time() + 30
@@ -65,14 +66,17 @@ class ServiceUnderTest:
             await asyncio.sleep(0.02)
         outbox = self.runtime.tables.outbox
         async with self.runtime.sessions() as session:
-            ours = set((await session.execute(select(outbox.c.event_id))).scalars())
+            order = {
+                event_id: seq
+                for event_id, seq in await session.execute(select(outbox.c.event_id, outbox.c.seq))
+            }
         envelopes: dict[str, Envelope] = {}
         async for batch in self.transport.replay(topic or self.runtime.spec.topic):
             for delivery in batch:
                 envelope = Envelope.from_json(delivery.value)
-                if envelope.id in ours:  # the broker outlives the test: others' events too
+                if envelope.id in order:  # the broker outlives the test: others' events too
                     envelopes.setdefault(envelope.id, envelope)
-        return sorted(envelopes.values(), key=lambda e: e.time)
+        return sorted(envelopes.values(), key=lambda e: order[e.id])  # commit order
 
     async def types_published(self, topic: str | None = None) -> list[str]:
         return [e.type for e in await self.published(topic)]

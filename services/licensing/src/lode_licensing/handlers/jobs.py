@@ -23,6 +23,7 @@ from lode_licensing.adapters.province_client import (
     ProvinceClient,
     ProvinceRefused,
     ProvinceUnavailable,
+    backoff_s,
     retry_delay_s,
 )
 from lode_licensing.adapters.tables import Application
@@ -77,6 +78,15 @@ def forward_payload(row: Application, callback_url: str) -> dict[str, Any]:
     }
 
 
+def _scale(row: Application) -> str | None:
+    """The scale the checks classified (the platform sets the term by it)."""
+    for check in row.checks:
+        scale = (check.get("details") or {}).get("scale")
+        if isinstance(scale, str):
+            return scale
+    return None
+
+
 async def forward_once(runtime: ServiceRuntime, province: ProvinceClient, callback_url: str) -> int:
     sent = 0
     for application_id in await _due(runtime, "forwarded", forward_acknowledged=False):
@@ -95,7 +105,15 @@ async def forward_once(runtime: ServiceRuntime, province: ProvinceClient, callba
             )
             continue
         except ProvinceRefused as exc:
-            await _after_forward(runtime, application_id, error=str(exc), delay=None)
+            # 401/403/404 mean a wrong URL or credentials here, not a wrong application:
+            # keep retrying (slowly) until the operator fixes the configuration
+            misconfigured = exc.status in (401, 403, 404)
+            await _after_forward(
+                runtime,
+                application_id,
+                error=str(exc),
+                delay=(lambda n: backoff_s(n)) if misconfigured else None,
+            )
             continue
         async with runtime.uow() as uow:
             row = await applications.load(uow.session, application_id, lock=True)

@@ -1,0 +1,1 @@
+"""bench/zoning: the spatial analysis against a bare shapely STRtree, the same queries."""
