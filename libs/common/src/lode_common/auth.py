@@ -114,6 +114,8 @@ class Authenticator:
         self._admin_token = admin_token
         self._jwt_secret = jwt_secret
         self._api_keys = api_keys
+        # a token verified once is valid until its exp: the signature is not checked again
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     async def authenticate(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -138,6 +140,16 @@ class Authenticator:
         return self._from_jwt(token)
 
     def _from_jwt(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
+        principal, expires = self._decode(token)
+        if len(self._verified) >= 4096:
+            self._verified.clear()
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _decode(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -153,7 +165,8 @@ class Authenticator:
         roles = frozenset(r for r in claims.get("roles", []) if r in ROLES)
         if not roles:
             raise Unauthorized("The token carries no known role.")
-        return Principal(str(claims["sub"]), roles, enterprise=claims.get("ent"))
+        principal = Principal(str(claims["sub"]), roles, enterprise=claims.get("ent"))
+        return principal, float(claims["exp"])
 
 
 def require_role(principal: Principal, *roles: str) -> Principal:

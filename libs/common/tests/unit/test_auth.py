@@ -217,3 +217,16 @@ def test_other_staff_roles_do_not_stand_in_for_each_other() -> None:
     assert not mine.has(VIEWER)
     assert not mine.is_staff
     assert STAFF_ROLES | {MINE} == auth.ROLES
+
+
+async def test_a_cached_token_still_expires() -> None:
+    """Verified tokens are remembered, but never past their exp."""
+    import asyncio
+
+    checker = Authenticator(admin_token=ADMIN_TOKEN, jwt_secret=SECRET)
+    token = issue_token(SECRET, user="brief", roles=[VIEWER], ttl_s=1)
+    assert (await checker.authenticate(f"Bearer {token}")).subject == "brief"
+    assert (await checker.authenticate(f"Bearer {token}")).subject == "brief"  # from the cache
+    await asyncio.sleep(2.1)
+    with pytest.raises(Unauthorized, match="expired"):
+        await checker.authenticate(f"Bearer {token}")

@@ -21,8 +21,9 @@ import numpy as np
 import shapely
 from shapely import STRtree
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from lode_zoning.adapters.tables import LicenceFootprint, SpatialGeneration, ZoneVersion
@@ -141,6 +142,18 @@ async def current_generation(session: AsyncSession) -> int:
     return row.generation if row else 0
 
 
+_local_commits = 0  # spatial changes committed by this process
+
+
+def _count_local_commit(session: Session) -> None:
+    global _local_commits
+    if session.info.pop("spatial_changed", False):
+        _local_commits += 1
+
+
+event.listen(Session, "after_commit", _count_local_commit)
+
+
 async def bump_generation(session: AsyncSession) -> None:
     """Call in the transaction of any zone or footprint change."""
     row = await session.get(SpatialGeneration, 1, with_for_update=True)
@@ -148,6 +161,7 @@ async def bump_generation(session: AsyncSession) -> None:
         session.add(SpatialGeneration(id=1, generation=1))
     else:
         row.generation += 1
+    session.sync_session.info["spatial_changed"] = True
 
 
 async def load_index(session: AsyncSession) -> SpatialIndex:
@@ -182,19 +196,40 @@ async def load_index(session: AsyncSession) -> SpatialIndex:
 
 
 class IndexHolder:
-    """Hands out an index no older than the database: rebuilt when the generation moved."""
+    """Hands out an index no older than the database.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    A change committed by this process is seen at once; one committed by another instance
+    within ``max_staleness_s`` (the database's spatial generation is read at most that
+    often, since reading it costs more than the analysis itself). Licence footprints reach
+    zoning by events anyway, so a quarter of a second changes nothing a caller can rely on.
+    """
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, max_staleness_s: float = 0.25
+    ) -> None:
         self._sessions = sessions
         self._index: SpatialIndex | None = None
         self._lock = asyncio.Lock()
+        self._max_staleness_s = max_staleness_s
+        self._checked_at = float("-inf")
+        self._local_seen = -1
 
     async def current(self) -> SpatialIndex:
-        async with self._sessions() as session:
-            generation = await current_generation(session)
-            if self._index is not None and self._index.generation == generation:
-                return self._index
-            async with self._lock:
+        loop = asyncio.get_running_loop()
+        fresh = (
+            self._index is not None
+            and self._local_seen == _local_commits
+            and loop.time() - self._checked_at < self._max_staleness_s
+        )
+        if fresh:
+            assert self._index is not None
+            return self._index
+        async with self._lock:
+            local = _local_commits
+            async with self._sessions() as session:
+                generation = await current_generation(session)
                 if self._index is None or self._index.generation != generation:
                     self._index = await load_index(session)
-            return self._index
+            self._checked_at = loop.time()
+            self._local_seen = local
+        return self._index
