@@ -217,3 +217,20 @@ def test_the_real_document_has_the_rule_positions_the_broken_cases_assume(
     assert ids.index("ecological_red_line") == 8
     assert ids.index("output_control") == 11
     assert ids.index("mine_count_cap") == 12
+
+
+def test_the_plan_as_zoning_publishes_it_gives_every_rule_its_kind() -> None:
+    """Zoning writes defaults out (e.g. ``indicators: []``); licensing must read them the
+    same as when they are absent."""
+    import lode_zoning.plan_data
+    from lode_licensing.domain.rulebook import (
+        MineCountCapRule,
+        OutputControlRule,
+        UninterpretedRule,
+    )
+
+    rules = load_plan_rules(lode_zoning.plan_data.bundled_documents().as_published())
+    kinds = {rule.id: type(rule) for rule in rules.entry_rules}
+    assert kinds["mine_count_cap"] is MineCountCapRule
+    assert kinds["output_control"] is OutputControlRule
+    assert UninterpretedRule not in kinds.values()

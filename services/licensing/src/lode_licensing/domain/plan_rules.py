@@ -446,7 +446,8 @@ def _entry_rule(
     if effect == "warn_when_exceeded" and applies_node is None:
         # Totals grow with new mines only: without applies_to, these concern new mining rights.
         common["applies_to"] = AppliesTo(rights=frozenset({"mining"}), kinds=frozenset({"new"}))
-    if effect == "warn_when_exceeded" and node.has("indicators"):
+    # an empty list is "no indicators" (a publisher may write the default out)
+    if effect == "warn_when_exceeded" and node.has("indicators") and node.get("indicators").value:
         return OutputControlRule(
             **common, controls=_output_controls(node, indicators, raw_indicators)
         )
