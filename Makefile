@@ -6,7 +6,7 @@ UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 RUN    := $(UV) run --frozen
 
-.PHONY: up test test-unit test-system lint typecheck docs bench bench-bus clean env
+.PHONY: up test lint docs bench bench-bus bench-zoning clean env
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lode needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -36,7 +36,10 @@ docs: env  ## JSON Schemas of the events and the AsyncAPI document into docs/eve
 bench-bus: env
 	$(RUN) python -m bench.bus
 
-bench: bench-bus
+bench-zoning: env
+	$(RUN) python -m bench.zoning
+
+bench: bench-bus bench-zoning
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
