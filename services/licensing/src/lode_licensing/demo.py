@@ -46,6 +46,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 from shapely.prepared import prep
 
+from lode_common.credit_code import with_check_character
 from lode_common.demo.pingquan import (
     DemoZone,
     boundary,
@@ -53,7 +54,6 @@ from lode_common.demo.pingquan import (
     geodesic_area_ha,
 )
 from lode_common.events.catalog import Capacity, Holder, LicenceIssued
-from lode_licensing.domain.credit_code import with_check_character
 from lode_licensing.domain.licence import add_years
 from lode_licensing.domain.vocabulary import (
     CUBIC_METRES_10K_PER_YEAR,

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
+from lode_common.credit_code import with_check_character
 from lode_common.testing.apps import ServiceUnderTest
-from lode_licensing.domain.credit_code import with_check_character
 
 PLAN = "pingquan-2021-2025"
 HOLDER = "91130881MA0A000007"

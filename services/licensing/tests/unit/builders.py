@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 import lode_zoning.plan_data
+from lode_common.credit_code import with_check_character
 from lode_licensing.domain.application import Application, parse_application
 from lode_licensing.domain.checks import (
     CheckContext,
@@ -23,7 +24,6 @@ from lode_licensing.domain.checks import (
     ZoneHit,
     run_checks,
 )
-from lode_licensing.domain.credit_code import with_check_character
 from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
 

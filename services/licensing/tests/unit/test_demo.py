@@ -14,10 +14,10 @@ import pytest
 import yaml
 from shapely.geometry import Polygon, shape
 
+from lode_common.credit_code import is_valid_credit_code
 from lode_common.demo.pingquan import boundary, demo_zone_geometries, geodesic_area_ha
 from lode_common.events.catalog import LicenceIssued
 from lode_licensing.demo import DEMO_MINES, demo_licences
-from lode_licensing.domain.credit_code import is_valid_credit_code
 from lode_licensing.domain.licence import add_years
 from lode_licensing.domain.minerals import Capacity, annual_unit
 from lode_licensing.domain.rulebook import PlanRules

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from lode_common.auth import Authenticator
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
 from lode_monitoring.handlers import HANDLERS
+from lode_monitoring.handlers.api_keys import KeyLookup
 from lode_monitoring.settings import MonitoringSettings
 
 NAME = "monitoring"
@@ -37,7 +39,7 @@ def build(
     """The monitoring runtime and app; without a transport it runs standalone (distributed mode)."""
     from lode_monitoring.api import ROUTERS
 
-    return build_service(
+    runtime, app = build_service(
         SPEC,
         settings or MonitoringSettings(),
         transport=transport,
@@ -45,3 +47,10 @@ def build(
         description=DESCRIPTION,
         routers=ROUTERS,
     )
+    # mines authenticate with their enterprise's API key, looked up in this database
+    runtime.authenticator = Authenticator(
+        admin_token=runtime.settings.admin_token,
+        jwt_secret=runtime.settings.jwt_secret,
+        api_keys=KeyLookup(runtime.sessions),
+    )
+    return runtime, app

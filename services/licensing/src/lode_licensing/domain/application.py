@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, get_args
 
-from .credit_code import credit_code_problem
+from lode_common.credit_code import credit_code_problem
+
 from .errors import FieldError, InvalidApplication, InvalidInput
 from .licence import licence_no_problem
 from .minerals import (

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from lode_monitoring.api import enterprises
+
+ROUTERS: list[APIRouter] = [enterprises.router]

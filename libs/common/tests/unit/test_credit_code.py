@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lode_licensing.domain.credit_code import (
+from lode_common.credit_code import (
     CHARSET,
     check_character,
     credit_code_problem,

@@ -1,7 +1,0 @@
-"""Event consumers of the monitoring service, by base event type (no version suffix)."""
-
-from __future__ import annotations
-
-from lode_common.messaging.inbox import EventHandler
-
-HANDLERS: dict[str, EventHandler] = {}
