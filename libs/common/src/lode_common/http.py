@@ -85,8 +85,19 @@ class RequestContextMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(uuid.uuid4())
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id, service=self.runtime.name)
+        with structlog.contextvars.bound_contextvars(  # restored after: nested apps share a task
+            request_id=request_id, service=self.runtime.name, principal=None
+        ):
+            await self._handle(scope, receive, send, headers, request_id)
+
+    async def _handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[bytes, bytes],
+        request_id: str,
+    ) -> None:
         status = 500
         started = time.perf_counter()
         response_started = False

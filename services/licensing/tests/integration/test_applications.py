@@ -433,3 +433,34 @@ async def test_a_mine_cannot_read_another_enterprises_licence(system: System) ->
 
 
 __all__ = ["square"]
+
+
+async def test_a_retried_submission_with_its_idempotency_key_makes_one_application(
+    system: System,
+) -> None:
+    lic = system.licensing
+    headers = {**lic.auth("licensing_officer"), "Idempotency-Key": "apply-2026-001"}
+    first = await lic.client.post("/licensing/v1/applications", json=mining(), headers=headers)
+    again = await lic.client.post("/licensing/v1/applications", json=mining(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    other = await lic.client.post(
+        "/licensing/v1/applications",
+        json=mining(capacity={"value": 15, "unit": "万吨/年"}),
+        headers=headers,
+    )
+    assert "another request body" in problem(other, 409)["detail"]
+    bad = await lic.client.post(
+        "/licensing/v1/applications",
+        json=mining(mineral="独角兽矿"),
+        headers={**headers, "Idempotency-Key": "apply-2026-002"},
+    )
+    problem(bad, 422)
+    fixed = await lic.client.post(
+        "/licensing/v1/applications",
+        json=mining(),
+        headers={**headers, "Idempotency-Key": "apply-2026-002"},
+    )
+    assert fixed.status_code == 201, "an error answer is not stored: the key may be reused"
+    listed = (await lic.client.get("/licensing/v1/applications", headers=lic.auth("viewer"))).json()
+    assert listed["total"] == 2

@@ -184,26 +184,30 @@ async def _replay(config: KafkaConfig, topic: str, batch: int) -> AsyncIterator[
         consumer.assign(tps)
         ends = await consumer.end_offsets(tps)
         await consumer.seek_to_beginning(*tps)
-        remaining = {tp for tp in tps if ends[tp] > 0}
-        while remaining:
-            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch)
+        # Read at least to the end offsets, then on until a fetch brings nothing more: some
+        # brokers (the Tansu test broker) report the end of a multi-record batch short.
+        reached: set[TopicPartition] = {tp for tp in tps if ends[tp] == 0}
+        while True:
+            fetched = await consumer.getmany(timeout_ms=300, max_records=batch)
+            if not any(fetched.values()) and len(reached) == len(tps):
+                return
             for tp, records in fetched.items():
-                wanted = [r for r in records if r.offset < ends[tp]]
-                if wanted:
-                    yield [
-                        Delivery(
-                            r.topic,
-                            r.partition,
-                            r.offset,
-                            (r.key or b"").decode(),
-                            r.value or b"",
-                            tuple(r.headers or ()),
-                            r.timestamp,
-                        )
-                        for r in wanted
-                    ]
-                if records and records[-1].offset + 1 >= ends[tp]:
-                    remaining.discard(tp)
+                if not records:
+                    continue
+                yield [
+                    Delivery(
+                        r.topic,
+                        r.partition,
+                        r.offset,
+                        (r.key or b"").decode(),
+                        r.value or b"",
+                        tuple(r.headers or ()),
+                        r.timestamp,
+                    )
+                    for r in records
+                ]
+                if records[-1].offset + 1 >= ends[tp]:
+                    reached.add(tp)
     finally:
         await consumer.stop()
 

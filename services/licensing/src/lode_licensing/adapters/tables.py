@@ -12,6 +12,8 @@ from sqlalchemy import JSON, Column, Date, DateTime, Index, Numeric
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from lode_common.idempotency import IdempotencyRecord
+
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -149,3 +151,6 @@ class ProvinceCallbackSeen(SQLModel, table=True):
 
     signature: str = Field(primary_key=True, max_length=80)
     seen_at: datetime = _ts()
+
+
+__all__ = ["IdempotencyRecord"]  # shared table, created by this service's migration

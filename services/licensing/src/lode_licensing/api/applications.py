@@ -6,12 +6,13 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from lode_common import idempotency
 from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, InvalidInput
 from lode_common.http import CurrentPrincipal, Runtime, UoW
@@ -93,10 +94,25 @@ async def _view(runtime: Any, application_id: str) -> dict[str, Any]:
     },
 )
 async def submit(
-    request: Request, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+    request: Request,
+    runtime: Runtime,
+    uow: UoW,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[
+        str | None, Header(description="retry safely: the same key and body, one application")
+    ] = None,
 ) -> JSONResponse:
+    raw = await request.body()
+    key = idempotency.checked_key(idempotency_key)
+    scope = f"{principal.subject}|{principal.enterprise or ''}"  # a key is the caller's own
+    digest = idempotency.fingerprint("POST", request.url.path, raw)
+    if key is not None:
+        earlier = await idempotency.replay(uow.session, scope=scope, key=key, request_hash=digest)
+        if earlier is not None:
+            view = await _view(runtime, earlier[1]["application_id"])
+            return JSONResponse(view, status_code=earlier[0])
     try:
-        body = json.loads(await request.body())
+        body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InvalidInput.field("body", f"not valid JSON: {error}") from None
     if not isinstance(body, dict):
@@ -110,6 +126,15 @@ async def submit(
             plan_id=service.plan_id,
             today=cst_today(datetime.now(UTC)),
         )
+        if key is not None:  # remembered with the application, in the same transaction
+            idempotency.remember(
+                uow.session,
+                scope=scope,
+                key=key,
+                request_hash=digest,
+                status_code=201,
+                response={"application_id": row.id},
+            )
         await uow.commit()
     except HANDLED as error:
         raise problem(error) from None

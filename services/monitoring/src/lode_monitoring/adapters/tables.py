@@ -12,6 +12,8 @@ from sqlalchemy import JSON, Column, Date, DateTime, Index, Numeric, UniqueConst
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from lode_common.idempotency import IdempotencyRecord
+
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -125,19 +127,6 @@ class Finding(SQLModel, table=True):
     note: str | None = None
 
 
-class IdempotencyRecord(SQLModel, table=True):
-    """The first successful answer to a write sent with an ``Idempotency-Key``."""
-
-    __tablename__ = "idempotency_record"
-
-    scope: str = Field(primary_key=True, max_length=200)  # the caller
-    key: str = Field(primary_key=True, max_length=200)
-    request_hash: str = Field(max_length=64)
-    status_code: int
-    response: dict[str, Any] = _json()
-    created_at: datetime = _ts()
-
-
 class ExplorationResult(SQLModel, table=True):
     """New resources proven by exploration (新增资源量)."""
 
@@ -165,3 +154,6 @@ class ProjectProgress(SQLModel, table=True):
     site: str | None = Field(default=None, max_length=300)
     submitted_by: str = Field(max_length=200)
     submitted_at: datetime = _ts()
+
+
+__all__ = ["IdempotencyRecord"]  # shared table, created by this service's migration

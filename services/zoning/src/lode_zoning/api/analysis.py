@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from lode_common.http import Runtime
+from lode_common.http import CurrentPrincipal, Runtime
 from lode_zoning.adapters.spatial_index import IndexHolder
 from lode_zoning.api.deps import ANY_ROLE, invalid
 from lode_zoning.domain.errors import ZoningDomainError
@@ -39,9 +39,11 @@ class ZoneHit(BaseModel):
 
 class LicenceHit(BaseModel):
     licence_no: str
-    right_type: str
-    holder_credit_code: str
     overlap_ha: float
+    right_type: str | None = Field(None, description="staff only")
+    holder_credit_code: str | None = Field(
+        None, description="staff only: a mine learns which licences it overlaps, not whose"
+    )
 
 
 class AnalysisResult(BaseModel):
@@ -65,7 +67,9 @@ def index_of(runtime: Any) -> IndexHolder:
     summary="Spatial analysis of an area",
     response_model=AnalysisResult,
 )
-async def analyse(body: AnalysisRequest, runtime: Runtime) -> JSONResponse:
+async def analyse(
+    body: AnalysisRequest, runtime: Runtime, principal: CurrentPrincipal
+) -> JSONResponse:
     try:
         area = read_area(body.model_dump(exclude_none=True), region=None)
     except ZoningDomainError as error:
@@ -93,9 +97,15 @@ async def analyse(body: AnalysisRequest, runtime: Runtime) -> JSONResponse:
             "licences": [
                 {
                     "licence_no": lic.licence.licence_no,
-                    "right_type": lic.licence.right_type,
-                    "holder_credit_code": lic.licence.holder_credit_code,
                     "overlap_ha": float(lic.overlap_ha),
+                    **(
+                        {
+                            "right_type": lic.licence.right_type,
+                            "holder_credit_code": lic.licence.holder_credit_code,
+                        }
+                        if principal.is_staff
+                        else {}
+                    ),
                 }
                 for lic in result.licences
             ],
