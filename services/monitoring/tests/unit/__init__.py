@@ -1,0 +1,1 @@
+"""Unit tests of the monitoring domain: no I/O, the real plan document."""
