@@ -146,7 +146,13 @@ EXPECTED: dict[Route, Access] = {
     ("DELETE", "/monitoring/v1/enterprises/{credit_code}/api-keys/{key_id}"): roles(ADMIN),
     ("GET", "/monitoring/v1/mines"): ANY_ROLE,
     ("GET", "/monitoring/v1/mines/{licence_no}"): ANY_ROLE,
-    # (the reports, exploration results, project progress and findings come later)
+    # monitoring: reports (a mine's key, or staff) and findings (inspectors close them)
+    ("POST", "/monitoring/v1/reports"): roles(MINE, *STAFF),
+    ("PUT", "/monitoring/v1/reports/{report_id}"): roles(MINE, *STAFF),
+    ("GET", "/monitoring/v1/reports"): ANY_ROLE,
+    ("GET", "/monitoring/v1/reports/{report_id}"): ANY_ROLE,
+    ("GET", "/monitoring/v1/findings"): ANY_ROLE,
+    ("POST", "/monitoring/v1/findings/{finding_id}/close"): roles(INSPECTOR),
     # reporting: operations and the dashboard (indicators, compliance, reports come later)
     ("GET", "/reporting/health"): PUBLIC,
     ("GET", "/reporting/metrics"): PUBLIC,
@@ -177,6 +183,20 @@ OWNED: dict[Route, Owned] = {
     ("GET", "/licensing/v1/licences/{licence_no}"): Owned("item", "licence"),
     ("GET", "/monitoring/v1/mines"): Owned("list", "mine"),
     ("GET", "/monitoring/v1/mines/{licence_no}"): Owned("item", "mine"),
+}
+
+# Routes a ``mine`` token may call on enterprise-owned data whose ownership is proven by
+# another test with real data of two enterprises (named here, so it cannot go unchecked).
+OWNED_ELSEWHERE: dict[Route, str] = {
+    route: "services/monitoring/tests/integration/test_reports.py::"
+    "test_another_enterprises_licence_is_403_and_idempotency_holds"
+    for route in [
+        ("POST", "/monitoring/v1/reports"),
+        ("PUT", "/monitoring/v1/reports/{report_id}"),
+        ("GET", "/monitoring/v1/reports"),
+        ("GET", "/monitoring/v1/reports/{report_id}"),
+        ("GET", "/monitoring/v1/findings"),
+    ]
 }
 
 # Query parameters of OWNED lists that name an enterprise: B asking for A's gets nothing.
@@ -478,12 +498,19 @@ def test_every_route_that_lets_a_mine_in_says_whether_it_carries_owned_data() ->
             assert route not in OWNED, f"{_id(route)} does not allow mine: not OWNED"
             assert route not in NOT_OWNED_REASON, f"{_id(route)} does not allow mine"
             continue
-        assert (route in OWNED) != (route in NOT_OWNED_REASON), (
+        places = [route in OWNED, route in NOT_OWNED_REASON, route in OWNED_ELSEWHERE]
+        assert places.count(True) == 1, (
             f"{_id(route)} allows mine: put it in OWNED (it reads or changes an enterprise's "
-            "data; the ownership test then covers it) or in NOT_OWNED_REASON (say why not), "
-            "not in both"
+            "data; the ownership test then covers it), in OWNED_ELSEWHERE (naming the test "
+            "that proves it) or in NOT_OWNED_REASON (say why not), in exactly one"
         )
-    for route in OWNED.keys() | NOT_OWNED_REASON.keys():
+    root = Path(__file__).resolve().parents[2]
+    for route, where in OWNED_ELSEWHERE.items():
+        file, _, name = where.partition("::")
+        assert f"def {name}(" in (root / file).read_text(encoding="utf-8"), (
+            f"{_id(route)}: the test proving its ownership, {where}, does not exist"
+        )
+    for route in OWNED.keys() | NOT_OWNED_REASON.keys() | OWNED_ELSEWHERE.keys():
         assert route in EXPECTED, f"{_id(route)} is not in EXPECTED"
 
 

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lode_monitoring.api import enterprises
+from lode_monitoring.api import enterprises, reports
 
-ROUTERS: list[APIRouter] = [enterprises.router]
+ROUTERS: list[APIRouter] = [enterprises.router, reports.router]

@@ -1,0 +1,346 @@
+"""``/monitoring/v1/reports`` and ``/monitoring/v1/findings``: mines report with their keys,
+get their findings in the answer, correct by new versions; inspectors close findings."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from lode_common import idempotency
+from lode_common.auth import Principal
+from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
+from lode_common.events import catalog
+from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_monitoring.adapters.tables import Finding, Report
+from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF
+from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
+from lode_monitoring.domain.periods import cst_date
+from lode_monitoring.handlers import reports
+
+log = structlog.get_logger(__name__)
+router = APIRouter(prefix="/monitoring/v1", tags=["reports and findings"])
+BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+class Closing(BaseModel):
+    note: str = Field(min_length=2, max_length=2000, description="what was done (kept)")
+
+
+def _plan(runtime: Any) -> str:
+    settings = runtime.settings
+    return str(getattr(settings, "plan_id", "pingquan-2021-2025"))
+
+
+def _problem(error: Exception, principal: Principal) -> Problem:
+    if isinstance(error, DomainInvalid):
+        return InvalidInput(
+            f"{error} — fix the fields listed and send it again; nothing was stored.",
+            errors=error.as_dicts(),
+        )
+    if isinstance(error, reports.NotYourLicence):
+        log.warning(
+            "report refused: another enterprise's licence",
+            licence_no=str(error),
+            caller=principal.subject,
+            enterprise=principal.enterprise,
+        )
+        return Forbidden(
+            f"Licence {error} belongs to another enterprise; a key reports only "
+            "for its own enterprise's licences. The attempt is logged."
+        )
+    if isinstance(error, reports.ReportExists):
+        return Conflict(
+            f"A report for this licence, year and period exists ({error.report_id});"
+            f" correct it with PUT /monitoring/v1/reports/{error.report_id}.",
+            report_id=error.report_id,
+        )
+    if isinstance(error, reports.UnknownReport):
+        return NotFound(f"There is no report {error}.")
+    if isinstance(error, reports.PlanNotLoaded):
+        return Unavailable("The plan has not reached monitoring yet; retry in a few seconds.")
+    raise error
+
+
+HANDLED = (
+    DomainInvalid,
+    reports.NotYourLicence,
+    reports.ReportExists,
+    reports.UnknownReport,
+    reports.PlanNotLoaded,
+)
+
+
+def _body(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInput.field("body", f"not valid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise InvalidInput.field("body", "send one report object")
+    return body
+
+
+def _answer(accepted: reports.Accepted) -> dict[str, Any]:
+    return {
+        "id": accepted.report.id,
+        "version": accepted.report.version,
+        "licence_no": accepted.report.licence_no,
+        "year": accepted.report.year,
+        "period": accepted.report.period,
+        "findings": accepted.findings,
+    }
+
+
+@router.post(
+    "/reports",
+    dependencies=[MINE_OR_STAFF],
+    status_code=201,
+    openapi_extra=BODY,
+    summary="Report output and the three rates for a licence (the mine's key)",
+)
+async def submit_report(
+    request: Request,
+    runtime: Runtime,
+    uow: UoW,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    raw = await request.body()
+    key = idempotency.checked_key(idempotency_key)
+    scope = f"{principal.subject}|{principal.enterprise or ''}"
+    digest = idempotency.fingerprint("POST", request.url.path, raw)
+    if key is not None:
+        earlier = await idempotency.replay(uow.session, scope=scope, key=key, request_hash=digest)
+        if earlier is not None:
+            return JSONResponse(earlier[1], status_code=earlier[0])
+    body = _body(raw)
+    try:
+        accepted = await reports.submit(
+            uow,
+            body,
+            principal=principal,
+            plan_id=_plan(runtime),
+            today=cst_date(datetime.now(UTC)),
+        )
+        answer = _answer(accepted)
+        if key is not None:
+            idempotency.remember(
+                uow.session,
+                scope=scope,
+                key=key,
+                request_hash=digest,
+                status_code=201,
+                response=answer,
+            )
+        await uow.commit()
+    except HANDLED as error:
+        raise _problem(error, principal) from None
+    return JSONResponse(answer, status_code=201)
+
+
+@router.put(
+    "/reports/{report_id}",
+    dependencies=[MINE_OR_STAFF],
+    openapi_extra=BODY,
+    summary="Correct a report: a new version (the old one kept); 'reason' required",
+)
+async def correct_report(
+    report_id: str, request: Request, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    body = _body(await request.body())
+    try:
+        accepted = await reports.correct(
+            uow,
+            report_id,
+            body,
+            principal=principal,
+            plan_id=_plan(runtime),
+            today=cst_date(datetime.now(UTC)),
+        )
+        await uow.commit()
+    except HANDLED as error:
+        raise _problem(error, principal) from None
+    return _answer(accepted)
+
+
+def _report_view(row: Report) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "version": row.version,
+        "current": row.is_current,
+        "licence_no": row.licence_no,
+        "year": row.year,
+        "period": row.period,
+        "body": row.body,
+        "reason": row.reason,
+        "submitted_by": row.submitted_by,
+        "submitted_at": row.submitted_at.isoformat(),
+        "illustrative": row.illustrative,
+    }
+
+
+async def _owned(runtime: Any, licence_no: str, principal: Principal) -> None:
+    if principal.is_staff:
+        return
+    from lode_monitoring.adapters.tables import Mine
+
+    async with runtime.sessions() as session:
+        mine = await session.get(Mine, licence_no)
+    if mine is None or mine.holder_credit_code != principal.enterprise:
+        raise Forbidden("This belongs to another enterprise.")
+
+
+@router.get(
+    "/reports/{report_id}",
+    dependencies=[ANYONE],
+    summary="A report, every version (the current one last)",
+)
+async def get_report(
+    report_id: str, runtime: Runtime, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    async with runtime.sessions() as session:
+        rows = list(
+            (
+                await session.execute(
+                    select(Report).where(col(Report.id) == report_id).order_by(col(Report.version))
+                )
+            ).scalars()
+        )
+    if not rows:
+        raise NotFound(f"There is no report {report_id}.")
+    await _owned(runtime, rows[0].licence_no, principal)
+    return {"id": report_id, "versions": [_report_view(r) for r in rows]}
+
+
+@router.get("/reports", dependencies=[ANYONE], summary="Reports (current versions)")
+async def list_reports(
+    runtime: Runtime,
+    principal: CurrentPrincipal,
+    licence_no: str | None = None,
+    year: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    from lode_monitoring.adapters.tables import Mine
+
+    query = select(Report).where(col(Report.is_current).is_(True))
+    if licence_no:
+        query = query.where(col(Report.licence_no) == licence_no)
+    if year:
+        query = query.where(col(Report.year) == year)
+    if not principal.is_staff:
+        owned = select(col(Mine.licence_no)).where(
+            col(Mine.holder_credit_code) == principal.enterprise
+        )
+        query = query.where(col(Report.licence_no).in_(owned))
+    async with runtime.sessions() as session:
+        total = (
+            await session.execute(select(func.count()).select_from(query.subquery()))
+        ).scalar_one()
+        rows = (
+            await session.execute(
+                query.order_by(col(Report.licence_no), col(Report.year)).offset(offset).limit(limit)
+            )
+        ).scalars()
+        return {"items": [_report_view(r) for r in rows], "total": total}
+
+
+def _finding_view(row: Finding) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "licence_no": row.licence_no,
+        "code": row.code,
+        "severity": row.severity,
+        "message": row.message,
+        "standard": row.standard,
+        "year": row.year,
+        "status": row.status,
+        "details": row.details,
+        "opened_at": row.opened_at.isoformat(),
+        "report_id": row.report_id,
+        "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+        "closed_by": row.closed_by,
+        "note": row.note,
+    }
+
+
+@router.get("/findings", dependencies=[ANYONE], summary="Findings (a mine's key sees its own)")
+async def list_findings(
+    runtime: Runtime,
+    principal: CurrentPrincipal,
+    year: int | None = None,
+    licence_no: str | None = None,
+    status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    from lode_monitoring.adapters.tables import Mine
+
+    query = select(Finding)
+    if year:
+        query = query.where(col(Finding.year) == year)
+    if licence_no:
+        query = query.where(col(Finding.licence_no) == licence_no)
+    if status:
+        query = query.where(col(Finding.status) == status)
+    if not principal.is_staff:
+        owned = select(col(Mine.licence_no)).where(
+            col(Mine.holder_credit_code) == principal.enterprise
+        )
+        query = query.where(col(Finding.licence_no).in_(owned))
+    async with runtime.sessions() as session:
+        total = (
+            await session.execute(select(func.count()).select_from(query.subquery()))
+        ).scalar_one()
+        rows = (
+            await session.execute(
+                query.order_by(col(Finding.opened_at).desc()).offset(offset).limit(limit)
+            )
+        ).scalars()
+        return {"items": [_finding_view(r) for r in rows], "total": total}
+
+
+@router.post(
+    "/findings/{finding_id}/close",
+    dependencies=[INSPECTOR],
+    summary="Close a finding with a note (整改完成)",
+)
+async def close_finding(
+    finding_id: str, body: Closing, uow: UoW, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    row = await uow.session.get(Finding, finding_id, with_for_update=True)
+    if row is None:
+        raise NotFound(f"There is no finding {finding_id}; GET /monitoring/v1/findings lists them.")
+    if row.status != "open":
+        raise Conflict(f"Finding {finding_id} is already closed.", current_state=row.status)
+    row.status, row.closed_at = "closed", datetime.now(UTC)
+    row.closed_by, row.note = principal.subject, body.note
+    uow.emit(
+        catalog.FindingClosed(
+            finding_id=row.id,
+            licence_no=row.licence_no,
+            code=row.code,
+            severity=row.severity,
+            message=row.message,
+            standard=row.standard,
+            year=row.year,
+            note=row.note,
+            closed_by=row.closed_by,
+        ),
+        subject=row.licence_no,
+    )
+    await uow.commit()
+    return _finding_view(row)

@@ -1,0 +1,350 @@
+"""Output reports (开发利用年报): accepted with their findings in one unit of work, corrected
+by new versions (the old kept, the reason required), findings opened and closed by events.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from lode_common.auth import Principal
+from lode_common.events import catalog
+from lode_common.messaging.outbox import UnitOfWork
+from lode_monitoring.adapters.tables import Finding, Mine, MonitoringPlan, Report
+from lode_monitoring.domain.capacity import Capacity
+from lode_monitoring.domain.errors import FieldError, InvalidReport
+from lode_monitoring.domain.finding import REPORT_CODES, reconcile
+from lode_monitoring.domain.finding import Finding as DomainFinding
+from lode_monitoring.domain.findings import evaluate
+from lode_monitoring.domain.licence import LicenceView, StatusChange
+from lode_monitoring.domain.report import OutputReport, parse_output_report
+from lode_monitoring.domain.standards import MonitoringStandards, load_standards
+
+_STANDARDS: dict[tuple[str, int], MonitoringStandards] = {}
+
+
+class PlanNotLoaded(Exception):
+    """No plan version has reached monitoring yet."""
+
+
+class NotYourLicence(Exception):
+    """A mine's key used for another enterprise's licence."""
+
+
+class UnknownReport(Exception):
+    pass
+
+
+class ReportExists(Exception):
+    def __init__(self, report_id: str) -> None:
+        super().__init__(report_id)
+        self.report_id = report_id
+
+
+async def standards_in_force(session: AsyncSession, plan_id: str) -> MonitoringStandards:
+    row = await session.get(MonitoringPlan, plan_id)
+    if row is None:
+        raise PlanNotLoaded(plan_id)
+    key = (plan_id, row.version)
+    if key not in _STANDARDS:
+        _STANDARDS[key] = load_standards(row.document)
+    return _STANDARDS[key]
+
+
+def view_of(mine: Mine) -> LicenceView:
+    return LicenceView(
+        licence_no=mine.licence_no,
+        right_type=mine.right_type,  # type: ignore[arg-type]
+        mineral=mine.mineral,
+        valid_from=mine.valid_from,
+        valid_to=mine.valid_to,
+        status_history=tuple(
+            StatusChange(h["status"], date.fromisoformat(h["from"])) for h in mine.status_history
+        ),
+        mining_method=mine.mining_method,
+        capacity=Capacity(mine.capacity_value, mine.capacity_unit)
+        if mine.capacity_value is not None and mine.capacity_unit
+        else None,
+        scale=mine.scale,  # type: ignore[arg-type]
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def finding_view(f: DomainFinding) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "severity": f.severity,
+        "message": f"{f.message_zh} — {f.message_en}",
+        "message_zh": f.message_zh,
+        "message_en": f.message_en,
+        "standard": f.standard_or_clause,
+        "year": f.year,
+        "key": f.key,
+        "details": _jsonable(dict(f.details)),
+    }
+
+
+@dataclass
+class Accepted:
+    report: Report
+    findings: list[dict[str, Any]]
+
+
+async def _mine_for(session: AsyncSession, licence_no: Any, principal: Principal) -> Mine:
+    mine = await session.get(Mine, str(licence_no)) if isinstance(licence_no, str) else None
+    if mine is None:
+        raise InvalidReport(
+            [
+                FieldError(
+                    "licence_no",
+                    f"unknown licence {licence_no!r}: no such licence has reached monitoring",
+                )
+            ]
+        )
+    if not principal.is_staff and principal.enterprise != mine.holder_credit_code:
+        raise NotYourLicence(mine.licence_no)
+    return mine
+
+
+async def _history(
+    session: AsyncSession, licence_no: str, standards: MonitoringStandards, today: date
+) -> list[OutputReport]:
+    rows = (
+        await session.execute(
+            select(Report).where(
+                col(Report.licence_no) == licence_no, col(Report.is_current).is_(True)
+            )
+        )
+    ).scalars()
+    return [
+        parse_output_report(r.body, standards=standards, today=today, ignore=("reason",))
+        for r in rows
+    ]
+
+
+async def _apply_findings(
+    uow: UnitOfWork, report: Report, found: Sequence[DomainFinding], actor: str
+) -> list[dict[str, Any]]:
+    """Open what is new, close what the report no longer shows (the report's scope only)."""
+    session = uow.session
+    open_rows = list(
+        (
+            await session.execute(
+                select(Finding).where(
+                    col(Finding.licence_no) == report.licence_no,
+                    col(Finding.year) == report.year,
+                    col(Finding.status) == "open",
+                    col(Finding.code).in_(sorted(REPORT_CODES)),
+                    col(Finding.report_id) == report.id,
+                )
+            )
+        ).scalars()
+    )
+    to_open, to_close = reconcile([r.key for r in open_rows], found)
+    now = datetime.now(UTC)
+    for f in to_open:
+        row = Finding(
+            id=str(uuid.uuid4()),
+            key=f.key,
+            licence_no=f.licence_no,
+            code=f.code,
+            severity=f.severity,
+            message=f"{f.message_zh} — {f.message_en}",
+            standard=f.standard_or_clause,
+            year=f.year,
+            details=_jsonable(dict(f.details)),
+            status="open",
+            opened_at=now,
+            report_id=report.id,
+        )
+        session.add(row)
+        uow.emit(
+            catalog.FindingOpened(
+                finding_id=row.id,
+                licence_no=row.licence_no,
+                code=row.code,
+                severity=row.severity,
+                message=row.message,
+                standard=row.standard,
+                year=row.year,
+            ),
+            subject=row.licence_no,
+        )
+    for row in open_rows:
+        if row.key in to_close:
+            row.status, row.closed_at, row.closed_by = "closed", now, actor
+            row.note = "no longer found in the corrected report"
+            uow.emit(
+                catalog.FindingClosed(
+                    finding_id=row.id,
+                    licence_no=row.licence_no,
+                    code=row.code,
+                    severity=row.severity,
+                    message=row.message,
+                    standard=row.standard,
+                    year=row.year,
+                    note=row.note,
+                    closed_by=actor,
+                ),
+                subject=row.licence_no,
+            )
+    return [finding_view(f) for f in found]
+
+
+def _event_fields(report: Report, parsed: OutputReport, mine: Mine) -> dict[str, Any]:
+    return {
+        "report_id": report.id,
+        "version": report.version,
+        "licence_no": report.licence_no,
+        "year": report.year,
+        "period": report.period,
+        "ore_mined_10kt": parsed.ore_mined_10kt,
+        "products": [
+            {"name": p.name, "grade_pct": p.grade_pct, "output_10kt": p.output_10kt}
+            for p in parsed.products
+        ],
+        "mining_recovery_pct": parsed.mining_recovery_pct,
+        "processing_recovery_pct": parsed.processing_recovery_pct,
+        "comprehensive_utilization_pct": parsed.comprehensive_utilization_pct,
+        "disturbed_area_ha": parsed.disturbed_area_ha,
+        "restored_area_ha": parsed.restored_area_ha,
+        "output_value_cny_10k": parsed.output_value_cny_10k,
+        "mineral": mine.mineral,
+        "illustrative": report.illustrative,
+    }
+
+
+async def submit(
+    uow: UnitOfWork,
+    body: Mapping[str, Any],
+    *,
+    principal: Principal,
+    plan_id: str,
+    today: date,
+    illustrative: bool = False,
+) -> Accepted:
+    session = uow.session
+    standards = await standards_in_force(session, plan_id)
+    mine = await _mine_for(session, body.get("licence_no"), principal)
+    licence = view_of(mine)
+    parsed = parse_output_report(body, standards=standards, today=today, licence=licence)
+    existing = (
+        await session.execute(
+            select(col(Report.id)).where(
+                col(Report.licence_no) == parsed.licence_no,
+                col(Report.year) == parsed.year,
+                col(Report.period) == parsed.period,
+                col(Report.is_current).is_(True),
+            )
+        )
+    ).scalar()
+    if existing is not None:
+        raise ReportExists(existing)
+    report = Report(
+        id=str(uuid.uuid4()),
+        version=1,
+        is_current=True,
+        licence_no=parsed.licence_no,
+        year=parsed.year,
+        period=parsed.period,
+        body=dict(body),
+        ore_mined_10kt=parsed.ore_mined_10kt,
+        reason=None,
+        submitted_by=principal.subject,
+        submitted_at=datetime.now(UTC),
+        illustrative=illustrative,
+    )
+    session.add(report)
+    history = await _history(session, mine.licence_no, standards, today)
+    found = evaluate(parsed, licence, standards, today, history=history)
+    uow.emit(
+        catalog.OutputReported(**_event_fields(report, parsed, mine)), subject=report.licence_no
+    )
+    findings = await _apply_findings(uow, report, found, principal.subject)
+    return Accepted(report, findings)
+
+
+async def correct(
+    uow: UnitOfWork,
+    report_id: str,
+    body: Mapping[str, Any],
+    *,
+    principal: Principal,
+    plan_id: str,
+    today: date,
+) -> Accepted:
+    session = uow.session
+    current = (
+        await session.execute(
+            select(Report)
+            .where(col(Report.id) == report_id, col(Report.is_current).is_(True))
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if current is None:
+        raise UnknownReport(report_id)
+    reason = body.get("reason")
+    if not isinstance(reason, str) or len(reason.strip()) < 2:
+        raise InvalidReport([FieldError("reason", "required: say why the report is corrected")])
+    merged = {**current.body, **{k: v for k, v in body.items() if k != "reason"}}
+    for key in ("licence_no", "year", "period"):
+        if merged.get(key) != current.body.get(key):
+            raise InvalidReport(
+                [
+                    FieldError(
+                        key,
+                        "a correction keeps the licence, year and "
+                        "period; report another period with POST",
+                    )
+                ]
+            )
+    standards = await standards_in_force(session, plan_id)
+    mine = await _mine_for(session, current.licence_no, principal)
+    licence = view_of(mine)
+    parsed = parse_output_report(merged, standards=standards, today=today, licence=licence)
+    await session.execute(
+        update(Report).where(col(Report.row_id) == current.row_id).values(is_current=False)
+    )
+    report = Report(
+        id=current.id,
+        version=current.version + 1,
+        is_current=True,
+        licence_no=current.licence_no,
+        year=current.year,
+        period=current.period,
+        body=merged,
+        ore_mined_10kt=parsed.ore_mined_10kt,
+        reason=reason.strip(),
+        submitted_by=principal.subject,
+        submitted_at=datetime.now(UTC),
+        illustrative=current.illustrative,
+    )
+    session.add(report)
+    await session.flush()
+    history = await _history(session, mine.licence_no, standards, today)
+    found = evaluate(parsed, licence, standards, today, history=history)
+    uow.emit(
+        catalog.OutputCorrected(**_event_fields(report, parsed, mine), reason=reason.strip()),
+        subject=report.licence_no,
+    )
+    findings = await _apply_findings(uow, report, found, principal.subject)
+    return Accepted(report, findings)
