@@ -153,6 +153,9 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/monitoring/v1/reports/{report_id}"): ANY_ROLE,
     ("GET", "/monitoring/v1/findings"): ANY_ROLE,
     ("POST", "/monitoring/v1/findings/{finding_id}/close"): roles(INSPECTOR),
+    ("POST", "/monitoring/v1/exploration-results"): roles(MINE, *STAFF),
+    ("POST", "/monitoring/v1/projects/{project_id}/progress"): roles(*STAFF),
+    ("GET", "/monitoring/v1/projects/{project_id}/progress"): ANY_ROLE,
     # reporting: operations and the dashboard (indicators, compliance, reports come later)
     ("GET", "/reporting/health"): PUBLIC,
     ("GET", "/reporting/metrics"): PUBLIC,
@@ -197,6 +200,11 @@ OWNED_ELSEWHERE: dict[Route, str] = {
         ("GET", "/monitoring/v1/reports/{report_id}"),
         ("GET", "/monitoring/v1/findings"),
     ]
+} | {
+    ("POST", "/monitoring/v1/exploration-results"): (
+        "services/monitoring/tests/integration/test_progress_and_deadlines.py::"
+        "test_exploration_results_by_staff_and_not_for_others_licences"
+    )
 }
 
 # Query parameters of OWNED lists that name an enterprise: B asking for A's gets nothing.
@@ -207,6 +215,9 @@ QUERY_FILTERS: dict[Route, tuple[str, ...]] = {
 
 # Routes a ``mine`` token may call that carry no enterprise-owned data, and why.
 NOT_OWNED_REASON: dict[Route, str] = {
+    ("GET", "/monitoring/v1/projects/{project_id}/progress"): (
+        "the plan's projects are the bureau's, owned by no enterprise"
+    ),
     ("GET", "/zoning/v1/plans"): "the plan is public planning data, owned by no enterprise",
     ("GET", "/zoning/v1/plans/{plan_id}"): "the plan is public planning data",
     ("GET", "/zoning/v1/plans/{plan_id}/versions"): "the plan's versions are public",

@@ -12,6 +12,7 @@ from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
 from lode_monitoring.handlers import HANDLERS
 from lode_monitoring.handlers.api_keys import KeyLookup
+from lode_monitoring.handlers.deadlines import daily_deadlines
 from lode_monitoring.settings import MonitoringSettings
 
 NAME = "monitoring"
@@ -30,6 +31,7 @@ SPEC = ServiceSpec(
         "lode.zoning",
     ),
     handlers=HANDLERS,
+    background=(daily_deadlines,),
 )
 
 

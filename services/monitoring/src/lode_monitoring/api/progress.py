@@ -1,0 +1,192 @@
+"""Exploration results (新增资源量) and the progress of the plan's projects (规划项目进展)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlmodel import col
+
+from lode_common.errors import Forbidden, InvalidInput, Unavailable
+from lode_common.events import catalog
+from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_monitoring.adapters.tables import ExplorationResult, Mine, ProjectProgress
+from lode_monitoring.api.deps import ANYONE, MINE_OR_STAFF, STAFF
+from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
+from lode_monitoring.domain.periods import cst_date
+from lode_monitoring.domain.report import parse_exploration_result, parse_project_progress
+from lode_monitoring.handlers.reports import PlanNotLoaded, standards_in_force, view_of
+
+router = APIRouter(prefix="/monitoring/v1", tags=["exploration and projects"])
+BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+PLAN = "pingquan-2021-2025"
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInput.field("body", f"not valid JSON: {error}") from None
+
+
+def _invalid(error: DomainInvalid) -> InvalidInput:
+    return InvalidInput(
+        f"{error} — fix the fields listed; nothing was stored.", errors=error.as_dicts()
+    )
+
+
+@router.post(
+    "/exploration-results",
+    dependencies=[MINE_OR_STAFF],
+    status_code=201,
+    openapi_extra=BODY,
+    summary="New resources proven (an exploration licence holder's key, or staff)",
+)
+async def report_exploration(
+    request: Request, uow: UoW, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    body = await _json(request)
+    session = uow.session
+    licence_no = body.get("licence_no") if isinstance(body, dict) else None
+    mine = await session.get(Mine, licence_no) if isinstance(licence_no, str) else None
+    if not principal.is_staff and (mine is None or mine.holder_credit_code != principal.enterprise):
+        raise Forbidden(
+            "A key reports results only for its own enterprise's exploration "
+            "licences; name one in licence_no."
+        )
+    try:
+        standards = await standards_in_force(session, PLAN)
+        result = parse_exploration_result(
+            body,
+            standards=standards,
+            today=cst_date(datetime.now(UTC)),
+            licence=view_of(mine) if mine else None,
+        )
+    except DomainInvalid as error:
+        raise _invalid(error) from None
+    except PlanNotLoaded:
+        raise Unavailable("The plan has not reached monitoring yet; retry shortly.") from None
+    row = ExplorationResult(
+        id=str(uuid.uuid4()),
+        licence_no=result.licence_no,
+        year=result.year,
+        mineral=result.mineral_zh,
+        new_resources_ore_10kt=result.new_resources_ore_10kt,
+        submitted_by=principal.subject,
+        submitted_at=datetime.now(UTC),
+    )
+    session.add(row)
+    uow.emit(
+        catalog.ExplorationResultReported(
+            result_id=row.id,
+            licence_no=row.licence_no,
+            year=row.year,
+            mineral=row.mineral,
+            new_resources_ore_10kt=row.new_resources_ore_10kt,
+        ),
+        subject=row.licence_no or row.id,
+    )
+    await uow.commit()
+    return {
+        "id": row.id,
+        "year": row.year,
+        "mineral": row.mineral,
+        "new_resources_ore_10kt": float(row.new_resources_ore_10kt),
+        "licence_no": row.licence_no,
+    }
+
+
+@router.post(
+    "/projects/{project_id}/progress",
+    dependencies=[STAFF],
+    status_code=201,
+    openapi_extra=BODY,
+    summary="Progress of one of the plan's projects (staff)",
+)
+async def report_progress(
+    project_id: str, request: Request, uow: UoW, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    body = await _json(request)
+    session = uow.session
+    try:
+        standards = await standards_in_force(session, PLAN)
+        progress = parse_project_progress(
+            project_id, body, standards=standards, today=cst_date(datetime.now(UTC))
+        )
+    except DomainInvalid as error:
+        raise _invalid(error) from None
+    except PlanNotLoaded:
+        raise Unavailable("The plan has not reached monitoring yet; retry shortly.") from None
+    row = ProjectProgress(
+        id=str(uuid.uuid4()),
+        project_id=progress.project_id,
+        year=progress.year,
+        completed_sheets=progress.completed_sheets,
+        restored_area_ha=progress.restored_area_ha,
+        site=progress.site,
+        submitted_by=principal.subject,
+        submitted_at=datetime.now(UTC),
+    )
+    session.add(row)
+    uow.emit(
+        catalog.ProjectProgressReported(
+            progress_id=row.id,
+            project_id=row.project_id,
+            year=row.year,
+            completed_sheets=row.completed_sheets,
+            restored_area_ha=row.restored_area_ha,
+            site=row.site,
+        ),
+        subject=row.project_id,
+    )
+    await uow.commit()
+    return {
+        "id": row.id,
+        "project_id": row.project_id,
+        "year": row.year,
+        "completed_sheets": row.completed_sheets,
+        "restored_area_ha": float(row.restored_area_ha)
+        if row.restored_area_ha is not None
+        else None,
+        "site": row.site,
+    }
+
+
+@router.get(
+    "/projects/{project_id}/progress",
+    dependencies=[ANYONE],
+    summary="A project's progress, year by year",
+)
+async def project_progress(project_id: str, runtime: Runtime) -> dict[str, Any]:
+    async with runtime.sessions() as session:
+        rows = list(
+            (
+                await session.execute(
+                    select(ProjectProgress)
+                    .where(col(ProjectProgress.project_id) == project_id)
+                    .order_by(col(ProjectProgress.year))
+                )
+            ).scalars()
+        )
+    items = [
+        {
+            "id": r.id,
+            "year": r.year,
+            "completed_sheets": r.completed_sheets,
+            "restored_area_ha": float(r.restored_area_ha)
+            if r.restored_area_ha is not None
+            else None,
+            "site": r.site,
+        }
+        for r in rows
+    ]
+    return {"items": items, "total": len(items)}
