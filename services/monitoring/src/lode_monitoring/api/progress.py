@@ -58,11 +58,13 @@ async def report_exploration(
     session = uow.session
     licence_no = body.get("licence_no") if isinstance(body, dict) else None
     mine = await session.get(Mine, licence_no) if isinstance(licence_no, str) else None
-    if not principal.is_staff and (mine is None or mine.holder_credit_code != principal.enterprise):
-        raise Forbidden(
-            "A key reports results only for its own enterprise's exploration "
-            "licences; name one in licence_no."
-        )
+    if not principal.is_staff:
+        if not isinstance(licence_no, str):
+            raise InvalidInput.field("licence_no", "required when reporting with a mine's key")
+        if mine is None or mine.holder_credit_code != principal.enterprise:
+            raise Forbidden(
+                "A key reports results only for its own enterprise's exploration licences."
+            )
     try:
         standards = await standards_in_force(session, PLAN)
         result = parse_exploration_result(
