@@ -13,6 +13,7 @@ from lode_common.runtime import ServiceRuntime, ServiceSpec
 from lode_monitoring.handlers import HANDLERS
 from lode_monitoring.handlers.api_keys import KeyLookup
 from lode_monitoring.handlers.deadlines import daily_deadlines
+from lode_monitoring.handlers.demo_loader import load_demo_reports
 from lode_monitoring.settings import MonitoringSettings
 
 NAME = "monitoring"
@@ -31,7 +32,7 @@ SPEC = ServiceSpec(
         "lode.zoning",
     ),
     handlers=HANDLERS,
-    background=(daily_deadlines,),
+    background=(daily_deadlines, load_demo_reports),
 )
 
 

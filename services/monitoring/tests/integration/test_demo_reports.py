@@ -1,0 +1,65 @@
+"""LODE_DEMO=1 across zoning, licensing and monitoring: the demo reports are filed through
+the mines' own path and the findings tell the intended story."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from lode_common.testing.apps import services_under_test
+from lode_licensing.bootstrap import build as build_licensing
+from lode_licensing.settings import LicensingSettings
+from lode_monitoring.bootstrap import build as build_monitoring
+from lode_monitoring.settings import MonitoringSettings
+from lode_zoning.bootstrap import build as build_zoning
+from lode_zoning.settings import ZoningSettings
+
+pytestmark = pytest.mark.timeout(240)
+
+
+async def test_demo_reports_tell_the_story(tmp_path: Path) -> None:
+    def wiring(apps: dict[str, FastAPI]) -> dict[str, dict[str, Any]]:
+        if "zoning" not in apps:
+            return {}
+        return {"licensing": {"zoning_http": httpx.ASGITransport(app=apps["zoning"])}}
+
+    async with services_under_test(
+        {
+            "zoning": (build_zoning, ZoningSettings),
+            "licensing": (build_licensing, LicensingSettings),
+            "monitoring": (build_monitoring, MonitoringSettings),
+        },
+        backend="sqlite",
+        tmp_path=tmp_path,
+        wiring=wiring,
+        demo=True,
+    ) as services:
+        m = services["monitoring"]
+        inspector = m.auth("inspector")
+        for _ in range(1200):
+            total = (
+                await m.client.get("/monitoring/v1/reports?limit=1", headers=inspector)
+            ).json()["total"]
+            progress = (
+                await m.client.get(
+                    "/monitoring/v1/projects/geochem_survey/progress", headers=inspector
+                )
+            ).json()
+            if total >= 223 and progress["total"]:
+                break
+            await asyncio.sleep(0.1)
+        assert total == 223
+        findings = (
+            await m.client.get("/monitoring/v1/findings?limit=1000", headers=inspector)
+        ).json()["items"]
+        codes = Counter(f["code"] for f in findings if f["year"] and f["year"] <= 2024)
+        assert 3 <= codes["three_rates_below_standard"] <= 5
+        assert codes["over_capacity"] == 1
+        assert codes["annual_report_missing"] == 1
+        assert sum(i["completed_sheets"] for i in progress["items"]) == 5
