@@ -61,10 +61,11 @@ class KeyLookup:
         self._touched: dict[str, float] = {}
 
     async def __call__(self, prefix: str, key: str) -> Principal | None:
+        query = select(
+            col(ApiKey.id), col(ApiKey.key_hash), col(ApiKey.credit_code), col(ApiKey.revoked_at)
+        ).where(col(ApiKey.prefix) == prefix)
         async with self._sessions() as session:
-            row = (
-                await session.execute(select(ApiKey).where(col(ApiKey.prefix) == prefix))
-            ).scalar_one_or_none()
+            row = (await session.execute(query)).first()
             if row is None or row.revoked_at is not None or not api_key_matches(key, row.key_hash):
                 return None
             now = time.monotonic()

@@ -50,12 +50,20 @@ class ReportExists(Exception):
 
 
 async def standards_in_force(session: AsyncSession, plan_id: str) -> MonitoringStandards:
-    row = await session.get(MonitoringPlan, plan_id)
-    if row is None:
+    """The standards of the plan version in force (the document is read once per version)."""
+    version = (
+        await session.execute(
+            select(col(MonitoringPlan.version)).where(col(MonitoringPlan.plan_id) == plan_id)
+        )
+    ).scalar_one_or_none()
+    if version is None:
         raise PlanNotLoaded(plan_id)
-    key = (plan_id, row.version)
+    key = (plan_id, version)
     if key not in _STANDARDS:
-        _STANDARDS[key] = load_standards(row.document)
+        row = await session.get(MonitoringPlan, plan_id)
+        assert row is not None
+        _STANDARDS[(plan_id, row.version)] = load_standards(row.document)
+        key = (plan_id, row.version)
     return _STANDARDS[key]
 
 
@@ -126,8 +134,13 @@ async def _mine_for(session: AsyncSession, licence_no: Any, principal: Principal
 
 
 async def _history(
-    session: AsyncSession, licence_no: str, standards: MonitoringStandards, today: date
+    session: AsyncSession, licence: LicenceView, standards: MonitoringStandards, today: date
 ) -> list[OutputReport]:
+    """The licence's other current reports: only the restoration rule reads them, and only
+    for a licence with a restoration plan."""
+    if licence.restoration_plan is None:
+        return []
+    licence_no = licence.licence_no
     rows = (
         await session.execute(
             select(Report).where(
@@ -146,19 +159,16 @@ async def _apply_findings(
 ) -> list[dict[str, Any]]:
     """Open what is new, close what the report no longer shows (the report's scope only)."""
     session = uow.session
-    open_rows = list(
-        (
-            await session.execute(
-                select(Finding).where(
-                    col(Finding.licence_no) == report.licence_no,
-                    col(Finding.year) == report.year,
-                    col(Finding.status) == "open",
-                    col(Finding.code).in_(sorted(REPORT_CODES)),
-                    col(Finding.report_id) == report.id,
-                )
-            )
-        ).scalars()
-    )
+    open_rows: list[Finding] = []
+    if report.version > 1:  # a first version has no findings of its own yet
+        query = select(Finding).where(
+            col(Finding.licence_no) == report.licence_no,
+            col(Finding.year) == report.year,
+            col(Finding.status) == "open",
+            col(Finding.code).in_(sorted(REPORT_CODES)),
+            col(Finding.report_id) == report.id,
+        )
+        open_rows = list((await session.execute(query)).scalars())
     to_open, to_close = reconcile([r.key for r in open_rows], found)
     now = datetime.now(UTC)
     for f in to_open:
@@ -274,7 +284,7 @@ async def submit(
         illustrative=illustrative,
     )
     session.add(report)
-    history = await _history(session, mine.licence_no, standards, today)
+    history = await _history(session, licence, standards, today)
     found = evaluate(parsed, licence, standards, today, history=history)
     uow.emit(
         catalog.OutputReported(**_event_fields(report, parsed, mine)), subject=report.licence_no
@@ -340,7 +350,7 @@ async def correct(
     )
     session.add(report)
     await session.flush()
-    history = await _history(session, mine.licence_no, standards, today)
+    history = await _history(session, licence, standards, today)
     found = evaluate(parsed, licence, standards, today, history=history)
     uow.emit(
         catalog.OutputCorrected(**_event_fields(report, parsed, mine), reason=reason.strip()),
