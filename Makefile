@@ -6,7 +6,7 @@ UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 RUN    := $(UV) run --frozen
 
-.PHONY: up test lint docs bench bench-bus bench-zoning clean env
+.PHONY: up test lint docs bench bench-bus bench-zoning bench-reports clean env
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lode needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -39,7 +39,10 @@ bench-bus: env
 bench-zoning: env
 	$(RUN) python -m bench.zoning
 
-bench: bench-bus bench-zoning
+bench-reports: env
+	$(RUN) python -m bench.reports
+
+bench: bench-bus bench-zoning bench-reports
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""bench/reports: mines' output reports (POST /monitoring/v1/reports) against a bare insert."""
