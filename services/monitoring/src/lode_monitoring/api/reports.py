@@ -17,13 +17,12 @@ from sqlmodel import col
 from lode_common import idempotency
 from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
-from lode_common.events import catalog
 from lode_common.http import CurrentPrincipal, Runtime, UoW
 from lode_monitoring.adapters.tables import Finding, Report
 from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF
 from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
 from lode_monitoring.domain.periods import cst_date
-from lode_monitoring.handlers import reports
+from lode_monitoring.handlers import finding_store, reports
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/monitoring/v1", tags=["reports and findings"])
@@ -326,21 +325,6 @@ async def close_finding(
         raise NotFound(f"There is no finding {finding_id}; GET /monitoring/v1/findings lists them.")
     if row.status != "open":
         raise Conflict(f"Finding {finding_id} is already closed.", current_state=row.status)
-    row.status, row.closed_at = "closed", datetime.now(UTC)
-    row.closed_by, row.note = principal.subject, body.note
-    uow.emit(
-        catalog.FindingClosed(
-            finding_id=row.id,
-            licence_no=row.licence_no,
-            code=row.code,
-            severity=row.severity,
-            message=row.message,
-            standard=row.standard,
-            year=row.year,
-            note=row.note,
-            closed_by=row.closed_by,
-        ),
-        subject=row.licence_no,
-    )
+    finding_store.close_finding(uow, row, actor=principal.subject, note=body.note)
     await uow.commit()
     return _finding_view(row)

@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, date, datetime
 
 import structlog
 from sqlalchemy import select
 from sqlmodel import col
 
-from lode_common.events import catalog
 from lode_common.runtime import ServiceRuntime
 from lode_monitoring.adapters.tables import Finding, Mine, Report
-from lode_monitoring.domain.finding import DEADLINE_CODES, reconcile
+from lode_monitoring.domain.finding import DEADLINE_CODES
 from lode_monitoring.domain.findings import missing_reports
+from lode_monitoring.handlers.finding_store import settle
 from lode_monitoring.handlers.reports import PlanNotLoaded, standards_in_force, view_of
 
 log = structlog.get_logger(__name__)
@@ -57,57 +56,13 @@ async def check_deadlines(
                 )
             ).scalars()
         )
-        to_open, to_close = reconcile([r.key for r in open_rows], found)
-        now = datetime.now(UTC)
-        for f in to_open:
-            row = Finding(
-                id=str(uuid.uuid4()),
-                key=f.key,
-                licence_no=f.licence_no,
-                code=f.code,
-                severity=f.severity,
-                message=f"{f.message_zh} — {f.message_en}",
-                standard=f.standard_or_clause,
-                year=f.year,
-                details={},
-                status="open",
-                opened_at=now,
-            )
-            session.add(row)
-            uow.emit(
-                catalog.FindingOpened(
-                    finding_id=row.id,
-                    licence_no=row.licence_no,
-                    code=row.code,
-                    severity=f.severity,
-                    message=row.message,
-                    standard=row.standard,
-                    year=row.year,
-                ),
-                subject=row.licence_no,
-            )
-        for row in open_rows:
-            if row.key in to_close:
-                row.status, row.closed_at, row.closed_by = "closed", now, ACTOR
-                row.note = "the annual report has been filed"
-                uow.emit(
-                    catalog.FindingClosed(
-                        finding_id=row.id,
-                        licence_no=row.licence_no,
-                        code=row.code,
-                        severity=row.severity,
-                        message=row.message,
-                        standard=row.standard,
-                        year=row.year,
-                        note=row.note,
-                        closed_by=ACTOR,
-                    ),
-                    subject=row.licence_no,
-                )
+        opened, closed = settle(
+            uow, open_rows, found, actor=ACTOR, closing_note="the annual report has been filed"
+        )
         await uow.commit()
-    if to_open or to_close:
-        log.info("report deadlines checked", opened=len(to_open), closed=len(to_close))
-    return len(to_open), len(to_close)
+    if opened or closed:
+        log.info("report deadlines checked", opened=opened, closed=closed)
+    return opened, closed
 
 
 async def daily_deadlines(runtime: ServiceRuntime) -> None:

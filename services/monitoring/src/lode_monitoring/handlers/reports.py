@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,12 +20,13 @@ from lode_common.messaging.outbox import UnitOfWork
 from lode_monitoring.adapters.tables import Finding, Mine, MonitoringPlan, Report
 from lode_monitoring.domain.capacity import Capacity
 from lode_monitoring.domain.errors import FieldError, InvalidReport
-from lode_monitoring.domain.finding import REPORT_CODES, reconcile
+from lode_monitoring.domain.finding import REPORT_CODES
 from lode_monitoring.domain.finding import Finding as DomainFinding
 from lode_monitoring.domain.findings import evaluate
 from lode_monitoring.domain.licence import LicenceView, StatusChange
 from lode_monitoring.domain.report import OutputReport, parse_output_report
 from lode_monitoring.domain.standards import MonitoringStandards, load_standards
+from lode_monitoring.handlers.finding_store import jsonable, settle
 
 _STANDARDS: dict[tuple[str, int], MonitoringStandards] = {}
 
@@ -85,18 +85,6 @@ def view_of(mine: Mine) -> LicenceView:
     )
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
 def finding_view(f: DomainFinding) -> dict[str, Any]:
     return {
         "code": f.code,
@@ -107,7 +95,7 @@ def finding_view(f: DomainFinding) -> dict[str, Any]:
         "standard": f.standard_or_clause,
         "year": f.year,
         "key": f.key,
-        "details": _jsonable(dict(f.details)),
+        "details": jsonable(dict(f.details)),
     }
 
 
@@ -169,54 +157,14 @@ async def _apply_findings(
             col(Finding.report_id) == report.id,
         )
         open_rows = list((await session.execute(query)).scalars())
-    to_open, to_close = reconcile([r.key for r in open_rows], found)
-    now = datetime.now(UTC)
-    for f in to_open:
-        row = Finding(
-            id=str(uuid.uuid4()),
-            key=f.key,
-            licence_no=f.licence_no,
-            code=f.code,
-            severity=f.severity,
-            message=f"{f.message_zh} — {f.message_en}",
-            standard=f.standard_or_clause,
-            year=f.year,
-            details=_jsonable(dict(f.details)),
-            status="open",
-            opened_at=now,
-            report_id=report.id,
-        )
-        session.add(row)
-        uow.emit(
-            catalog.FindingOpened(
-                finding_id=row.id,
-                licence_no=row.licence_no,
-                code=row.code,
-                severity=row.severity,
-                message=row.message,
-                standard=row.standard,
-                year=row.year,
-            ),
-            subject=row.licence_no,
-        )
-    for row in open_rows:
-        if row.key in to_close:
-            row.status, row.closed_at, row.closed_by = "closed", now, actor
-            row.note = "no longer found in the corrected report"
-            uow.emit(
-                catalog.FindingClosed(
-                    finding_id=row.id,
-                    licence_no=row.licence_no,
-                    code=row.code,
-                    severity=row.severity,
-                    message=row.message,
-                    standard=row.standard,
-                    year=row.year,
-                    note=row.note,
-                    closed_by=actor,
-                ),
-                subject=row.licence_no,
-            )
+    settle(
+        uow,
+        open_rows,
+        found,
+        actor=actor,
+        closing_note="no longer found in the corrected report",
+        report_id=report.id,
+    )
     return [finding_view(f) for f in found]
 
 
