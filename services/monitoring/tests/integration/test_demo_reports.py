@@ -51,7 +51,13 @@ async def test_demo_reports_tell_the_story(tmp_path: Path) -> None:
                     "/monitoring/v1/projects/geochem_survey/progress", headers=inspector
                 )
             ).json()
-            if total >= 223 and progress["total"]:
+            missing = (
+                await m.client.get(
+                    "/monitoring/v1/findings?status=open&limit=1000", headers=inspector
+                )
+            ).json()
+            deadline_checked = any(f["code"] == "annual_report_missing" for f in missing["items"])
+            if total >= 223 and progress["total"] and deadline_checked:
                 break
             await asyncio.sleep(0.1)
         assert total == 223

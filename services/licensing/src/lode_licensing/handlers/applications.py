@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -145,7 +145,7 @@ async def submit(
         submitted_by=principal.subject,
         submitted_at=now,
         updated_at=now,
-        next_attempt_at=now,
+        next_attempt_at=now + recheck_delay(1),  # the request checks it first
     )
     session.add(row)
     session.add(
@@ -255,11 +255,21 @@ async def run_pending_checks(runtime: Any, zoning: ZoningClient, application_id:
         results.append(_area_refused(refused))
     found = verdict(results)
     async with runtime.uow() as uow:
+        # Claim the move with one conditional UPDATE: of two workers checking at once (the
+        # request and the re-check job), exactly one wins, on SQLite as on PostgreSQL.
+        claimed = await uow.session.execute(
+            update(Application)
+            .where(
+                col(Application.id) == application_id, col(Application.status) == "pending_checks"
+            )
+            .values(status="checked", verdict=found)
+        )
         row = await load(uow.session, application_id, lock=True)
-        if row.status != "pending_checks":
+        if claimed.rowcount != 1:
             return row.status  # another worker got there first
+        pending = workflow.ApplicationState(status="pending_checks")
         after = workflow.record_checks(
-            state_of(row), found, actor=SYSTEM, role="system", at=datetime.now(UTC)
+            pending, found, actor=SYSTEM, role="system", at=datetime.now(UTC)
         )
         _store(uow.session, row, after)
         row.checks = [_jsonable(r.as_dict()) for r in results]
