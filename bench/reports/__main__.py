@@ -1440,13 +1440,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "relay_backlog_after_last_answer_s": round(runs.drain_s, 3),
     }
     if profile is not None:
-        print_profile(profile)
+        print_profile(profile, runs.real.cpu["server_us"])
         figures["profile"] = profile
     print(f"\nsaved {save('reports', figures)}")
     return figures
 
 
-def print_profile(profile: dict[str, Any]) -> None:
+def print_profile(profile: dict[str, Any], server_us: float) -> None:
     rows = profile["parts_one_at_a_time"]
     wall = sum(r["wall_us"] for r in rows)
     cpu = sum(r["cpu_us"] for r in rows)
@@ -1476,6 +1476,11 @@ def print_profile(profile: dict[str, Any]) -> None:
         f"{sum(r['cpu_us'] for r in sql):,.0f} µs CPU (the driver, SQLAlchemy's execution). "
         "A session's BEGIN goes with its first statement, its COMMIT or ROLLBACK and the "
         "pool's check-out and check-in in the part that holds the session."
+    )
+    print(
+        f"  One at a time the parts add up to {cpu:,.0f} µs of CPU; the server spent "
+        f"{server_us:,.0f} µs per report in (b), the mines at once (its event loop never idle, "
+        "the relay batching): read the parts as shares of that."
     )
     idle = profile["idle"]
     where = ", ".join(f"{b['bucket']} {b['share_pct']:.0f} %" for b in idle["by_bucket"])
