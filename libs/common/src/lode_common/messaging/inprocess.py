@@ -53,10 +53,12 @@ class InProcessTransport(Transport):
         *,
         partitions: int = 3,
         retry_backoff_s: float = 0.05,
+        idle_wait_s: float = 0.5,
     ) -> None:
         self._path = str(path)
         self._partitions = partitions
         self._retry_backoff_s = retry_backoff_s
+        self._idle_wait_s = idle_wait_s  # the longest a member sleeps when nothing is new
         self._db: sqlite3.Connection | None = None
         self._next_offset: dict[tuple[str, int], int] = {}
         self._topic_partitions: dict[str, int] = {}
@@ -275,7 +277,11 @@ class _Member(Subscription):
         waiter = asyncio.ensure_future(self._woken.wait())
         appended = asyncio.ensure_future(self.bus._appended.wait())
         try:
-            await asyncio.wait({waiter, appended}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {waiter, appended},
+                timeout=self.bus._idle_wait_s,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
         finally:
             for fut in (waiter, appended):
                 fut.cancel()
