@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,13 +11,13 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from lode_common.errors import Forbidden, InvalidInput, Unavailable
-from lode_common.events import catalog
 from lode_common.http import CurrentPrincipal, Runtime, UoW
-from lode_monitoring.adapters.tables import ExplorationResult, Mine, ProjectProgress
+from lode_monitoring.adapters.tables import Mine, ProjectProgress
 from lode_monitoring.api.deps import ANYONE, MINE_OR_STAFF, STAFF
 from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.domain.report import parse_exploration_result, parse_project_progress
+from lode_monitoring.handlers import progress as progress_store
 from lode_monitoring.handlers.reports import PlanNotLoaded, standards_in_force, view_of
 
 router = APIRouter(prefix="/monitoring/v1", tags=["exploration and projects"])
@@ -77,26 +76,7 @@ async def report_exploration(
         raise _invalid(error) from None
     except PlanNotLoaded:
         raise Unavailable("The plan has not reached monitoring yet; retry shortly.") from None
-    row = ExplorationResult(
-        id=str(uuid.uuid4()),
-        licence_no=result.licence_no,
-        year=result.year,
-        mineral=result.mineral_zh,
-        new_resources_ore_10kt=result.new_resources_ore_10kt,
-        submitted_by=principal.subject,
-        submitted_at=datetime.now(UTC),
-    )
-    session.add(row)
-    uow.emit(
-        catalog.ExplorationResultReported(
-            result_id=row.id,
-            licence_no=row.licence_no,
-            year=row.year,
-            mineral=row.mineral,
-            new_resources_ore_10kt=row.new_resources_ore_10kt,
-        ),
-        subject=row.licence_no or row.id,
-    )
+    row = progress_store.record_exploration(uow, result, actor=principal.subject)
     await uow.commit()
     return {
         "id": row.id,
@@ -128,28 +108,7 @@ async def report_progress(
         raise _invalid(error) from None
     except PlanNotLoaded:
         raise Unavailable("The plan has not reached monitoring yet; retry shortly.") from None
-    row = ProjectProgress(
-        id=str(uuid.uuid4()),
-        project_id=progress.project_id,
-        year=progress.year,
-        completed_sheets=progress.completed_sheets,
-        restored_area_ha=progress.restored_area_ha,
-        site=progress.site,
-        submitted_by=principal.subject,
-        submitted_at=datetime.now(UTC),
-    )
-    session.add(row)
-    uow.emit(
-        catalog.ProjectProgressReported(
-            progress_id=row.id,
-            project_id=row.project_id,
-            year=row.year,
-            completed_sheets=row.completed_sheets,
-            restored_area_ha=row.restored_area_ha,
-            site=row.site,
-        ),
-        subject=row.project_id,
-    )
+    row = progress_store.record_progress(uow, progress, actor=principal.subject)
     await uow.commit()
     return {
         "id": row.id,

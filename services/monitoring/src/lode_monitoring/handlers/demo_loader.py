@@ -4,7 +4,6 @@ have arrived, through the same code as a mine's own reports (findings, events)."
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime
 
 import structlog
@@ -12,14 +11,14 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from lode_common.auth import ADMIN, STAFF_ROLES, Principal
-from lode_common.events import catalog
 from lode_common.runtime import ServiceRuntime
-from lode_monitoring.adapters.tables import ExplorationResult, Mine, ProjectProgress, Report
+from lode_monitoring.adapters.tables import Mine, Report
 from lode_monitoring.demo import DemoLicence, demo_reports
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.domain.report import parse_exploration_result, parse_project_progress
 from lode_monitoring.handlers import reports
 from lode_monitoring.handlers.deadlines import check_deadlines
+from lode_monitoring.handlers.progress import record_exploration, record_progress
 
 log = structlog.get_logger(__name__)
 DEMO = Principal("demo", STAFF_ROLES | {ADMIN})
@@ -75,52 +74,12 @@ async def load_demo_reports(runtime: ServiceRuntime) -> None:
     async with runtime.uow() as uow:
         for body in data.exploration_results:
             result = parse_exploration_result(body, standards=standards, today=today)
-            row = ExplorationResult(
-                id=str(uuid.uuid4()),
-                licence_no=result.licence_no,
-                year=result.year,
-                mineral=result.mineral_zh,
-                new_resources_ore_10kt=result.new_resources_ore_10kt,
-                submitted_by=DEMO.subject,
-                submitted_at=datetime.now(UTC),
-            )
-            uow.session.add(row)
-            uow.emit(
-                catalog.ExplorationResultReported(
-                    result_id=row.id,
-                    licence_no=row.licence_no,
-                    year=row.year,
-                    mineral=row.mineral,
-                    new_resources_ore_10kt=row.new_resources_ore_10kt,
-                ),
-                subject=row.id,
-            )
+            record_exploration(uow, result, actor=DEMO.subject)
         for progress_body in data.project_progress:
             progress = parse_project_progress(
                 progress_body.project_id, progress_body.body, standards=standards, today=today
             )
-            item = ProjectProgress(
-                id=str(uuid.uuid4()),
-                project_id=progress.project_id,
-                year=progress.year,
-                completed_sheets=progress.completed_sheets,
-                restored_area_ha=progress.restored_area_ha,
-                site=progress.site,
-                submitted_by=DEMO.subject,
-                submitted_at=datetime.now(UTC),
-            )
-            uow.session.add(item)
-            uow.emit(
-                catalog.ProjectProgressReported(
-                    progress_id=item.id,
-                    project_id=item.project_id,
-                    year=item.year,
-                    completed_sheets=item.completed_sheets,
-                    restored_area_ha=item.restored_area_ha,
-                    site=item.site,
-                ),
-                subject=item.project_id,
-            )
+            record_progress(uow, progress, actor=DEMO.subject)
         await uow.commit()
     log.info("illustrative demo reports loaded", reports=len(data.reports))
     await check_deadlines(runtime)
