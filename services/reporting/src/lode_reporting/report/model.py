@@ -1,0 +1,285 @@
+"""One year's plan implementation report (年度规划实施情况报告) as plain, frozen data.
+
+The read models assemble an :class:`AnnualReport`; the renderers (:mod:`.html`,
+:mod:`.xlsx`, :mod:`.pdf`) turn it into a document and never look anything up. Quantities
+are ``Decimal`` in the plan's own units (万吨, 公顷, %); a missing figure is ``None`` and
+is shown as "—", never as zero.
+
+The indicator table follows the shape of the plan's 专栏1 (矿产资源规划主要指标完成情况一览表:
+类别 | 指标 | 单位 | 规划指标 | 完成情况) with the 2020 baseline and the year's figure beside
+the 2025 target of 专栏2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Final, Literal, TypeAlias
+
+Target: TypeAlias = Decimal | str
+"""A target as the plan states it: a number (``Decimal("500")``) or a text such as
+``"400±"``, ``"≥ 95"`` or ``"≥ 国家标准"`` when it is a bound or a band."""
+
+
+class IndicatorStatus(StrEnum):
+    """Where an indicator stands against its target (完成情况)."""
+
+    MET = "met"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    NOT_MET = "not_met"
+    NO_DATA = "no_data"
+
+    @property
+    def label_zh(self) -> str:
+        return STATUS_ZH[self]
+
+
+STATUS_ZH: Final[dict[IndicatorStatus, str]] = {
+    IndicatorStatus.MET: "已完成",
+    IndicatorStatus.ON_TRACK: "进度正常",
+    IndicatorStatus.AT_RISK: "存在风险",
+    IndicatorStatus.NOT_MET: "未完成",
+    IndicatorStatus.NO_DATA: "暂无数据",
+}
+
+Severity: TypeAlias = Literal["info", "warning", "violation"]
+SEVERITY_ZH: Final[dict[str, str]] = {"info": "提示", "warning": "警告", "violation": "违规"}
+
+RightType: TypeAlias = Literal["exploration", "mining"]
+RIGHT_TYPE_ZH: Final[dict[str, str]] = {"exploration": "探矿权", "mining": "采矿权"}
+
+Scale: TypeAlias = Literal["large", "medium", "small"]
+SCALE_ZH: Final[dict[str, str]] = {"large": "大型", "medium": "中型", "small": "小型"}
+
+LicenceChangeKind: TypeAlias = Literal["issued", "expired", "revoked", "cancelled"]
+"""``issued`` (新立) opens a licence; the other three close it (到期失效 / 吊销 / 注销)."""
+LICENCE_CHANGE_ZH: Final[dict[str, str]] = {
+    "issued": "新立",
+    "expired": "到期失效",
+    "revoked": "吊销",
+    "cancelled": "注销",
+}
+
+FINDING_CODE_ZH: Final[dict[str, str]] = {
+    "three_rates_below_standard": "“三率”低于国家标准",
+    "over_capacity": "超能力开采",
+    "capacity_not_comparable": "产能无法比对",
+    "production_while_inactive": "非有效期内生产",
+    "prohibited_mineral_mined": "开采禁止开采矿种",
+    "restoration_behind_plan": "复垦进度落后于方案",
+    "mineral_not_in_catalogue": "矿种不在标准目录",
+    "annual_report_missing": "未按期提交年报",
+}
+"""Chinese names of the monitoring service's finding codes; an unknown code shows as is."""
+
+
+def finding_code_zh(code: str) -> str:
+    return FINDING_CODE_ZH.get(code, code)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanRef:
+    """The plan the report measures (规划) and the version of its data used."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    version: int
+    period: tuple[int, int]
+    region_zh: str = "平泉市"
+    base_year: int = 2020
+    target_year: int = 2025
+
+    @property
+    def short_name_zh(self) -> str:
+        """The plan's name without its period: 平泉市矿产资源总体规划."""
+        return re.sub(r"[（(]\s*\d{4}\s*[-–—~至]\s*\d{4}\s*年?\s*[)）]\s*$", "", self.name_zh)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndicatorRow:
+    """One row of the indicator table (专栏2 indicator against its target).
+
+    ``actual`` is the figure of the report's year; ``cumulative`` the sum over the plan
+    period up to and including that year, for indicators counted over the period (the
+    ``[ ]`` rows of 专栏2) and ``None`` for end-of-period values.
+    """
+
+    id: str
+    category_zh: str
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    baseline_2020: Decimal | None
+    target: Target
+    actual: Decimal | None
+    cumulative: Decimal | None = None
+    status: IndicatorStatus
+    clause: str
+    nature_zh: str | None = None
+    """指标属性: 预期性 (expected) or 约束性 (binding)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingCount:
+    """How many findings of one code were opened and closed in the year."""
+
+    code: str
+    opened: int
+    closed: int
+
+    @property
+    def label_zh(self) -> str:
+        return finding_code_zh(self.code)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingRow:
+    """One finding (监管发现) opened or closed in the year."""
+
+    licence_no: str
+    holder: str
+    mineral_zh: str
+    code: str
+    severity: Severity
+    message: str
+    standard: str
+    opened_on: date
+    closed_on: date | None = None
+
+    @property
+    def label_zh(self) -> str:
+        return finding_code_zh(self.code)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Findings:
+    """The year's findings: counts by code and the list (问题清单)."""
+
+    counts: tuple[FindingCount, ...] = ()
+    items: tuple[FindingRow, ...] = ()
+
+    @property
+    def opened(self) -> int:
+        return sum(count.opened for count in self.counts)
+
+    @property
+    def closed(self) -> int:
+        return sum(count.closed for count in self.counts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LicenceChange:
+    """A licence issued (新立) or closed (到期失效 / 吊销 / 注销) in the year."""
+
+    licence_no: str
+    holder: str
+    mineral_zh: str
+    scale: Scale | None
+    right_type: RightType
+    change: LicenceChangeKind
+    on: date
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RestorationProject:
+    """Progress of a restoration project of the plan (e.g. 灭失矿山迹地综合治理)."""
+
+    project_id: str
+    name_zh: str
+    site: str | None
+    restored_in_year_ha: Decimal
+    restored_cumulative_ha: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MineRestoration:
+    """A mine's own reclamation (复垦): disturbed against restored area, as reported."""
+
+    licence_no: str
+    holder: str
+    mineral_zh: str
+    disturbed_area_ha: Decimal | None
+    restored_area_ha: Decimal | None
+    planned_restored_ha: Decimal | None = None
+    """What the mine's restoration plan requires by the end of the year, if it has one."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Restoration:
+    """Restoration progress (生态修复): the abandoned-mine target of 专栏6 and the mines."""
+
+    target_ha: Decimal = Decimal(150)
+    restored_cumulative_ha: Decimal = Decimal(0)
+    clause: str = "第五章第三节 专栏6"
+    projects: tuple[RestorationProject, ...] = ()
+    mines: tuple[MineRestoration, ...] = ()
+
+    @property
+    def share_of_target_pct(self) -> Decimal | None:
+        """Cumulative restored area as a percentage of the target, one decimal place."""
+        if self.target_ha <= 0:
+            return None
+        return (self.restored_cumulative_ha * 100 / self.target_ha).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MineralOutput:
+    """The year's output of one mineral (开采量), summed over the mines' reports."""
+
+    mineral_zh: str
+    ore_mined_10kt: Decimal
+    mines_reporting: int
+    output_value_cny_10k: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExplorationResult:
+    """New resources proven by exploration in the year (新增资源量)."""
+
+    mineral_zh: str
+    new_resources_ore_10kt: Decimal
+    licence_no: str | None = None
+    holder: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnnualReport:
+    """平泉市矿产资源总体规划 {year} 年度实施情况报告: everything a renderer shows."""
+
+    plan: PlanRef
+    year: int
+    as_of: date
+    generated_at: datetime
+    indicators: tuple[IndicatorRow, ...]
+    findings: Findings = field(default_factory=Findings)
+    licences_issued: tuple[LicenceChange, ...] = ()
+    licences_closed: tuple[LicenceChange, ...] = ()
+    restoration: Restoration = field(default_factory=Restoration)
+    output_by_mineral: tuple[MineralOutput, ...] = ()
+    exploration_results: tuple[ExplorationResult, ...] = ()
+    illustrative: bool = False
+    """True when any figure comes from the demo data (示意数据): every format says so."""
+
+    def __post_init__(self) -> None:
+        first, last = self.plan.period
+        if not first <= self.year <= last:
+            raise ValueError(f"year {self.year} is outside the plan period {first}-{last}")
+        if any(change.change != "issued" for change in self.licences_issued):
+            raise ValueError("licences_issued holds only 'issued' changes")
+        if any(change.change == "issued" for change in self.licences_closed):
+            raise ValueError("licences_closed holds only closing changes")
+
+    @property
+    def title_zh(self) -> str:
+        """平泉市矿产资源总体规划2024年度实施情况报告."""
+        return f"{self.plan.short_name_zh}{self.year}年度实施情况报告"
+
+    @property
+    def title_en(self) -> str:
+        return f"{self.plan.name_en}: implementation report {self.year}"
