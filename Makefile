@@ -7,6 +7,7 @@ VENV   := .venv
 RUN    := $(UV) run --frozen
 
 .PHONY: up test lint docs bench bench-bus bench-zoning bench-reports clean env
+.PHONY: assets browser
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lode needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -17,12 +18,29 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml libs/common/pyproject.toml service
 	$(UV) sync --frozen
 	@touch $@
 
-env: $(VENV)/.synced  ## create the environment and install everything
+env: $(VENV)/.synced assets  ## create the environment and install everything
+
+# The dashboard's browser assets (ECharts) from npm, pinned by package-lock.json, copied into
+# the reporting package: the page loads nothing from the internet. Skipped when up to date.
+WEB    := services/reporting/web
+VENDOR := services/reporting/src/lode_reporting/web/static/vendor
+$(VENDOR)/versions.json: $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/build.mjs
+	@command -v npm >/dev/null || { echo "the dashboard's assets need Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund && npm run --silent build
+
+assets: $(VENDOR)/versions.json  ## the dashboard's ECharts, from npm into the reporting package
+
+# Debian's Chromium and a CJK font for the dashboard's browser tests (as root, when missing).
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei; \
+	else echo "the browser tests need Debian's chromium and fonts-wqy-microhei: run as root: apt-get install chromium fonts-wqy-microhei (they are skipped without them)" >&2; fi
 
 up: env  ## run the whole system embedded: one process, SQLite, in-process bus
 	$(RUN) lode up
 
-test: env lint  ## set up, lint, and run the whole suite (PostgreSQL and Kafka started if needed)
+test: env lint browser  ## set up, lint, and run the whole suite (PostgreSQL and Kafka started if needed)
 	$(RUN) pytest
 
 lint: env
