@@ -151,6 +151,18 @@ class ApplicationDecided(EventPayload):
     licence_no: str | None = None
 
 
+class RestorationMilestone(BaseModel):
+    """A milestone of the licence's restoration plan (矿山地质环境保护与土地复垦方案).
+
+    ``restored_area_ha`` is cumulative: the area the holder must have restored (复垦) by the
+    end of ``year``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+    year: int
+    restored_area_ha: Quantity
+
+
 class _LicenceState(EventPayload):
     """The licence's state after the change (event-carried state transfer)."""
 
@@ -167,6 +179,10 @@ class _LicenceState(EventPayload):
     area: GeoJSON | None = None
     phase_out: bool = False
     illustrative: bool = False
+    restoration_plan: list[RestorationMilestone] = Field(
+        default_factory=list, description="复垦方案 milestones, cumulative, by year"
+    )
+    green_mine: bool = Field(False, description="listed on the 绿色矿山名录")
 
 
 class LicenceIssued(_LicenceState):
