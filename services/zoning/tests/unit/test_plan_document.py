@@ -21,6 +21,7 @@ from lode_zoning.plan_data import (
     PINGQUAN_PLAN,
     PINGQUAN_PLAN_ID,
     bundled_documents,
+    bundled_raw_document,
     bundled_text,
 )
 
@@ -124,13 +125,20 @@ def test_with_standards_keeps_the_plans_own() -> None:
 
 def test_the_warnings_name_what_is_suspicious_in_the_bundled_data() -> None:
     warnings = {(w.path, w.message.split(":")[0]) for w in plan_warnings(bundled_documents())}
-    assert ("standards.scale_classes.items[4].ore", "key without a value") in warnings
-    assert ("standards.mineral_catalogue[3].专栏4)", "key without a value") in warnings
-    assert (
-        "zones.key_development_regions[2].mineral_zh",
-        "unknown mineral(s) 建筑石料用灰岩",
-    ) in warnings
-    assert len(warnings) == 5
+    assert warnings == {
+        ("zones.key_development_regions[2].mineral_zh", "unknown mineral(s) 建筑石料用灰岩"),
+    }
+
+
+def test_a_note_split_at_its_comma_by_yaml_is_named_as_a_key_without_a_value() -> None:
+    raw = bundled_raw_document()
+    peat = yaml.safe_load(
+        "{zh: 泥煤, code: peat_moss, group: nonmetal, note: prohibited (专栏3, 专栏4)}"
+    )
+    raw["standards"]["mineral_catalogue"] = [*raw["standards"]["mineral_catalogue"], peat]
+    position = len(raw["standards"]["mineral_catalogue"]) - 1
+    warnings = {(w.path, w.message.split(":")[0]) for w in plan_warnings(load_plan_document(raw))}
+    assert (f"standards.mineral_catalogue[{position}].专栏4)", "key without a value") in warnings
 
 
 RULE_CHECK_KEYS = (
