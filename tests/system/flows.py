@@ -1,0 +1,210 @@
+"""Steps of the main story over HTTP, shared by the system tests: each waits on a condition
+(polling the APIs with a deadline), never on a fixed sleep."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from lode_common.credit_code import with_check_character
+
+from .conftest import System
+
+PLAN = "pingquan-2021-2025"
+_cells = itertools.count()
+
+
+async def eventually(
+    predicate: Callable[[], Awaitable[bool]], seconds: float = 60, what: str = "a condition"
+) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        if await predicate():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+
+
+def square(lon: float, lat: float, d: float) -> dict[str, Any]:
+    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+class Site:
+    """A mining block of its own and an enterprise to apply in it (no two sites overlap)."""
+
+    def __init__(self) -> None:
+        n = next(_cells)
+        self.n = n
+        self.lon = 118.40 + 0.03 * (n % 20)
+        self.lat = 40.75 + 0.03 * (n // 20)
+        self.code = f"SYS-{n:03d}"
+        self.credit_code = with_check_character(f"91130881MA8{n:06d}")
+        self.holder = f"平泉市系统测试{n:03d}号矿业有限公司"
+
+    def block(self) -> dict[str, Any]:
+        return {
+            "type": "Feature",
+            "geometry": square(self.lon, self.lat, 0.02),
+            "properties": {
+                "plan_id": PLAN,
+                "type": "mining_block",
+                "code": self.code,
+                "name_zh": f"示意系统测试区块{self.n}",
+                "minerals": ["铁矿"],
+            },
+        }
+
+    def application(self) -> dict[str, Any]:
+        return {
+            "right_type": "mining",
+            "kind": "new",
+            "applicant": {"name": self.holder, "credit_code": self.credit_code},
+            "mineral": "铁矿",
+            "mining_method": "underground",
+            "capacity": {"value": 12, "unit": "万吨/年"},
+            "area": {"geometry": square(self.lon + 0.002, self.lat + 0.002, 0.005)},
+            "depth_m": [650, 420],
+            "reserves_10kt": 1200,
+            "development_plan": {
+                "mining_recovery_pct": 85,
+                "processing_recovery_pct": 90,
+                "comprehensive_utilization_pct": 40,
+                "ore_type": "magnetite",
+                "concentrate_output_10kt": 2.5,
+            },
+            "green_mine_plan": True,
+            "demonstration_report": False,
+        }
+
+
+def report(licence_no: str, year: int, period: str, *, recovery: float = 80.0) -> dict[str, Any]:
+    ore = 2.0 if period != "annual" else 8.0
+    return {
+        "licence_no": licence_no,
+        "year": year,
+        "period": period,
+        "ore_mined_10kt": ore,
+        "products": [{"name": "铁精粉", "grade_pct": 65.0, "output_10kt": round(ore * 0.32, 2)}],
+        "mining_recovery_pct": recovery,
+        "processing_recovery_pct": 91.0,
+        "comprehensive_utilization_pct": 40.0,
+        "disturbed_area_ha": 0.5,
+        "restored_area_ha": 0.3,
+        "output_value_cny_10k": round(ore * 240),
+    }
+
+
+async def create_block(http: httpx.AsyncClient, system: System, site: Site) -> str:
+    answer = await http.post(
+        f"{system.url('zoning')}/zoning/v1/zones",
+        json=site.block(),
+        headers=system.topology.auth("planner"),
+    )
+    assert answer.status_code == 201, answer.text
+    zone_id: str = answer.json()["id"]
+    return zone_id
+
+
+async def submit(http: httpx.AsyncClient, system: System, site: Site) -> dict[str, Any]:
+    answer = await http.post(
+        f"{system.url('licensing')}/licensing/v1/applications",
+        json=site.application(),
+        headers=system.topology.auth("licensing_officer"),
+    )
+    assert answer.status_code == 201, answer.text
+    view: dict[str, Any] = answer.json()
+    return view
+
+
+async def application(http: httpx.AsyncClient, system: System, app_id: str) -> dict[str, Any]:
+    answer = await http.get(
+        f"{system.url('licensing')}/licensing/v1/applications/{app_id}",
+        headers=system.topology.auth("licensing_officer"),
+    )
+    assert answer.status_code == 200, answer.text
+    view: dict[str, Any] = answer.json()
+    return view
+
+
+async def forward(http: httpx.AsyncClient, system: System, app_id: str) -> dict[str, Any]:
+    answer = await http.post(
+        f"{system.url('licensing')}/licensing/v1/applications/{app_id}/forward",
+        headers=system.topology.auth("licensing_officer"),
+    )
+    assert answer.status_code in (200, 202), answer.text
+    view: dict[str, Any] = answer.json()
+    return view
+
+
+async def wait_status(
+    http: httpx.AsyncClient, system: System, app_id: str, status: str, seconds: float = 60
+) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+
+    async def reached() -> bool:
+        seen.update(await application(http, system, app_id))
+        return bool(seen["status"] == status)
+
+    await eventually(reached, seconds, f"application {app_id} to be {status} (is {seen})")
+    return seen
+
+
+async def licences(http: httpx.AsyncClient, system: System, **query: str) -> list[dict[str, Any]]:
+    answer = await http.get(
+        f"{system.url('licensing')}/licensing/v1/licences",
+        params={"limit": "500", **query},
+        headers=system.topology.auth("licensing_officer"),
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    items: list[dict[str, Any]] = body["items"] if isinstance(body, dict) else body
+    return items
+
+
+async def mine_replica(
+    http: httpx.AsyncClient, system: System, licence_no: str, index: int = 0
+) -> dict[str, Any] | None:
+    answer = await http.get(
+        f"{system.url('monitoring', index)}/monitoring/v1/mines/{licence_no}",
+        headers=system.topology.auth("inspector"),
+    )
+    if answer.status_code == 404:
+        return None
+    assert answer.status_code == 200, answer.text
+    mine: dict[str, Any] = answer.json()
+    return mine
+
+
+async def api_key(http: httpx.AsyncClient, system: System, credit_code: str) -> str:
+    answer = await http.post(
+        f"{system.url('monitoring')}/monitoring/v1/enterprises/{credit_code}/api-keys",
+        json={"label": "年报系统"},
+        headers=system.topology.admin,
+    )
+    assert answer.status_code == 201, answer.text
+    key: str = answer.json()["key"]
+    return key
+
+
+async def licensed_site(http: httpx.AsyncClient, system: System) -> tuple[Site, str]:
+    """A site taken through the whole licensing path: block, application, forward, the
+    platform's callback; returns the site and its licence number once monitoring has it."""
+    site = Site()
+    await create_block(http, system, site)
+    view = await submit(http, system, site)
+    assert view["verdict"] == "eligible", view
+    await forward(http, system, view["id"])
+    done = await wait_status(http, system, view["id"], "approved")
+    licence_no: str = done["decision"]["licence_no"]
+
+    async def replicated() -> bool:
+        return await mine_replica(http, system, licence_no) is not None
+
+    await eventually(replicated, 60, f"monitoring's replica of {licence_no}")
+    return site, licence_no
