@@ -1,0 +1,75 @@
+"""The annual report as one print-friendly HTML page (Jinja2, autoescaped).
+
+Every value from the model goes through autoescaping, so a holder named
+``<script>…</script>`` is shown as text. The page carries its own CSS (no external
+resources) and prints on A4 with the table headers repeated on each page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import text
+from .model import AnnualReport, IndicatorRow
+
+TEMPLATE: Final = "annual_report.html.j2"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorGroup:
+    """Consecutive indicator rows of one category (类别), shown with one merged cell."""
+
+    category_zh: str
+    rows: tuple[IndicatorRow, ...]
+
+
+def group_by_category(rows: Sequence[IndicatorRow]) -> tuple[IndicatorGroup, ...]:
+    """Runs of rows with the same category, in the model's order (as in 专栏1)."""
+    groups: list[IndicatorGroup] = []
+    for row in rows:
+        if groups and groups[-1].category_zh == row.category_zh:
+            last = groups.pop()
+            groups.append(IndicatorGroup(last.category_zh, (*last.rows, row)))
+        else:
+            groups.append(IndicatorGroup(row.category_zh, (row,)))
+    return tuple(groups)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["q"] = text.quantity
+    env.filters["target"] = text.target
+    env.filters["day"] = text.day
+    env.filters["severity_zh"] = text.severity_zh
+    env.filters["right_type_zh"] = text.right_type_zh
+    env.filters["scale_zh"] = text.scale_zh
+    env.filters["change_zh"] = text.change_zh
+    return env
+
+
+_ENV: Final = _environment()
+
+
+def render_html(report: AnnualReport) -> str:
+    """The report as a complete HTML document (UTF-8 text)."""
+    return _ENV.get_template(TEMPLATE).render(
+        report=report,
+        groups=group_by_category(report.indicators),
+        subtitle=text.subtitle(report),
+        generated_at=text.timestamp(report.generated_at),
+        illustrative_notice=text.ILLUSTRATIVE_NOTICE,
+        dash=text.DASH,
+        none_zh=text.NONE_ZH,
+    )
