@@ -38,8 +38,9 @@ def build(
 ) -> tuple[ServiceRuntime, FastAPI]:
     """The reporting runtime and app; without a transport it runs standalone (distributed mode)."""
     from lode_reporting.api import ROUTERS
+    from lode_reporting.api.stream import journal_signal
 
-    return build_service(
+    runtime, app = build_service(
         SPEC,
         settings or ReportingSettings(),
         transport=transport,
@@ -47,3 +48,5 @@ def build(
         description=DESCRIPTION,
         routers=ROUTERS,
     )
+    journal_signal(runtime)  # the inbox wakes the SSE streams when it commits
+    return runtime, app

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
+from pydantic import Field
+
 from lode_common.settings import LodeSettings
+from lode_reporting.domain.status import Rules
 
 
 class ReportingSettings(LodeSettings):
     service: ClassVar[str] = "reporting"
+
+    tolerance_pct: Decimal = Field(
+        Decimal(10),
+        ge=0,
+        le=100,
+        description="the band of a '±' target (200万吨左右), per cent of the target",
+    )
+    at_risk_margin_pct: Decimal = Field(
+        Decimal(10),
+        ge=0,
+        le=100,
+        description="how far behind the path an indicator is at_risk before it is not_met",
+    )
+    stream_ping_s: float = Field(15.0, gt=0, description="SSE keep-alive comment interval")
+    stream_poll_s: float = Field(
+        2.0,
+        gt=0,
+        description="how often the SSE stream re-reads the journal when no in-process "
+        "notification came (another process committed the events)",
+    )
+
+    def status_rules(self) -> Rules:
+        return Rules(tolerance_pct=self.tolerance_pct, margin_pct=self.at_risk_margin_pct)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lode_reporting.api import home
+from lode_reporting.api import compliance, home, indicators, map, stream
 
-ROUTERS: list[APIRouter] = [home.router]
+ROUTERS: list[APIRouter] = [
+    home.router,
+    indicators.router,
+    compliance.router,
+    map.router,
+    stream.router,
+]

@@ -1,0 +1,204 @@
+"""The reporting service's tables (SQLModel): the event journal and the read models fed
+only by events (the plan in force, zones, licences with their versions, output reports,
+exploration results, project progress, findings). Each read-model row names the event
+behind it (``event_id``), which the journal holds, so every figure can be traced."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, Numeric
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(JsonType, nullable=nullable))
+
+
+def _ts() -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+def _date() -> Any:
+    return Field(sa_column=Column(Date, nullable=False))
+
+
+def _qty(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(Numeric(18, 4), nullable=nullable))
+
+
+class JournalEntry(SQLModel, table=True):
+    """Every event the reporting handlers accepted, in the order they were committed."""
+
+    __tablename__ = "reporting_journal"
+    __table_args__ = (Index("ix_reporting_journal_licence", "licence_no"),)
+
+    seq: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    event_id: str = Field(max_length=64, unique=True)
+    type: str = Field(max_length=200)
+    subject: str = Field(max_length=200)
+    licence_no: str | None = Field(default=None, max_length=23)
+    time: datetime = _ts()
+    envelope: dict[str, Any] = _json()
+
+
+class ReportingPlan(SQLModel, table=True):
+    """The plan version in force, with its whole document (from ``plan.published``)."""
+
+    __tablename__ = "reporting_plan"
+
+    plan_id: str = Field(primary_key=True, max_length=100)
+    version: int
+    document: dict[str, Any] = _json()
+    event_id: str = Field(max_length=64)
+
+
+class ReportingZone(SQLModel, table=True):
+    """A zone or planning block in its latest version (retired ones kept, flagged)."""
+
+    __tablename__ = "reporting_zone"
+
+    zone_id: str = Field(primary_key=True, max_length=64)
+    plan_id: str = Field(max_length=100)
+    type: str = Field(max_length=60)
+    code: str = Field(max_length=60)
+    name_zh: str = Field(max_length=300)
+    version: int
+    geometry: dict[str, Any] | None = _json(nullable=True)
+    illustrative: bool
+    retired: bool
+    event_id: str = Field(max_length=64)
+
+
+class ReportingLicence(SQLModel, table=True):
+    """A licence in its latest state (licences by status, mineral and scale)."""
+
+    __tablename__ = "reporting_licence"
+    __table_args__ = (Index("ix_reporting_licence_status", "right_type", "status"),)
+
+    licence_no: str = Field(primary_key=True, max_length=23)
+    right_type: str = Field(max_length=20)
+    holder_name: str = Field(max_length=300)
+    holder_credit_code: str = Field(max_length=18)
+    mineral: str = Field(max_length=60)
+    scale: str | None = Field(default=None, max_length=10)
+    status: str = Field(max_length=20)
+    valid_from: date = _date()
+    valid_to: date = _date()
+    first_valid_from: date = _date()
+    green_mine: bool
+    restoration_plan: list[dict[str, Any]] = _json()
+    area: dict[str, Any] | None = _json(nullable=True)
+    illustrative: bool
+    first_event_id: str = Field(max_length=64)
+    event_id: str = Field(max_length=64)
+    event_time: datetime = _ts()
+
+
+class ReportingLicenceVersion(SQLModel, table=True):
+    """A licence's state from one event on (the mines at any year's end come from these)."""
+
+    __tablename__ = "reporting_licence_version"
+
+    licence_no: str = Field(primary_key=True, max_length=23)
+    event_id: str = Field(primary_key=True, max_length=64)
+    effective_on: date = _date()
+    right_type: str = Field(max_length=20)
+    status: str = Field(max_length=20)
+    scale: str | None = Field(default=None, max_length=10)
+    mineral: str = Field(max_length=60)
+    valid_from: date = _date()
+    valid_to: date = _date()
+
+
+class ReportingOutput(SQLModel, table=True):
+    """The current version of each output report (output by mineral and year); a
+    correction replaces the row, so its contribution replaces the previous one."""
+
+    __tablename__ = "reporting_output"
+    __table_args__ = (Index("ix_reporting_output_year", "year", "licence_no"),)
+
+    report_id: str = Field(primary_key=True, max_length=64)
+    version: int
+    licence_no: str = Field(max_length=23)
+    year: int
+    period: str = Field(max_length=10)
+    mineral: str | None = Field(default=None, max_length=60)
+    ore_mined_10kt: Decimal = _qty(nullable=False)
+    products: list[dict[str, Any]] = _json()
+    mining_recovery_pct: Decimal | None = _qty()
+    processing_recovery_pct: Decimal | None = _qty()
+    comprehensive_utilization_pct: Decimal | None = _qty()
+    disturbed_area_ha: Decimal | None = _qty()
+    restored_area_ha: Decimal | None = _qty()
+    illustrative: bool
+    event_id: str = Field(max_length=64)
+
+
+class ReportingExploration(SQLModel, table=True):
+    """New resources proven (新增资源量), one row per result."""
+
+    __tablename__ = "reporting_exploration"
+
+    result_id: str = Field(primary_key=True, max_length=64)
+    licence_no: str | None = Field(default=None, max_length=23)
+    year: int
+    mineral: str = Field(max_length=60)
+    new_resources_ore_10kt: Decimal = _qty(nullable=False)
+    event_id: str = Field(max_length=64)
+
+
+class ReportingProgress(SQLModel, table=True):
+    """Progress of the plan's projects (规划项目进展), one row per progress report."""
+
+    __tablename__ = "reporting_progress"
+
+    progress_id: str = Field(primary_key=True, max_length=64)
+    project_id: str = Field(max_length=100)
+    year: int
+    completed_sheets: int | None = None
+    restored_area_ha: Decimal | None = _qty()
+    site: str | None = Field(default=None, max_length=300)
+    event_id: str = Field(max_length=64)
+
+
+class ReportingFinding(SQLModel, table=True):
+    """A compliance finding with its history (opened, closed, opened again)."""
+
+    __tablename__ = "reporting_finding"
+    __table_args__ = (Index("ix_reporting_finding_open", "status", "licence_no"),)
+
+    finding_id: str = Field(primary_key=True, max_length=64)
+    licence_no: str = Field(max_length=23)
+    code: str = Field(max_length=60)
+    severity: str = Field(max_length=20)
+    message: str
+    standard: str
+    year: int | None = None
+    status: str = Field(max_length=10)
+    history: list[dict[str, Any]] = _json()
+    event_id: str = Field(max_length=64)
+    event_time: datetime = _ts()
+
+
+READ_MODELS: tuple[type[SQLModel], ...] = (
+    JournalEntry,
+    ReportingPlan,
+    ReportingZone,
+    ReportingLicence,
+    ReportingLicenceVersion,
+    ReportingOutput,
+    ReportingExploration,
+    ReportingProgress,
+    ReportingFinding,
+)

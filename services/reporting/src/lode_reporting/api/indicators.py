@@ -1,0 +1,270 @@
+"""Plan indicators against their targets (规划指标监测): the year's figures, where each came
+from (its events) and the trend from the 2020 baseline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlmodel import col
+
+from lode_common.errors import InvalidInput, NotFound
+from lode_common.events.quantities import Quantity
+from lode_common.http import Runtime
+from lode_reporting.adapters.tables import JournalEntry
+from lode_reporting.api.deps import PLAN, STAFF
+from lode_reporting.domain import plan as plan_rules
+from lode_reporting.domain.evaluate import Evaluation, evaluate
+from lode_reporting.domain.measures import Facts
+from lode_reporting.domain.plan import IndicatorDefinition
+from lode_reporting.domain.status import Kind, Status
+from lode_reporting.projections.journal import aware, position
+from lode_reporting.queries.facts import load_facts, plan_in_force, snapshot
+from lode_reporting.settings import ReportingSettings
+
+router = APIRouter(prefix="/reporting/v1", tags=["indicators"])
+
+
+class AsOf(BaseModel):
+    as_of: datetime | None
+    as_of_position: int
+    as_of_event_id: str | None
+
+
+class IndicatorItem(BaseModel):
+    id: str
+    name_zh: str
+    unit_zh: str
+    target: Quantity
+    target_text: str
+    kind: Kind
+    section: Literal["专栏2", "text"]
+    year: int
+    actual: Quantity | None
+    status: Status
+    clause: str
+    baseline_2020: Quantity | None
+    path: Quantity | None
+    explanation: str
+    definition_en: str
+
+
+class Indicators(AsOf):
+    plan_id: str
+    plan_version: int
+    year: int
+    items: list[IndicatorItem]
+
+
+class Source(BaseModel):
+    event_id: str
+    type: str
+    time: datetime
+    licence_no: str | None
+    contribution: Quantity | None
+    note: str
+
+
+class Sources(AsOf):
+    indicator_id: str
+    year: int
+    actual: Quantity | None
+    unit_zh: str
+    items: list[Source]
+
+
+class TrendPoint(BaseModel):
+    year: int
+    actual: Quantity | None
+    status: Status
+    path: Quantity | None
+
+
+class Trend(AsOf):
+    id: str
+    name_zh: str
+    unit_zh: str
+    target: Quantity
+    target_text: str
+    clause: str
+    baseline_2020: Quantity | None
+    baseline_source: Literal["plan", "events"] | None
+    years: list[TrendPoint]
+
+
+def _rounded(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.0001"))
+
+
+def _item(evaluation: Evaluation) -> IndicatorItem:
+    d = evaluation.definition
+    return IndicatorItem(
+        id=d.id,
+        name_zh=d.name_zh,
+        unit_zh=evaluation.unit_zh,
+        target=d.target.target,
+        target_text=d.target_text,
+        kind=d.target.kind,
+        section=d.section,
+        year=evaluation.year,
+        actual=_rounded(evaluation.figure.actual),
+        status=evaluation.assessment.status,
+        clause=d.clause,
+        baseline_2020=d.target.baseline,
+        path=_rounded(evaluation.assessment.path),
+        explanation=evaluation.assessment.explanation,
+        definition_en=evaluation.definition_en,
+    )
+
+
+def _settings(runtime: Runtime) -> ReportingSettings:
+    settings = runtime.settings
+    assert isinstance(settings, ReportingSettings)
+    return settings
+
+
+def _check_year(document: dict[str, Any], year: int) -> None:
+    first, last = plan_rules.period(document)
+    base = int((document.get("plan") or {}).get("base_year", first - 1))
+    if not base <= year <= last:
+        raise InvalidInput.field(
+            "year", f"must be within the plan's baseline and period, {base}–{last}; got {year}"
+        )
+
+
+async def _plan(session: Any, plan_id: str) -> tuple[int, dict[str, Any]]:
+    row = await plan_in_force(session, plan_id)
+    if row is None:
+        raise NotFound(
+            f"plan_id: no plan {plan_id!r} has reached reporting (published plans arrive "
+            "by the lode.zoning.plan.published event)"
+        )
+    return row.version, row.document
+
+
+def _definition(document: dict[str, Any], indicator_id: str) -> IndicatorDefinition:
+    for definition in plan_rules.definitions(document):
+        if definition.id == indicator_id:
+            return definition
+    known = ", ".join(d.id for d in plan_rules.definitions(document))
+    raise NotFound(f"indicator_id: the plan has no indicator {indicator_id!r}; it has {known}")
+
+
+@router.get(
+    "/indicators",
+    dependencies=[STAFF],
+    response_model=Indicators,
+    summary="Every indicator of 专栏2 and every text target: target, actual, status, clause",
+)
+async def indicators(runtime: Runtime, year: int, plan_id: str = PLAN) -> Indicators:
+    async with snapshot(runtime.sessions) as session:
+        version, document = await _plan(session, plan_id)
+        _check_year(document, year)
+        as_of = await position(session)
+        facts = await load_facts(session, document)
+    rules = _settings(runtime).status_rules()
+    items = [_item(evaluate(d, facts, year, rules)) for d in plan_rules.definitions(document)]
+    return Indicators(plan_id=plan_id, plan_version=version, year=year, items=items, **as_of)
+
+
+@router.get(
+    "/indicators/{indicator_id}/sources",
+    dependencies=[STAFF],
+    response_model=Sources,
+    summary="The events behind an indicator's figure for a year, with what each contributed",
+)
+async def sources(runtime: Runtime, indicator_id: str, year: int, plan_id: str = PLAN) -> Sources:
+    async with snapshot(runtime.sessions) as session:
+        _version, document = await _plan(session, plan_id)
+        definition = _definition(document, indicator_id)
+        _check_year(document, year)
+        as_of = await position(session)
+        facts = await load_facts(session, document)
+        evaluation = evaluate(definition, facts, year, _settings(runtime).status_rules())
+        ids = [c.event_id for c in evaluation.figure.contributions]
+        journal = {
+            e.event_id: e
+            for e in (
+                await session.execute(
+                    select(JournalEntry).where(col(JournalEntry.event_id).in_(ids))
+                )
+            ).scalars()
+        }
+    items = []
+    for c in evaluation.figure.contributions:
+        entry = journal[c.event_id]
+        items.append(
+            Source(
+                event_id=c.event_id,
+                type=entry.type,
+                time=aware(entry.time),
+                licence_no=c.licence_no,
+                contribution=_rounded(c.amount),
+                note=c.note,
+            )
+        )
+    return Sources(
+        indicator_id=indicator_id,
+        year=year,
+        actual=_rounded(evaluation.figure.actual),
+        unit_zh=evaluation.unit_zh,
+        items=items,
+        **as_of,
+    )
+
+
+def _baseline(
+    definition: IndicatorDefinition, facts: Facts, rules: Any
+) -> tuple[Decimal | None, Literal["plan", "events"] | None]:
+    if definition.target.baseline is not None:
+        return definition.target.baseline, "plan"
+    figure = evaluate(definition, facts, definition.target.base_year, rules).figure
+    if figure.actual is not None:
+        return figure.actual, "events"
+    return None, None
+
+
+@router.get(
+    "/indicators/{indicator_id}/trend",
+    dependencies=[STAFF],
+    response_model=Trend,
+    summary="An indicator's 2020 baseline and its figure for each year of the plan period",
+)
+async def trend(runtime: Runtime, indicator_id: str, plan_id: str = PLAN) -> Trend:
+    async with snapshot(runtime.sessions) as session:
+        _version, document = await _plan(session, plan_id)
+        definition = _definition(document, indicator_id)
+        as_of = await position(session)
+        facts = await load_facts(session, document)
+    rules = _settings(runtime).status_rules()
+    first, last = plan_rules.period(document)
+    points = []
+    unit = definition.unit_zh
+    for year in range(first, last + 1):
+        evaluation = evaluate(definition, facts, year, rules)
+        unit = evaluation.unit_zh
+        points.append(
+            TrendPoint(
+                year=year,
+                actual=_rounded(evaluation.figure.actual),
+                status=evaluation.assessment.status,
+                path=_rounded(evaluation.assessment.path),
+            )
+        )
+    baseline, baseline_source = _baseline(definition, facts, rules)
+    return Trend(
+        id=definition.id,
+        name_zh=definition.name_zh,
+        unit_zh=unit,
+        target=definition.target.target,
+        target_text=definition.target_text,
+        clause=definition.clause,
+        baseline_2020=_rounded(baseline),
+        baseline_source=baseline_source,
+        years=points,
+        **as_of,
+    )

@@ -1,0 +1,117 @@
+"""The event stream for dashboards (server-sent events): one SSE event per domain event
+the reporting service accepted, tailing its journal.
+
+``id:`` is the event id, ``event:`` its type, ``data:`` its CloudEvents JSON envelope. A
+client reconnecting with ``Last-Event-ID`` resumes right after that event (the journal is
+in the database: a restart loses nothing); without it, the stream starts at the current
+end. The request must accept ``text/event-stream`` (EventSource does; a ``fetch()``
+client sends ``Accept: text/event-stream``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from sqlalchemy import func, select
+from sqlmodel import col
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from lode_common.errors import InvalidInput, Problem
+from lode_common.http import Runtime
+from lode_common.runtime import ServiceRuntime
+from lode_reporting.adapters.tables import JournalEntry
+from lode_reporting.api.deps import STAFF
+from lode_reporting.settings import ReportingSettings
+from lode_reporting.signal import JournalSignal
+
+router = APIRouter(prefix="/reporting/v1", tags=["stream"])
+PAGE = 500
+MEDIA_TYPE = "text/event-stream"
+
+
+class NotAcceptable(Problem):
+    status = 406
+    title = "Not acceptable"
+
+
+def journal_signal(runtime: ServiceRuntime) -> JournalSignal:
+    signal = runtime.extensions.get("journal_signal")
+    if not isinstance(signal, JournalSignal):
+        signal = JournalSignal()
+        runtime.extensions["journal_signal"] = signal
+        runtime.inbox.after_commit.append(signal.notify)
+    return signal
+
+
+async def _start(runtime: ServiceRuntime, last_event_id: str | None) -> int:
+    async with runtime.sessions() as session:
+        if last_event_id is None:
+            end = (await session.execute(select(func.max(col(JournalEntry.seq))))).scalar_one()
+            return int(end or 0)
+        seq = (
+            await session.execute(
+                select(col(JournalEntry.seq)).where(col(JournalEntry.event_id) == last_event_id)
+            )
+        ).scalar_one_or_none()
+    if seq is None:
+        raise InvalidInput.field(
+            "Last-Event-ID", f"no event {last_event_id!r} in the reporting journal"
+        )
+    return int(seq)
+
+
+async def tail(
+    runtime: ServiceRuntime, after: int, *, poll_s: float
+) -> AsyncIterator[ServerSentEvent]:
+    """The journal's entries after position ``after``, then each new one as it commits."""
+    signal = journal_signal(runtime)
+    while True:
+        ticket = signal.ticket()
+        async with runtime.sessions() as session:
+            rows = (
+                (
+                    await session.execute(
+                        select(JournalEntry)
+                        .where(col(JournalEntry.seq) > after)
+                        .order_by(col(JournalEntry.seq))
+                        .limit(PAGE)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        for row in rows:
+            yield ServerSentEvent(
+                data=json.dumps(row.envelope, ensure_ascii=False, separators=(",", ":")),
+                event=row.type,
+                id=row.event_id,
+            )
+            after = int(row.seq or after)
+        if len(rows) < PAGE:
+            await signal.wait(ticket, poll_s)
+
+
+@router.get(
+    "/stream",
+    dependencies=[STAFF],
+    summary="Server-sent events: one per domain event, resumable with Last-Event-ID",
+    response_class=EventSourceResponse,
+)
+async def stream(
+    runtime: Runtime,
+    accept: Annotated[str | None, Header()] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> EventSourceResponse:
+    if accept is None or MEDIA_TYPE not in accept:
+        raise NotAcceptable(
+            f"Accept: this is a server-sent event stream; send 'Accept: {MEDIA_TYPE}'",
+            errors=[{"field": "Accept", "message": f"must include {MEDIA_TYPE}"}],
+        )
+    settings = runtime.settings
+    assert isinstance(settings, ReportingSettings)
+    after = await _start(runtime, last_event_id)
+    return EventSourceResponse(
+        tail(runtime, after, poll_s=settings.stream_poll_s), ping=settings.stream_ping_s
+    )

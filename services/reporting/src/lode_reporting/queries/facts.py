@@ -1,0 +1,161 @@
+"""The read models as the domain's plain records (:class:`~lode_reporting.domain.measures.Facts`).
+
+The tables are small aggregates (one row per licence state, report, result, progress,
+finding): reading them whole for an indicator query is cheap, and keeps the figures a pure
+function of the rows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from lode_reporting.adapters.tables import (
+    ReportingExploration,
+    ReportingFinding,
+    ReportingLicence,
+    ReportingLicenceVersion,
+    ReportingOutput,
+    ReportingPlan,
+    ReportingProgress,
+)
+from lode_reporting.domain import measures, plan
+from lode_reporting.domain.measures import Facts
+
+
+@asynccontextmanager
+async def snapshot(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A read-only session that sees one committed state (the journal position and the read
+    models agree): SQLite's read transaction, PostgreSQL's REPEATABLE READ."""
+    async with sessions() as session:
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        async with session.begin():
+            yield session
+
+
+async def plan_in_force(session: AsyncSession, plan_id: str) -> ReportingPlan | None:
+    return await session.get(ReportingPlan, plan_id)
+
+
+def _qty(value: Any) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _output(row: ReportingOutput) -> measures.Output:
+    return measures.Output(
+        report_id=row.report_id,
+        event_id=row.event_id,
+        licence_no=row.licence_no,
+        year=row.year,
+        period=row.period,
+        mineral=row.mineral,
+        ore_mined_10kt=row.ore_mined_10kt,
+        products=tuple(
+            measures.Product(
+                name=p["name"],
+                grade_pct=_qty(p["grade_pct"]) if p.get("grade_pct") is not None else None,
+                output_10kt=_qty(p["output_10kt"]),
+            )
+            for p in row.products
+        ),
+        disturbed_area_ha=row.disturbed_area_ha,
+        restored_area_ha=row.restored_area_ha,
+        reports_three_rates=any(
+            v is not None
+            for v in (
+                row.mining_recovery_pct,
+                row.processing_recovery_pct,
+                row.comprehensive_utilization_pct,
+            )
+        ),
+    )
+
+
+async def load_facts(session: AsyncSession, document: dict[str, Any]) -> Facts:
+    licences = (await session.execute(select(ReportingLicence))).scalars().all()
+    versions = (await session.execute(select(ReportingLicenceVersion))).scalars().all()
+    outputs = (await session.execute(select(ReportingOutput))).scalars().all()
+    explorations = (await session.execute(select(ReportingExploration))).scalars().all()
+    progress = (await session.execute(select(ReportingProgress))).scalars().all()
+    findings = (
+        (
+            await session.execute(
+                select(ReportingFinding).where(
+                    col(ReportingFinding.code) == measures.THREE_RATES_CODE
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    molybdenum = plan.mineral_names(document, "molybdenum") or frozenset({"钼矿"})
+    return Facts(
+        licences=[
+            measures.Licence(
+                licence_no=r.licence_no,
+                event_id=r.first_event_id,
+                right_type=r.right_type,
+                mineral=r.mineral,
+                first_valid_from=r.first_valid_from,
+                green_mine=r.green_mine,
+            )
+            for r in licences
+        ],
+        versions=[
+            measures.LicenceVersion(
+                licence_no=v.licence_no,
+                event_id=v.event_id,
+                effective_on=v.effective_on,
+                right_type=v.right_type,
+                status=v.status,
+                scale=v.scale,
+                mineral=v.mineral,
+                valid_from=v.valid_from,
+                valid_to=v.valid_to,
+            )
+            for v in versions
+        ],
+        outputs=[_output(o) for o in outputs],
+        explorations=[
+            measures.Exploration(
+                result_id=e.result_id,
+                event_id=e.event_id,
+                licence_no=e.licence_no,
+                year=e.year,
+                mineral=e.mineral,
+                new_resources_ore_10kt=e.new_resources_ore_10kt,
+            )
+            for e in explorations
+        ],
+        progress=[
+            measures.Progress(
+                progress_id=p.progress_id,
+                event_id=p.event_id,
+                project_id=p.project_id,
+                year=p.year,
+                completed_sheets=p.completed_sheets,
+                restored_area_ha=p.restored_area_ha,
+            )
+            for p in progress
+        ],
+        findings=[
+            measures.Finding(
+                finding_id=f.finding_id,
+                event_id=f.event_id,
+                licence_no=f.licence_no,
+                code=f.code,
+                year=f.year,
+                status=f.status,
+            )
+            for f in findings
+        ],
+        building_stone=plan.mineral_group(document, plan.BUILDING_STONE_GROUP),
+        molybdenum=molybdenum,
+        start_year=plan.period(document)[0],
+    )
