@@ -132,6 +132,7 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/licensing/v1/licences"): ANY_ROLE,
     ("GET", "/licensing/v1/licences/{licence_no}"): ANY_ROLE,
     ("POST", "/licensing/v1/licences/{licence_no}/{action}"): roles(OFFICER),
+    ("PUT", "/licensing/v1/licences/{licence_no}/green-mine"): roles(OFFICER),
     # licensing: the province platform's callback
     ("POST", "/licensing/v1/province/decisions"): SIGNED,
     # monitoring: operations
@@ -162,7 +163,15 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/reporting/v1/admin/outbox"): roles(ADMIN),
     ("GET", "/reporting/v1/admin/dead-letters"): roles(ADMIN),
     ("POST", "/reporting/v1/admin/dead-letters/{dead_letter_id}/redrive"): roles(ADMIN),
+    # reporting: indicators, compliance, map and the event stream are for staff only
+    ("GET", "/reporting/v1/indicators"): STAFF,
+    ("GET", "/reporting/v1/indicators/{indicator_id}/sources"): STAFF,
+    ("GET", "/reporting/v1/indicators/{indicator_id}/trend"): STAFF,
+    ("GET", "/reporting/v1/compliance"): STAFF,
+    ("GET", "/reporting/v1/map"): STAFF,
+    ("GET", "/reporting/v1/stream"): STAFF,  # without Accept: text/event-stream → 406
     ("GET", "/"): PUBLIC,  # the dashboard page asks for a token itself
+    ("GET", "/reporting/static/{path:path}"): PUBLIC,  # the dashboard's script, style, ECharts
 }
 
 
