@@ -299,8 +299,12 @@ def _indicators(report: AnnualReport, styles: Styles) -> list[Flowable]:
         extra=[*spans, ("VALIGN", (0, 1), (0, -1), "MIDDLE")],
     )
     return [
-        _h("一、主要规划指标完成情况", "Plan indicators: target and achieved", styles.h1),
-        table,
+        KeepTogether(
+            [
+                _h("一、主要规划指标完成情况", "Plan indicators: target and achieved", styles.h1),
+                table,
+            ]
+        )
     ]
 
 
@@ -346,11 +350,16 @@ def _output(report: AnnualReport, styles: Styles) -> list[Flowable]:
         numeric=frozenset({1}),
     )
     return [
-        _h("二、矿产资源开发利用", "Output and exploration", styles.h1),
-        _h(f"{report.year}年主要矿种开采量", "Output by mineral", styles.h2),
-        output,
-        _h(f"{report.year}年新增资源量", "Exploration results", styles.h2),
-        exploration,
+        KeepTogether(
+            [
+                _h("二、矿产资源开发利用", "Output and exploration", styles.h1),
+                _h(f"{report.year}年主要矿种开采量", "Output by mineral", styles.h2),
+                output,
+            ]
+        ),
+        KeepTogether(
+            [_h(f"{report.year}年新增资源量", "Exploration results", styles.h2), exploration]
+        ),
     ]
 
 
@@ -396,16 +405,15 @@ def _findings(report: AnnualReport, styles: Styles) -> list[Flowable]:
         _fractions(38, 26, 12, 20, 9, 58, 32, 17, 17),
     )
     return [
-        _h("三、监管发现的问题", "Findings", styles.h1),
         KeepTogether(
             [
+                _h("三、监管发现的问题", "Findings", styles.h1),
                 _p(f"新发现 {findings.opened} 项，已关闭 {findings.closed} 项。", styles.body),
                 Spacer(1, 2 * mm),
                 counts,
             ]
         ),
-        _h("问题清单", "List of findings", styles.h2),
-        items,
+        KeepTogether([_h("问题清单", "List of findings", styles.h2), items]),
     ]
 
 
@@ -440,20 +448,22 @@ def _licence_table(styles: Styles, items: Sequence[LicenceChange]) -> Table:
 
 
 def _licences(report: AnnualReport, styles: Styles) -> list[Flowable]:
+    issued = len(report.licences_issued)
+    closed = len(report.licences_closed)
     return [
-        _h("四、矿业权变化", "Licences issued and closed", styles.h1),
-        _h(
-            f"{report.year}年新立矿业权",
-            f"Issued: {len(report.licences_issued)}",
-            styles.h2,
+        KeepTogether(
+            [
+                _h("四、矿业权变化", "Licences issued and closed", styles.h1),
+                _h(f"{report.year}年新立矿业权", f"Issued: {issued}", styles.h2),
+                _licence_table(styles, report.licences_issued),
+            ]
         ),
-        _licence_table(styles, report.licences_issued),
-        _h(
-            f"{report.year}年关闭矿业权",
-            f"Closed: {len(report.licences_closed)}",
-            styles.h2,
+        KeepTogether(
+            [
+                _h(f"{report.year}年关闭矿业权", f"Closed: {closed}", styles.h2),
+                _licence_table(styles, report.licences_closed),
+            ]
         ),
-        _licence_table(styles, report.licences_closed),
     ]
 
 
@@ -503,19 +513,24 @@ def _restoration(report: AnnualReport, styles: Styles) -> list[Flowable]:
         _fractions(3, 3, 1.2, 1.4, 1.4, 1.4),
         numeric=frozenset({3, 4, 5}),
     )
+    summary = (
+        "灭失矿山迹地综合治理累计完成 "
+        f"{text.quantity(restoration.restored_cumulative_ha)} 公顷，"
+        f"规划目标 {text.quantity(restoration.target_ha)} 公顷，完成 "
+        f"{text.quantity(restoration.share_of_target_pct)}%（{restoration.clause}）。"
+    )
     return [
-        _h("五、矿山生态修复", "Restoration", styles.h1),
-        _p(
-            "灭失矿山迹地综合治理累计完成 "
-            f"{text.quantity(restoration.restored_cumulative_ha)} 公顷，"
-            f"规划目标 {text.quantity(restoration.target_ha)} 公顷，完成 "
-            f"{text.quantity(restoration.share_of_target_pct)}%（{restoration.clause}）。",
-            styles.body,
+        KeepTogether(
+            [
+                _h("五、矿山生态修复", "Restoration", styles.h1),
+                _p(summary, styles.body),
+                _h("修复治理项目进展", "Restoration projects", styles.h2),
+                projects,
+            ]
         ),
-        _h("修复治理项目进展", "Restoration projects", styles.h2),
-        projects,
-        _h("生产矿山土地复垦", "Mines: disturbed and restored area", styles.h2),
-        mines,
+        KeepTogether(
+            [_h("生产矿山土地复垦", "Mines: disturbed and restored area", styles.h2), mines]
+        ),
     ]
 
 
