@@ -40,7 +40,7 @@ CATEGORY_ZH: Final[dict[str, str]] = {
     "iron_concentrate_output": "矿产资源合理开发利用与保护",
     "building_stone_output": "矿产资源合理开发利用与保护",
     "large_medium_mine_ratio": "矿业绿色高质量发展",
-    "historical_restoration_area": "矿山生态保护修复",
+    "historical_restoration_area": "矿业绿色高质量发展",  # the blank cell of 专栏2 continues it
 }
 NAME_EN: Final[dict[str, str]] = {
     "geochem_survey_sheets": "1:50,000 regional geochemical survey",

@@ -98,7 +98,7 @@ def test_categories_are_merged_over_consecutive_rows_as_in_box_1() -> None:
 
     assert html.count(">矿产资源合理开发利用与保护</td>") == 1
     assert 'rowspan="2">矿产资源合理开发利用与保护</td>' in html
-    assert 'rowspan="2">矿业绿色高质量发展</td>' in html
+    assert 'rowspan="3">矿业绿色高质量发展</td>' in html
 
 
 def test_headers_name_the_baseline_target_and_year() -> None:
