@@ -1,31 +1,96 @@
-"""The landing page at ``/``: the system's services and where to go next."""
+"""The dashboard (看板) at ``/`` and its static files under ``/reporting/static/``.
+
+The page itself is public and carries no data: the browser signs in with a staff token and
+reads everything from ``/reporting/v1`` (and the plan's title from ``/zoning/v1``). Its
+scripts are this package's own and ECharts, copied from npm at build time by
+``make assets``: nothing is fetched from the internet at run time. Without the copied
+assets the page answers 503 with the command that brings them, rather than a broken page.
+"""
 
 from __future__ import annotations
 
+import mimetypes
+from functools import cache
+from pathlib import Path
+from typing import Final
+
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from lode_common.errors import NotFound
 
 router = APIRouter(tags=["dashboard"])
 
-_SERVICES = [
-    ("zoning", "规划分区", "Plan data, zones and planning blocks, spatial analysis"),
-    ("licensing", "矿业权审批", "Applications, plan checks, licences"),
-    ("monitoring", "开发利用监管", "Mines' reports, three rates, findings"),
-    ("reporting", "规划实施报告", "Indicators, compliance, annual report"),
-]
+WEB: Final = Path(__file__).resolve().parent.parent / "web"
+STATIC: Final = WEB / "static"
+STATIC_URL: Final = "/reporting/static"
+VENDOR_FILES: Final = ("vendor/echarts.min.js",)
+PLAN_ID: Final = "pingquan-2021-2025"
+PLAN_TITLE_ZH: Final = "平泉市矿产资源总体规划（2021-2025年）"
+PLAN_TITLE_EN: Final = "Pingquan City Mineral Resources Master Plan (2021-2025)"
+YEARS: Final = (2021, 2022, 2023, 2024, 2025)
+
+SERVICES: Final = (
+    ("zoning", "规划分区", "Zoning"),
+    ("licensing", "矿业权审批", "Licensing"),
+    ("monitoring", "开发利用监管", "Monitoring"),
+    ("reporting", "规划实施报告", "Reporting"),
+)
+
+_TYPES: Final = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(WEB / "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-async def home() -> str:
-    rows = "".join(
-        f'<li><b>{zh}</b> {name}: {en} — <a href="/{name}/docs">API</a> · '
-        f'<a href="/{name}/health">health</a></li>'
-        for name, zh, en in _SERVICES
+async def dashboard() -> HTMLResponse:
+    """The dashboard page; 503 naming ``make assets`` when the bundled scripts are missing."""
+    missing = [name for name in VENDOR_FILES if not (STATIC / name).is_file()]
+    if missing:
+        page = _templates().get_template("assets_missing.html")
+        return HTMLResponse(
+            page.render(missing=[f"{STATIC / name}" for name in missing]), status_code=503
+        )
+    page = _templates().get_template("dashboard.html")
+    return HTMLResponse(
+        page.render(
+            static=STATIC_URL,
+            plan_id=PLAN_ID,
+            plan_title_zh=PLAN_TITLE_ZH,
+            plan_title_en=PLAN_TITLE_EN,
+            years=YEARS,
+            services=SERVICES,
+        ),
+        headers={"Cache-Control": "no-cache"},
     )
-    return (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        "<title>Lode 平泉市矿产资源总体规划信息系统</title></head><body>"
-        "<h1>平泉市矿产资源总体规划（2021-2025年）信息系统</h1>"
-        f"<p>Lode — mineral resources master plan information system.</p><ul>{rows}</ul>"
-        "</body></html>"
+
+
+@router.get(STATIC_URL + "/{path:path}", include_in_schema=False)
+async def static_file(path: str) -> FileResponse:
+    """A file of the dashboard (its script, style sheet, ECharts); public, like the page."""
+    root = STATIC.resolve()
+    target = (root / path).resolve()
+    if not target.is_relative_to(root) or not target.is_file() or target.name.startswith("."):
+        raise NotFound(f"No dashboard file at {STATIC_URL}/{path}; the dashboard is at /.")
+    media_type = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
+    return FileResponse(
+        target,
+        media_type=media_type or "application/octet-stream",
+        # revalidated each time: the modules import one another by plain relative URLs
+        headers={"Cache-Control": "no-cache"},
     )

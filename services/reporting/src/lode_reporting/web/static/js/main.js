@@ -1,0 +1,330 @@
+// The dashboard (看板): signs in, reads /reporting/v1, draws the cards, the trends, the map,
+// the compliance list and the live feed, and keeps them current from the event stream.
+
+import { ApiError, adoptFragmentToken, clearToken, getJson, getToken, setToken } from "./api.js";
+import { renderCards } from "./cards.js";
+import { renderCompliance } from "./compliance.js";
+import { addEvent, relabelFeed } from "./feed.js";
+import { applyStrings, formatNumber, formatTime, lang, onLangChange, setLang, t, tOr } from "./i18n.js";
+import { displayName, isCharted } from "./indicators.js";
+import { renderMap } from "./map.js";
+import { LiveStream } from "./sse.js";
+import { renderTrends, resizeTrends } from "./trends.js";
+
+const $ = (id) => document.getElementById(id);
+const body = document.body;
+const PLAN_ID = body.dataset.planId;
+const YEARS = body.dataset.years.split(",").map(Number);
+const REFRESH_DEBOUNCE_MS = 400;
+
+const state = {
+  year: null,
+  items: [], // the indicators of the selected year
+  trends: [], // the charted indicators' trends
+  asOf: null,
+  asOfPosition: null, // the reporting journal's position the figures were read at
+  map: null,
+  compliance: null,
+  planTitle: { zh: body.dataset.planTitleZh, en: body.dataset.planTitleEn },
+};
+let stream = null;
+let refreshTimer = null;
+let mapTimer = null;
+
+// --- sign-in ------------------------------------------------------------------------------
+function askForToken(message) {
+  stream?.stop();
+  $("signin-message").textContent = message;
+  $("sign-out").hidden = true;
+  const dialog = $("signin");
+  if (!dialog.open) dialog.showModal();
+  $("token").focus();
+}
+
+$("signin-form").addEventListener("submit", (event) => {
+  const value = $("token").value.trim();
+  if (!value) {
+    event.preventDefault();
+    return;
+  }
+  setToken(value);
+  $("token").value = "";
+  start();
+});
+$("signin").addEventListener("cancel", (event) => {
+  if (!getToken()) event.preventDefault(); // nothing to show without a token
+});
+$("sign-out").addEventListener("click", () => {
+  clearToken();
+  askForToken(t("needToken"));
+});
+
+function failed(error) {
+  if (error instanceof ApiError && error.status === 401) {
+    clearToken();
+    askForToken(getToken() === null && error.message === "no token" ? t("needToken") : t("badToken"));
+  } else if (error instanceof ApiError && error.status === 403) {
+    clearToken();
+    askForToken(t("forbidden"));
+  } else {
+    banner(t("loadFailed", { detail: error.message }), "error");
+  }
+}
+
+function banner(text, kind = "info") {
+  const el = $("banner");
+  el.textContent = text;
+  el.dataset.kind = kind;
+  el.hidden = !text;
+}
+
+// --- data ---------------------------------------------------------------------------------
+async function fetchIndicators(year) {
+  return getJson("/reporting/v1/indicators", { plan_id: PLAN_ID, year });
+}
+
+function take(answer) {
+  state.items = answer.items;
+  state.asOf = answer.as_of;
+  state.asOfPosition = answer.as_of_position;
+}
+
+async function loadIndicators() {
+  take(await fetchIndicators(state.year));
+}
+
+/** The default year: the latest of those with the most figures (a year whose reports have
+ * not come in yet shows fewer: cumulative indicators carry over, annual ones do not). */
+async function loadLatestYearWithData() {
+  const answers = await Promise.all(YEARS.map((year) => fetchIndicators(year)));
+  const counts = answers.map((a) => a.items.filter((item) => item.status !== "no_data").length);
+  const best = Math.max(...counts);
+  const index = counts.lastIndexOf(best);
+  state.year = YEARS[index];
+  take(answers[index]);
+}
+
+async function loadTrends() {
+  const ids = state.items.filter(isCharted).map((item) => item.id);
+  state.trends = await Promise.all(
+    ids.map((id) => getJson(`/reporting/v1/indicators/${encodeURIComponent(id)}/trend`, { plan_id: PLAN_ID })),
+  );
+}
+
+async function loadCompliance() {
+  state.compliance = await getJson("/reporting/v1/compliance", { year: state.year });
+}
+
+async function loadMap() {
+  state.map = await getJson("/reporting/v1/map");
+}
+
+/** The plan's title as zoning publishes it (the page's own stands if zoning is away). */
+async function loadPlanTitle() {
+  try {
+    const plans = await getJson("/zoning/v1/plans");
+    const plan = plans.items.find((p) => p.plan_id === PLAN_ID);
+    if (plan?.title_zh) state.planTitle = { ...state.planTitle, zh: plan.title_zh };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) throw error;
+  }
+}
+
+// --- drawing ------------------------------------------------------------------------------
+function drawHeader() {
+  const title = lang() === "en" ? state.planTitle.en : state.planTitle.zh;
+  $("plan-title").textContent = title;
+  document.title = `${title} · ${t("subtitle")} — Lode`;
+  $("as-of").textContent = state.asOf ? t("asOf", { time: formatTime(state.asOf) }) : "";
+  $("as-of").dataset.asOf = state.asOf ?? "";
+  $("as-of").dataset.position = String(state.asOfPosition ?? "");
+}
+
+function drawIndicators() {
+  $("cards").dataset.year = String(state.year);
+  renderCards($("cards"), state.items, openSources);
+  renderTrends($("trend-charts"), state.trends, state.year);
+}
+
+function drawCompliance() {
+  if (state.compliance) {
+    renderCompliance($("compliance"), $("compliance-summary"), state.compliance, state.year);
+  }
+}
+
+function drawMap() {
+  $("map-note").textContent = t("mapNote");
+  if (state.map) renderMap($("map"), $("map-legend"), $("map-summary"), state.map);
+}
+
+function drawAll() {
+  drawHeader();
+  drawIndicators();
+  drawCompliance();
+  drawMap();
+}
+
+// --- sources of a figure ------------------------------------------------------------------
+async function openSources(id) {
+  const item = state.items.find((i) => i.id === id);
+  const name = item ? displayName(item) : id;
+  const dialog = $("sources");
+  $("sources-title").textContent = t("sourcesTitle", { name, year: state.year });
+  $("sources-summary").textContent = "";
+  $("sources-list").replaceChildren();
+  dialog.showModal();
+  try {
+    const answer = await getJson(`/reporting/v1/indicators/${encodeURIComponent(id)}/sources`, {
+      plan_id: PLAN_ID,
+      year: state.year,
+    });
+    const rows = answer.items;
+    $("sources-summary").textContent = rows.length ? t("sourcesSummary", { count: rows.length }) : t("sourcesNone");
+    if (!rows.length) return;
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    for (const key of ["colTime", "colEvent", "colLicence", "colValue", "colId"]) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = t(key);
+      head.append(th);
+    }
+    const tbody = table.createTBody();
+    for (const row of rows) {
+      const tr = tbody.insertRow();
+      const cells = [
+        formatTime(row.time),
+        tOr(`event.${row.type}`, row.type),
+        row.licence_no ?? "",
+        row.contribution ?? "",
+        row.event_id,
+      ];
+      cells.forEach((value, i) => {
+        const td = tr.insertCell();
+        if (i === 3) {
+          td.className = "num";
+          td.textContent = value === "" ? "" : `${formatNumber(value)} ${answer.unit_zh}`;
+        } else if (i === 4) {
+          const code = document.createElement("code");
+          code.textContent = value;
+          td.append(code);
+        } else {
+          td.textContent = value;
+          if (i === 1) td.title = row.note;
+        }
+      });
+    }
+    $("sources-list").replaceChildren(table);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      dialog.close();
+      failed(error);
+    } else {
+      $("sources-summary").textContent = t("loadFailed", { detail: error.message });
+    }
+  }
+}
+
+// --- live updates -------------------------------------------------------------------------
+function onStreamEvent(sse) {
+  const entry = addEvent($("feed"), $("feed-empty"), sse);
+  if (!entry) return;
+  const type = entry.type ?? "";
+  if (/^lode\.(monitoring|licensing\.licence|zoning)\./.test(type)) scheduleRefresh();
+  if (/^lode\.(licensing\.licence|zoning\.(zone|plan))\./.test(type)) scheduleMap();
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    try {
+      await Promise.all([loadIndicators().then(loadTrends), loadCompliance()]);
+      drawHeader();
+      drawIndicators();
+      drawCompliance();
+    } catch (error) {
+      failed(error);
+    }
+  }, REFRESH_DEBOUNCE_MS);
+}
+
+function scheduleMap() {
+  clearTimeout(mapTimer);
+  mapTimer = setTimeout(async () => {
+    try {
+      await loadMap();
+      drawMap();
+    } catch (error) {
+      failed(error);
+    }
+  }, REFRESH_DEBOUNCE_MS);
+}
+
+function onStreamState(next, info = {}) {
+  const connection = $("connection");
+  connection.dataset.state = next;
+  const label = connection.querySelector(".label");
+  label.textContent = t(`conn.${next}`, { seconds: info.seconds ?? "", detail: info.detail ?? "" });
+  if (next === "open") scheduleRefresh(); // catch up on whatever happened while away
+  if (next === "unauthorized") failed(new ApiError(info.status ?? 401, "stream"));
+}
+
+// --- start --------------------------------------------------------------------------------
+async function start() {
+  banner("");
+  try {
+    if (state.year === null) {
+      await loadLatestYearWithData();
+      $("year").value = String(state.year);
+    } else {
+      await loadIndicators();
+    }
+    await Promise.all([loadTrends(), loadCompliance(), loadMap(), loadPlanTitle()]);
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  $("sign-out").hidden = false;
+  drawAll();
+  body.dataset.ready = "true";
+  stream?.stop();
+  stream = new LiveStream("/reporting/v1/stream", { onEvent: onStreamEvent, onState: onStreamState });
+  stream.start();
+}
+
+$("year").addEventListener("change", async (event) => {
+  state.year = Number(event.target.value);
+  try {
+    await Promise.all([loadIndicators(), loadCompliance()]);
+    drawHeader();
+    drawIndicators();
+    drawCompliance();
+  } catch (error) {
+    failed(error);
+  }
+});
+
+for (const button of document.querySelectorAll("[data-lang]")) {
+  button.addEventListener("click", () => setLang(button.dataset.lang));
+}
+onLangChange(() => {
+  drawAll();
+  relabelFeed($("feed"));
+  const connection = $("connection");
+  onStreamLabel(connection);
+});
+
+function onStreamLabel(connection) {
+  const label = connection.querySelector(".label");
+  if (connection.dataset.state === "open" || connection.dataset.state === "idle") {
+    label.textContent = t(`conn.${connection.dataset.state}`);
+  }
+}
+
+window.addEventListener("resize", () => resizeTrends());
+
+adoptFragmentToken();
+applyStrings();
+onStreamState("idle");
+if (getToken()) start();
+else askForToken(t("needToken"));

@@ -1,0 +1,301 @@
+"""The dashboard (看板) in a real headless Chromium against a real Lode with its demo data:
+it loads with no console error and no request leaving 127.0.0.1, signs in with a token, shows
+exactly the API's figures, map and compliance list, traces a figure to its events, speaks
+Chinese and English, and changes a card when a mine reports, without a reload."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from lode_reporting.api import home
+
+if TYPE_CHECKING:
+    from services.reporting.tests.browser.conftest import Lode
+
+
+pytestmark = pytest.mark.timeout(300)
+
+PLAN_ID = "pingquan-2021-2025"
+IRON = "iron_concentrate_output"
+DEMO_DEADLINE_S = 180
+
+
+def _api(lode: Lode) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=lode.url, headers={"Authorization": f"Bearer {lode.admin_token}"}, timeout=30
+    )
+
+
+async def _indicators(api: httpx.AsyncClient, year: int) -> dict[str, Any]:
+    r = await api.get("/reporting/v1/indicators", params={"plan_id": PLAN_ID, "year": year})
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+async def _demo_reports_arrived(api: httpx.AsyncClient) -> None:
+    """Until reporting holds the demo mines' reports of 2024 (the demo loads after start)."""
+    deadline = time.monotonic() + DEMO_DEADLINE_S
+    while time.monotonic() < deadline:
+        items = {i["id"]: i for i in (await _indicators(api, 2024))["items"]}
+        if items[IRON]["actual"] is not None:
+            return
+        await asyncio.sleep(0.25)
+    raise AssertionError("the demo reports of 2024 did not reach reporting")
+
+
+class Watched:
+    """A page with every console error and every request it made."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def assert_clean(self) -> None:
+        assert not self.errors, self.errors
+        outside = [
+            url
+            for url in self.requests
+            if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"
+        ]
+        assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+async def _signed_in(chromium: Any, lode: Lode) -> Watched:
+    context = await chromium.new_context(viewport={"width": 1600, "height": 1000})
+    watched = Watched(await context.new_page())
+    await watched.page.goto(lode.url + "/")
+    dialog = watched.page.locator("#signin")
+    await dialog.wait_for(state="visible")
+    await watched.page.fill("#token", lode.viewer_token)
+    await watched.page.click("#signin-form button[type=submit]")
+    await watched.page.wait_for_selector("body[data-ready=true]")
+    return watched
+
+
+async def _page_at_api(watched: Watched, api: httpx.AsyncClient, year: int) -> dict[str, Any]:
+    """The API's indicators once the page shows the same snapshot (same journal position);
+    events may still be arriving, so ask again until both agree."""
+    deadline = time.monotonic() + 60
+    while True:
+        body = await _indicators(api, year)
+        try:
+            await watched.page.wait_for_function(
+                "([year, position]) => document.getElementById('cards').dataset.year === year"
+                " && document.getElementById('as-of').dataset.position === position",
+                arg=[str(year), str(body["as_of_position"])],
+                timeout=5000,
+            )
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            continue
+        return body
+
+
+async def _cards(watched: Watched) -> dict[str, dict[str, str]]:
+    return await watched.page.eval_on_selector_all(  # type: ignore[no-any-return]
+        "#cards li.card",
+        """cards => Object.fromEntries(cards.map(c => [c.dataset.indicator, {
+             actual: c.querySelector('.actual').textContent,
+             raw: c.querySelector('.actual').dataset.value,
+             status: c.querySelector('.badge').dataset.status,
+             target: c.querySelector('.target').textContent,
+             unit: c.querySelector('.unit').textContent,
+           }]))""",
+    )
+
+
+def _assert_cards_match(cards: dict[str, dict[str, str]], body: dict[str, Any]) -> None:
+    assert list(cards) == [item["id"] for item in body["items"]]
+    for item in body["items"]:
+        card = cards[item["id"]]
+        if item["actual"] is None:
+            assert card["actual"] == "—", item["id"]
+        else:
+            shown = float(card["actual"].replace(",", ""))
+            assert shown == float(item["actual"]), (item["id"], card, item["actual"])
+        assert card["status"] == item["status"], item["id"]
+        assert card["unit"] == item["unit_zh"]
+        assert item["target_text"] in card["target"]
+
+
+async def test_the_page_without_assets_says_to_run_make_assets(
+    lode: Lode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(home, "VENDOR_FILES", ("vendor/not-built.js",))
+    async with httpx.AsyncClient(base_url=lode.url, timeout=30) as client:
+        r = await client.get("/")
+    assert r.status_code == 503
+    assert "make assets" in r.text
+    assert "vendor/not-built.js" in r.text
+
+
+async def test_static_files_are_served_and_nothing_outside_them(lode: Lode) -> None:
+    async with httpx.AsyncClient(base_url=lode.url, timeout=30) as client:
+        script = await client.get("/reporting/static/js/main.js")
+        assert script.status_code == 200
+        assert script.headers["content-type"].startswith("text/javascript")
+        echarts = await client.get("/reporting/static/vendor/echarts.min.js")
+        assert echarts.status_code == 200
+        for path in [
+            "/reporting/static/%2e%2e/%2e%2e/api/home.py",
+            "/reporting/static/vendor/.gitignore",
+            "/reporting/static/js",
+            "/reporting/static/no-such.js",
+        ]:
+            r = await client.get(path)
+            assert r.status_code == 404, path
+            assert r.headers["content-type"] == "application/problem+json"
+        page = await client.get("/")
+    assert page.status_code == 200
+    assert "平泉市矿产资源总体规划（2021-2025年）" in page.text
+    assert "http://" not in page.text.replace(lode.url, "")
+    assert "https://" not in page.text
+
+
+async def test_a_bad_token_is_asked_again_with_the_reason(chromium: Any, lode: Lode) -> None:
+    page = await chromium.new_page()
+    await page.goto(lode.url + "/#token=forged")
+    assert "token" not in page.url, "the fragment leaves the address bar"
+    message = page.locator("#signin-message")
+    await message.wait_for(state="visible")
+    assert "401" in await message.text_content()
+    await page.close()
+
+
+async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
+    chromium: Any, lode: Lode
+) -> None:
+    async with _api(lode) as api:
+        await _demo_reports_arrived(api)
+        watched = await _signed_in(chromium, lode)
+        page = watched.page
+
+        # the default year is the latest with the most figures: 2024 in the demo
+        assert await page.input_value("#year") == "2024"
+        body = await _page_at_api(watched, api, 2024)
+        _assert_cards_match(await _cards(watched), body)
+        assert await page.locator("#plan-title").text_content() == (
+            "平泉市矿产资源总体规划（2021-2025年）"
+        )
+
+        # the map: every zone and licence area of the API is drawn
+        features = (await api.get("/reporting/v1/map")).json()["features"]
+        drawn = [f for f in features if f["geometry"]]
+        assert drawn
+        await page.wait_for_function(
+            "n => document.getElementById('map').dataset.features === n", arg=str(len(drawn))
+        )
+        assert await page.locator("#map canvas").count() >= 1
+
+        # the compliance list: the API's kinds, counts and mines, in its order
+        compliance = (await api.get("/reporting/v1/compliance", params={"year": 2024})).json()
+        shown = await page.eval_on_selector_all(
+            "#compliance section.kind",
+            """kinds => kinds.map(k => [
+                 k.dataset.code,
+                 Number(k.querySelector('.count').dataset.count),
+                 [...new Set([...k.querySelectorAll('li')].map(li => li.dataset.licence))],
+               ])""",
+        )
+        assert shown == [
+            [k["code"], k["open_findings"], k["licence_nos"]] for k in compliance["kinds"]
+        ]
+
+        # the trend charts: one per indicator of 专栏2
+        charted = [i["id"] for i in body["items"] if i["section"] == "专栏2"]
+        await page.wait_for_function(
+            "n => document.querySelectorAll('#trend-charts figure.trend canvas').length >= n",
+            arg=len(charted),
+        )
+
+        # a figure traced to its events
+        await page.click(f'li[data-indicator="{IRON}"] button.figure')
+        sources = (
+            await api.get(
+                f"/reporting/v1/indicators/{IRON}/sources",
+                params={"plan_id": PLAN_ID, "year": 2024},
+            )
+        ).json()
+        assert sources["items"], "the demo's iron figure has reports behind it"
+        await page.wait_for_function(
+            "n => document.querySelectorAll('#sources-list tbody tr').length === n",
+            arg=len(sources["items"]),
+        )
+        ids = await page.eval_on_selector_all(
+            "#sources-list tbody tr code", "codes => codes.map(c => c.textContent)"
+        )
+        assert ids == [s["event_id"] for s in sources["items"]]
+        await page.click("#sources button.primary")
+
+        # English, then Chinese again
+        await page.click('button[data-lang="en"]')
+        assert await page.locator("#indicators-title").text_content() == "Main plan indicators"
+        badge = page.locator(f'li[data-indicator="{IRON}"] .badge')
+        assert await badge.text_content() in {"Met", "On track", "At risk", "Not met", "No data"}
+        await page.click('button[data-lang="zh"]')
+        assert await page.locator("#indicators-title").text_content() == "主要规划指标"
+
+        # 2025: no iron report yet; the stream is live
+        await page.select_option("#year", "2025")
+        body = await _page_at_api(watched, api, 2025)
+        _assert_cards_match(await _cards(watched), body)
+        iron = {i["id"]: i for i in body["items"]}[IRON]
+        assert iron["actual"] is None
+        await page.wait_for_selector('#connection[data-state="open"]')
+        await page.evaluate("window.__sameDocument = true")
+
+        # a mine reports 2025 through monitoring with its enterprise's key
+        mines = (await api.get("/monitoring/v1/mines", params={"status": "active"})).json()
+        mine = next(
+            m
+            for m in mines["items"]
+            if m["mineral"] == "铁矿" and m["right_type"] == "mining" and m["valid_to"] > "2026"
+        )
+        key = await api.post(
+            f"/monitoring/v1/enterprises/{mine['holder']['credit_code']}/api-keys",
+            json={"label": "看板测试"},
+        )
+        assert key.status_code == 201, key.text
+        report = await api.post(
+            "/monitoring/v1/reports",
+            headers={"Authorization": f"Bearer {key.json()['key']}"},
+            json={
+                "licence_no": mine["licence_no"],
+                "year": 2025,
+                "period": "annual",
+                "ore_mined_10kt": 60.5,
+                "products": [{"name": "铁精粉", "grade_pct": 65.0, "output_10kt": 21.7}],
+                "mining_recovery_pct": 90.0,
+                "processing_recovery_pct": 91.0,
+                "comprehensive_utilization_pct": 60.0,
+            },
+        )
+        assert report.status_code == 201, report.text
+
+        card = f'li[data-indicator="{IRON}"]'
+        await page.wait_for_function(
+            "sel => document.querySelector(sel).dataset.actual !== ''", arg=card, timeout=30000
+        )
+        assert await page.evaluate("window.__sameDocument === true"), "no reload"
+        body = await _page_at_api(watched, api, 2025)
+        _assert_cards_match(await _cards(watched), body)
+        assert {i["id"]: i for i in body["items"]}[IRON]["actual"] is not None
+        feed = page.locator(
+            '#feed li[data-type="lode.monitoring.output.reported.v1"]', has_text=mine["licence_no"]
+        )
+        await feed.first.wait_for()
+        assert "开发利用年报" in await feed.first.text_content()
+
+        watched.assert_clean()
+        await page.context.close()
