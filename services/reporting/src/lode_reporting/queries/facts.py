@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -30,13 +30,15 @@ from lode_reporting.domain.measures import Facts
 
 @asynccontextmanager
 async def snapshot(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """A read-only session that sees one committed state (the journal position and the read
-    models agree): SQLite's read transaction, PostgreSQL's REPEATABLE READ."""
+    """A read-only session that sees one committed state, so that the journal position
+    (``as_of``) and the read models agree: PostgreSQL's REPEATABLE READ, SQLite's read
+    transaction (begun explicitly: the driver would not begin one for a SELECT)."""
     async with sessions() as session:
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        async with session.begin():
-            yield session
+        else:
+            await session.execute(text("BEGIN DEFERRED"))
+        yield session  # closing the session ends the transaction (nothing was written)
 
 
 async def plan_in_force(session: AsyncSession, plan_id: str) -> ReportingPlan | None:

@@ -1,0 +1,158 @@
+"""Domain events as the other services publish them, and waiting for reporting to take them."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lode_common.events import catalog
+from lode_common.events.envelope import Envelope
+from lode_common.messaging.transport import Message
+from lode_common.testing.apps import ServiceUnderTest
+from lode_reporting.adapters.tables import JournalEntry
+from lode_zoning.plan_data import bundled_documents
+
+HOLDER = catalog.Holder(name="平泉示意矿业有限公司", credit_code="91130881MA0A000007")
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[118.7, 40.9], [118.71, 40.9], [118.71, 40.91], [118.7, 40.91], [118.7, 40.9]]
+    ],
+}
+
+
+def plan_published(version: int = 1) -> Envelope:
+    return catalog.PlanPublished(
+        plan_id="pingquan-2021-2025",
+        version=version,
+        region_adcode="130881",
+        document=bundled_documents().as_published(),
+    ).envelope("pingquan-2021-2025")
+
+
+def licence(
+    no: str,
+    action: str = "issued",
+    *,
+    mineral: str = "铁矿",
+    scale: str = "medium",
+    status: str = "active",
+    valid_from: date = date(2018, 1, 1),
+    valid_to: date = date(2028, 1, 1),
+    time: datetime | None = None,
+    **extra: Any,
+) -> Envelope:
+    classes = {
+        "issued": catalog.LicenceIssued,
+        "revoked": catalog.LicenceRevoked,
+        "suspended": catalog.LicenceSuspended,
+    }
+    fields: dict[str, Any] = {
+        "licence_no": no,
+        "right_type": "mining",
+        "holder": HOLDER,
+        "mineral": mineral,
+        "scale": scale,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "status": status,
+        "area": SQUARE,
+        "illustrative": True,
+    }
+    if action in ("revoked", "suspended"):
+        fields["reason"] = "测试"
+    payload = classes[action](**fields)
+    envelope = payload.envelope(no)
+    data = {**envelope.data, **extra}  # fields another version of the catalog may carry
+    return envelope.model_copy(update={"data": data, "time": time or envelope.time})
+
+
+def output(
+    report_id: str,
+    no: str,
+    *,
+    year: int = 2022,
+    version: int = 1,
+    concentrate: str = "30",
+    grade: str = "64",
+    ore: str = "100",
+    disturbed: str | None = None,
+    restored: str | None = None,
+) -> Envelope:
+    fields: dict[str, Any] = {
+        "report_id": report_id,
+        "version": version,
+        "licence_no": no,
+        "year": year,
+        "period": "annual",
+        "ore_mined_10kt": Decimal(ore),
+        "products": [
+            catalog.Product(
+                name="铁精粉", grade_pct=Decimal(grade), output_10kt=Decimal(concentrate)
+            )
+        ],
+        "mining_recovery_pct": Decimal(92),
+        "disturbed_area_ha": Decimal(disturbed) if disturbed else None,
+        "restored_area_ha": Decimal(restored) if restored else None,
+    }
+    if version == 1:
+        return catalog.OutputReported(**fields).envelope(no)
+    return catalog.OutputCorrected(**fields, reason="更正").envelope(no)
+
+
+def finding(
+    finding_id: str, no: str, action: str = "opened", *, code: str = "three_rates_below_standard"
+) -> Envelope:
+    fields: dict[str, Any] = {
+        "finding_id": finding_id,
+        "licence_no": no,
+        "code": code,
+        "severity": "violation",
+        "message": f"{code} for {no}",
+        "standard": "国土资源部公告 2013年第21号",
+        "year": 2022,
+    }
+    if action == "closed":
+        return catalog.FindingClosed(**fields, note="整改完成", closed_by="inspector-1").envelope(
+            no
+        )
+    return catalog.FindingOpened(**fields).envelope(no)
+
+
+def progress(progress_id: str, project: str, year: int, **fields: Any) -> Envelope:
+    return catalog.ProjectProgressReported(
+        progress_id=progress_id, project_id=project, year=year, **fields
+    ).envelope(project)
+
+
+async def journal_size(service: ServiceUnderTest) -> int:
+    async with service.runtime.sessions() as session:
+        return int(
+            (await session.execute(select(func.count()).select_from(JournalEntry))).scalar_one()
+        )
+
+
+async def send(
+    service: ServiceUnderTest, *envelopes: Envelope, expect_new: int | None = None
+) -> None:
+    """Publish on the topics the envelopes belong to, and wait until reporting journaled them
+    (``expect_new``: how many are new, when some are duplicates)."""
+    before = await journal_size(service)
+    for envelope in envelopes:
+        await service.transport.publish(
+            [Message(envelope.topic, envelope.subject, envelope.to_json())]
+        )
+    wanted = before + (len({e.id for e in envelopes}) if expect_new is None else expect_new)
+    deadline = asyncio.get_running_loop().time() + 30
+    while await journal_size(service) < wanted:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"reporting journaled {await journal_size(service)} of {wanted}")
+        await asyncio.sleep(0.02)
+
+
+def at(year: int, month: int = 6, day: int = 1) -> datetime:
+    return datetime(year, month, day, 4, tzinfo=UTC)
