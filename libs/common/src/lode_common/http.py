@@ -15,9 +15,10 @@ from typing import Annotated, Any
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from opentelemetry.trace import Span
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lode_common import auth
+from lode_common import auth, telemetry
 from lode_common.errors import (
     NotFound,
     PayloadTooLarge,
@@ -88,7 +89,11 @@ class RequestContextMiddleware:
         with structlog.contextvars.bound_contextvars(  # restored after: nested apps share a task
             request_id=request_id, service=self.runtime.name, principal=None
         ):
-            await self._handle(scope, receive, send, headers, request_id)
+            if not telemetry.tracing_enabled():
+                await self._handle(scope, receive, send, headers, request_id)
+                return
+            with telemetry.server_span(self.runtime.name, scope) as span:
+                await self._handle(scope, receive, send, headers, request_id, span)
 
     async def _handle(
         self,
@@ -97,6 +102,7 @@ class RequestContextMiddleware:
         send: Send,
         headers: dict[bytes, bytes],
         request_id: str,
+        span: Span | None = None,
     ) -> None:
         status = 500
         started = time.perf_counter()
@@ -131,6 +137,8 @@ class RequestContextMiddleware:
             m = self.runtime.metrics
             m.requests.labels(self.runtime.name, scope["method"], path, str(status)).inc()
             m.latency.labels(self.runtime.name, scope["method"], path).observe(elapsed)
+            if span is not None:
+                telemetry.finish_server_span(span, scope["method"], path, status)
             if not path.endswith(("/health", "/metrics")):
                 log.info(
                     "request",
@@ -206,6 +214,7 @@ def create_service_app(
     """The FastAPI app of one service. With ``manage_lifecycle`` the app starts and stops
     the runtime and its transport (distributed mode); embedded mode does that itself."""
     name = runtime.name
+    telemetry.configure_from_env()  # OTEL_* variables: traces exported, or tracing stays off
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

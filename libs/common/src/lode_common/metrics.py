@@ -1,12 +1,45 @@
 """Prometheus metrics, one registry per service (embedded mode runs four in one process).
 
 Served at ``/<service>/metrics``: requests and their latency, the outbox backlog and the
-age of its oldest row, consumer lag, dead letters.
+age of its oldest row, consumer lag, dead letters, and the events emitted by type (so
+``lode.monitoring.finding.opened`` counts the findings opened).
 """
 
 from __future__ import annotations
 
+from collections import Counter as Tally
+from collections.abc import Iterable, Iterator
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+# (service, event type) -> events committed to an outbox in this process. Process-wide,
+# because the code that stages an event knows its type (lode.<service>.…), not a registry;
+# each service's registry exposes its own share.
+_EMITTED: Tally[tuple[str, str]] = Tally()
+
+
+def count_emitted(event_types: Iterable[str]) -> None:
+    """Events of these types were committed to an outbox (called by the outbox)."""
+    for event_type in event_types:
+        _EMITTED[(event_type.split(".", 2)[1], event_type)] += 1
+
+
+class _EmittedCollector(Collector):
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "lode_events_emitted",
+            "Events committed to the outbox, by CloudEvents type",
+            labels=["service", "type"],
+        )
+        for (service, event_type), count in sorted(_EMITTED.items()):
+            if service == self.service:
+                family.add_metric([service, event_type], count)
+        yield family
 
 
 class ServiceMetrics:
@@ -60,6 +93,8 @@ class ServiceMetrics:
         self.dead_letters = Gauge(
             "lode_dead_letters", "Events parked in the dead-letter table", ["service"], registry=r
         )
+
+        r.register(_EmittedCollector(service))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

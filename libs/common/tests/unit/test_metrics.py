@@ -16,6 +16,7 @@ FAMILIES = {
     "lode_events_consumed": "counter",
     "lode_consumer_lag": "gauge",
     "lode_dead_letters": "gauge",
+    "lode_events_emitted": "counter",
 }
 
 

@@ -24,8 +24,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lode_common import telemetry
 from lode_common.events.envelope import Envelope
 from lode_common.events.registry import EventPayload, payload_class
+from lode_common.messaging.outbox import committed
 from lode_common.messaging.tables import EventTables
 from lode_common.messaging.transport import Delivery
 from lode_common.metrics import ServiceMetrics
@@ -153,6 +155,7 @@ class Inbox:
             fresh = await self._claim(session, envelopes)
             done = [e for e in _unique(envelopes) if e.id in fresh]
             await self._dispatch_all(session, done)
+        committed(session)
         return done
 
     async def _claim(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> set[str]:
@@ -281,6 +284,7 @@ class Inbox:
                     .where(dl.c.id == dead_letter_id)
                     .values(status="redriven", redriven_at=datetime.now(UTC))
                 )
+            committed(session)
         except Exception as exc:
             if is_infrastructure_error(exc):
                 raise
@@ -320,7 +324,9 @@ class Inbox:
         return self.handlers.get(envelope.base_type) if envelope else None
 
     async def _dispatch_all(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
-        """Handle in order; runs of one type with a :class:`Batched` handler go together."""
+        """Handle in order; runs of one type with a :class:`Batched` handler go together.
+        With tracing on, each handler call runs in a consumer span (see :mod:`.telemetry`)."""
+        traced = telemetry.tracing_enabled()
         run: list[tuple[Envelope, EventPayload | None]] = []
         run_handler: Batched | None = None
         for envelope in envelopes:
@@ -330,18 +336,36 @@ class Inbox:
                 continue
             if isinstance(handler, Batched):
                 if run and handler is not run_handler:
-                    await run_handler.handler(session, run)  # type: ignore[union-attr]
+                    await self._run_batched(session, run_handler, run, traced)
                     run = []
                 run_handler = handler
                 run.append((envelope, self._payload(envelope)))
                 continue
             if run:
-                await run_handler.handler(session, run)  # type: ignore[union-attr]
+                await self._run_batched(session, run_handler, run, traced)
                 run, run_handler = [], None
-            await handler(session, envelope, self._payload(envelope))
+            if traced:
+                with telemetry.consumer_span(self.consumer, [envelope]):
+                    await handler(session, envelope, self._payload(envelope))
+            else:
+                await handler(session, envelope, self._payload(envelope))
         if run:
-            await run_handler.handler(session, run)  # type: ignore[union-attr]
+            await self._run_batched(session, run_handler, run, traced)
         structlog.contextvars.unbind_contextvars("event_id", "event_type")
+
+    async def _run_batched(
+        self,
+        session: AsyncSession,
+        handler: Batched | None,
+        run: Sequence[tuple[Envelope, EventPayload | None]],
+        traced: bool,
+    ) -> None:
+        assert handler is not None  # a run is only collected with its handler
+        if not traced:
+            await handler.handler(session, run)
+            return
+        with telemetry.consumer_span(self.consumer, [envelope for envelope, _ in run]):
+            await handler.handler(session, run)
 
     @staticmethod
     def _payload(envelope: Envelope) -> EventPayload | None:
@@ -354,4 +378,8 @@ class Inbox:
             return
         model = payload_class(envelope.type)
         payload = model.model_validate(envelope.data) if model else None
-        await handler(session, envelope, payload)
+        if not telemetry.tracing_enabled():
+            await handler(session, envelope, payload)
+            return
+        with telemetry.consumer_span(self.consumer, [envelope]):
+            await handler(session, envelope, payload)
