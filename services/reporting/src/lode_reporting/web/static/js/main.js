@@ -9,7 +9,7 @@ import { applyStrings, formatNumber, formatTime, lang, onLangChange, setLang, t,
 import { displayName, isCharted } from "./indicators.js";
 import { renderMap } from "./map.js";
 import { LiveStream } from "./sse.js";
-import { renderTrends, resizeTrends } from "./trends.js";
+import { renderTrends } from "./trends.js";
 
 const $ = (id) => document.getElementById(id);
 const body = document.body;
@@ -260,11 +260,19 @@ function scheduleMap() {
   }, REFRESH_DEBOUNCE_MS);
 }
 
+let connection = { state: "idle", info: {} };
+
+function drawConnection() {
+  const el = $("connection");
+  el.dataset.state = connection.state;
+  const { seconds = "", detail = "" } = connection.info;
+  el.querySelector(".label").textContent = t(`conn.${connection.state}`, { seconds, detail });
+  el.title = detail;
+}
+
 function onStreamState(next, info = {}) {
-  const connection = $("connection");
-  connection.dataset.state = next;
-  const label = connection.querySelector(".label");
-  label.textContent = t(`conn.${next}`, { seconds: info.seconds ?? "", detail: info.detail ?? "" });
+  connection = { state: next, info };
+  drawConnection();
   if (next === "open") scheduleRefresh(); // catch up on whatever happened while away
   if (next === "unauthorized") failed(new ApiError(info.status ?? 401, "stream"));
 }
@@ -310,21 +318,11 @@ for (const button of document.querySelectorAll("[data-lang]")) {
 onLangChange(() => {
   drawAll();
   relabelFeed($("feed"));
-  const connection = $("connection");
-  onStreamLabel(connection);
+  drawConnection();
 });
-
-function onStreamLabel(connection) {
-  const label = connection.querySelector(".label");
-  if (connection.dataset.state === "open" || connection.dataset.state === "idle") {
-    label.textContent = t(`conn.${connection.dataset.state}`);
-  }
-}
-
-window.addEventListener("resize", () => resizeTrends());
 
 adoptFragmentToken();
 applyStrings();
-onStreamState("idle");
+drawConnection();
 if (getToken()) start();
 else askForToken(t("needToken"));

@@ -2,6 +2,7 @@
 // ECharts (no tiles): zones coloured by type, licences by status, an HTML legend.
 
 import { t, tOr } from "./i18n.js";
+import { resizeWith } from "./resize.js";
 
 const ZONE_COLOURS = {
   administrative_boundary: "#eef2f4",
@@ -99,7 +100,7 @@ export function renderMap(element, legendElement, summaryElement, collection) {
   legend(legendElement, collection);
   if (!chart) {
     chart = window.echarts.init(element, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
+    resizeWith(element, chart);
   }
   window.echarts.registerMap("lode-plan", { type: "FeatureCollection", features: drawn });
   chart.setOption(

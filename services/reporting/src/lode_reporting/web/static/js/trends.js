@@ -3,6 +3,7 @@
 
 import { formatNumber, t } from "./i18n.js";
 import { BASE_YEAR, displayName, num } from "./indicators.js";
+import { resizeWith } from "./resize.js";
 
 const charts = new Map(); // indicator id -> ECharts instance
 
@@ -97,6 +98,7 @@ export function renderTrends(container, trends, selectedYear) {
       box.append(caption, chart);
       container.append(box);
       charts.set(trend.id, window.echarts.init(chart, null, { renderer: "canvas" }));
+      resizeWith(chart, charts.get(trend.id));
     }
     const name = displayName(trend);
     box.querySelector("h3").textContent = `${name}（${trend.unit_zh ?? ""}）`;
@@ -107,8 +109,4 @@ export function renderTrends(container, trends, selectedYear) {
     );
     charts.get(trend.id).setOption(option(trend, points, selectedYear), { notMerge: true });
   }
-}
-
-export function resizeTrends() {
-  for (const chart of charts.values()) chart.resize();
 }
