@@ -1,0 +1,68 @@
+"""Rebuilding the read models from the topics gives the live ones exactly."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete
+
+from lode_common.database import create_engine, session_factory
+from lode_common.testing.apps import ServiceUnderTest
+from lode_reporting.adapters.tables import ReportingOutput
+from lode_reporting.rebuild import compare, rebuild
+from lode_reporting.settings import ReportingSettings
+from services.reporting.tests.integration.events import (
+    at,
+    finding,
+    licence,
+    output,
+    plan_published,
+    progress,
+    send,
+)
+
+C1 = "C1308812018019900000001"
+C2 = "C1308812021019900000002"
+
+
+async def test_rebuilt_read_models_equal_the_live_ones(reporting_both: ServiceUnderTest) -> None:
+    r = reporting_both
+    await send(r, plan_published())
+    await send(
+        r,
+        licence(C1, scale="medium"),
+        licence(
+            C2, scale="small", mineral="建筑石料", valid_from=date(2021, 3, 1), green_mine=True
+        ),
+        output("rep-1", C1, disturbed="2", restored="1.5"),
+        output("rep-2", C2, ore="12.25", concentrate="0", disturbed="1", restored="1"),
+        progress("p-1", "geochem_survey", 2022, completed_sheets=2),
+        finding("f-1", C1),
+    )
+    await send(
+        r,
+        output("rep-1", C1, version=2, concentrate="31"),
+        finding("f-1", C1, "closed"),
+        licence(C2, "suspended", status="suspended", scale="small", time=at(2024)),
+    )
+    settings = r.runtime.settings
+    assert isinstance(settings, ReportingSettings)
+    seen: list[tuple[str, int, int]] = []
+    result = await rebuild(settings, transport=r.transport, progress=lambda *p: seen.append(p))
+    assert result.differences == []
+    assert result.journaled == 10
+    assert result.parked == 0
+    assert result.database_url != settings.resolved_database_url()
+    assert {topic for topic, _, _ in seen} == {"lode.zoning", "lode.licensing", "lode.monitoring"}
+
+    engine = create_engine(result.database_url)
+    try:
+        rebuilt = session_factory(engine)
+        async with rebuilt() as session, session.begin():
+            await session.execute(
+                delete(ReportingOutput).where(ReportingOutput.report_id == "rep-2")
+            )  # type: ignore[arg-type]
+        differences = await compare(r.runtime.sessions, rebuilt)
+    finally:
+        await engine.dispose()
+    assert differences == ["reporting_output ('rep-2',): only in the first"]

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``lode`` CLI, one typer app per area."""
