@@ -21,6 +21,18 @@ national table (国土资发〔2004〕208号); 矿泉水 and 冶金用白云岩 
 small. Terms keep within the licence terms by scale (small ≤ 10, medium ≤ 20 years);
 every licence is valid on 2021-01-01, and about a third lapse during 2021-2025.
 
+Restoration plans (复垦方案, illustrative): every mine but the mineral-water well plans to
+restore, by the end of each year of 2021-2025 it is licensed in, a cumulative area counted
+from 2021 (the 方案 as revised for this plan period): the land its licensed capacity is
+expected to disturb at three quarters of capacity (:data:`_PLANNED_DISTURBED_HA_PER_10KT`,
+the 方案's own estimate by mineral and method), two fifths of it restored as it goes
+(边开采、边治理). With the demo reports about one mine in twelve is behind its plan in
+2021, fewer later as most catch up.
+
+Green mines (绿色矿山): the plan counts 8 of the 63 mines in 2020 (13%: 2 on the national
+list, 6 in the province's reserve, 第一章第三节); here they are the 8 medium mines, the
+best equipped, which is where the plan says green-mine building had begun.
+
 Areas are small polygons placed inside the demo zones of :mod:`lode_common.demo.pingquan`
 that fit the mineral (iron in the four mining blocks, one holder each, and in the energy
 base, key mining area and national planning mining area outside the blocks; building stone
@@ -53,7 +65,7 @@ from lode_common.demo.pingquan import (
     demo_zone_geometries,
     geodesic_area_ha,
 )
-from lode_common.events.catalog import Capacity, Holder, LicenceIssued
+from lode_common.events.catalog import Capacity, Holder, LicenceIssued, RestorationMilestone
 from lode_licensing.domain.licence import add_years
 from lode_licensing.domain.vocabulary import (
     CUBIC_METRES_10K_PER_YEAR,
@@ -66,6 +78,24 @@ BASELINE_DATE: Final = date(2020, 12, 31)
 ADCODE: Final = "130881"
 # Building stone is licensed in 万立方米/年 (the catalogue's unit); everything else here in 万吨/年.
 _CUBIC_METRE_MINERALS: Final = frozenset({"建筑石料"})
+PLAN_YEARS: Final = range(2021, 2026)
+"""The years of the plan period the demo restoration plans set milestones for."""
+_PLANNED_UTILISATION: Final = Decimal("0.75")
+_PLANNED_RESTORED_SHARE: Final = Decimal("0.4")
+_STONE_DENSITY: Final = Decimal("2.7")  # t/m³: 万立方米 of 建筑石料 to 万吨
+_PLANNED_DISTURBED_HA_PER_10KT: Final[dict[str, dict[str, Decimal]]] = {
+    "铁矿": {"open_pit": Decimal("0.025"), "": Decimal("0.008")},
+    "金矿": {"open_pit": Decimal("0.15"), "": Decimal("0.05")},
+    "铜矿": {"": Decimal("0.02")},
+    "锌矿": {"": Decimal("0.02")},
+    "萤石": {"open_pit": Decimal("0.12"), "": Decimal("0.03")},
+    "建筑石料": {"": Decimal("0.2")},
+    "水泥用灰岩": {"": Decimal("0.06")},
+    "溶剂用灰岩": {"": Decimal("0.06")},
+    "冶金用白云岩": {"": Decimal("0.06")},
+    "矿泉水": {"": Decimal(0)},
+}
+"""Hectares disturbed per 万吨 of ore, by mineral and mining method ("" for any other)."""
 _MARGIN_DEG: Final = 0.001  # about 85-110 m: kept inside a zone, and between two licences
 _MAX_TRIES: Final = 5000
 _ZONE_CANDIDATES: Final = 64
@@ -249,9 +279,35 @@ def demo_licences(today: date | None = None) -> list[LicenceIssued]:
                 area=_geojson(area),
                 phase_out=False,
                 illustrative=True,
+                restoration_plan=restoration_plan(mine, valid_from, valid_to),
+                green_mine=mine.scale == "medium",
             )
         )
     return licences
+
+
+def restoration_plan(
+    mine: DemoMine, valid_from: date, valid_to: date
+) -> list[RestorationMilestone]:
+    """The mine's illustrative 复垦方案: cumulative hectares from 2021 to each year's end, for
+    the plan years it is licensed in (none for a mine that disturbs no land)."""
+    per_10kt = _PLANNED_DISTURBED_HA_PER_10KT[mine.mineral]
+    ha_per_10kt = per_10kt.get(mine.mining_method, per_10kt[""])
+    ore_10kt = mine.capacity * (_STONE_DENSITY if mine.capacity_unit != TONNES_10K_PER_YEAR else 1)
+    if ha_per_10kt == 0:
+        return []
+    milestones: list[RestorationMilestone] = []
+    total = Decimal(0)
+    for year in PLAN_YEARS:
+        first, last = max(date(year, 1, 1), valid_from), min(date(year, 12, 31), valid_to)
+        if last < first:
+            continue
+        share = Decimal((last - first).days + 1) / Decimal(365)
+        total += ore_10kt * share * _PLANNED_UTILISATION * ha_per_10kt * _PLANNED_RESTORED_SHARE
+        milestones.append(
+            RestorationMilestone(year=year, restored_area_ha=total.quantize(Decimal("0.1")))
+        )
+    return milestones
 
 
 def _issued_on(index: int, year: int) -> date:

@@ -298,3 +298,25 @@ def test_no_mining_licence_in_an_exploration_block() -> None:
         if area.intersects(block)
     ]
     assert inside == []
+
+
+def test_green_mines_are_the_baseline_count() -> None:
+    """第一章: 8 of the 63 mines (2 national list, 6 provincial reserve) in 2020."""
+    green = plan()["baseline_2020"]["green_mines"]
+    licences = demo_licences()
+    assert sum(lic.green_mine for lic in licences) == sum(green.values()) == 8
+    assert all(lic.scale == "medium" for lic in licences if lic.green_mine)
+
+
+def test_restoration_plans_are_cumulative_within_the_validity() -> None:
+    with_plan = 0
+    for lic in demo_licences():
+        years = [m.year for m in lic.restoration_plan]
+        areas = [m.restored_area_ha for m in lic.restoration_plan]
+        assert years == sorted(set(years))
+        assert areas == sorted(areas)
+        assert all(a >= 0 for a in areas)
+        assert all(lic.valid_from.year <= y <= lic.valid_to.year for y in years)
+        assert all(2021 <= y <= 2025 for y in years)
+        with_plan += bool(lic.restoration_plan)
+    assert with_plan == 62  # all but the mineral-water well, which disturbs no land

@@ -125,6 +125,10 @@ class Licence(SQLModel, table=True):
     area: dict[str, Any] | None = _json(nullable=True)
     phase_out: bool = False
     illustrative: bool = False
+    restoration_plan: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JsonType, nullable=False, server_default="[]")
+    )  # 复垦方案: [{year, restored_area_ha}], cumulative
+    green_mine: bool = False  # listed on the 绿色矿山名录
     application_id: str | None = Field(default=None, max_length=36)
     issued_at: datetime = _ts()
     updated_at: datetime = _ts()

@@ -113,3 +113,36 @@ async def status_action(
     except (LicensingError, UnknownLicence) as error:
         raise problem(error) from None
     return views.licence(row)
+
+
+class GreenMineListing(BaseModel):
+    green_mine: bool = Field(description="listed on the 绿色矿山名录 (true) or removed (false)")
+    list_ref: str = Field(
+        min_length=2,
+        max_length=300,
+        description="the list or notice it was decided in, e.g. 河北省绿色矿山名录（2023年）",
+    )
+    note: str | None = Field(None, max_length=2000, description="kept in the history")
+
+
+@router.put(
+    "/{licence_no}/green-mine",
+    dependencies=[OFFICER],
+    summary="Record a mine's listing on (or removal from) the 绿色矿山名录",
+)
+async def green_mine(
+    licence_no: str,
+    body: GreenMineListing,
+    uow: UoW,
+    principal: CurrentPrincipal,
+) -> dict[str, Any]:
+    verb = "listed on" if body.green_mine else "removed from"
+    note = f"{verb} the 绿色矿山名录: {body.list_ref}" + (f" — {body.note}" if body.note else "")
+    try:
+        row = await licences.list_green_mine(
+            uow, licence_no, body.green_mine, actor=principal.subject, note=note
+        )
+        await uow.commit()
+    except (LicensingError, UnknownLicence) as error:
+        raise problem(error) from None
+    return views.licence(row)

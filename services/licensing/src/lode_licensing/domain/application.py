@@ -32,6 +32,7 @@ from .minerals import (
     resolve_mineral,
 )
 from .party import Party
+from .restoration import RestorationPlan, parse_restoration_plan
 from .rulebook import MineralEntry, PlanRules, ThreeRate
 from .vocabulary import (
     APPLICATION_KINDS,
@@ -46,6 +47,8 @@ ChangeItem = Literal["area", "capacity", "mineral", "method"]
 CHANGE_ITEMS: Final[tuple[ChangeItem, ...]] = get_args(ChangeItem)
 RestorationStatus = Literal["not_started", "in_progress", "completed"]
 RESTORATION_STATUSES: Final[tuple[RestorationStatus, ...]] = get_args(RestorationStatus)
+RESTORATION_PLAN_KINDS: Final[tuple[ApplicationKind, ...]] = ("new", "renewal", "change")
+"""The mining applications that may carry a (new or revised) restoration plan (复垦方案)."""
 _PERCENT_FIELDS: Final[tuple[tuple[str, ThreeRate], ...]] = (
     ("mining_recovery_pct", "mining_recovery"),
     ("processing_recovery_pct", "processing_recovery"),
@@ -98,6 +101,8 @@ class Application:
     changes: frozenset[ChangeItem] = field(default_factory=frozenset)
     closure_report: bool | None = None
     restoration_status: RestorationStatus | None = None
+    restoration_plan: RestorationPlan | None = None
+    """复垦方案 milestones (mining new, renewal or change); None when not given."""
 
 
 def _decimal(
@@ -417,6 +422,25 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
         )
         restoration = None
 
+    restoration_plan = parse_restoration_plan(data.get("restoration_plan"), errors)
+    if data.get("restoration_plan") is not None and right_type is not None and kind is not None:
+        if right_type == "exploration":
+            errors.append(
+                FieldError(
+                    "restoration_plan",
+                    "an exploration right (探矿权) has no restoration plan (复垦方案)",
+                )
+            )
+        elif kind not in RESTORATION_PLAN_KINDS:
+            errors.append(
+                FieldError(
+                    "restoration_plan",
+                    f"a {kind} carries no restoration plan; send it with a "
+                    + ", ".join(RESTORATION_PLAN_KINDS)
+                    + " application",
+                )
+            )
+
     depth = _depth(data, errors)
     reserves = _decimal(data, "reserves_10kt", "reserves_10kt", errors)
     plan = _development_plan(data, mineral, rules, errors)
@@ -443,6 +467,7 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
         changes=changes,
         closure_report=closure_report,
         restoration_status=next((r for r in RESTORATION_STATUSES if r == restoration), None),
+        restoration_plan=restoration_plan,
     )
 
 

@@ -9,6 +9,8 @@
   refused unless explicitly accepted as late.
 * Statuses ``active, suspended, expired, revoked, cancelled`` move only along
   :data:`LICENCE_TRANSITIONS`; :func:`expire_lapsed` is the daily job's rule.
+* A mining licence carries its restoration plan (复垦方案, :mod:`.restoration`), its years
+  within the validity, and whether the mine is listed as a green mine (绿色矿山名录).
 * ``phase_out``: a licence for a mineral the plan prohibits is to exit in an orderly way
   (依法有序逐步退出, 专栏4).
 
@@ -26,6 +28,7 @@ from typing import Any, Final, Literal, get_args
 from .errors import FieldError, IllegalTransition, InvalidInput, RenewalRefused
 from .minerals import Capacity
 from .party import Party
+from .restoration import RestorationPlan, plan_outside_validity
 from .rulebook import LicenceTerms, PlanRules
 from .vocabulary import RIGHT_TYPE_ZH, RightType, Scale
 
@@ -76,6 +79,8 @@ class Licence:
     capacity: Capacity | None = None
     scale: Scale | None = None
     area: Mapping[str, Any] | None = None
+    restoration_plan: RestorationPlan = ()
+    green_mine: bool = False
 
 
 def cst_today(now: datetime) -> date:
@@ -221,3 +226,39 @@ def is_phase_out(licence: Licence, rules: PlanRules) -> bool:
     entry = rules.catalogue.lookup(licence.mineral_zh)
     name = entry.zh if entry is not None else licence.mineral_zh
     return name in rules.policy(licence.right_type).prohibited_zh
+
+
+def with_restoration_plan(licence: Licence, plan: RestorationPlan) -> Licence:
+    """The licence carrying ``plan``; InvalidInput names a milestone outside the validity."""
+    errors = plan_outside_validity(plan, licence.valid_from, licence.valid_to)
+    if errors:
+        raise InvalidInput(errors)
+    return replace(licence, restoration_plan=plan)
+
+
+GREEN_MINE_STATUSES: Final[tuple[LicenceStatus, ...]] = ("active", "suspended")
+"""A mine is listed on (or removed from) the 绿色矿山名录 while its licence is in force."""
+
+
+def list_green_mine(licence: Licence, listed: bool) -> Licence:
+    """The licence with the mine listed as a green mine (or delisted).
+
+    Only a mining licence in force is listed: an exploration licence names no mine
+    (InvalidInput on ``licence_no``), an ended licence cannot change (IllegalTransition)."""
+    if licence.right_type != "mining":
+        raise InvalidInput(
+            [
+                FieldError(
+                    "licence_no",
+                    f"{licence.licence_no} is an exploration licence (探矿权); only a mine "
+                    "(采矿权) is listed on the 绿色矿山名录",
+                )
+            ]
+        )
+    if licence.status not in GREEN_MINE_STATUSES:
+        raise IllegalTransition(
+            current_state=licence.status,
+            action="list as a green mine" if listed else "delist as a green mine",
+            allowed=allowed_actions(licence.status),
+        )
+    return replace(licence, green_mine=listed)

@@ -441,6 +441,8 @@ async def _carry_out(
             scale=scale,
             area=row.body.get("area_lonlat") or (app.area or {}).get("geometry"),
         )
+        if app.restoration_plan is not None:
+            lic = licence_domain.with_restoration_plan(lic, app.restoration_plan)
         await licences.issue(uow, lic, rules=rules, actor=actor, application_id=row.id)
         return number
     assert app.licence_no is not None
@@ -454,6 +456,8 @@ async def _carry_out(
             terms=terms,
             late_accepted=bool(row.body.get("late")),
         )
+        if app.restoration_plan is not None:
+            renewed = licence_domain.with_restoration_plan(renewed, app.restoration_plan)
         await licences.apply(uow, existing, renewed, action="renewed", actor=actor, note=None)
     elif app.kind == "transfer":
         assert app.new_holder is not None
@@ -470,14 +474,13 @@ async def _carry_out(
             updates["mining_method"] = app.mining_method
         if "area" in app.changes:
             updates["area"] = row.body.get("area_lonlat") or (app.area or {}).get("geometry")
+        after = replace(changed, **updates)
+        changed_items: list[str] = sorted(app.changes)
+        if app.restoration_plan is not None:
+            after = licence_domain.with_restoration_plan(after, app.restoration_plan)
+            changed_items = sorted({*changed_items, "restoration_plan"})
         await licences.apply(
-            uow,
-            existing,
-            replace(changed, **updates),
-            action="changed",
-            actor=actor,
-            note=None,
-            changed=sorted(app.changes),
+            uow, existing, after, action="changed", actor=actor, note=None, changed=changed_items
         )
     elif app.kind == "cancellation":
         cancelled = licence_domain.apply_action(current, "cancel")

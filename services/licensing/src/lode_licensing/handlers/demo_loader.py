@@ -20,6 +20,7 @@ from lode_licensing.demo import demo_licences
 from lode_licensing.domain import licence as domain
 from lode_licensing.domain.minerals import Capacity
 from lode_licensing.domain.party import Party
+from lode_licensing.domain.restoration import RestorationMilestone
 from lode_licensing.handlers import licences
 from lode_licensing.handlers.jobs import expire_once
 from lode_licensing.handlers.rules import PlanNotLoaded, rules_in_force
@@ -63,6 +64,11 @@ async def load_demo_licences(runtime: ServiceRuntime) -> None:
                         capacity=Capacity(capacity.value, capacity.unit) if capacity else None,
                         scale=event.scale,
                         area=event.area,
+                        restoration_plan=tuple(
+                            RestorationMilestone(m.year, m.restored_area_ha)
+                            for m in event.restoration_plan
+                        ),
+                        green_mine=event.green_mine,
                     ),
                     rules=in_force.rules,
                     actor=DEMO_ACTOR,

@@ -19,6 +19,7 @@ from lode_licensing.adapters.tables import Licence, LicenceHistory
 from lode_licensing.domain import licence as domain
 from lode_licensing.domain.minerals import Capacity
 from lode_licensing.domain.party import Party
+from lode_licensing.domain.restoration import plan_as_json, plan_from_json
 from lode_licensing.domain.rulebook import PlanRules
 
 
@@ -46,6 +47,8 @@ def to_domain(row: Licence) -> domain.Licence:
         capacity=capacity,
         scale=row.scale,  # type: ignore[arg-type]
         area=row.area,
+        restoration_plan=plan_from_json(row.restoration_plan),
+        green_mine=row.green_mine,
     )
 
 
@@ -61,6 +64,8 @@ def _write(row: Licence, lic: domain.Licence) -> None:
     row.capacity_unit = lic.capacity.unit if lic.capacity else None
     row.scale = lic.scale
     row.area = dict(lic.area) if lic.area is not None else None
+    row.restoration_plan = plan_as_json(lic.restoration_plan)
+    row.green_mine = lic.green_mine
     row.updated_at = datetime.now(UTC)
 
 
@@ -85,6 +90,8 @@ def state(row: Licence) -> dict[str, Any]:
         "area": row.area,
         "phase_out": row.phase_out,
         "illustrative": row.illustrative,
+        "restoration_plan": list(row.restoration_plan or []),
+        "green_mine": row.green_mine,
     }
 
 
@@ -187,6 +194,7 @@ async def apply(
         "expired": catalog.LicenceExpired,
         "cancelled": catalog.LicenceCancelled,
         "resumed": catalog.LicenceChanged,
+        "green_mine": catalog.LicenceChanged,
     }
     event_class = event_classes[action]
     fields: dict[str, Any] = {**state(row), **extra}
@@ -200,6 +208,8 @@ async def apply(
         fields["to_holder"] = {"name": after.holder.name, "credit_code": after.holder.credit_code}
     if action == "resumed":
         fields["changed"] = ["status"]
+    if action == "green_mine":
+        fields["changed"] = ["green_mine"]
     await _record(uow, row, action, actor, note, event_class(**fields))
     return row
 
@@ -218,6 +228,18 @@ async def set_status(
     }[action]
     extra = {"reason": reason} if past in ("suspended", "revoked", "cancelled") else {}
     return await apply(uow, row, after, action=past, actor=actor, note=reason, **extra)
+
+
+async def list_green_mine(
+    uow: UnitOfWork, licence_no: str, listed: bool, *, actor: str, note: str
+) -> Licence:
+    """Record that a mine was listed on (or removed from) the 绿色矿山名录: a history row and
+    ``licence.changed`` with ``changed: ["green_mine"]``; nothing when it already is so."""
+    row = await load(uow.session, licence_no, lock=True)
+    after = domain.list_green_mine(to_domain(row), listed)
+    if row.green_mine == listed:
+        return row
+    return await apply(uow, row, after, action="green_mine", actor=actor, note=note)
 
 
 async def expire_lapsed(uow: UnitOfWork, today: date) -> list[str]:

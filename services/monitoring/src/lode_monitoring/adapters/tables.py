@@ -61,6 +61,10 @@ class Mine(SQLModel, table=True):
     status_history: list[dict[str, Any]] = _json()  # [{status, from}] in order
     phase_out: bool = False
     illustrative: bool = False
+    restoration_plan: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JsonType, nullable=False, server_default="[]")
+    )  # 复垦方案 milestones [{year, restored_area_ha}], cumulative, as the events carry them
+    green_mine: bool = False  # listed on the 绿色矿山名录
     updated_at: datetime = _ts()
 
 

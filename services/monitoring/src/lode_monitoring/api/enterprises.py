@@ -123,6 +123,8 @@ def _mine_view(row: Mine) -> dict[str, Any]:
         "status_history": row.status_history,
         "phase_out": row.phase_out,
         "illustrative": row.illustrative,
+        "restoration_plan": row.restoration_plan,
+        "green_mine": row.green_mine,
     }
 
 

@@ -39,6 +39,11 @@ async def on_licence_event(
         "status": data["status"],
         "phase_out": bool(data.get("phase_out", False)),
         "illustrative": bool(data.get("illustrative", False)),
+        "restoration_plan": [
+            {"year": int(m["year"]), "restored_area_ha": m["restored_area_ha"]}
+            for m in data.get("restoration_plan") or ()
+        ],
+        "green_mine": bool(data.get("green_mine", False)),
         "updated_at": envelope.time,
     }
     # the day the status took effect: issue → valid_from; later changes → the event's day

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -23,7 +24,12 @@ from lode_monitoring.domain.errors import FieldError, InvalidReport
 from lode_monitoring.domain.finding import REPORT_CODES
 from lode_monitoring.domain.finding import Finding as DomainFinding
 from lode_monitoring.domain.findings import evaluate
-from lode_monitoring.domain.licence import LicenceView, StatusChange
+from lode_monitoring.domain.licence import (
+    LicenceView,
+    RestorationMilestone,
+    RestorationPlan,
+    StatusChange,
+)
 from lode_monitoring.domain.report import OutputReport, parse_output_report
 from lode_monitoring.domain.standards import MonitoringStandards, load_standards
 from lode_monitoring.handlers.finding_store import jsonable, settle
@@ -82,6 +88,23 @@ def view_of(mine: Mine) -> LicenceView:
         if mine.capacity_value is not None and mine.capacity_unit
         else None,
         scale=mine.scale,  # type: ignore[arg-type]
+        restoration_plan=restoration_plan_of(mine.restoration_plan),
+    )
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def restoration_plan_of(milestones: Sequence[Mapping[str, Any]] | None) -> RestorationPlan | None:
+    """The replica's 复垦方案 (cumulative hectares by year) as the rules read it."""
+    if not milestones:
+        return None
+    return RestorationPlan(
+        tuple(
+            RestorationMilestone(int(m["year"]), restored_ha=_decimal(m["restored_area_ha"]))
+            for m in milestones
+        )
     )
 
 
