@@ -133,7 +133,6 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/licensing/v1/licences/{licence_no}"): ANY_ROLE,
     ("POST", "/licensing/v1/licences/{licence_no}/{action}"): roles(OFFICER),
     ("PUT", "/licensing/v1/licences/{licence_no}/green-mine"): roles(OFFICER),
-    ("PUT", "/licensing/v1/licences/{licence_no}/green-mine"): roles(OFFICER),
     # licensing: the province platform's callback
     ("POST", "/licensing/v1/province/decisions"): SIGNED,
     # monitoring: operations
