@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+
+from lode.commands.reporting import app as reporting_app
 
 app = typer.Typer(
     help="Lode — the information system of a mineral resources master plan "
@@ -124,6 +127,227 @@ def docs(
 
     for path in write_docs(out):
         console.print(f"wrote {path}")
+
+
+# --- operator commands ------------------------------------------------------------------------
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        envvar="LODE_DATA_DIR",
+        help="the embedded data directory; in distributed mode the databases are the "
+        "services' LODE_<SERVICE>_DATABASE_URL",
+    ),
+]
+ServiceOption = Annotated[
+    str | None, typer.Option("--service", "-s", help="one service (default: all four)")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON on stdout instead of a table")]
+
+outbox_app = typer.Typer(help="The transactional outbox of each service.", no_args_is_help=True)
+deadletters_app = typer.Typer(
+    help="Events a consumer could not handle, parked in its dead_letter table.",
+    no_args_is_help=True,
+)
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(deadletters_app, name="deadletters")
+app.add_typer(reporting_app, name="reporting")  # lode reporting rebuild, ...
+
+
+def _services(service: str | None) -> tuple[str, ...]:
+    from lode.event_admin import chosen
+
+    try:
+        return tuple(chosen(service))
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+
+
+def _run(coroutine: Any) -> Any:
+    import asyncio
+
+    try:
+        return asyncio.run(coroutine)
+    except (FileNotFoundError, LookupError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@outbox_app.command("status")
+def outbox_status(
+    service: ServiceOption = None, data_dir: DataDir = Path("var"), as_json: JsonOption = False
+) -> None:
+    """Per service: events not yet published, the age of the oldest, the last publication."""
+    from rich.table import Table
+
+    from lode.event_admin import outbox_status as status_of
+
+    async def gather() -> list[Any]:
+        return [await status_of(name, data_dir) for name in _services(service)]
+
+    rows = _run(gather())
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "service": r.service,
+                        "unsent": r.unsent,
+                        "oldest_age_s": None
+                        if r.oldest_age_s is None
+                        else round(r.oldest_age_s, 3),
+                        "last_sent_at": _iso(r.last_sent_at),
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    table = Table("service", "unsent", "oldest unsent", "last sent", title="Outbox 发件箱")
+    for r in rows:
+        age = "-" if r.oldest_age_s is None else f"{r.oldest_age_s:.1f} s"
+        last = r.last_sent_at.isoformat(timespec="seconds") if r.last_sent_at else "never"
+        style = "red" if (r.oldest_age_s or 0) > 60 else None
+        table.add_row(r.service, str(r.unsent), age, last, style=style)
+    Console().print(table)
+
+
+@deadletters_app.command("list")
+def deadletters_list(
+    service: ServiceOption = None,
+    data_dir: DataDir = Path("var"),
+    as_json: JsonOption = False,
+    all_statuses: Annotated[
+        bool, typer.Option("--all", help="also those already re-driven")
+    ] = False,
+) -> None:
+    """The parked events: id, type, subject, attempts and the error that parked them."""
+    from rich.table import Table
+
+    from lode.event_admin import dead_letters
+
+    rows = _run(
+        dead_letters(_services(service), data_dir, status=None if all_statuses else "parked")
+    )
+    if as_json:
+        typer.echo(json.dumps([{k: _iso(v) for k, v in r.items()} for r in rows], indent=2))
+        return
+    if not rows:
+        console.print("No parked events.")
+        return
+    table = Table("service", "id", "type", "subject", "status", "attempts", "parked at", "error")
+    for r in rows:
+        table.add_row(
+            r["service"],
+            str(r["id"]),
+            r["type"],
+            r["key"],
+            r["status"],
+            str(r["attempts"]),
+            _iso(r["parked_at"]),
+            r["error"][:200],
+        )
+    Console().print(table)
+
+
+@deadletters_app.command("redrive")
+def deadletters_redrive(
+    dead_letter_id: Annotated[
+        int | None, typer.Argument(help="the id shown by 'lode deadletters list'")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="every parked event")] = False,
+    service: ServiceOption = None,
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """Handle parked events again with the service's own handler (after fixing the cause).
+    One event needs --service (ids are per service); --all takes every service's."""
+    from lode.event_admin import redrive
+
+    if (dead_letter_id is None) == (not every):
+        console.print("[red]give one dead-letter id, or --all[/]")
+        raise typer.Exit(2)
+    if dead_letter_id is not None and service is None:
+        console.print("[red]--service is required with an id (ids are per service)[/]")
+        raise typer.Exit(2)
+    failed = 0
+    for name in _services(service):
+        from lode.event_admin import spec_of
+
+        if not spec_of(name).handlers:
+            continue
+        ids = None if every else [dead_letter_id] if dead_letter_id is not None else None
+        results: dict[int, bool] = _run(redrive(name, ids, data_dir))
+        for i, ok in results.items():
+            failed += not ok
+            verdict = "[green]handled[/]" if ok else "[red]failed again, still parked[/]"
+            console.print(f"{name} #{i}: {verdict}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("backup")
+def backup_command(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="the .tar.gz to write (never overwritten)")
+    ],
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """A consistent snapshot of the embedded data (SQLite online backup + the bus log), with
+    a manifest and checksums. Safe while the system runs."""
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn
+
+    from lode.backup import BackupError, backup
+
+    with Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>5.1f}%"),
+        console=console,
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=max(total, 1))
+            progress.update(tasks[name], completed=done, total=max(total, 1))
+
+        try:
+            manifest = backup(data_dir, out, progress=report)
+        except BackupError as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(1) from exc
+    size = sum(f["bytes"] for f in manifest["files"].values())
+    console.print(
+        f"[green]backed up[/] {len(manifest['files'])} files ({size / 1e6:.1f} MB) to {out}"
+    )
+
+
+@app.command("restore")
+def restore_command(
+    archive: Annotated[Path, typer.Argument(help="a file written by 'lode backup'")],
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """Replace the embedded data by a backup: refused while the system runs; checksums are
+    verified first; the current data is kept beside it as <data_dir>.before-restore-<time>."""
+    from lode.backup import BackupError, restore
+
+    try:
+        restored = restore(archive, data_dir)
+    except BackupError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]restored[/] {', '.join(restored.files)} into {restored.data_dir}")
+    if restored.previous is not None:
+        console.print(f"  the data it replaced is in {restored.previous} (remove it when done)")
+    if restored.republished:
+        console.print(
+            f"  {restored.republished} events sent after the bus copy will be published again"
+        )
 
 
 def main() -> None:

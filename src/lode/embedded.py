@@ -9,6 +9,8 @@ and the next start resumes where this one stopped.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -56,6 +58,60 @@ def embedded_secrets(data_dir: Path) -> Secrets:
     return Secrets(**values)
 
 
+class DataDirInUse(Exception):
+    """Another process runs the embedded system on this data directory."""
+
+
+class DataDirLock:
+    """An exclusive advisory lock on ``<data_dir>/lode.lock`` held while the embedded system
+    runs (released by the kernel if the process dies), holding the runner's pid:
+    ``lode restore`` refuses to replace the data of a running system."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "lode.lock"
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise DataDirInUse(
+                f"{self.path.parent} is in use by the Lode process {running_pid(self.path)}"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+def running_pid(lock_path: Path) -> str:
+    with contextlib.suppress(OSError):
+        return lock_path.read_text(encoding="ascii").strip() or "?"
+    return "?"
+
+
+def data_dir_in_use(data_dir: Path) -> bool:
+    """True while an embedded system runs on ``data_dir`` (its lock cannot be taken)."""
+    if not (data_dir / "lode.lock").exists():
+        return False
+    lock = DataDirLock(data_dir)
+    try:
+        lock.acquire()
+    except DataDirInUse:
+        return True
+    lock.release()
+    return False
+
+
 class EmbeddedSystem:
     """The four runtimes on one shared in-process bus, and one ASGI app in front."""
 
@@ -90,8 +146,10 @@ class EmbeddedSystem:
             self.runtimes[module.NAME] = runtime
             self.apps[module.NAME] = app
         self.on_started: list[Callable[[], None]] = []
+        self.lock = DataDirLock(base.data_dir)
 
     async def start(self) -> None:
+        self.lock.acquire()
         await self.transport.start()
         for runtime in self.runtimes.values():
             await runtime.start()
@@ -103,6 +161,7 @@ class EmbeddedSystem:
         for runtime in reversed(list(self.runtimes.values())):
             await runtime.stop()
         await self.transport.stop()
+        self.lock.release()
 
     def asgi(self) -> ASGIApp:
         return _Dispatcher(self)
