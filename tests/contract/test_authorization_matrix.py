@@ -171,7 +171,8 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/reporting/v1/map"): STAFF,
     ("GET", "/reporting/v1/stream"): STAFF,  # without Accept: text/event-stream → 406
     ("GET", "/"): PUBLIC,  # the dashboard page asks for a token itself
-    ("GET", "/reporting/static/{path:path}"): PUBLIC,  # the dashboard's script, style, ECharts
+    ("GET", "/reporting/static/{name}"): PUBLIC,  # the dashboard's style sheet
+    ("GET", "/reporting/static/{folder}/{name}"): PUBLIC,  # its modules and ECharts
 }
 
 

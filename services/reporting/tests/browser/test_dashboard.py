@@ -147,7 +147,10 @@ async def test_static_files_are_served_and_nothing_outside_them(lode: Lode) -> N
         assert script.headers["content-type"].startswith("text/javascript")
         echarts = await client.get("/reporting/static/vendor/echarts.min.js")
         assert echarts.status_code == 200
+        style = await client.get("/reporting/static/dashboard.css")
+        assert style.headers["content-type"].startswith("text/css")
         for path in [
+            "/reporting/static/js/%2e%2e%2f%2e%2e%2fapi%2fhome.py",
             "/reporting/static/%2e%2e/%2e%2e/api/home.py",
             "/reporting/static/vendor/.gitignore",
             "/reporting/static/js",
@@ -156,6 +159,9 @@ async def test_static_files_are_served_and_nothing_outside_them(lode: Lode) -> N
             r = await client.get(path)
             assert r.status_code == 404, path
             assert r.headers["content-type"] == "application/problem+json"
+        other = await client.get("/reporting/static/templates/dashboard.html")
+        assert other.status_code == 422
+        assert other.json()["errors"][0]["field"].endswith("folder")
         page = await client.get("/")
     assert page.status_code == 200
     assert "平泉市矿产资源总体规划（2021-2025年）" in page.text

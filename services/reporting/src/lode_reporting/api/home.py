@@ -12,7 +12,7 @@ from __future__ import annotations
 import mimetypes
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
@@ -80,13 +80,26 @@ async def dashboard() -> HTMLResponse:
     )
 
 
-@router.get(STATIC_URL + "/{path:path}", include_in_schema=False)
-async def static_file(path: str) -> FileResponse:
-    """A file of the dashboard (its script, style sheet, ECharts); public, like the page."""
-    root = STATIC.resolve()
-    target = (root / path).resolve()
-    if not target.is_relative_to(root) or not target.is_file() or target.name.startswith("."):
-        raise NotFound(f"No dashboard file at {STATIC_URL}/{path}; the dashboard is at /.")
+@router.get(STATIC_URL + "/{name}", include_in_schema=False)
+async def static_file(name: str) -> FileResponse:
+    """The page's style sheet; public, like the page."""
+    return _file(STATIC, name)
+
+
+@router.get(STATIC_URL + "/{folder}/{name}", include_in_schema=False)
+async def static_module(folder: Literal["js", "vendor"], name: str) -> FileResponse:
+    """The page's modules (``js/``) and ECharts (``vendor/``); public, like the page."""
+    return _file(STATIC / folder, name)
+
+
+def _file(folder: Path, name: str) -> FileResponse:
+    # one path segment each: a name cannot climb out of its folder
+    target = folder / name
+    if name.startswith(".") or not target.is_file():
+        raise NotFound(
+            f"No dashboard file {target.relative_to(STATIC)} under {STATIC_URL}; "
+            "the dashboard is at /."
+        )
     media_type = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
     return FileResponse(
         target,
