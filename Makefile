@@ -6,7 +6,7 @@ UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 RUN    := $(UV) run --frozen
 
-.PHONY: up test lint docs bench bench-bus bench-zoning bench-reports clean env
+.PHONY: up test test-system lint docs bench bench-bus bench-zoning bench-reports bench-load clean env
 .PHONY: assets browser
 
 $(UV):
@@ -43,6 +43,9 @@ up: env  ## run the whole system embedded: one process, SQLite, in-process bus
 test: env lint browser  ## set up, lint, and run the whole suite (PostgreSQL and Kafka started if needed)
 	$(RUN) pytest
 
+test-system: env  ## the distributed topology as processes: main story, faults, hostile input
+	$(RUN) pytest -m system tests/system
+
 lint: env
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
@@ -59,6 +62,9 @@ bench-zoning: env
 
 bench-reports: env
 	$(RUN) python -m bench.reports
+
+bench-load: env
+	$(RUN) python -m bench.load
 
 bench: bench-bus bench-zoning bench-reports
 

@@ -93,9 +93,9 @@ class System:
         return self.topology.url(service, index)
 
 
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
-    if call.excinfo is not None and call.when in ("setup", "call"):
-        FAILED.append(item.nodeid)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.failed and report.nodeid.startswith("tests/system/"):
+        FAILED.append(report.nodeid)
 
 
 @pytest.fixture(scope="session")

@@ -192,16 +192,36 @@ async def api_key(http: httpx.AsyncClient, system: System, credit_code: str) -> 
     return key
 
 
-async def licensed_site(http: httpx.AsyncClient, system: System) -> tuple[Site, str]:
-    """A site taken through the whole licensing path: block, application, forward, the
-    platform's callback; returns the site and its licence number once monitoring has it."""
+async def licensed_site(
+    http: httpx.AsyncClient, system: System, *, since: str | None = None
+) -> tuple[Site, str]:
+    """A site taken through the whole licensing path: block, application, then forward and
+    the platform's callback — or, with ``since``, the decision entered locally by the
+    officer with the upstream number and a validity from ``since`` (a mine that has been
+    producing for years, so it has years of periods to report). Returns the site and its
+    licence number once monitoring has it."""
     site = Site()
     await create_block(http, system, site)
     view = await submit(http, system, site)
     assert view["verdict"] == "eligible", view
-    await forward(http, system, view["id"])
-    done = await wait_status(http, system, view["id"], "approved")
-    licence_no: str = done["decision"]["licence_no"]
+    if since is None:
+        await forward(http, system, view["id"])
+        done = await wait_status(http, system, view["id"], "approved")
+        licence_no: str = done["decision"]["licence_no"]
+    else:
+        licence_no = f"C130881{since[:4]}8{site.n:011d}"
+        answer = await http.post(
+            f"{system.url('licensing')}/licensing/v1/applications/{view['id']}/decision",
+            json={
+                "decision": "approved",
+                "licence_no": licence_no,
+                "valid_from": since,
+                "valid_to": f"{int(since[:4]) + 10}-{since[5:]}",
+                "reason": "准予登记（系统测试）",
+            },
+            headers=system.topology.auth("licensing_officer"),
+        )
+        assert answer.status_code == 200, answer.text
 
     async def replicated() -> bool:
         return await mine_replica(http, system, licence_no) is not None

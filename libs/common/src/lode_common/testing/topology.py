@@ -177,6 +177,31 @@ class Topology:
     def admin(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
+    def restart_postgres(self) -> None:
+        """``pg_ctl restart -m fast`` of the topology's own cluster: every connection is cut.
+
+        Unlike :meth:`PostgresServer.restart` the new server's output goes to the cluster's
+        log file, not to a pipe this process would wait on for ever."""
+        server = self.postgres
+        if not server.owned or server.data_dir is None or server._bin is None:
+            raise Unavailable("only the topology's own cluster is restarted")
+        cmd = [
+            str(server._bin / "pg_ctl"),
+            "-D",
+            str(server.data_dir),
+            "-l",
+            str(server.data_dir.parent / "log"),
+            "-m",
+            "fast",
+            "-w",
+            "restart",
+        ]
+        if os.geteuid() == 0:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        subprocess.run(
+            cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120
+        )
+
     def start_all(self) -> None:
         # zoning first: it publishes the plan the others read; then the rest together
         first, rest = (
