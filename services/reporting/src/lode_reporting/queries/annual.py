@@ -1,0 +1,294 @@
+"""The year's implementation report (:class:`~lode_reporting.report.model.AnnualReport`)
+assembled from the read models: the same figures as ``/indicators`` for that year."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from lode_reporting.adapters.tables import (
+    JournalEntry,
+    ReportingExploration,
+    ReportingFinding,
+    ReportingLicence,
+    ReportingLicenceVersion,
+    ReportingOutput,
+    ReportingProgress,
+)
+from lode_reporting.domain import measures, plan
+from lode_reporting.domain.dates import cst_date
+from lode_reporting.domain.evaluate import evaluate
+from lode_reporting.domain.plan import IndicatorDefinition
+from lode_reporting.domain.status import Rules
+from lode_reporting.projections.journal import aware, position
+from lode_reporting.queries.facts import load_facts, plan_in_force, snapshot
+from lode_reporting.report import model
+
+CATEGORY_ZH = {"专栏2": "主要规划指标（专栏2）", "text": "规划文本目标"}
+CLOSING = ("expired", "revoked", "cancelled")
+
+
+class PlanNotReceived(LookupError):
+    """No version of the plan has reached reporting yet."""
+
+
+def _target(definition: IndicatorDefinition) -> model.Target:
+    if definition.target.kind == "at_least" and definition.section == "专栏2":
+        return definition.target.target
+    return definition.target_text
+
+
+def _nature(document: dict[str, Any], indicator_id: str) -> str | None:
+    for item in (document.get("indicators") or {}).get("items") or []:
+        if item.get("id") == indicator_id:
+            return cast(str | None, item.get("nature_zh"))
+    return None
+
+
+def _indicator_rows(
+    document: dict[str, Any], facts: measures.Facts, year: int, rules: Rules
+) -> tuple[model.IndicatorRow, ...]:
+    rows = []
+    for definition in plan.definitions(document):
+        evaluation = evaluate(definition, facts, year, rules)
+        actual, cumulative = evaluation.figure.actual, None
+        if definition.cumulative and actual is not None:
+            before = evaluate(definition, facts, year - 1, rules).figure.actual
+            actual, cumulative = actual - (before or Decimal(0)), evaluation.figure.actual
+        rows.append(
+            model.IndicatorRow(
+                id=definition.id,
+                category_zh=CATEGORY_ZH[definition.section],
+                name_zh=definition.name_zh,
+                name_en=evaluation.definition_en,
+                unit_zh=evaluation.unit_zh,
+                baseline_2020=definition.target.baseline,
+                target=_target(definition),
+                actual=actual,
+                cumulative=cumulative,
+                status=model.IndicatorStatus(evaluation.assessment.status),
+                clause=definition.clause,
+                nature_zh=_nature(document, definition.id),
+            )
+        )
+    return tuple(rows)
+
+
+def _day(entry: dict[str, Any]) -> date:
+    return cst_date(datetime.fromisoformat(entry["time"]))
+
+
+def _findings(
+    rows: Sequence[ReportingFinding], licences: dict[str, ReportingLicence], year: int
+) -> model.Findings:
+    """The year's findings, counted by code: those about the year (their ``year``), or
+    for a finding about no year, those opened or closed in it (China Standard Time)."""
+    counts: dict[str, list[int]] = {}
+    items = []
+    for row in sorted(rows, key=lambda r: (r.code, r.licence_no, r.finding_id)):
+        opened = [_day(h) for h in row.history if h["status"] == "open"]
+        closed = [_day(h) for h in row.history if h["status"] == "closed"]
+        if row.year is not None:
+            opened_in = opened[:1] if row.year == year else []
+            closed_in = closed[-1:] if row.year == year and row.status == "closed" else []
+        else:
+            opened_in = [d for d in opened if d.year == year]
+            closed_in = [d for d in closed if d.year == year]
+        if not opened_in and not closed_in:
+            continue
+        tally = counts.setdefault(row.code, [0, 0])
+        tally[0] += len(opened_in)
+        tally[1] += len(closed_in)
+        licence = licences.get(row.licence_no)
+        items.append(
+            model.FindingRow(
+                licence_no=row.licence_no,
+                holder=licence.holder_name if licence else "",
+                mineral_zh=licence.mineral if licence else "",
+                code=row.code,
+                severity=cast(model.Severity, row.severity),
+                message=row.message,
+                standard=row.standard,
+                opened_on=opened[0] if opened else closed[0],
+                closed_on=closed[-1] if row.status == "closed" and closed else None,
+            )
+        )
+    return model.Findings(
+        counts=tuple(
+            model.FindingCount(code=code, opened=o, closed=c)
+            for code, (o, c) in sorted(counts.items())
+        ),
+        items=tuple(items),
+    )
+
+
+async def annual_report(
+    sessions: async_sessionmaker[AsyncSession], plan_id: str, year: int, rules: Rules
+) -> model.AnnualReport:
+    """The report of ``year`` for the plan version in force; :class:`PlanNotReceived` when
+    no version has arrived; ``ValueError`` when the year is outside the plan period."""
+    async with snapshot(sessions) as session:
+        plan_row = await plan_in_force(session, plan_id)
+        if plan_row is None:
+            raise PlanNotReceived(plan_id)
+        document = plan_row.document
+        as_of = await position(session)
+        facts = await load_facts(session, document)
+        licences = {
+            r.licence_no: r for r in (await session.execute(select(ReportingLicence))).scalars()
+        }
+        versions = (
+            await session.execute(
+                select(ReportingLicenceVersion, JournalEntry)
+                .join(
+                    JournalEntry,
+                    col(JournalEntry.event_id) == col(ReportingLicenceVersion.event_id),
+                )
+                .where(
+                    col(ReportingLicenceVersion.effective_on) >= date(year, 1, 1),
+                    col(ReportingLicenceVersion.effective_on) <= date(year, 12, 31),
+                )
+            )
+        ).all()
+        findings = (await session.execute(select(ReportingFinding))).scalars().all()
+        outputs = (
+            (
+                await session.execute(
+                    select(ReportingOutput).where(col(ReportingOutput.year) == year)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        progress = (await session.execute(select(ReportingProgress))).scalars().all()
+        explorations = (
+            (
+                await session.execute(
+                    select(ReportingExploration).where(col(ReportingExploration.year) == year)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    info = document.get("plan") or {}
+    first, last = plan.period(document)
+    issued, closed = [], []
+    for version, entry in versions:
+        action = entry.type.rsplit(".", 2)[-2]
+        licence = licences.get(version.licence_no)
+        change = model.LicenceChange(
+            licence_no=version.licence_no,
+            holder=licence.holder_name if licence else "",
+            mineral_zh=version.mineral,
+            scale=cast(model.Scale | None, version.scale),
+            right_type=cast(model.RightType, version.right_type),
+            change=cast(model.LicenceChangeKind, action),
+            on=version.effective_on,
+            reason=entry.envelope.get("data", {}).get("reason"),
+        )
+        if action == "issued":
+            issued.append(change)
+        elif action in CLOSING:
+            closed.append(change)
+    current = {o.licence_no: o for o in measures.reports_of_year(facts.outputs, year)}
+    by_mineral: dict[str, list[Decimal]] = {}
+    for licence_no, report in current.items():
+        licence = licences.get(licence_no)
+        mineral = report.mineral or (licence.mineral if licence else "?")
+        by_mineral.setdefault(mineral, []).append(report.ore_mined_10kt)
+    restoration_target = next(
+        (
+            Decimal(str(t["limit"]["min"]))
+            for t in document.get("text_targets") or []
+            if t.get("id") == measures.RESTORATION_PROJECT and "min" in (t.get("limit") or {})
+        ),
+        Decimal(150),
+    )
+    project_names = {p["id"]: p.get("name_zh", p["id"]) for p in document.get("projects") or []}
+    restoration_rows = [
+        p
+        for p in progress
+        if p.project_id == measures.RESTORATION_PROJECT and first <= p.year <= year
+    ]
+    in_year = [p for p in restoration_rows if p.year == year]
+    cumulative = sum((p.restored_area_ha or Decimal(0) for p in restoration_rows), Decimal(0))
+    mines = []
+    for row in sorted(outputs, key=lambda o: (o.licence_no, o.period)):
+        if row.disturbed_area_ha is None and row.restored_area_ha is None:
+            continue
+        licence = licences.get(row.licence_no)
+        planned = next(
+            (
+                Decimal(str(step["restored_area_ha"]))
+                for step in (licence.restoration_plan if licence else [])
+                if step["year"] == year
+            ),
+            None,
+        )
+        mines.append(
+            model.MineRestoration(
+                licence_no=row.licence_no,
+                holder=licence.holder_name if licence else "",
+                mineral_zh=row.mineral or (licence.mineral if licence else ""),
+                disturbed_area_ha=row.disturbed_area_ha,
+                restored_area_ha=row.restored_area_ha,
+                planned_restored_ha=planned,
+            )
+        )
+    return model.AnnualReport(
+        plan=model.PlanRef(
+            id=plan_row.plan_id,
+            name_zh=str(info.get("title_zh", plan_row.plan_id)),
+            name_en=str(info.get("title_en", plan_row.plan_id)),
+            version=plan_row.version,
+            period=(first, last),
+            region_zh=str((document.get("region") or {}).get("name_zh", "平泉市")),
+            base_year=int(info.get("base_year", first - 1)),
+            target_year=int(info.get("target_year", last)),
+        ),
+        year=year,
+        as_of=cst_date(aware(as_of["as_of"])) if as_of["as_of"] else date(year, 12, 31),
+        generated_at=datetime.now(UTC),
+        indicators=_indicator_rows(document, facts, year, rules),
+        findings=_findings(findings, licences, year),
+        licences_issued=tuple(sorted(issued, key=lambda c: (c.on, c.licence_no))),
+        licences_closed=tuple(sorted(closed, key=lambda c: (c.on, c.licence_no))),
+        restoration=model.Restoration(
+            target_ha=restoration_target,
+            restored_cumulative_ha=cumulative,
+            projects=tuple(
+                model.RestorationProject(
+                    project_id=p.project_id,
+                    name_zh=project_names.get(p.project_id, p.project_id),
+                    site=p.site,
+                    restored_in_year_ha=p.restored_area_ha or Decimal(0),
+                    restored_cumulative_ha=cumulative,
+                )
+                for p in sorted(in_year, key=lambda p: p.progress_id)
+            ),
+            mines=tuple(mines),
+        ),
+        output_by_mineral=tuple(
+            model.MineralOutput(
+                mineral_zh=mineral, ore_mined_10kt=sum(ores, Decimal(0)), mines_reporting=len(ores)
+            )
+            for mineral, ores in sorted(by_mineral.items())
+        ),
+        exploration_results=tuple(
+            model.ExplorationResult(
+                mineral_zh=e.mineral,
+                new_resources_ore_10kt=e.new_resources_ore_10kt,
+                licence_no=e.licence_no,
+                holder=licences[e.licence_no].holder_name if e.licence_no in licences else None,
+            )
+            for e in sorted(explorations, key=lambda e: e.result_id)
+        ),
+        illustrative=any(lic.illustrative for lic in licences.values())
+        or any(o.illustrative for o in outputs),
+    )
