@@ -34,5 +34,11 @@ class ReportingSettings(LodeSettings):
         "notification came (another process committed the events)",
     )
 
+    cjk_font: str | None = Field(
+        None,
+        description="a TrueType CJK font file for the PDF report (default: the Debian paths of "
+        "fonts-wqy-microhei, fonts-wqy-zenhei, fonts-noto-cjk, then the built-in STSong-Light)",
+    )
+
     def status_rules(self) -> Rules:
         return Rules(tolerance_pct=self.tolerance_pct, margin_pct=self.at_risk_margin_pct)

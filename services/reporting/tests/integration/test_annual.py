@@ -65,3 +65,67 @@ async def test_the_years_report_has_indicators_licences_findings_and_restoration
     assert [(c.code, c.opened, c.closed) for c in report.findings.counts] == [
         ("three_rates_below_standard", 1, 0)  # about 2022, whenever it was opened
     ]
+
+
+async def test_the_report_downloads_in_three_formats_with_its_chinese_file_name(
+    reporting_both: ServiceUnderTest,
+) -> None:
+    reporting = reporting_both
+    viewer = reporting.auth("viewer")
+    before = await reporting.client.get("/reporting/v1/annual-report/2022", headers=viewer)
+    assert before.status_code == 404
+    assert before.json()["detail"].startswith("plan_id:")
+    await send(reporting, plan_published())
+    await send(reporting, licence(C1, scale="medium"), output("r1", C1), finding("f1", C1))
+
+    html = await reporting.client.get("/reporting/v1/annual-report/2022", headers=viewer)
+    assert html.status_code == 200
+    assert html.headers["content-type"] == "text/html; charset=utf-8"
+    assert html.headers["content-disposition"].startswith("inline;")
+    assert "平泉市矿产资源总体规划2022年度实施情况报告" in html.text
+    assert C1 in html.text
+
+    xlsx = await reporting.client.get(
+        "/reporting/v1/annual-report/2022", params={"format": "xlsx"}, headers=viewer
+    )
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
+    assert "filename*=UTF-8''" in xlsx.headers["content-disposition"]
+    assert (
+        'filename="pingquan-2021-2025-annual-report-2022.xlsx"'
+        in (xlsx.headers["content-disposition"])
+    )
+
+    pdf = await reporting.client.get(
+        "/reporting/v1/annual-report/2022", params={"format": "pdf"}, headers=viewer
+    )
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/reporting/v1/annual-report/2019", "year"),
+        ("/reporting/v1/annual-report/2031", "year"),
+        ("/reporting/v1/annual-report/2022?format=docx", "format"),
+    ],
+)
+async def test_a_year_outside_the_plan_or_an_unknown_format_is_refused_naming_the_field(
+    reporting: ServiceUnderTest, path: str, field: str
+) -> None:
+    await send(reporting, plan_published())
+    r = await reporting.client.get(path, headers=reporting.auth("planner"))
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+    assert field in r.text
+
+
+async def test_a_mine_cannot_download_the_report(reporting: ServiceUnderTest) -> None:
+    await send(reporting, plan_published())
+    r = await reporting.client.get(
+        "/reporting/v1/annual-report/2022",
+        headers=reporting.auth("mine", enterprise="91130881MA0A000007"),
+    )
+    assert r.status_code == 403

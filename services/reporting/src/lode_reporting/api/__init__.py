@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lode_reporting.api import compliance, home, indicators, map, stream
+from lode_reporting.api import annual_report, compliance, home, indicators, map, stream
 
 ROUTERS: list[APIRouter] = [
     home.router,
@@ -12,4 +12,5 @@ ROUTERS: list[APIRouter] = [
     compliance.router,
     map.router,
     stream.router,
+    annual_report.router,
 ]
