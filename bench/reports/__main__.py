@@ -89,7 +89,6 @@ from lode_common.credit_code import with_check_character
 from lode_common.events.catalog import Capacity, Holder, LicenceIssued, PlanPublished
 from lode_common.logging import configure_logging
 from lode_common.messaging.kafka import KafkaConfig, KafkaTransport
-from lode_common.messaging.outbox import UnitOfWork
 from lode_common.messaging.transport import Message
 from lode_common.runtime import ServiceRuntime
 from lode_common.testing.services import (
@@ -99,12 +98,12 @@ from lode_common.testing.services import (
     free_port,
     start_kafka,
 )
+from lode_monitoring.adapters.report_store import PostgresReportStore
 from lode_monitoring.adapters.tables import Report
 from lode_monitoring.bootstrap import build
 from lode_monitoring.domain.periods import Period, cst_date, period_bounds
 from lode_monitoring.domain.report import parse_output_report
-from lode_monitoring.handlers import replicas
-from lode_monitoring.handlers import reports as report_handlers
+from lode_monitoring.handlers import intake, replicas
 from lode_monitoring.handlers.api_keys import KeyLookup
 from lode_monitoring.settings import MonitoringSettings
 from lode_zoning.plan_data import bundled_documents
@@ -898,26 +897,24 @@ def statement_label(sql: str) -> str:
 def parts_timed(timer: PartTimer, runtime: ServiceRuntime) -> Iterator[None]:
     """Time the service's parts (module attributes and methods wrapped, restored after) and
     each SQL statement (a child part of whichever part sent it)."""
-    h = report_handlers
+    i = intake
     wraps: list[tuple[Any, str, str, bool]] = [
         (fastapi.routing, "solve_dependencies", "FastAPI: the endpoint's dependencies", True),
         (Authenticator, "authenticate", "authentication: the Authorization header", True),
-        (KeyLookup, "__call__", "authentication: API key look-up (own session)", True),
-        (UnitOfWork, "__aenter__", "unit of work opened: a session", True),
+        (KeyLookup, "__call__", "authentication: API key look-up (kept 5 s)", True),
+        (KeyLookup, "_read", "authentication: the key's row read (own session)", True),
         (Request, "body", "request body read", True),
         (idempotency, "checked_key", "idempotency: key check, body fingerprint", False),
         (idempotency, "fingerprint", "idempotency: key check, body fingerprint", False),
-        (h, "submit", "submit: Report row, OutputReported event model", True),
-        (h, "standards_in_force", "plan in force: monitoring_plan row, cached standards", True),
-        (h, "_mine_for", "mine look-up and enterprise check", True),
-        (h, "view_of", "licence view", False),
-        (h, "_history", "history: the licence's current reports", True),
-        (h, "evaluate", "evaluate: finding rules", False),
-        (h, "_event_fields", "event: OutputReported fields", False),
-        (UnitOfWork, "emit", "event envelope", False),
-        (h, "_apply_findings", "findings reconcile", True),
-        (UnitOfWork, "commit", "commit: flush, outbox row, COMMIT", True),
-        (UnitOfWork, "__aexit__", "unit of work closed: connection back to the pool", True),
+        (i, "submit_report", "intake: pooled connection, submit, relay woken", True),
+        (i, "submit", "submit: judge the report, build its rows and events", True),
+        (PostgresReportStore, "context", "SQL context: plan version, mine, history", True),
+        (PostgresReportStore, "plan_document", "SQL the plan document (once a version)", True),
+        (i, "view_from", "licence view", False),
+        (i, "evaluate", "evaluate: finding rules", False),
+        (i, "event_fields", "event: OutputReported fields", False),
+        (i, "outbox_rows", "outbox rows: envelopes as JSON", False),
+        (PostgresReportStore, "write", "SQL write: report, outbox, findings (one statement)", True),
         (JSONResponse, "render", "answer rendered (JSON)", False),
         (structlog.stdlib.BoundLogger, "info", "request log line (structlog, JSON)", False),
         (MetricWrapperBase, "labels", "request metrics (prometheus)", False),
@@ -927,9 +924,7 @@ def parts_timed(timer: PartTimer, runtime: ServiceRuntime) -> Iterator[None]:
     parse = parse_output_report
 
     def parse_timed(*args: Any, **kwargs: Any) -> Any:
-        inside_history = any(f[0].startswith("history") for f in timer.stack)
-        name = "history: parse each earlier report" if inside_history else "validation: parse"
-        with timer.part(name):
+        with timer.part("validation: parse"):
             return parse(*args, **kwargs)
 
     def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -947,7 +942,7 @@ def parts_timed(timer: PartTimer, runtime: ServiceRuntime) -> Iterator[None]:
                 continue
             wrapped = timed_async(timer, name, fn) if is_async else timed_sync(timer, name, fn)
             stack.enter_context(patch.object(owner, attr, wrapped))
-        stack.enter_context(patch.object(h, "parse_output_report", parse_timed))
+        stack.enter_context(patch.object(i, "parse_output_report", parse_timed))
         sync_engine = runtime.engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", before)
         event.listen(sync_engine, "after_cursor_execute", after)

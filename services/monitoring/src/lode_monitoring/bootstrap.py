@@ -11,6 +11,7 @@ from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
 from lode_monitoring.handlers import HANDLERS
+from lode_monitoring.handlers.api_keys import EXTENSION as KEY_LOOKUP
 from lode_monitoring.handlers.api_keys import KeyLookup
 from lode_monitoring.handlers.deadlines import daily_deadlines
 from lode_monitoring.handlers.demo_loader import load_demo_reports
@@ -51,9 +52,11 @@ def build(
         routers=ROUTERS,
     )
     # mines authenticate with their enterprise's API key, looked up in this database
+    key_lookup = KeyLookup(runtime.sessions)
+    runtime.extensions[KEY_LOOKUP] = key_lookup  # the revoking route forgets the key's row
     runtime.authenticator = Authenticator(
         admin_token=runtime.settings.admin_token,
         jwt_secret=runtime.settings.jwt_secret,
-        api_keys=KeyLookup(runtime.sessions),
+        api_keys=key_lookup,
     )
     return runtime, app

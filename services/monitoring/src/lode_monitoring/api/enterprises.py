@@ -92,7 +92,7 @@ async def list_keys(credit_code: str, runtime: Runtime) -> dict[str, Any]:
 @router.delete(
     "/enterprises/{credit_code}/api-keys/{key_id}",
     dependencies=[ADMIN],
-    summary="Revoke a key (at once: the next request with it is 401)",
+    summary="Revoke a key (at once here; in other workers within 5 s)",
 )
 async def revoke_key(credit_code: str, key_id: str, runtime: Runtime) -> dict[str, Any]:
     async with runtime.sessions() as session:
@@ -103,6 +103,9 @@ async def revoke_key(credit_code: str, key_id: str, runtime: Runtime) -> dict[st
                 f"/monitoring/v1/enterprises/{credit_code}/api-keys."
             )
         await session.commit()
+    lookup = runtime.extensions.get(api_keys.EXTENSION)
+    if isinstance(lookup, api_keys.KeyLookup):
+        lookup.forget(row.prefix)
     return _key_view(row)
 
 

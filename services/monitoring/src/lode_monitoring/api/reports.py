@@ -8,21 +8,21 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from lode_common import idempotency
+from lode_common import auth, idempotency
 from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
-from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_common.http import CurrentPrincipal, Runtime, UoW, runtime_of
 from lode_monitoring.adapters.tables import Finding, Report
 from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF
 from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
 from lode_monitoring.domain.periods import cst_date
-from lode_monitoring.handlers import finding_store, reports
+from lode_monitoring.handlers import finding_store, intake, reports
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/monitoring/v1", tags=["reports and findings"])
@@ -103,51 +103,60 @@ def _answer(accepted: reports.Accepted) -> dict[str, Any]:
     }
 
 
+REPORTERS = (auth.MINE, *sorted(auth.STAFF_ROLES))
+SUBMIT_OPENAPI = {
+    **BODY,
+    "security": [{"HTTPBearer": []}],
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 200},
+            "description": "the same key and body return the first answer again",
+        }
+    ],
+}
+
+
 @router.post(
     "/reports",
-    dependencies=[MINE_OR_STAFF],
     status_code=201,
-    openapi_extra=BODY,
+    openapi_extra=SUBMIT_OPENAPI,
     summary="Report output and the three rates for a licence (the mine's key)",
 )
-async def submit_report(
-    request: Request,
-    runtime: Runtime,
-    uow: UoW,
-    principal: CurrentPrincipal,
-    idempotency_key: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
+async def submit_report(request: Request) -> JSONResponse:
+    """The hot path: no FastAPI dependencies (the caller is authenticated and its role
+    checked here, as ``requires`` would), two statements on the database
+    (:mod:`lode_monitoring.handlers.intake`)."""
+    runtime = runtime_of(request)
+    principal = await runtime.authenticator.authenticate(request.headers.get("authorization"))
+    structlog.contextvars.bind_contextvars(principal=principal.subject)
+    auth.require_role(principal, *REPORTERS)
     raw = await request.body()
-    key = idempotency.checked_key(idempotency_key)
-    scope = f"{principal.subject}|{principal.enterprise or ''}"
-    digest = idempotency.fingerprint("POST", request.url.path, raw)
+    key = idempotency.checked_key(request.headers.get("idempotency-key"))
+    remember: intake.Remember | None = None
     if key is not None:
-        earlier = await idempotency.replay(uow.session, scope=scope, key=key, request_hash=digest)
+        scope = f"{principal.subject}|{principal.enterprise or ''}"
+        digest = idempotency.fingerprint("POST", request.url.path, raw)
+        async with runtime.sessions() as session:
+            earlier = await idempotency.replay(session, scope=scope, key=key, request_hash=digest)
         if earlier is not None:
             return JSONResponse(earlier[1], status_code=earlier[0])
+        remember = intake.Remember(scope, key, digest)
     body = _body(raw)
     try:
-        accepted = await reports.submit(
-            uow,
+        accepted = await intake.submit_report(
+            runtime,
             body,
             principal=principal,
             plan_id=_plan(runtime),
             today=cst_date(datetime.now(UTC)),
+            remember=remember,
         )
-        answer = _answer(accepted)
-        if key is not None:
-            idempotency.remember(
-                uow.session,
-                scope=scope,
-                key=key,
-                request_hash=digest,
-                status_code=201,
-                response=answer,
-            )
-        await uow.commit()
     except HANDLED as error:
         raise _problem(error, principal) from None
-    return JSONResponse(answer, status_code=201)
+    return JSONResponse(accepted.answer, status_code=201)
 
 
 @router.put(

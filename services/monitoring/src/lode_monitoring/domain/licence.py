@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,6 +33,8 @@ LICENCE_STATUS_ZH: Final[dict[LicenceStatus, str]] = {
     "revoked": "吊销",
     "cancelled": "注销",
 }
+
+_ONE_DAY: Final = timedelta(days=1)
 
 RightType = Literal["exploration", "mining"]
 """探矿权 or 采矿权."""
@@ -120,21 +123,33 @@ class LicenceView:
         """Whether the validity (有效期) overlaps the days ``first``..``last``."""
         return first <= self.valid_to and last >= self.valid_from
 
+    def _spans(self, first: date, last: date) -> Iterator[tuple[LicenceStatus, int]]:
+        """The days ``first``..``last`` from issue on, as runs of one status: (status, days).
+
+        The status changes only on a recorded change's day and on the day after
+        ``valid_to`` (expiry), so each run is counted whole, not day by day."""
+        start = max(first, self.valid_from)
+        if last < start:
+            return
+        cuts = sorted(
+            {c.from_date for c in self.status_history if start < c.from_date <= last}
+            | ({self.valid_to + _ONE_DAY} if start < self.valid_to + _ONE_DAY <= last else set())
+        )
+        for run_start, run_end in zip([start, *cuts], [*cuts, last + _ONE_DAY], strict=True):
+            status = self.status_on(run_start)
+            if status is not None:
+                yield status, (run_end - run_start).days
+
     def inactive_days(self, first: date, last: date) -> tuple[int, Counter[LicenceStatus]]:
         """Licensed days in ``first``..``last`` (from issue on) and the inactive ones by status."""
-        start = max(first, self.valid_from)
-        licensed = max((last - start).days + 1, 0)
+        licensed = 0
         inactive: Counter[LicenceStatus] = Counter()
-        for offset in range(licensed):
-            status = self.status_on(start + timedelta(days=offset))
-            if status is not None and status != "active":
-                inactive[status] += 1
+        for status, days in self._spans(first, last):
+            licensed += days
+            if status != "active":
+                inactive[status] += days
         return licensed, inactive
 
     def active_in(self, first: date, last: date) -> bool:
         """Whether the licence was active on at least one day of ``first``..``last``."""
-        start = max(first, self.valid_from)
-        return any(
-            self.active_on(start + timedelta(days=offset))
-            for offset in range((last - start).days + 1)
-        )
+        return any(status == "active" for status, _ in self._spans(first, last))

@@ -16,7 +16,7 @@ from lode_monitoring.adapters.tables import Mine, Report
 from lode_monitoring.demo import DemoLicence, demo_reports
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.domain.report import parse_exploration_result, parse_project_progress
-from lode_monitoring.handlers import reports
+from lode_monitoring.handlers import intake, reports
 from lode_monitoring.handlers.deadlines import check_deadlines
 from lode_monitoring.handlers.progress import record_exploration, record_progress
 
@@ -66,11 +66,9 @@ async def load_demo_reports(runtime: ServiceRuntime) -> None:
     data = await asyncio.to_thread(demo_reports, licences)
     today = cst_date(datetime.now(UTC))
     for body in data.reports:
-        async with runtime.uow() as uow:
-            await reports.submit(
-                uow, body, principal=DEMO, plan_id=PLAN, today=today, illustrative=True
-            )
-            await uow.commit()
+        await intake.submit_report(
+            runtime, body, principal=DEMO, plan_id=PLAN, today=today, illustrative=True
+        )
     async with runtime.uow() as uow:
         for body in data.exploration_results:
             result = parse_exploration_result(body, standards=standards, today=today)

@@ -28,34 +28,45 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def finding_values(found: DomainFinding, *, report_id: str | None, now: datetime) -> dict[str, Any]:
+    """The ``finding`` row of a newly opened finding, as column values."""
+    return {
+        "id": str(uuid.uuid4()),
+        "key": found.key,
+        "licence_no": found.licence_no,
+        "code": found.code,
+        "severity": found.severity,
+        "message": f"{found.message_zh} — {found.message_en}",
+        "standard": found.standard_or_clause,
+        "year": found.year,
+        "details": jsonable(dict(found.details)),
+        "status": "open",
+        "opened_at": now,
+        "report_id": report_id,
+        "closed_at": None,
+        "closed_by": None,
+        "note": None,
+    }
+
+
+def opened_event(values: Mapping[str, Any]) -> catalog.FindingOpened:
+    """The ``finding.opened`` event of a row from :func:`finding_values`."""
+    return catalog.FindingOpened(
+        finding_id=values["id"],
+        licence_no=values["licence_no"],
+        code=values["code"],
+        severity=values["severity"],
+        message=values["message"],
+        standard=values["standard"],
+        year=values["year"],
+    )
+
+
 def open_finding(uow: UnitOfWork, found: DomainFinding, *, report_id: str | None) -> Finding:
-    row = Finding(
-        id=str(uuid.uuid4()),
-        key=found.key,
-        licence_no=found.licence_no,
-        code=found.code,
-        severity=found.severity,
-        message=f"{found.message_zh} — {found.message_en}",
-        standard=found.standard_or_clause,
-        year=found.year,
-        details=jsonable(dict(found.details)),
-        status="open",
-        opened_at=datetime.now(UTC),
-        report_id=report_id,
-    )
+    values = finding_values(found, report_id=report_id, now=datetime.now(UTC))
+    row = Finding(**values)
     uow.session.add(row)
-    uow.emit(
-        catalog.FindingOpened(
-            finding_id=row.id,
-            licence_no=row.licence_no,
-            code=row.code,
-            severity=found.severity,
-            message=row.message,
-            standard=row.standard,
-            year=row.year,
-        ),
-        subject=row.licence_no,
-    )
+    uow.emit(opened_event(values), subject=row.licence_no)
     return row
 
 

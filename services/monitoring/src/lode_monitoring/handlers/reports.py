@@ -4,7 +4,6 @@ by new versions (the old kept, the reason required), findings opened and closed 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -55,6 +54,28 @@ class ReportExists(Exception):
         self.report_id = report_id
 
 
+def standards_of(
+    plan_id: str, version: int, document: Mapping[str, Any] | None = None
+) -> MonitoringStandards | None:
+    """The standards of a plan version: read once from its ``document``, then kept (None
+    when not kept yet and no document is given)."""
+    key = (plan_id, version)
+    if key not in _STANDARDS and document is not None:
+        _STANDARDS[key] = load_standards(document)
+    return _STANDARDS.get(key)
+
+
+def unknown_licence(licence_no: Any) -> InvalidReport:
+    return InvalidReport(
+        [
+            FieldError(
+                "licence_no",
+                f"unknown licence {licence_no!r}: no such licence has reached monitoring",
+            )
+        ]
+    )
+
+
 async def standards_in_force(session: AsyncSession, plan_id: str) -> MonitoringStandards:
     """The standards of the plan version in force (the document is read once per version)."""
     version = (
@@ -73,23 +94,29 @@ async def standards_in_force(session: AsyncSession, plan_id: str) -> MonitoringS
     return _STANDARDS[key]
 
 
-def view_of(mine: Mine) -> LicenceView:
+def view_from(mine: Mapping[str, Any]) -> LicenceView:
+    """The licence view of a ``mine`` row's columns (an ORM row's, a Core row's or a record's)."""
+    capacity_value, capacity_unit = mine["capacity_value"], mine["capacity_unit"]
     return LicenceView(
-        licence_no=mine.licence_no,
-        right_type=mine.right_type,  # type: ignore[arg-type]
-        mineral=mine.mineral,
-        valid_from=mine.valid_from,
-        valid_to=mine.valid_to,
+        licence_no=mine["licence_no"],
+        right_type=mine["right_type"],
+        mineral=mine["mineral"],
+        valid_from=mine["valid_from"],
+        valid_to=mine["valid_to"],
         status_history=tuple(
-            StatusChange(h["status"], date.fromisoformat(h["from"])) for h in mine.status_history
+            StatusChange(h["status"], date.fromisoformat(h["from"])) for h in mine["status_history"]
         ),
-        mining_method=mine.mining_method,
-        capacity=Capacity(mine.capacity_value, mine.capacity_unit)
-        if mine.capacity_value is not None and mine.capacity_unit
+        mining_method=mine["mining_method"],
+        capacity=Capacity(capacity_value, capacity_unit)
+        if capacity_value is not None and capacity_unit
         else None,
-        scale=mine.scale,  # type: ignore[arg-type]
-        restoration_plan=restoration_plan_of(mine.restoration_plan),
+        scale=mine["scale"],
+        restoration_plan=restoration_plan_of(mine["restoration_plan"]),
     )
+
+
+def view_of(mine: Mine) -> LicenceView:
+    return view_from(mine.model_dump())
 
 
 def _decimal(value: Any) -> Decimal:
@@ -131,14 +158,7 @@ class Accepted:
 async def _mine_for(session: AsyncSession, licence_no: Any, principal: Principal) -> Mine:
     mine = await session.get(Mine, str(licence_no)) if isinstance(licence_no, str) else None
     if mine is None:
-        raise InvalidReport(
-            [
-                FieldError(
-                    "licence_no",
-                    f"unknown licence {licence_no!r}: no such licence has reached monitoring",
-                )
-            ]
-        )
+        raise unknown_licence(licence_no)
     if not principal.is_staff and principal.enterprise != mine.holder_credit_code:
         raise NotYourLicence(mine.licence_no)
     return mine
@@ -191,13 +211,14 @@ async def _apply_findings(
     return [finding_view(f) for f in found]
 
 
-def _event_fields(report: Report, parsed: OutputReport, mine: Mine) -> dict[str, Any]:
+def event_fields(report: Mapping[str, Any], parsed: OutputReport, mineral: str) -> dict[str, Any]:
+    """The fields of ``output.reported`` / ``output.corrected`` for a report row's values."""
     return {
-        "report_id": report.id,
-        "version": report.version,
-        "licence_no": report.licence_no,
-        "year": report.year,
-        "period": report.period,
+        "report_id": report["id"],
+        "version": report["version"],
+        "licence_no": report["licence_no"],
+        "year": report["year"],
+        "period": report["period"],
         "ore_mined_10kt": parsed.ore_mined_10kt,
         "products": [
             {"name": p.name, "grade_pct": p.grade_pct, "output_10kt": p.output_10kt}
@@ -209,59 +230,9 @@ def _event_fields(report: Report, parsed: OutputReport, mine: Mine) -> dict[str,
         "disturbed_area_ha": parsed.disturbed_area_ha,
         "restored_area_ha": parsed.restored_area_ha,
         "output_value_cny_10k": parsed.output_value_cny_10k,
-        "mineral": mine.mineral,
-        "illustrative": report.illustrative,
+        "mineral": mineral,
+        "illustrative": report["illustrative"],
     }
-
-
-async def submit(
-    uow: UnitOfWork,
-    body: Mapping[str, Any],
-    *,
-    principal: Principal,
-    plan_id: str,
-    today: date,
-    illustrative: bool = False,
-) -> Accepted:
-    session = uow.session
-    standards = await standards_in_force(session, plan_id)
-    mine = await _mine_for(session, body.get("licence_no"), principal)
-    licence = view_of(mine)
-    parsed = parse_output_report(body, standards=standards, today=today, licence=licence)
-    existing = (
-        await session.execute(
-            select(col(Report.id)).where(
-                col(Report.licence_no) == parsed.licence_no,
-                col(Report.year) == parsed.year,
-                col(Report.period) == parsed.period,
-                col(Report.is_current).is_(True),
-            )
-        )
-    ).scalar()
-    if existing is not None:
-        raise ReportExists(existing)
-    report = Report(
-        id=str(uuid.uuid4()),
-        version=1,
-        is_current=True,
-        licence_no=parsed.licence_no,
-        year=parsed.year,
-        period=parsed.period,
-        body=dict(body),
-        ore_mined_10kt=parsed.ore_mined_10kt,
-        reason=None,
-        submitted_by=principal.subject,
-        submitted_at=datetime.now(UTC),
-        illustrative=illustrative,
-    )
-    session.add(report)
-    history = await _history(session, licence, standards, today)
-    found = evaluate(parsed, licence, standards, today, history=history)
-    uow.emit(
-        catalog.OutputReported(**_event_fields(report, parsed, mine)), subject=report.licence_no
-    )
-    findings = await _apply_findings(uow, report, found, principal.subject)
-    return Accepted(report, findings)
 
 
 async def correct(
@@ -324,7 +295,9 @@ async def correct(
     history = await _history(session, licence, standards, today)
     found = evaluate(parsed, licence, standards, today, history=history)
     uow.emit(
-        catalog.OutputCorrected(**_event_fields(report, parsed, mine), reason=reason.strip()),
+        catalog.OutputCorrected(
+            **event_fields(report.model_dump(), parsed, mine.mineral), reason=reason.strip()
+        ),
         subject=report.licence_no,
     )
     findings = await _apply_findings(uow, report, found, principal.subject)

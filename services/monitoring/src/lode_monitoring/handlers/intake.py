@@ -1,0 +1,182 @@
+"""A new output report (开发利用年报) accepted: judged, stored with its events and findings.
+
+The hot path of ``POST /monitoring/v1/reports`` (and of the demo loader): one read of what
+the report is judged with, the pure work (validation, the finding rules, the rows and
+events), one write of every row (:mod:`lode_monitoring.adapters.report_store`). The rows
+and events are those the rest of the service writes: ``report`` (version 1),
+``output.reported`` then one ``finding.opened`` per finding in the outbox, exactly as
+:func:`lode_common.messaging.outbox.emit` stages them, the ``finding`` rows of
+:mod:`.finding_store`, and the ``Idempotency-Key``'s record of the answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from lode_common.auth import Principal
+from lode_common.events import catalog
+from lode_common.events.envelope import Envelope
+from lode_common.messaging.outbox import outbox_rows, traced
+from lode_common.metrics import count_emitted
+from lode_common.runtime import ServiceRuntime
+from lode_monitoring.adapters.report_store import ReportStore, Writes, report_store
+from lode_monitoring.domain.finding import reconcile
+from lode_monitoring.domain.findings import evaluate
+from lode_monitoring.domain.report import parse_output_report
+from lode_monitoring.domain.standards import MonitoringStandards
+from lode_monitoring.handlers.finding_store import finding_values, opened_event
+from lode_monitoring.handlers.reports import (
+    NotYourLicence,
+    PlanNotLoaded,
+    ReportExists,
+    event_fields,
+    finding_view,
+    standards_of,
+    unknown_licence,
+    view_from,
+)
+
+
+@dataclass(frozen=True)
+class Remember:
+    """Store the answer under the caller's ``Idempotency-Key`` (with the write)."""
+
+    scope: str
+    key: str
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The answer (201) and the types of the events committed with it."""
+
+    answer: dict[str, Any]
+    event_types: tuple[str, ...]
+
+
+async def _standards(store: ReportStore, plan_id: str, version: int) -> MonitoringStandards:
+    standards = standards_of(plan_id, version)
+    if standards is None:  # a plan version not read yet: its document, once
+        found = await store.plan_document(plan_id)
+        if found is None:
+            raise PlanNotLoaded(plan_id)
+        standards = standards_of(plan_id, found[0], found[1])
+        assert standards is not None
+    return standards
+
+
+async def submit(
+    store: ReportStore,
+    body: Mapping[str, Any],
+    *,
+    principal: Principal,
+    plan_id: str,
+    today: date,
+    illustrative: bool = False,
+    remember: Remember | None = None,
+) -> Intake:
+    """Judge and store a first report for its licence, year and period.
+
+    PlanNotLoaded (no plan yet), InvalidReport (an unknown licence, an invalid field),
+    NotYourLicence (a key for another enterprise's licence), ReportExists (the period is
+    reported: correct it instead)."""
+    licence_no = body.get("licence_no")
+    context = await store.context(plan_id, licence_no if isinstance(licence_no, str) else None)
+    if context.plan_version is None:
+        raise PlanNotLoaded(plan_id)
+    standards = await _standards(store, plan_id, context.plan_version)
+    mine = context.mine
+    if mine is None:
+        raise unknown_licence(licence_no)
+    if not principal.is_staff and principal.enterprise != mine["holder_credit_code"]:
+        raise NotYourLicence(mine["licence_no"])
+    licence = view_from(mine)
+    parsed = parse_output_report(body, standards=standards, today=today, licence=licence)
+    history = [
+        parse_output_report(b, standards=standards, today=today, ignore=("reason",))
+        for b in context.history or ()
+    ]
+    found = evaluate(parsed, licence, standards, today, history=history)
+
+    now = datetime.now(UTC)
+    report_id = str(uuid.uuid4())
+    report: dict[str, Any] = {
+        "id": report_id,
+        "version": 1,
+        "is_current": True,
+        "licence_no": parsed.licence_no,
+        "year": parsed.year,
+        "period": parsed.period,
+        "body": dict(body),
+        "ore_mined_10kt": parsed.ore_mined_10kt,
+        "reason": None,
+        "submitted_by": principal.subject,
+        "submitted_at": now,
+        "illustrative": illustrative,
+    }
+    envelopes: list[Envelope] = [
+        traced(
+            catalog.OutputReported(**event_fields(report, parsed, mine["mineral"])).envelope(
+                parsed.licence_no
+            )
+        )
+    ]
+    to_open, _ = reconcile((), found)  # a first version has no findings of its own yet
+    findings = [finding_values(f, report_id=report_id, now=now) for f in to_open]
+    envelopes += [traced(opened_event(f).envelope(f["licence_no"])) for f in findings]
+    answer = {
+        "id": report_id,
+        "version": 1,
+        "licence_no": parsed.licence_no,
+        "year": parsed.year,
+        "period": parsed.period,
+        "findings": [finding_view(f) for f in found],
+    }
+    remembered = (
+        {
+            "scope": remember.scope,
+            "key": remember.key,
+            "request_hash": remember.request_hash,
+            "status_code": 201,
+            "response": answer,
+            "created_at": now,
+        }
+        if remember is not None
+        else None
+    )
+    writes = Writes(report, outbox_rows(envelopes), findings, remembered)
+    if not await store.write(writes):
+        existing = await store.current_report_id(parsed.licence_no, parsed.year, parsed.period)
+        raise ReportExists(existing or "unknown")
+    return Intake(answer, tuple(e.type for e in envelopes))
+
+
+async def submit_report(
+    runtime: ServiceRuntime,
+    body: Mapping[str, Any],
+    *,
+    principal: Principal,
+    plan_id: str,
+    today: date,
+    illustrative: bool = False,
+    remember: Remember | None = None,
+) -> Intake:
+    """:func:`submit` on a store of the runtime's database; once committed, the events are
+    counted (``lode_events_emitted_total``) and the relay is woken, as a unit of work does."""
+    async with report_store(runtime.engine) as store:
+        intake = await submit(
+            store,
+            body,
+            principal=principal,
+            plan_id=plan_id,
+            today=today,
+            illustrative=illustrative,
+            remember=remember,
+        )
+    count_emitted(intake.event_types)
+    runtime.relay.notify()
+    return intake

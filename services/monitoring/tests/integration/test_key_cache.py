@@ -1,0 +1,53 @@
+"""A key's row is reused for a few seconds: revoked here it is refused at once, and another
+worker (another look-up on the same database) refuses it once its bound has passed."""
+
+from __future__ import annotations
+
+import pytest
+
+from lode_common.testing.apps import ServiceUnderTest
+from lode_monitoring.handlers import api_keys
+from lode_monitoring.handlers.api_keys import KEY_CACHE_TTL_S, KeyLookup
+
+pytestmark = pytest.mark.timeout(120)
+A = "91130881MA0A000007"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_revoked_key_is_refused_here_at_once_and_elsewhere_within_the_bound(
+    monitoring_both: ServiceUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m = monitoring_both
+    clock = Clock()
+    monkeypatch.setattr(api_keys.time, "monotonic", clock)
+    admin = m.auth("admin-token")
+    issued = (await m.client.post(f"/monitoring/v1/enterprises/{A}/api-keys", headers=admin)).json()
+    key, prefix = issued["key"], issued["prefix"]
+    as_mine = {"Authorization": f"Bearer {key}"}
+    assert (await m.client.get("/monitoring/v1/mines", headers=as_mine)).status_code == 200
+
+    other_worker = KeyLookup(m.runtime.sessions)
+    seen = await other_worker(prefix, key)
+    assert seen is not None
+    assert seen.enterprise == A
+    assert await other_worker(prefix, key + "x") is None  # the hash is compared every time
+
+    revoked = await m.client.delete(
+        f"/monitoring/v1/enterprises/{A}/api-keys/{issued['id']}", headers=admin
+    )
+    assert revoked.status_code == 200
+    assert (await m.client.get("/monitoring/v1/mines", headers=as_mine)).status_code == 401
+
+    clock.now += KEY_CACHE_TTL_S  # within the bound the other worker still has the row
+    assert await other_worker(prefix, key) is not None
+    clock.now += 0.001  # past it, the row is read again: revoked
+    assert await other_worker(prefix, key) is None
+    clock.now += 0.001
+    assert await other_worker(prefix, key) is None  # and a revoked key is not kept
