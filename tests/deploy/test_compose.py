@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shlex
+import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -917,3 +918,26 @@ def test_dockerignore_keeps_what_the_dockerfile_copies(service: str) -> None:
                 assert not _ignored(path, patterns), f"COPY {path}: excluded by .dockerignore"
     package = ROOT / "services" / service / "src" / f"lode_{service}" / "migrations"
     assert not _ignored(str(package.relative_to(ROOT)), patterns)
+
+
+def test_the_reporting_image_builds_the_dashboard_assets_from_the_npm_lock_file() -> None:
+    """The vendor assets are not in git: the image builds them as `make assets` does, puts
+    them in the wheel (hatch ``artifacts``, since git ignores them) and fails without them."""
+    stages = {s.name: s for s in dockerfile_stages()}
+    assets = stages["assets"]
+    assert assets.base.startswith("node:")
+    copied = assets.only("COPY").split()
+    web = ROOT / "services" / "reporting" / "web"
+    for name in ("package.json", "package-lock.json", "build.mjs"):
+        assert f"services/reporting/web/{name}" in copied
+        assert (web / name).is_file()
+    assert "npm ci" in assets.only("RUN")
+    assert "npm run build" in assets.only("RUN")
+    build_json = json.loads((web / "package.json").read_text(encoding="utf-8"))
+    assert "build" in build_json["scripts"]
+    build = stages["build"]
+    assert any(c.startswith("--from=assets ") for c in build.all("COPY"))
+    assert any("echarts.min.js" in run for run in build.all("RUN")), "the image checks the wheel"
+    wheel = tomllib.loads((ROOT / "services/reporting/pyproject.toml").read_text("utf-8"))
+    artifacts = wheel["tool"]["hatch"]["build"]["targets"]["wheel"]["artifacts"]
+    assert "src/lode_reporting/web/static/vendor/*" in artifacts
