@@ -30,12 +30,13 @@ $(VENDOR)/versions.json: $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/bui
 
 assets: $(VENDOR)/versions.json  ## the dashboard's ECharts, from npm into the reporting package
 
-# Debian's Chromium and a CJK font for the dashboard's browser tests (as root, when missing).
+# Debian's Chromium and a CJK font for the dashboard's browser tests and the PDF report, and
+# poppler's pdftotext to read the PDF back in its tests (as root, when missing).
 browser:
-	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; \
+	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && command -v pdftotext >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei; \
-	else echo "the browser tests need Debian's chromium and fonts-wqy-microhei: run as root: apt-get install chromium fonts-wqy-microhei (they are skipped without them)" >&2; fi
+	  apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei poppler-utils; \
+	else echo "the browser tests need Debian's chromium and fonts-wqy-microhei: run as root: apt-get install chromium fonts-wqy-microhei poppler-utils (they are skipped without them)" >&2; fi
 
 up: env  ## run the whole system embedded: one process, SQLite, in-process bus
 	$(RUN) lode up
