@@ -6,4 +6,9 @@ from fastapi import APIRouter
 
 from lode_monitoring.api import enterprises, progress, reports
 
-ROUTERS: list[APIRouter] = [enterprises.router, reports.router, progress.router]
+ROUTERS: list[APIRouter] = [
+    reports.hot_router,  # first: the route every mine's report takes
+    enterprises.router,
+    reports.router,
+    progress.router,
+]
