@@ -6,7 +6,7 @@ UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 RUN    := $(UV) run --frozen
 
-.PHONY: up test test-system lint docs bench bench-bus bench-zoning bench-reports bench-load clean env
+.PHONY: up test test-system lint docs bench bench-bus bench-zoning bench-reports clean env
 .PHONY: assets browser
 
 $(UV):
@@ -63,9 +63,6 @@ bench-zoning: env
 
 bench-reports: env
 	$(RUN) python -m bench.reports
-
-bench-load: env
-	$(RUN) python -m bench.load
 
 bench: bench-bus bench-zoning bench-reports
 
