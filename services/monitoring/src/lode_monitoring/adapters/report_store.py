@@ -10,7 +10,8 @@ Two round trips per report, whatever the backend:
 
 On PostgreSQL the statements go to the asyncpg connection itself (prepared once per
 connection by asyncpg's statement cache), the write as one statement of data-modifying
-CTEs in autocommit: one round trip, one transaction. On SQLite (embedded mode) the same
+CTEs in autocommit: one round trip, one transaction (a leaner one for the usual report:
+one event, no findings, no ``Idempotency-Key``). On SQLite (embedded mode) the same
 rows go through SQLAlchemy Core in one transaction. Both write exactly the rows the
 caller built (:class:`Writes`): tests read them back on both backends.
 """
@@ -148,6 +149,21 @@ WITH r AS (
 SELECT EXISTS (SELECT FROM r)
 """
 
+_PG_WRITE_PLAIN = """
+WITH r AS (
+  INSERT INTO report (id, version, is_current, licence_no, year, period, body,
+                      ore_mined_10kt, reason, submitted_by, submitted_at, illustrative)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
+  ON CONFLICT ON CONSTRAINT uq_report_version DO NOTHING
+  RETURNING id
+), o AS (
+  INSERT INTO outbox (event_id, topic, key, type, envelope, created_at)
+  SELECT $14, $15, $16, $17, $18, $13 WHERE EXISTS (SELECT FROM r)
+)
+SELECT EXISTS (SELECT FROM r)
+"""
+"""The usual report, without findings or an ``Idempotency-Key``: its one event, no arrays."""
+
 _REPORT_COLUMNS = (
     "id",
     "version",
@@ -205,8 +221,14 @@ class PostgresReportStore:
 
     async def write(self, writes: Writes) -> bool:
         report = [_pg_value(c, writes.report[c]) for c in _REPORT_COLUMNS]
-        outbox = [[row[c] for row in writes.outbox] for c in _OUTBOX_COLUMNS]
         created = writes.outbox[0]["created_at"] if writes.outbox else None
+        if len(writes.outbox) == 1 and not writes.findings and writes.idempotency is None:
+            (event,) = writes.outbox
+            plain: bool = await self._conn.fetchval(
+                _PG_WRITE_PLAIN, *report, created, *(event[c] for c in _OUTBOX_COLUMNS)
+            )
+            return plain
+        outbox = [[row[c] for row in writes.outbox] for c in _OUTBOX_COLUMNS]
         findings = [[_pg_value(c, row[c]) for row in writes.findings] for c in _FINDING_COLUMNS]
         idem = writes.idempotency or {}
         remembered = [_pg_value(c, idem.get(c)) for c in _IDEMPOTENCY_COLUMNS]

@@ -39,11 +39,20 @@ def _shown(value: object) -> str:
     return repr(value)
 
 
+_WHOLE_DIGITS = MAX_SIGNIFICANT_DIGITS - MAX_DECIMAL_PLACES
+_TOO_LARGE = Decimal(10) ** _WHOLE_DIGITS
+
+
 def exact_decimal(value: object) -> Decimal:
     """An exact decimal from a JSON number, a numeric string or a Decimal; BadValue otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+    kind = type(value)
+    if kind is float:  # the usual JSON number: repr() gives the digits the JSON had
+        number = Decimal(repr(value))
+    elif kind is int:
+        number = Decimal(value)  # type: ignore[arg-type]
+    elif isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise BadValue(f"expected a number, got {_shown(value)}")
-    if isinstance(value, str):
+    elif isinstance(value, str):
         if not _NUMBER_TEXT.fullmatch(value.strip()):
             raise BadValue(f"expected a number, got {value!r}")
         number = Decimal(value.strip())
@@ -57,9 +66,8 @@ def exact_decimal(value: object) -> Decimal:
         raise BadValue(f"more than {MAX_SIGNIFICANT_DIGITS} significant digits: {value}")
     if isinstance(normal.exponent, int) and normal.exponent < -MAX_DECIMAL_PLACES:
         raise BadValue(f"more than {MAX_DECIMAL_PLACES} decimal places: {value}")
-    whole_digits = MAX_SIGNIFICANT_DIGITS - MAX_DECIMAL_PLACES
-    if abs(number) >= Decimal(10) ** whole_digits:
-        raise BadValue(f"too large: more than {whole_digits} digits before the decimal point")
+    if abs(number) >= _TOO_LARGE:
+        raise BadValue(f"too large: more than {_WHOLE_DIGITS} digits before the decimal point")
     return number + 0  # -0 reads as 0
 
 
