@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lode_common.db_errors import meaning
 
 log = structlog.get_logger(__name__)
 
@@ -182,17 +185,33 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return problem_response(problem, request)
 
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(InterfaceError)
-    async def _db_down(request: Request, exc: DBAPIError) -> JSONResponse:
-        log.error("database unavailable", error=repr(exc))
-        return problem_response(
-            Unavailable(
-                "The database cannot be reached right now; nothing was saved. "
-                "Retry after the number of seconds in Retry-After."
-            ),
-            request,
-        )
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(asyncpg.PostgresError)
+    @app.exception_handler(asyncpg.InterfaceError)
+    @app.exception_handler(ConnectionError)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        match meaning(exc):
+            case "unavailable":
+                log.error("database unavailable", error=repr(exc))
+                return problem_response(
+                    Unavailable(
+                        "The database cannot be reached right now; nothing was saved. "
+                        "Retry after the number of seconds in Retry-After."
+                    ),
+                    request,
+                )
+            case "bad_value":
+                log.warning("value refused by the database", error=repr(exc))
+                return problem_response(
+                    InvalidInput(
+                        "A value in the request is outside what can be stored "
+                        f"({_reason(exc)}); nothing was saved. Check the numbers and dates "
+                        "you sent against the API's documented ranges.",
+                        errors=[{"field": "request", "message": _reason(exc)}],
+                    ),
+                    request,
+                )
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -206,3 +225,10 @@ def install_error_handlers(app: FastAPI) -> None:
             ),
             request,
         )
+
+
+def _reason(error: BaseException) -> str:
+    """The driver's own words, without the SQL statement SQLAlchemy appends."""
+    orig = getattr(error, "orig", None)
+    text = str(orig if orig is not None else error)
+    return text.split("\n", 1)[0].split("[SQL:", 1)[0].strip()[:200]

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Path, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry.trace import Span
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,6 +30,12 @@ from lode_common.messaging.outbox import UnitOfWork
 from lode_common.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
+
+MAX_INT32 = 2**31 - 1
+"""The upper bound of an integer query parameter stored in an ``integer`` column (versions,
+years): a larger value is a 422 naming the parameter, not a driver error."""
+MAX_OFFSET = 10**9
+"""The upper bound of ``offset`` in paged lists."""
 bearer = HTTPBearer(auto_error=False, description="A staff token or a mine's API key")
 
 
@@ -284,7 +290,9 @@ def admin_router(name: str) -> APIRouter:
         dependencies=[admin_only],
         summary="Handle a parked event again",
     )
-    async def redrive(dead_letter_id: int, runtime: Runtime) -> dict[str, Any]:
+    async def redrive(
+        dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)], runtime: Runtime
+    ) -> dict[str, Any]:
         parked = {r["id"] for r in await runtime.inbox.dead_letters()}
         if dead_letter_id not in parked:
             raise NotFound(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -15,7 +14,8 @@ from sqlmodel import col
 from lode_common import idempotency
 from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, InvalidInput
-from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW
+from lode_common.json_body import json_object
 from lode_licensing.adapters.tables import Application, ApplicationStep
 from lode_licensing.api import views
 from lode_licensing.api.deps import ANYONE, APPLICANT_OR_OFFICER, OFFICER, problem
@@ -111,12 +111,7 @@ async def submit(
         if earlier is not None:
             view = await _view(runtime, earlier[1]["application_id"])
             return JSONResponse(view, status_code=earlier[0])
-    try:
-        body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput.field("body", f"not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise InvalidInput.field("body", "send one application object")
+    body = json_object(raw, "application")
     service = _service(runtime)
     try:
         row = await applications.submit(
@@ -148,7 +143,7 @@ async def list_applications(
     principal: CurrentPrincipal,
     status: Annotated[str | None, Query(pattern="^[a-z_]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     query = select(Application)
     if status:

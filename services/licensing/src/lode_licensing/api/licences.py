@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from lode_common.errors import Forbidden, InvalidInput
-from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW
 from lode_licensing.adapters.tables import Licence, LicenceHistory
 from lode_licensing.api import views
 from lode_licensing.api.deps import ANYONE, OFFICER, problem
@@ -35,7 +35,7 @@ async def list_licences(
     holder: Annotated[str | None, Query(description="credit code or part of the name")] = None,
     right_type: Annotated[str | None, Query(pattern="^(mining|exploration)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     query = select(Licence)
     if status:

@@ -7,7 +7,6 @@ decision for an application already decided answers 200 and changes nothing.
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lode_common.errors import InvalidInput, Unauthorized, Unavailable
 from lode_common.http import Runtime
+from lode_common.json_body import parse_json
 from lode_licensing.adapters.tables import ProvinceCallbackSeen
 from lode_licensing.api.deps import problem
 from lode_licensing.domain.errors import LicensingError, SignatureRejected
@@ -63,10 +63,7 @@ async def decision_callback(request: Request, runtime: Runtime) -> dict[str, Any
             f"The callback is refused ({error}); sign timestamp + '.' + body "
             "with HMAC-SHA256 and send it within the window."
         ) from None
-    try:
-        body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput.field("body", f"not valid JSON: {error}") from None
+    body = parse_json(raw)
     if not isinstance(body, dict) or not isinstance(body.get("application_id"), str):
         raise InvalidInput.field("application_id", "required")
     async with runtime.uow() as uow:

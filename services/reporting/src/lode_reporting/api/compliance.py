@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
@@ -70,7 +70,12 @@ def _view(row: ReportingFinding) -> FindingView:
     response_model=Compliance,
     summary="Mines with open findings (of a year, or all), by kind, with their history",
 )
-async def compliance(runtime: Runtime, year: int | None = None) -> Compliance:
+async def compliance(
+    runtime: Runtime,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2100, description="findings about this year")
+    ] = None,
+) -> Compliance:
     async with snapshot(runtime.sessions) as session:
         as_of = await position(session)
         open_query = select(ReportingFinding).where(col(ReportingFinding.status) == "open")

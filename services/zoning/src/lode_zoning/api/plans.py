@@ -6,12 +6,12 @@ import json
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from lode_common.errors import Conflict, InvalidInput, NotFound
-from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_common.http import MAX_INT32, CurrentPrincipal, Runtime, UoW
 from lode_common.types import UtcDatetime
 from lode_zoning.adapters.tables import PlanVersion
 from lode_zoning.api.deps import ANY_ROLE, PLANNER, invalid
@@ -87,7 +87,7 @@ async def list_plans(runtime: Runtime) -> PlanList:
 async def get_plan(
     plan_id: str,
     runtime: Runtime,
-    version: Annotated[int | None, Query(ge=1, description="a past version")] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_INT32, description="a past version")] = None,
 ) -> PlanInForce:
     async with runtime.sessions() as session:
         row = await (
@@ -112,7 +112,9 @@ async def list_versions(plan_id: str, runtime: Runtime) -> PlanList:
 @router.get(
     "/{plan_id}/versions/{version}", dependencies=[ANY_ROLE], summary="One version's whole document"
 )
-async def get_version(plan_id: str, version: int, runtime: Runtime) -> PlanVersionDocument:
+async def get_version(
+    plan_id: str, version: Annotated[int, Path(ge=1, le=MAX_INT32)], runtime: Runtime
+) -> PlanVersionDocument:
     async with runtime.sessions() as session:
         row = await plans.version_of(session, plan_id, version)
     if row is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,7 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from lode_common.errors import Conflict, InvalidInput, NotFound, Problem
-from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_common.http import MAX_INT32, MAX_OFFSET, CurrentPrincipal, Runtime, UoW
+from lode_common.json_body import parse_json
 from lode_zoning.adapters.shapefile import read_zipped_shapefile, zone_properties
 from lode_zoning.api.deps import ANY_ROLE, PLANNER, invalid
 from lode_zoning.api.geojson import collection, feature, zone_input
@@ -64,7 +64,7 @@ async def list_zones(
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
     status: Annotated[str, Query(pattern="^(active|retired|all)$")] = "active",
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JSONResponse:
     query = ZoneQuery(
         plan_id=plan_id,
@@ -99,7 +99,7 @@ async def export_zones(
 
 @router.get("/{zone_id}", dependencies=[ANY_ROLE], summary="One zone (its current version)")
 async def get_zone(
-    zone_id: str, runtime: Runtime, version: Annotated[int | None, Query(ge=1)] = None
+    zone_id: str, runtime: Runtime, version: Annotated[int | None, Query(ge=1, le=MAX_INT32)] = None
 ) -> JSONResponse:
     async with runtime.sessions() as session:
         try:
@@ -125,10 +125,7 @@ async def zone_history(zone_id: str, runtime: Runtime) -> JSONResponse:
 
 
 async def _json_body(request: Request) -> Any:
-    try:
-        return json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput.field("body", f"not valid JSON: {error}") from None
+    return parse_json(await request.body())
 
 
 @router.post(
