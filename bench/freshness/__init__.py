@@ -1,0 +1,1 @@
+"""bench/freshness: how soon reporting reflects an accepted report, against the bus."""
