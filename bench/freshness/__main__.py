@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import tempfile
 import time
@@ -54,7 +55,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from bench.common import percentile, print_table, save
 from bench.reports.__main__ import Mine, licence_event, plan_event, report_body
@@ -72,7 +75,12 @@ from lode_common.testing.services import (
 )
 from lode_monitoring.bootstrap import build as build_monitoring
 from lode_monitoring.settings import MonitoringSettings
+from lode_reporting.adapters.tables import JournalEntry
 from lode_reporting.bootstrap import build as build_reporting
+from lode_reporting.domain import plan as plan_rules
+from lode_reporting.domain.evaluate import evaluate
+from lode_reporting.projections.journal import position
+from lode_reporting.queries.facts import load_facts, plan_in_force, snapshot
 from lode_reporting.settings import ReportingSettings
 
 PLAN = "pingquan-2021-2025"
@@ -100,6 +108,7 @@ class Stamps:
     committed: float | None = None  # reporting's inbox transaction committed
     streamed: float | None = None  # the SSE frame arrived
     reflected: float | None = None  # a polled response held it (end of that response)
+    reflecting_asked: float | None = None  # when that request was sent
     poll_requests: list[float] = field(default_factory=list)  # durations of the polls
 
 
@@ -417,7 +426,7 @@ async def measure(
                         answered = time.perf_counter()
                         stamps.poll_requests.append(answered - asked)
                         if reflects(answer, stamps.event_id, expected[year]):
-                            stamps.reflected = answered
+                            stamps.reflected, stamps.reflecting_asked = answered, asked
                             break
                 else:
                     while stamps.streamed is None:
@@ -448,6 +457,64 @@ def reflects(answer: httpx.Response, event_id: str, expected: float) -> bool:
     if abs(actual - expected) > 1e-3:
         raise AssertionError(f"the figure is {actual}, expected {expected}")
     return True
+
+
+# --- the polled request, part by part -------------------------------------------------------
+async def profile_sources(reporting: ServiceUnderTest, year: int, rounds: int) -> dict[str, Any]:
+    """On the final state, quiet: the sources request whole over the ASGI client, then its
+    parts done as the route does them (``api/indicators.py``), and the indicators list."""
+    viewer = reporting.auth("viewer")
+    runtime = reporting.runtime
+    settings = runtime.settings
+    assert isinstance(settings, ReportingSettings)
+    rules = settings.status_rules()
+    timings: dict[str, list[float]] = {
+        "whole request (ASGI client)": [],
+        "snapshot + plan + as_of": [],
+        "load_facts (every read model row)": [],
+        "evaluate": [],
+        "journal rows of the contributions": [],
+        "GET /indicators?year= (all 12), whole request": [],
+    }
+    rows = 0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        r = await reporting.client.get(
+            f"/reporting/v1/indicators/{INDICATOR}/sources?year={year}", headers=viewer
+        )
+        timings["whole request (ASGI client)"].append(time.perf_counter() - start)
+        assert r.status_code == 200, r.text
+        start = time.perf_counter()
+        async with snapshot(runtime.sessions) as session:
+            plan_row = await plan_in_force(session, PLAN)
+            assert plan_row is not None
+            await position(session)
+            opened = time.perf_counter()
+            facts = await load_facts(session, plan_row.document)
+            loaded = time.perf_counter()
+            definition = next(
+                d for d in plan_rules.definitions(plan_row.document) if d.id == INDICATOR
+            )
+            evaluation = evaluate(definition, facts, year, rules)
+            evaluated = time.perf_counter()
+            ids = [c.event_id for c in evaluation.figure.contributions]
+            entries = await session.execute(
+                select(JournalEntry).where(col(JournalEntry.event_id).in_(ids))
+            )
+            assert len(entries.scalars().all()) == len(ids)
+            looked_up = time.perf_counter()
+        timings["snapshot + plan + as_of"].append(opened - start)
+        timings["journal rows of the contributions"].append(looked_up - evaluated)
+        timings["load_facts (every read model row)"].append(loaded - opened)
+        timings["evaluate"].append(evaluated - loaded)
+        rows = len(facts.outputs) + len(facts.licences) + len(facts.versions)
+        start = time.perf_counter()
+        r = await reporting.client.get(f"/reporting/v1/indicators?year={year}", headers=viewer)
+        timings["GET /indicators?year= (all 12), whole request"].append(time.perf_counter() - start)
+        assert r.status_code == 200, r.text
+    out: dict[str, Any] = {name: stats(values) for name, values in timings.items()}
+    out["rows_loaded"] = rows
+    return out
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -511,6 +578,12 @@ def figures(run: Run) -> dict[str, Any]:
             ),
             "inbox commit → SSE frame": stats(_deltas(run.stream, "committed", "streamed")),
             "inbox commit → polled response": stats(_deltas(run.poll, "committed", "reflected")),
+            "  of which: commit → the reflecting poll sent": stats(
+                _deltas(run.poll, "committed", "reflecting_asked")
+            ),
+            "  of which: the reflecting poll itself": stats(
+                _deltas(run.poll, "reflecting_asked", "reflected")
+            ),
         },
     }
 
@@ -563,6 +636,33 @@ def show(runtime: str, f: dict[str, Any]) -> None:
     )
 
 
+def show_profile(f: dict[str, Any]) -> None:
+    p = f["polled_request_profile"]
+    print_table(
+        f"  the polled request on the final state, quiet ({p['rows_loaded']} rows loaded)",
+        [
+            ("part", "n", "p50 ms", "p99 ms"),
+            *(
+                (name, str(s["n"]), str(s["p50_ms"]), str(s["p99_ms"]))
+                for name, s in p.items()
+                if isinstance(s, dict)
+            ),
+        ],
+    )
+    parts = sum(
+        s["p50_ms"]
+        for name, s in p.items()
+        if isinstance(s, dict) and not name.startswith(("whole", "GET"))
+    )
+    whole = p["whole request (ASGI client)"]["p50_ms"]
+    print(
+        f"  the rest of the request (ASGI client, authentication, FastAPI, response model): "
+        f"about {whole - parts:.2f} ms of the {whole} ms p50"
+    )
+    print(f"  settings: {f['settings']}")
+    print(f"  load average (1 min) before / after: {f['load_average_1min_before_after']}")
+
+
 def settings_in_effect(runtime: str, services: dict[str, ServiceUnderTest]) -> dict[str, Any]:
     """The waits on the path, as the runtime under test has them."""
     monitoring, reporting = services["monitoring"], services["reporting"]
@@ -596,6 +696,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         for runtime in runtimes:
             if runtime == "distributed":
                 postgres, kafka = find_or_start_postgres(), start_kafka()
+            load = os.getloadavg()[0]
             with tempfile.TemporaryDirectory(prefix="bench-freshness-") as tmp:
                 async with running(runtime, Path(tmp), postgres, kafka) as services:
                     run = await measure(
@@ -608,7 +709,15 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     )
                     f = figures(run)
                     f["settings"] = settings_in_effect(runtime, services)
+                    f["polled_request_profile"] = await profile_sources(
+                        services["reporting"], YEARS[-1], args.profile_rounds
+                    )
+                    f["load_average_1min_before_after"] = [
+                        round(load, 2),
+                        round(os.getloadavg()[0], 2),
+                    ]
             show(runtime, f)
+            show_profile(f)
             results[runtime] = f
     finally:
         if kafka is not None:
@@ -634,6 +743,9 @@ def cli() -> None:
     parser.add_argument("--gap-ms", type=float, default=40, help="quiet before each send")
     parser.add_argument("--runtime", choices=["both", "embedded", "distributed"], default="both")
     parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument(
+        "--profile-rounds", type=int, default=30, help="timed requests in the profile"
+    )
     asyncio.run(main(parser.parse_args()))
 
 
