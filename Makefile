@@ -6,7 +6,7 @@ UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 RUN    := $(UV) run --frozen
 
-.PHONY: up test test-system lint docs bench bench-bus bench-zoning bench-reports clean env
+.PHONY: up test test-system lint docs bench bench-bus bench-zoning bench-reports bench-freshness bench-load clean env
 .PHONY: assets browser
 
 $(UV):
@@ -64,7 +64,13 @@ bench-zoning: env
 bench-reports: env
 	$(RUN) python -m bench.reports
 
-bench: bench-bus bench-zoning bench-reports
+bench-freshness: env  ## a report accepted → reporting reflects it, both runtimes, vs the bus
+	$(RUN) python -m bench.freshness
+
+bench-load: env  ## 200 mines report a simulated year, officers query: distributed vs embedded
+	$(RUN) python -m bench.load
+
+bench: bench-bus bench-zoning bench-reports bench-load bench-freshness
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
