@@ -228,3 +228,13 @@ async def test_an_inspector_closes_a_finding_with_a_note(monitoring: ServiceUnde
         headers=m.auth("inspector"),
     )
     assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["reports?year=99999999999", "reports?offset=99999999999", "findings?year=-99999999999"],
+)
+async def test_filters_past_their_bounds_are_422(monitoring: ServiceUnderTest, query: str) -> None:
+    r = await monitoring.client.get(f"/monitoring/v1/{query}", headers=monitoring.auth("viewer"))
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")

@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from lode_common.credit_code import credit_code_problem
 from lode_common.errors import Forbidden, InvalidInput, NotFound
-from lode_common.http import CurrentPrincipal, Runtime
+from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime
 from lode_monitoring.adapters.tables import ApiKey, Mine
 from lode_monitoring.api.deps import ADMIN, ANYONE
 from lode_monitoring.handlers import api_keys
@@ -138,7 +138,7 @@ async def list_mines(
     status: str | None = None,
     holder: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     query = select(Mine)
     if status:

@@ -19,7 +19,7 @@ from sqlmodel import col
 from lode_common import auth, idempotency
 from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
-from lode_common.http import CurrentPrincipal, Runtime, UoW, runtime_of
+from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW, runtime_of
 from lode_monitoring.adapters.tables import Finding, Report
 from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF
 from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
@@ -253,9 +253,9 @@ async def list_reports(
     runtime: Runtime,
     principal: CurrentPrincipal,
     licence_no: str | None = None,
-    year: int | None = None,
+    year: Annotated[int | None, Query(ge=1, le=9999)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     from lode_monitoring.adapters.tables import Mine
 
@@ -304,11 +304,11 @@ def _finding_view(row: Finding) -> dict[str, Any]:
 async def list_findings(
     runtime: Runtime,
     principal: CurrentPrincipal,
-    year: int | None = None,
+    year: Annotated[int | None, Query(ge=1, le=9999)] = None,
     licence_no: str | None = None,
     status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     from lode_monitoring.adapters.tables import Mine
 
