@@ -172,3 +172,39 @@ async def test_a_revoked_licence_is_not_listed(system: System) -> None:
         json={"green_mine": True, "list_ref": "全国绿色矿山名录"},
     )
     assert problem(r, 409)["current_state"] == "revoked"
+
+
+async def test_a_change_revises_the_plan_and_says_so(system: System) -> None:
+    lic = system.licensing
+    decided = await _issue(system, mining(restoration_plan=PLAN))
+    assert decided.status_code == 200, decided.text
+    revised = [{"year": 2027, "restored_area_ha": 2}, {"year": 2031, "restored_area_ha": 8.5}]
+    change = await submit(
+        lic,
+        {
+            "right_type": "mining",
+            "kind": "change",
+            "licence_no": NUMBER,
+            "changes": ["capacity"],
+            "applicant": mining()["applicant"],
+            "mineral": "铁矿",
+            "mining_method": "underground",
+            "capacity": {"value": 15, "unit": "万吨/年"},
+            "restoration_plan": revised,
+        },
+    )
+    assert change.status_code == 201, change.text
+    app = change.json()
+    assert (app["status"], app["verdict"]) == ("checked", "eligible"), app["checks"]
+    done = await lic.client.post(
+        f"/licensing/v1/applications/{app['id']}/decision",
+        headers=lic.auth("licensing_officer"),
+        json={"decision": "approved", "licence_no": NUMBER},
+    )
+    assert done.status_code == 200, done.text
+    licence = await _licence(lic)
+    assert licence["restoration_plan"] == revised
+    assert licence["capacity"] == {"value": 15, "unit": "万吨/年"}
+    changed = [e for e in await lic.published() if e.type.endswith("licence.changed.v1")]
+    assert changed[-1].data["changed"] == ["capacity", "restoration_plan"]
+    assert changed[-1].data["restoration_plan"] == revised
