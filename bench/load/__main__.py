@@ -13,10 +13,12 @@ For each deployment (:mod:`.targets`), one after the other, on fresh databases:
    licence, the admin issues each enterprise an API key.
 2. **the simulated year** (:mod:`.workload`): every mine at once sends its annual report of
    2024 and its four quarterly reports of 2025, in order, each answer awaited (a closed loop
-   per mine; mines alternate between the monitoring instances); one mine in ten opens a
-   three-rate finding. Meanwhile officers query at a steady rate (an open loop: licences
-   list, findings list, the year's indicators in turn), and every process's ``/metrics`` is
-   read every 0.5 s for the consumer lag and the outbox backlog.
+   per mine, on a connection of its own parsed by httptools as in bench/reports; mines
+   alternate between the monitoring instances); one mine in ten opens a three-rate finding.
+   Meanwhile officers query at a steady rate (an open loop: licences list, findings list,
+   the year's indicators in turn), and every process's ``/metrics`` is read every second
+   for the consumer lag and the outbox backlog; the CPU each process spends is read from
+   /proc, and after the distributed run the rows and bytes of every table.
 3. **nothing lost**: until every accepted report is a source of reporting's iron-concentrate
    figure of its year (``/reporting/v1/indicators/iron_concentrate_output/sources``) and
    every open finding is in ``/reporting/v1/compliance``; then monitoring's list of reports
@@ -24,7 +26,9 @@ For each deployment (:mod:`.targets`), one after the other, on fresh databases:
 
 Throughput is accepted reports per second from the first report sent to the last accepted.
 Latencies are of answered requests (p50/p99); errors are answers by status other than 2xx
-(and connections cut). The client runs on the same 2 cores as the servers it drives.
+(and connections cut, by exception). The client runs on the same 2 cores as the servers it
+drives: the CPU seconds each process spent during the year are read from /proc (PostgreSQL's
+processes summed, the machine's own server among them) to show where the cores went.
 Results: ``bench/results/load.json``; exit status 1 when a report was lost or unanswered.
 """
 
@@ -47,6 +51,7 @@ from bench.common import print_table, save, summary_ms
 
 from . import targets
 from .drive import Year, license_mines, nothing_lost, progress, simulated_year, watch
+from .storage import table_sizes
 from .targets import Target
 from .workload import LOW_RECOVERY_EVERY, PERIODS, YEAR, mines
 
@@ -76,7 +81,10 @@ async def measure(target: Target, args: argparse.Namespace) -> dict[str, Any]:
         seen = await nothing_lost(http, target, run, args.visible_timeout)
         stop.set()
         await watcher
-    return figures(target, fleet_size=len(fleet), setup_s=setup_s, run=run, seen=seen)
+    result = figures(target, fleet_size=len(fleet), setup_s=setup_s, run=run, seen=seen)
+    if target.databases:
+        result["postgres_tables"] = await table_sizes(target.databases)
+    return result
 
 
 def figures(
@@ -115,6 +123,7 @@ def figures(
         "consumer_lag_max_any": int(max(run.lag_max.values(), default=0)),
         "outbox_backlog_max": {k: int(v) for k, v in sorted(run.backlog_max.items())},
         "metrics_samples": run.samples,
+        "cpu_s_during_year": run.cpu_s,
         "visible_in_reporting_after_s": (
             round(seen.visible_after_s, 2) if seen.visible_after_s is not None else None
         ),
@@ -188,6 +197,7 @@ def print_results(results: dict[str, dict[str, Any]]) -> dict[str, float | None]
             f"  {name}: errors by status {r['errors_by_status'] or '{}'}; "
             f"lag max by group {r['consumer_lag_max']}; findings {r['findings']}"
         )
+        print(f"  {name}: CPU s during the year {r['cpu_s_during_year']}")
     if not both:
         return {}
     d, e = results["distributed"], results["embedded"]
@@ -265,9 +275,11 @@ def main() -> int:
     path = save(
         "load",
         {
-            "command": "python -m bench.load "
-            + (f"--mines {args.mines} " if args.mines != 200 else "")
-            + (f"--only {args.only}" if args.only else ""),
+            "command": (
+                "python -m bench.load "
+                + (f"--mines {args.mines} " if args.mines != 200 else "")
+                + (f"--only {args.only}" if args.only else "")
+            ).strip(),
             "mines": args.mines,
             "officer_rate_per_s": args.officer_rate,
             "monitoring_instances": args.monitoring_instances,

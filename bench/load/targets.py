@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -35,6 +35,8 @@ class Target:
     name: str
     urls: dict[str, list[str]]  # service → its instances' base URLs
     log_dir: Path
+    pids: dict[str, int]  # process → pid, for the CPU accounting (PostgreSQL apart)
+    databases: dict[str, str] = field(default_factory=dict)  # service → asyncpg DSN
 
     def url(self, service: str, index: int = 0) -> str:
         instances = self.urls[service]
@@ -84,7 +86,15 @@ def distributed(log_dir: Path, monitoring_instances: int = 2) -> Iterator[Target
     topology = start_topology(log_dir, monitoring_instances=monitoring_instances)
     try:
         urls = {s: [p.url for p in topology.instances(s)] for s in SERVICES}
-        target = Target("distributed", urls, log_dir)
+        pids = {
+            name: p.process.pid for name, p in topology.processes.items() if p.process is not None
+        }
+        pids["broker (Tansu)"] = topology.kafka.process.pid
+        databases = {
+            s: topology.database_url(s).replace("postgresql+asyncpg://", "postgresql://")
+            for s in SERVICES
+        }
+        target = Target("distributed", urls, log_dir, pids, databases)
         wait_for_plan(target)
         yield target
     finally:
@@ -122,7 +132,9 @@ def embedded(log_dir: Path) -> Iterator[Target]:
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        target = Target("embedded", {s: [base] for s in SERVICES}, log_dir)
+        target = Target(
+            "embedded", {s: [base] for s in SERVICES}, log_dir, {"lode up": process.pid}
+        )
         deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:

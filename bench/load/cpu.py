@@ -1,0 +1,70 @@
+"""CPU seconds by process during the simulated year, from /proc: where the 2 cores went."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_s(pid: int) -> float:
+    """utime + stime of one process (0 when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def postgres_cpu_s() -> dict[int, float]:
+    """Every PostgreSQL process's CPU seconds (servers and backends)."""
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found[int(entry.name)] = process_cpu_s(int(entry.name))
+    return found
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) ticks of every CPU since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+@dataclass
+class CpuSample:
+    processes: dict[str, float]
+    postgres: dict[int, float]
+    client: float
+    machine: tuple[int, int]
+
+    @classmethod
+    def take(cls, pids: dict[str, int]) -> CpuSample:
+        return cls(
+            {name: process_cpu_s(pid) for name, pid in pids.items()},
+            postgres_cpu_s(),
+            time.process_time(),
+            machine_ticks(),
+        )
+
+    def since(self, before: CpuSample) -> dict[str, float]:
+        """CPU seconds by process (PostgreSQL summed, this client apart), the rest of the
+        machine, and how busy the machine was (% of all cores)."""
+        used = {n: round(v - before.processes.get(n, 0.0), 2) for n, v in self.processes.items()}
+        used["postgres"] = round(
+            sum(v - before.postgres.get(pid, 0.0) for pid, v in self.postgres.items()), 2
+        )
+        used["client (bench)"] = round(self.client - before.client, 2)
+        busy = self.machine[0] - before.machine[0]
+        total = self.machine[1] - before.machine[1]
+        used["others"] = round(max(0.0, busy / TICK - sum(used.values())), 2)
+        used["machine_busy_pct"] = round(100 * busy / total, 1) if total else float("nan")
+        return used
