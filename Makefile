@@ -64,7 +64,7 @@ bench-zoning: env
 bench-reports: env
 	$(RUN) python -m bench.reports
 
-bench-freshness: env  ## a report accepted → reporting reflects it, both runtimes, vs the bus
+bench-freshness: env  ## a report accepted → reporting reflects it (poll, SSE) on each runtime, vs the bus
 	$(RUN) python -m bench.freshness
 
 bench-load: env  ## 200 mines report a simulated year, officers query: distributed vs embedded
