@@ -297,7 +297,12 @@ def cli() -> None:
     parser.add_argument("--gap-ms", type=float, default=40, help="quiet before each send")
     parser.add_argument("--profile-rounds", type=int, default=30, help="requests profiled")
     parser.add_argument("--seed", type=int, default=2021)
-    asyncio.run(main(parser.parse_args()))
+    args = parser.parse_args()
+    if args.mines < 1 or args.warmup < 0 or args.mines * len(YEARS) - args.warmup < 2:
+        parser.error("--mines must leave at least two reports after --warmup (5 per mine)")
+    if args.profile_rounds < 1:
+        parser.error("--profile-rounds must be at least 1")
+    asyncio.run(main(args))
 
 
 if __name__ == "__main__":
