@@ -52,6 +52,8 @@ def meaning(error: BaseException) -> Meaning | None:
                 return "unavailable"
             if sqlstate.startswith("22"):
                 return "bad_value"
+        if isinstance(current, asyncpg.exceptions.InternalClientError):
+            return "unavailable"  # a connection left mid-protocol (e.g. by a server restart)
         if isinstance(current, asyncpg.InterfaceError):
             # Raised by asyncpg itself: a value it cannot encode (also a ValueError, e.g.
             # "value out of int32 range"), or a connection closed under it.

@@ -120,3 +120,12 @@ async def test_the_api_answers_503_with_retry_after_422_or_500(engine: AsyncEngi
         assert "int32" in bad.json()["errors"][0]["message"]
         ours = await client.get("/duplicate")
         assert ours.status_code == 500
+
+
+def test_a_connection_left_mid_protocol_means_retry_later() -> None:
+    """What asyncpg raises on a pooled connection the server closed under it during a
+    restart, before anyone noticed (seen in the system tests' PostgreSQL restart)."""
+    stale = asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 12; another operation (2) is in progress"
+    )
+    assert meaning(stale) == "unavailable"

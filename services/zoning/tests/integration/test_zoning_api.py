@@ -329,8 +329,16 @@ async def test_zones_are_listed_filtered_and_exported(zoning: ServiceUnderTest) 
     assert len(page["features"]) == 1
     problem(await z.client.get("/zoning/v1/zones?bbox=1,2,3", headers=viewer), 422)
     export = await z.client.get(f"/zoning/v1/zones/export?plan_id={PLAN}", headers=viewer)
-    assert "attachment" in export.headers["content-disposition"]
+    assert export.headers["content-disposition"] == (
+        f"attachment; filename=\"zones-{PLAN}.geojson\"; filename*=UTF-8''zones-{PLAN}.geojson"
+    )
     assert export.json()["total"] == 3
+    odd = await z.client.get(
+        "/zoning/v1/zones/export", params={"plan_id": "平泉\x1f\U00066bbe"}, headers=viewer
+    )
+    assert odd.status_code == 200  # no such plan: nothing to export, the name still safe
+    assert odd.headers["content-disposition"].startswith('attachment; filename="zones-_.geojson"')
+    assert "filename*=UTF-8''zones-%E5%B9%B3%E6%B3%89%1F" in odd.headers["content-disposition"]
 
 
 async def test_a_zone_changes_by_versions_and_retires(zoning_both: ServiceUnderTest) -> None:

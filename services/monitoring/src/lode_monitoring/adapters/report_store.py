@@ -24,10 +24,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import asyncpg
 from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lode_common.db_errors import meaning
 from lode_common.idempotency import IdempotencyRecord
 from lode_common.messaging.tables import EVENT_TABLES
 from lode_monitoring.adapters.tables import Finding, Mine, MonitoringPlan, Report
@@ -91,13 +93,24 @@ class ReportStore(Protocol):
 
 @asynccontextmanager
 async def report_store(engine: AsyncEngine) -> AsyncIterator[ReportStore]:
-    """A store on one pooled connection, returned to the pool after."""
+    """A store on one pooled connection, returned to the pool after.
+
+    On PostgreSQL the statements go to asyncpg directly, past SQLAlchemy's error handling: a
+    failure that is not PostgreSQL's own answer (the connection cut, a request cancelled
+    mid-statement) may leave the connection mid-protocol, so it is invalidated rather than
+    returned to the pool for the next request to trip over."""
     async with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            raw = await conn.get_raw_connection()
-            yield PostgresReportStore(raw.driver_connection)
-        else:
+        if engine.dialect.name != "postgresql":
             yield CoreReportStore(conn)
+            return
+        raw = await conn.get_raw_connection()
+        try:
+            yield PostgresReportStore(raw.driver_connection)
+        except BaseException as error:
+            answered = isinstance(error, asyncpg.PostgresError) and meaning(error) is None
+            if not answered:  # not a plain answer of the server on a live connection
+                await conn.invalidate(error if isinstance(error, Exception) else None)
+            raise
 
 
 # --- PostgreSQL: asyncpg, two statements ------------------------------------------------------

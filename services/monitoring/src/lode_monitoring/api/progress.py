@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlmodel import col
 
 from lode_common.errors import Forbidden, InvalidInput, Unavailable
 from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_common.json_body import parse_json
 from lode_monitoring.adapters.tables import Mine, ProjectProgress
 from lode_monitoring.api.deps import ANYONE, MINE_OR_STAFF, STAFF
 from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
@@ -31,10 +31,7 @@ PLAN = "pingquan-2021-2025"
 
 
 async def _json(request: Request) -> Any:
-    try:
-        return json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput.field("body", f"not valid JSON: {error}") from None
+    return parse_json(await request.body())
 
 
 def _invalid(error: DomainInvalid) -> InvalidInput:

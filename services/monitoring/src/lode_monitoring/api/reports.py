@@ -3,7 +3,6 @@ get their findings in the answer, correct by new versions; inspectors close find
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -20,6 +19,7 @@ from lode_common import auth, idempotency
 from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW, runtime_of
+from lode_common.json_body import json_object
 from lode_monitoring.adapters.tables import Finding, Report
 from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF
 from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
@@ -85,13 +85,7 @@ HANDLED = (
 
 
 def _body(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput.field("body", f"not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise InvalidInput.field("body", "send one report object")
-    return body
+    return json_object(raw, "report")
 
 
 def _answer(accepted: reports.Accepted) -> dict[str, Any]:

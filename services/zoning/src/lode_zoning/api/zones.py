@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -79,6 +81,13 @@ async def list_zones(
     return _geojson(collection(rows, total))
 
 
+def _attachment(name: str) -> str:
+    """``Content-Disposition`` for a download named after caller input: an ASCII fallback
+    (anything else becomes ``_``) and the exact name as RFC 5987 ``filename*``."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 @router.get("/export", dependencies=[ANY_ROLE], summary="Export zones as a GeoJSON file")
 async def export_zones(
     runtime: Runtime,
@@ -92,8 +101,7 @@ async def export_zones(
     async with runtime.sessions() as session:
         rows, total = await zones.search(session, query)
     response = _geojson(collection(rows, total))
-    name = f"zones-{plan_id or 'all'}.geojson"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = _attachment(f"zones-{plan_id or 'all'}.geojson")
     return response
 
 
