@@ -11,9 +11,13 @@ the test run, the file restored; ``git diff`` empty afterwards):
   swallowing publish errors, did not fail it: against a frozen broker the publish blocks
   until the thaw rather than erroring, so that break loses nothing here.
 
+* zoning down — in ``lode_licensing/handlers/jobs.py`` ``recheck_once`` made to skip the
+  applications in ``pending_checks`` (an empty slice of what is due) → the test failed (the
+  applications never reached ``checked``). Run in a separate git worktree, then discarded.
+
 The other fault tests count the same way (:func:`.burst.assert_exactly_once`, the licence's
 status history on both monitoring instances, one licence per application); their breaks
-were not run in this round.
+were not run.
 
 The figures of the last run are in the README (System tests, faults and hostile input).
 """
