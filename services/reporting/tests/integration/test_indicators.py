@@ -175,3 +175,28 @@ async def test_a_mine_key_gets_403_everywhere(reporting: ServiceUnderTest) -> No
     ):
         r = await reporting.client.get(path, headers=mine)
         assert r.status_code == 403, (path, r.text)
+
+
+async def test_the_facts_are_read_once_per_state_of_the_read_models(
+    reporting_both: ServiceUnderTest,
+) -> None:
+    """A dashboard polling the indicators reads the tables only after something changed."""
+    from lode_reporting.queries.facts import load_facts, plan_in_force, snapshot
+
+    service = reporting_both
+    await send(service, plan_published(), licence(C1, scale="medium"))
+
+    async def facts() -> Any:
+        async with snapshot(service.runtime.sessions) as session:
+            row = await plan_in_force(session, "pingquan-2021-2025")
+            assert row is not None
+            return await load_facts(session, row.document)
+
+    first = await facts()
+    assert await facts() is first  # nothing changed: the same facts
+    await send(service, output("r1", C1, year=2022, concentrate="30"))
+    changed = await facts()
+    assert changed is not first
+    assert [o.report_id for o in changed.outputs] == ["r1"]
+    body = await indicators(service, 2022)
+    assert item(body, "iron_concentrate_output")["actual"] == 30
