@@ -247,6 +247,38 @@ async def test_on_postgres_one_relay_per_service_publishes(
     assert sorted(published) == [0, 100]
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_on_postgres_a_commit_in_another_instance_wakes_the_leader(
+    event_db: EventDatabase, bus: InProcessTransport
+) -> None:
+    """The leader polls only every 30 s here: the rows another instance commits reach the
+    bus at once because that instance's notify reaches the leader through PostgreSQL."""
+    leader = new_relay(event_db, bus, idle_poll_s=30)
+    other = new_relay(event_db, bus, idle_poll_s=30)
+    leader.start()
+
+    async def elected() -> bool:
+        return leader._lock_conn is not None
+
+    await eventually(elected, what="the first relay to lead")
+    other.start()  # it finds the lock taken, and waits
+    try:
+        await asyncio.sleep(0.05)
+        for i in range(3):
+            await commit(event_db, f"o{i}", relay=other)
+
+            async def sent() -> bool:
+                return (await leader.backlog())[0] == 0
+
+            await eventually(sent, within=10, what="the leader, woken by NOTIFY, to publish")
+    finally:
+        await other.stop()
+        await leader.stop()
+    assert len(await read_all(bus)) == 3
+    assert sample(other.metrics, "lode_events_published_total") == 0
+
+
 class _MarkFailsOnce(Relay):
     failed = False
 

@@ -3,6 +3,11 @@
 One relay per service publishes at a time (on PostgreSQL a session advisory lock elects
 it), so rows leave in outbox order; the transport keeps the order per key. A crash
 between publishing and marking sent republishes the rows: consumers' inboxes absorb it.
+
+A commit in the leader's own process wakes it at once (:meth:`Relay.notify`); a commit in
+another instance of the service wakes it through PostgreSQL (``NOTIFY`` on the channel
+``lode_outbox_<service>``, which the leader ``LISTEN``s to on its lock connection), so no
+event waits for the leader's idle poll.
 """
 
 from __future__ import annotations
@@ -57,11 +62,34 @@ class Relay:
         self._lock_conn: AsyncConnection | None = None
         self._in_flight: set[int] = set()  # published, being marked sent
         self._marking: set[asyncio.Task[None]] = set()
+        self._channel = f"lode_outbox_{service}"
+        self._leader_notice: asyncio.Task[None] | None = None  # sends NOTIFYs while wanted
+        self._notice_wanted = False
 
     # --- public ----------------------------------------------------------------------
     def notify(self) -> None:
-        """Called after a unit of work committed events: publish without waiting to poll."""
+        """Called after a unit of work committed events: publish without waiting to poll.
+
+        In a process that is not the leader, the leader is told through PostgreSQL: one
+        sender, which sends again while commits arrive during its round trip."""
         self._wake.set()
+        if self._lock_conn is not None or is_sqlite(self.engine) or self._stopping:
+            return
+        self._notice_wanted = True
+        if self._leader_notice is None or self._leader_notice.done():
+            self._leader_notice = asyncio.create_task(self._notify_leader())
+
+    async def _notify_leader(self) -> None:
+        notice = text("SELECT pg_notify(:channel, '')")
+        while self._notice_wanted:
+            self._notice_wanted = False  # a commit from here on asks for one more notice
+            try:
+                async with self.engine.connect() as conn:
+                    await conn.execute(notice, {"channel": self._channel})
+                    await conn.commit()
+            except Exception as exc:  # the leader polls anyway: a lost notice only delays
+                log.debug("relay cannot notify the leader", service=self.service, error=repr(exc))
+                return
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name=f"relay-{self.service}")
@@ -73,6 +101,9 @@ class Relay:
         self._stopping = True
         self._stopped.set()
         self._wake.set()
+        if self._leader_notice is not None:
+            with contextlib.suppress(Exception):
+                await self._leader_notice
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
@@ -214,9 +245,16 @@ class Relay:
         got = (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})).scalar()
         if got:
             self._lock_conn = conn
+            raw = await conn.get_raw_connection()
+            assert raw.driver_connection is not None
+            await raw.driver_connection.add_listener(self._channel, self._on_notice)
             return True
         await conn.close()
         return False
+
+    def _on_notice(self, *_: object) -> None:
+        """Another instance committed events (asyncpg's listener callback)."""
+        self._wake.set()
 
     async def _release_leadership(self) -> None:
         if self._lock_conn is not None:
