@@ -898,6 +898,7 @@ def parts_timed(timer: PartTimer, runtime: ServiceRuntime) -> Iterator[None]:
     """Time the service's parts (module attributes and methods wrapped, restored after) and
     each SQL statement (a child part of whichever part sent it)."""
     i = intake
+    LOGGER_CLASS = structlog.get_config()["wrapper_class"]
     wraps: list[tuple[Any, str, str, bool]] = [
         (fastapi.routing, "solve_dependencies", "FastAPI: the endpoint's dependencies", True),
         (Authenticator, "authenticate", "authentication: the Authorization header", True),
@@ -916,7 +917,7 @@ def parts_timed(timer: PartTimer, runtime: ServiceRuntime) -> Iterator[None]:
         (i, "outbox_rows", "outbox rows: envelopes as JSON", False),
         (PostgresReportStore, "write", "SQL write: report, outbox, findings (one statement)", True),
         (JSONResponse, "render", "answer rendered (JSON)", False),
-        (structlog.stdlib.BoundLogger, "info", "request log line (structlog, JSON)", False),
+        (LOGGER_CLASS, "info", "request log line (structlog, JSON)", False),
         (MetricWrapperBase, "labels", "request metrics (prometheus)", False),
         (Counter_, "inc", "request metrics (prometheus)", False),
         (Histogram, "observe", "request metrics (prometheus)", False),

@@ -8,11 +8,38 @@ import sys
 import structlog
 
 
+class _Stderr:
+    """``sys.stderr`` as it is when a line is written (tests and tools swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+class _NamedWriteLogger(structlog.WriteLogger):
+    """structlog's own writer (no ``logging.LogRecord``, no handler) with the logger's name."""
+
+    def __init__(self, name: str | None) -> None:
+        super().__init__(_Stderr())  # type: ignore[arg-type]
+        self.name = name or "lode"
+
+
+def _named_write_logger(*args: object) -> _NamedWriteLogger:
+    return _NamedWriteLogger(str(args[0]) if args else None)
+
+
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
-    """Route structlog and the standard library through one JSON (or console) renderer."""
+    """One JSON (or console) renderer for structlog's loggers and the standard library's.
+
+    Lode's own lines (the access log among them) are rendered by structlog and written
+    straight to stderr, filtered by level before any work is done; records of the standard
+    library (uvicorn, SQLAlchemy, aiokafka) go through a ``logging`` handler rendering them
+    the same way."""
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
+        structlog.processors.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
@@ -22,10 +49,11 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         if json
         else structlog.dev.ConsoleRenderer(colors=False)
     )
+    threshold = logging.getLevelName(level.upper())
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        logger_factory=_named_write_logger,
+        wrapper_class=structlog.make_filtering_bound_logger(threshold),
         cache_logger_on_first_use=True,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
