@@ -15,9 +15,18 @@ the test run, the file restored; ``git diff`` empty afterwards):
   applications in ``pending_checks`` (an empty slice of what is due) → the test failed (the
   applications never reached ``checked``). Run in a separate git worktree, then discarded.
 
-The other fault tests count the same way (:func:`.burst.assert_exactly_once`, the licence's
-status history on both monitoring instances, one licence per application); their breaks
-were not run.
+* PostgreSQL restarted — ``lode_common.db_errors.meaning`` made to return None (every
+  database error answered 500, as before the fix) → the 503-with-Retry-After test failed.
+* province platform — licensing's forward job made to give up on a platform that is down
+  (``delay=None`` for ``ProvinceUnavailable``) → the test failed (the application never
+  approved).
+* monitoring killed — *not shown*: with monitoring's idempotent replay disabled
+  (``earlier = None``) the test still passed: the requests cut by the SIGKILL had not
+  committed, so their retries did not meet a stored report. The test proves the instance
+  restarts and the group carries on; a retried *committed* request is proven by the
+  idempotency tests of monitoring, not here.
+
+Each break was run in a separate git worktree and discarded.
 
 The figures of the last run are in the README (System tests, faults and hostile input).
 """
