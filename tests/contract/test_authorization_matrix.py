@@ -170,6 +170,8 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/reporting/v1/compliance"): STAFF,
     ("GET", "/reporting/v1/map"): STAFF,
     ("GET", "/reporting/v1/annual-report/{year}"): STAFF,
+    ("GET", "/reporting/v1/licences/summary"): STAFF,
+    ("GET", "/reporting/v1/output"): STAFF,
     ("GET", "/reporting/v1/stream"): STAFF,  # without Accept: text/event-stream → 406
     ("GET", "/"): PUBLIC,  # the dashboard page asks for a token itself
     ("GET", "/reporting/static/{name}"): PUBLIC,  # the dashboard's style sheet

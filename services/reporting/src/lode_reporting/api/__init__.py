@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lode_reporting.api import annual_report, compliance, home, indicators, map, stream
+from lode_reporting.api import (
+    annual_report,
+    compliance,
+    home,
+    indicators,
+    map,
+    statistics,
+    stream,
+)
 
 ROUTERS: list[APIRouter] = [
     home.router,
@@ -13,4 +21,5 @@ ROUTERS: list[APIRouter] = [
     map.router,
     stream.router,
     annual_report.router,
+    statistics.router,
 ]

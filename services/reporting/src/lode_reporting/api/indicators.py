@@ -127,7 +127,7 @@ def _settings(runtime: Runtime) -> ReportingSettings:
     return settings
 
 
-def _check_year(document: dict[str, Any], year: int) -> None:
+def check_year(document: dict[str, Any], year: int) -> None:
     first, last = plan_rules.period(document)
     base = int((document.get("plan") or {}).get("base_year", first - 1))
     if not base <= year <= last:
@@ -136,7 +136,7 @@ def _check_year(document: dict[str, Any], year: int) -> None:
         )
 
 
-async def _plan(session: Any, plan_id: str) -> tuple[int, dict[str, Any]]:
+async def plan_or_404(session: Any, plan_id: str) -> tuple[int, dict[str, Any]]:
     row = await plan_in_force(session, plan_id)
     if row is None:
         raise NotFound(
@@ -162,8 +162,8 @@ def _definition(document: dict[str, Any], indicator_id: str) -> IndicatorDefinit
 )
 async def indicators(runtime: Runtime, year: int, plan_id: str = PLAN) -> Indicators:
     async with snapshot(runtime.sessions) as session:
-        version, document = await _plan(session, plan_id)
-        _check_year(document, year)
+        version, document = await plan_or_404(session, plan_id)
+        check_year(document, year)
         as_of = await position(session)
         facts = await load_facts(session, document)
     rules = _settings(runtime).status_rules()
@@ -179,9 +179,9 @@ async def indicators(runtime: Runtime, year: int, plan_id: str = PLAN) -> Indica
 )
 async def sources(runtime: Runtime, indicator_id: str, year: int, plan_id: str = PLAN) -> Sources:
     async with snapshot(runtime.sessions) as session:
-        _version, document = await _plan(session, plan_id)
+        _version, document = await plan_or_404(session, plan_id)
         definition = _definition(document, indicator_id)
-        _check_year(document, year)
+        check_year(document, year)
         as_of = await position(session)
         facts = await load_facts(session, document)
         evaluation = evaluate(definition, facts, year, _settings(runtime).status_rules())
@@ -236,7 +236,7 @@ def _baseline(
 )
 async def trend(runtime: Runtime, indicator_id: str, plan_id: str = PLAN) -> Trend:
     async with snapshot(runtime.sessions) as session:
-        _version, document = await _plan(session, plan_id)
+        _version, document = await plan_or_404(session, plan_id)
         definition = _definition(document, indicator_id)
         as_of = await position(session)
         facts = await load_facts(session, document)
