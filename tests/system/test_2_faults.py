@@ -20,11 +20,12 @@ the test run, the file restored; ``git diff`` empty afterwards):
 * province platform — licensing's forward job made to give up on a platform that is down
   (``delay=None`` for ``ProvinceUnavailable``) → the test failed (the application never
   approved).
-* monitoring killed — *not shown*: with monitoring's idempotent replay disabled
-  (``earlier = None``) the test still passed: the requests cut by the SIGKILL had not
-  committed, so their retries did not meet a stored report. The test proves the instance
-  restarts and the group carries on; a retried *committed* request is proven by the
-  idempotency tests of monitoring, not here.
+* monitoring killed — the relay made to mark rows sent *before* publishing them (0.3 s
+  apart, so a crash between the two loses them) → the test failed (timed out waiting for
+  every accepted report's event on ``lode.monitoring``); without the SIGKILL that break only
+  delays. (A first try, monitoring's idempotent replay disabled, did not fail it: the
+  requests the SIGKILL cut had not committed; retried committed reports are covered by
+  monitoring's idempotency tests.)
 
 Each break was run in a separate git worktree and discarded.
 
