@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from lode_common.credit_code import with_check_character
+from lode_common.testing.examples import iron_mine_application, mining_block, square
 
 PLAN: Final = "pingquan-2021-2025"
 YEAR: Final = 2025
@@ -29,11 +30,6 @@ LICENSED_SINCE: Final = "2021-01-01"
 
 # the mines' blocks: a grid inside Pingquan's extent, clear of one another
 _WEST, _SOUTH, _STEP, _BLOCK, _COLUMNS = 118.40, 40.75, 0.015, 0.012, 40
-
-
-def square(lon: float, lat: float, d: float) -> dict[str, Any]:
-    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
-    return {"type": "Polygon", "coordinates": [ring]}
 
 
 @dataclass(frozen=True)
@@ -69,39 +65,12 @@ class Mine:
         return f"C130881{LICENSED_SINCE[:4]}7{self.n:011d}"
 
     def block(self) -> dict[str, Any]:
-        return {
-            "type": "Feature",
-            "geometry": square(self.lon, self.lat, _BLOCK),
-            "properties": {
-                "plan_id": PLAN,
-                "type": "mining_block",
-                "code": self.code,
-                "name_zh": f"示意负载测试区块{self.n}",
-                "minerals": ["铁矿"],
-            },
-        }
+        geometry = square(self.lon, self.lat, _BLOCK)
+        return mining_block(self.code, f"示意负载测试区块{self.n}", geometry)
 
     def application(self) -> dict[str, Any]:
-        return {
-            "right_type": "mining",
-            "kind": "new",
-            "applicant": {"name": self.holder, "credit_code": self.credit_code},
-            "mineral": "铁矿",
-            "mining_method": "underground",
-            "capacity": {"value": 12, "unit": "万吨/年"},
-            "area": {"geometry": square(self.lon + 0.002, self.lat + 0.002, 0.005)},
-            "depth_m": [650, 420],
-            "reserves_10kt": 1200,
-            "development_plan": {
-                "mining_recovery_pct": 85,
-                "processing_recovery_pct": 90,
-                "comprehensive_utilization_pct": 40,
-                "ore_type": "magnetite",
-                "concentrate_output_10kt": 2.5,
-            },
-            "green_mine_plan": True,
-            "demonstration_report": False,
-        }
+        area = square(self.lon + 0.002, self.lat + 0.002, 0.005)
+        return iron_mine_application(self.holder, self.credit_code, area)
 
     def decision(self) -> dict[str, Any]:
         since = LICENSED_SINCE

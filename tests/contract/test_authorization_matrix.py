@@ -60,6 +60,7 @@ from lode.embedded import EmbeddedSystem
 from lode_common import auth
 from lode_common.credit_code import with_check_character
 from lode_common.testing.apps import ADMIN_TOKEN, JWT_SECRET
+from lode_common.testing.examples import iron_mine_application, square
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -608,36 +609,10 @@ async def test_the_province_callback_lets_a_valid_signature_in_and_nothing_else(
 
 
 # --- someone else's data ---------------------------------------------------------------------
-def _square(lon: float, lat: float, d: float) -> dict[str, Any]:
-    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
 def mining(credit_code: str, *, lon: float = 118.802, lat: float = 41.002) -> dict[str, Any]:
     """A valid mining application (as in licensing's integration builders)."""
-    return {
-        "right_type": "mining",
-        "kind": "new",
-        "applicant": {
-            "name": f"平泉市示意矿业{credit_code[-4:]}有限公司",
-            "credit_code": credit_code,
-        },
-        "mineral": "铁矿",
-        "mining_method": "underground",
-        "capacity": {"value": 12, "unit": "万吨/年"},
-        "area": {"geometry": _square(lon, lat, 0.005)},
-        "depth_m": [650, 420],
-        "reserves_10kt": 1200,
-        "development_plan": {
-            "mining_recovery_pct": 85,
-            "processing_recovery_pct": 90,
-            "comprehensive_utilization_pct": 40,
-            "ore_type": "magnetite",
-            "concentrate_output_10kt": 2.5,
-        },
-        "green_mine_plan": True,
-        "demonstration_report": False,
-    }
+    name = f"平泉市示意矿业{credit_code[-4:]}有限公司"
+    return iron_mine_application(name, credit_code, square(lon, lat, 0.005))
 
 
 @dataclass(frozen=True)
@@ -800,7 +775,7 @@ async def test_a_mine_sees_and_touches_only_its_own_enterprises_data(
 
 
 ANALYSIS: Route = ("POST", "/zoning/v1/analysis")
-A_LICENCE_AREA = _square(118.822, 41.002, 0.005)  # where A's licence was drawn
+A_LICENCE_AREA = square(118.822, 41.002, 0.005)  # where A's licence was drawn
 
 
 async def test_a_mines_analysis_names_the_licences_its_area_overlaps(

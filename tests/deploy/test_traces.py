@@ -19,6 +19,7 @@ from opentelemetry.trace import SpanKind
 
 from lode_common import telemetry
 from lode_common.testing.apps import ServiceUnderTest, services_under_test
+from lode_common.testing.examples import iron_mine_application, square
 from lode_licensing.adapters.tables import PlanInForce
 from lode_licensing.bootstrap import build as build_licensing
 from lode_licensing.settings import LicensingSettings
@@ -34,32 +35,9 @@ SUBMIT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 DECIDE_TRACE = "5cf92f3577b34da6a3ce929d0e0e4737"
 
 
-def square(lon: float, lat: float, d: float) -> dict[str, Any]:
-    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
 def application() -> dict[str, Any]:
-    return {
-        "right_type": "mining",
-        "kind": "new",
-        "applicant": {"name": "平泉市示意矿业有限公司", "credit_code": HOLDER},
-        "mineral": "铁矿",
-        "mining_method": "underground",
-        "capacity": {"value": 12, "unit": "万吨/年"},
-        "area": {"geometry": square(118.802, 41.002, 0.005)},
-        "depth_m": [650, 420],
-        "reserves_10kt": 1200,
-        "development_plan": {
-            "mining_recovery_pct": 85,
-            "processing_recovery_pct": 90,
-            "comprehensive_utilization_pct": 40,
-            "ore_type": "magnetite",
-            "concentrate_output_10kt": 2.5,
-        },
-        "green_mine_plan": True,
-        "demonstration_report": False,
-    }
+    area = square(118.802, 41.002, 0.005)
+    return iron_mine_application("平泉市示意矿业有限公司", HOLDER, area)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from lode_common.credit_code import with_check_character
+from lode_common.testing.examples import iron_mine_application, mining_block, square
 
 from .conftest import System
 
@@ -30,11 +31,6 @@ async def eventually(
     raise AssertionError(f"timed out after {seconds}s waiting for {what}")
 
 
-def square(lon: float, lat: float, d: float) -> dict[str, Any]:
-    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
 class Site:
     """A mining block of its own and an enterprise to apply in it (no two sites overlap)."""
 
@@ -48,39 +44,12 @@ class Site:
         self.holder = f"平泉市系统测试{n:03d}号矿业有限公司"
 
     def block(self) -> dict[str, Any]:
-        return {
-            "type": "Feature",
-            "geometry": square(self.lon, self.lat, 0.02),
-            "properties": {
-                "plan_id": PLAN,
-                "type": "mining_block",
-                "code": self.code,
-                "name_zh": f"示意系统测试区块{self.n}",
-                "minerals": ["铁矿"],
-            },
-        }
+        geometry = square(self.lon, self.lat, 0.02)
+        return mining_block(self.code, f"示意系统测试区块{self.n}", geometry)
 
     def application(self) -> dict[str, Any]:
-        return {
-            "right_type": "mining",
-            "kind": "new",
-            "applicant": {"name": self.holder, "credit_code": self.credit_code},
-            "mineral": "铁矿",
-            "mining_method": "underground",
-            "capacity": {"value": 12, "unit": "万吨/年"},
-            "area": {"geometry": square(self.lon + 0.002, self.lat + 0.002, 0.005)},
-            "depth_m": [650, 420],
-            "reserves_10kt": 1200,
-            "development_plan": {
-                "mining_recovery_pct": 85,
-                "processing_recovery_pct": 90,
-                "comprehensive_utilization_pct": 40,
-                "ore_type": "magnetite",
-                "concentrate_output_10kt": 2.5,
-            },
-            "green_mine_plan": True,
-            "demonstration_report": False,
-        }
+        area = square(self.lon + 0.002, self.lat + 0.002, 0.005)
+        return iron_mine_application(self.holder, self.credit_code, area)
 
 
 def report(licence_no: str, year: int, period: str, *, recovery: float = 80.0) -> dict[str, Any]:

@@ -1,0 +1,54 @@
+"""Example requests the Pingquan plan accepts, shared by the cross-service tests and the
+benches (each service's own tests keep builders of their own, with every variation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PLAN = "pingquan-2021-2025"
+
+
+def square(lon: float, lat: float, d: float) -> dict[str, Any]:
+    """A GeoJSON polygon, ``d`` degrees a side, its south-west corner at (lon, lat)."""
+    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def mining_block(code: str, name_zh: str, geometry: dict[str, Any]) -> dict[str, Any]:
+    """A 开采规划区块 for iron, as a GeoJSON Feature for ``POST /zoning/v1/zones``."""
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {
+            "plan_id": PLAN,
+            "type": "mining_block",
+            "code": code,
+            "name_zh": name_zh,
+            "minerals": ["铁矿"],
+        },
+    }
+
+
+def iron_mine_application(name: str, credit_code: str, area: dict[str, Any]) -> dict[str, Any]:
+    """A new underground iron mine of 12 万吨/年 that passes every plan check (inside a
+    mining block for iron), for ``POST /licensing/v1/applications``."""
+    return {
+        "right_type": "mining",
+        "kind": "new",
+        "applicant": {"name": name, "credit_code": credit_code},
+        "mineral": "铁矿",
+        "mining_method": "underground",
+        "capacity": {"value": 12, "unit": "万吨/年"},
+        "area": {"geometry": area},
+        "depth_m": [650, 420],
+        "reserves_10kt": 1200,
+        "development_plan": {
+            "mining_recovery_pct": 85,
+            "processing_recovery_pct": 90,
+            "comprehensive_utilization_pct": 40,
+            "ore_type": "magnetite",
+            "concentrate_output_10kt": 2.5,
+        },
+        "green_mine_plan": True,
+        "demonstration_report": False,
+    }
