@@ -200,3 +200,15 @@ async def test_the_facts_are_read_once_per_state_of_the_read_models(
     assert [o.report_id for o in changed.outputs] == ["r1"]
     body = await indicators(service, 2022)
     assert item(body, "iron_concentrate_output")["actual"] == 30
+
+
+async def test_every_indicator_has_its_name_in_english_beside_the_plans(
+    reporting: ServiceUnderTest,
+) -> None:
+    await send(reporting, plan_published())
+    items = (await indicators(reporting, 2022))["items"]
+    assert len(items) == 12
+    assert all(i["name_zh"] and i["name_en"] and i["definition_en"] for i in items), items
+    assert item({"items": items}, "iron_concentrate_output")["name_en"] == (
+        "Iron concentrate output (grade ≥ 62 %)"
+    )

@@ -51,6 +51,7 @@ class IndicatorItem(BaseModel):
     path: Quantity | None
     explanation: str
     definition_en: str
+    name_en: str
 
 
 class Indicators(AsOf):
@@ -118,6 +119,7 @@ def _item(evaluation: Evaluation) -> IndicatorItem:
         path=_rounded(evaluation.assessment.path),
         explanation=evaluation.assessment.explanation,
         definition_en=evaluation.definition_en,
+        name_en=evaluation.name_en,
     )
 
 

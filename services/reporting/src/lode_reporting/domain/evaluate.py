@@ -17,6 +17,7 @@ class Evaluation:
     assessment: Assessment
     unit_zh: str
     definition_en: str
+    name_en: str = ""
 
 
 def evaluate(definition: IndicatorDefinition, facts: Facts, year: int, rules: Rules) -> Evaluation:
@@ -29,6 +30,7 @@ def evaluate(definition: IndicatorDefinition, facts: Facts, year: int, rules: Ru
             Assessment("no_data", f"reporting has no measure for {definition.id!r}"),
             definition.unit_zh,
             "",
+            "",
         )
     figure = measure.compute(facts, year)
     return Evaluation(
@@ -38,4 +40,5 @@ def evaluate(definition: IndicatorDefinition, facts: Facts, year: int, rules: Ru
         assess(definition.target, year, figure.actual, rules),
         definition.unit_zh or measure.unit_zh,
         measure.definition_en,
+        measure.name_en,
     )

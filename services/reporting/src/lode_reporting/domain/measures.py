@@ -395,41 +395,80 @@ class Measure:
     unit_zh: str
     compute: Callable[[Facts, int], Figure]
     definition_en: str
+    name_en: str = ""
 
 
 MEASURES: Final[Mapping[str, Measure]] = {
     "geochem_survey_sheets": Measure(
-        "幅", survey_sheets, "sheets completed by the geochem_survey project since 2021"
+        "幅",
+        survey_sheets,
+        "sheets completed by the geochem_survey project since 2021",
+        name_en="1:50,000 regional geochemical survey",
     ),
     "new_resources_molybdenum_ore": Measure(
-        "万吨", molybdenum_resources, "new molybdenum resources (ore) reported since 2021"
+        "万吨",
+        molybdenum_resources,
+        "new molybdenum resources (ore) reported since 2021",
+        name_en="New resources proven (molybdenum, ore)",
     ),
     "iron_concentrate_output": Measure(
-        "万吨/年", iron_concentrate, "the year's reported 铁精粉 with grade ≥ 62 %"
+        "万吨/年",
+        iron_concentrate,
+        "the year's reported 铁精粉 with grade ≥ 62 %",
+        name_en="Iron concentrate output (grade ≥ 62 %)",
     ),
     "building_stone_output": Measure(
-        "万吨/年", building_stone, "ore mined in the year by mines of the building-stone group"
+        "万吨/年",
+        building_stone,
+        "ore mined in the year by mines of the building-stone group",
+        name_en="Building stone output",
     ),
     "large_medium_mine_ratio": Measure(
-        "%", large_medium_ratio, "large and medium mines over all mines on 31 December"
+        "%",
+        large_medium_ratio,
+        "large and medium mines over all mines on 31 December",
+        name_en="Share of large and medium mines",
     ),
     "historical_restoration_area": Measure(
-        "公顷", restoration_area, "area restored by abandoned_mine_restoration since 2021"
+        "公顷",
+        restoration_area,
+        "area restored by abandoned_mine_restoration since 2021",
+        name_en="Historical mine sites restored",
     ),
-    "total_mines_cap": Measure("家", total_mines, "mining licences in force on 31 December"),
+    "total_mines_cap": Measure(
+        "家",
+        total_mines,
+        "mining licences in force on 31 December",
+        name_en="Mines kept to 50 at the end of the period",
+    ),
     "mining_rights_decrease": Measure(
-        "个", total_mines, "mining licences in force on 31 December, against 2020's 63"
+        "个",
+        total_mines,
+        "mining licences in force on 31 December, against 2020's 63",
+        name_en="Fewer mining rights than in 2020",
     ),
     "three_rates_compliance": Measure(
-        "%", three_rates_compliance, "mines reporting three rates without an open finding"
+        "%",
+        three_rates_compliance,
+        "mines reporting three rates without an open finding",
+        name_en="Mines meeting the national three-rate standards",
     ),
     "new_mines_green": Measure(
-        "%", new_mines_green, "mining licences issued since 2021 on the green-mine list"
+        "%",
+        new_mines_green,
+        "mining licences issued since 2021 on the green-mine list",
+        name_en="New mines built as green mines",
     ),
     "abandoned_mine_restoration": Measure(
-        "公顷", restoration_area, "area restored by abandoned_mine_restoration since 2021"
+        "公顷",
+        restoration_area,
+        "area restored by abandoned_mine_restoration since 2021",
+        name_en="Ownerless abandoned mines restored (专栏6)",
     ),
     "land_reclamation_new_mines": Measure(
-        "%", land_reclamation, "restored over disturbed area of mines licensed since 2021"
+        "%",
+        land_reclamation,
+        "restored over disturbed area of mines licensed since 2021",
+        name_en="Land reclamation rate of new and building mines",
     ),
 }

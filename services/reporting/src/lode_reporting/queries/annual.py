@@ -66,7 +66,7 @@ def _indicator_rows(
                 id=definition.id,
                 category_zh=CATEGORY_ZH[definition.section],
                 name_zh=definition.name_zh,
-                name_en=evaluation.definition_en,
+                name_en=evaluation.name_en or evaluation.definition_en,
                 unit_zh=evaluation.unit_zh,
                 baseline_2020=definition.target.baseline,
                 target=_target(definition),
