@@ -93,6 +93,12 @@ class ServiceMetrics:
         self.dead_letters = Gauge(
             "lode_dead_letters", "Events parked in the dead-letter table", ["service"], registry=r
         )
+        self.pruned = Counter(
+            "lode_rows_pruned",
+            "Rows the retention job deleted (sent outbox, old inbox, old idempotency records)",
+            ["service", "table"],
+            registry=r,
+        )
 
         r.register(_EmittedCollector(service))
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from lode_common.database import create_engine, migrate, session_factory
 from lode_common.messaging.inbox import EventHandler, Inbox
 from lode_common.messaging.outbox import UnitOfWork
 from lode_common.messaging.relay import Relay
+from lode_common.messaging.retention import Pruned, RetentionPolicy, prune
 from lode_common.messaging.tables import EVENT_TABLES
 from lode_common.messaging.transport import Subscription, Transport
 from lode_common.metrics import ServiceMetrics
@@ -111,7 +113,7 @@ class ServiceRuntime:
         self._lag_task = asyncio.create_task(self._watch_lag(), name=f"lag-{self.name}")
         self._jobs = [
             asyncio.create_task(self._supervise(job), name=f"{self.name}-{job.__name__}")
-            for job in self.spec.background
+            for job in (*self.spec.background, retention_job)
         ]
         self.started = True
         log.info("service started", service=self.name)
@@ -163,3 +165,38 @@ class ServiceRuntime:
             if self.subscription is not None:
                 for (topic, partition), lag in self.subscription.lag().items():
                     self.metrics.consumer_lag.labels(self.name, topic, str(partition)).set(lag)
+
+
+def retention_policy(settings: LodeSettings) -> RetentionPolicy:
+    return RetentionPolicy(
+        outbox_sent_days=settings.retention_outbox_days,
+        inbox_days=settings.retention_inbox_days,
+        idempotency_days=settings.retention_idempotency_days,
+    )
+
+
+async def prune_once(runtime: ServiceRuntime, now: datetime | None = None) -> Pruned:
+    """One pass of retention over the service's database (see ``messaging.retention``)."""
+    pruned = await prune(
+        runtime.engine,
+        runtime.tables,
+        retention_policy(runtime.settings),
+        now or datetime.now(UTC),
+    )
+    for table, rows in (
+        ("outbox", pruned.outbox),
+        ("inbox", pruned.inbox),
+        ("idempotency_record", pruned.idempotency),
+    ):
+        if rows:
+            runtime.metrics.pruned.labels(runtime.name, table).inc(rows)
+    if pruned != Pruned():
+        log.info("retention pruned rows", service=runtime.name, **vars(pruned))
+    return pruned
+
+
+async def retention_job(runtime: ServiceRuntime) -> None:
+    """Every ``LODE_RETENTION_EVERY_S``: let go what the retention settings allow."""
+    while True:
+        await prune_once(runtime)
+        await asyncio.sleep(runtime.settings.retention_every_s)

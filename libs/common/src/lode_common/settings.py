@@ -56,6 +56,20 @@ class LodeSettings(BaseSettings):
     relay_batch: int = Field(500, ge=1)
     relay_max_backoff_s: float = Field(5.0, gt=0)
     inbox_max_attempts: int = Field(3, ge=1)
+    retention_outbox_days: float = Field(
+        7, ge=0, description="delete outbox rows sent longer ago than this (0: keep them)"
+    )
+    retention_inbox_days: float = Field(
+        0,
+        ge=0,
+        description="delete inbox rows handled longer ago than this (0, the default: keep "
+        "them); set it only below the time an event can come back — the topics' retention "
+        "and the broker's offsets.retention for an idle consumer group",
+    )
+    retention_idempotency_days: float = Field(
+        7, ge=0, description="forget Idempotency-Key answers older than this (0: keep them)"
+    )
+    retention_every_s: float = Field(3600, gt=0, description="how often the retention job runs")
 
     @classmethod
     def settings_customise_sources(

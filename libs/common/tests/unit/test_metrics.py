@@ -17,6 +17,7 @@ FAMILIES = {
     "lode_consumer_lag": "gauge",
     "lode_dead_letters": "gauge",
     "lode_events_emitted": "counter",
+    "lode_rows_pruned": "counter",
 }
 
 

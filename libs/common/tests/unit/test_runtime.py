@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lode_common.events.catalog import ApplicationForwarded
 from lode_common.events.envelope import Envelope
 from lode_common.messaging.inprocess import InProcessTransport
-from lode_common.runtime import ServiceRuntime, ServiceSpec
+from lode_common.runtime import ServiceRuntime, ServiceSpec, prune_once
 
 from .support import eventually, settings_for, zoning_migrations
 
@@ -177,5 +178,34 @@ async def test_a_crashed_background_job_does_not_prevent_a_clean_stop(tmp_path: 
         assert sum((await bus.end_offsets("lode.licensing")).values()) == 1
     finally:
         runtime._jobs.clear()  # finish a stop that failed half-way (no task may outlive us)
+        await runtime.stop()
+        await bus.stop()
+
+
+async def test_the_retention_pass_forgets_sent_events_past_the_setting_and_counts_them(
+    tmp_path: Path,
+) -> None:
+    bus = InProcessTransport(tmp_path / "bus.db")
+    await bus.start()
+    runtime = ServiceRuntime(spec("licensing"), settings_for(tmp_path), bus)
+    try:
+        await runtime.start()
+        async with runtime.uow() as uow:
+            uow.emit(ApplicationForwarded(application_id="a1"), "a1")
+            await uow.commit()
+
+        async def sent() -> bool:
+            return (await runtime.relay.backlog())[0] == 0
+
+        await eventually(sent, what="the event to be published")
+        await runtime.relay.settle()
+        assert (await prune_once(runtime)).outbox == 0  # sent today: kept for 7 days
+        later = datetime.now(UTC) + timedelta(days=8)
+        assert (await prune_once(runtime, now=later)).outbox == 1
+        counted = runtime.metrics.registry.get_sample_value(
+            "lode_rows_pruned_total", {"service": "licensing", "table": "outbox"}
+        )
+        assert counted == 1
+    finally:
         await runtime.stop()
         await bus.stop()
