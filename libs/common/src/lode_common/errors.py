@@ -188,6 +188,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DBAPIError)
     @app.exception_handler(asyncpg.PostgresError)
     @app.exception_handler(asyncpg.InterfaceError)
+    @app.exception_handler(asyncpg.exceptions.InternalClientError)
     @app.exception_handler(ConnectionError)
     async def _database(request: Request, exc: Exception) -> JSONResponse:
         match meaning(exc):

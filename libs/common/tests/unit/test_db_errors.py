@@ -129,3 +129,20 @@ def test_a_connection_left_mid_protocol_means_retry_later() -> None:
         "cannot switch to state 12; another operation (2) is in progress"
     )
     assert meaning(stale) == "unavailable"
+
+
+async def test_the_api_answers_503_for_a_connection_left_mid_protocol() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/stale")
+    async def stale() -> None:
+        raise asyncpg.exceptions.InternalClientError(
+            "cannot switch to state 12; another operation (2) is in progress"
+        )
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        answer = await client.get("/stale")
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"].isdigit()
