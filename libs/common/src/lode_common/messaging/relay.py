@@ -257,8 +257,13 @@ class Relay:
         self._wake.set()
 
     async def _release_leadership(self) -> None:
+        """Give up the lock by closing its connection for good: it is not returned to the
+        pool (it carries the LISTEN, and after a failure it may be dead or mid-protocol),
+        and closing it releases the session's advisory lock on the server."""
         if self._lock_conn is not None:
             conn, self._lock_conn = self._lock_conn, None
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
             with contextlib.suppress(Exception):
                 await conn.close()
 
