@@ -212,3 +212,36 @@ async def test_every_indicator_has_its_name_in_english_beside_the_plans(
     assert item({"items": items}, "iron_concentrate_output")["name_en"] == (
         "Iron concentrate output (grade ≥ 62 %)"
     )
+
+
+async def test_an_unchanged_answer_is_a_304_to_a_caller_holding_its_etag(
+    reporting_both: ServiceUnderTest,
+) -> None:
+    service = reporting_both
+    viewer = service.auth("viewer")
+    await send(service, plan_published(), licence(C1, scale="medium"))
+    for path in (
+        "/reporting/v1/indicators?year=2022",
+        "/reporting/v1/indicators/iron_concentrate_output/sources?year=2022",
+    ):
+        first = await service.client.get(path, headers=viewer)
+        assert first.status_code == 200
+        etag = first.headers["etag"]
+        assert etag.startswith('W/"')
+        again = await service.client.get(path, headers={**viewer, "If-None-Match": etag})
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again.headers["etag"] == etag
+    await send(service, output("r9", C1, year=2022, concentrate="5"))
+    changed = await service.client.get(
+        "/reporting/v1/indicators?year=2022", headers={**viewer, "If-None-Match": etag}
+    )
+    assert changed.status_code == 200  # a new event: a new answer, a new tag
+    assert changed.headers["etag"] != etag
+    assert item(changed.json(), "iron_concentrate_output")["actual"] == 5
+    mine = service.auth("mine", enterprise="91130881MA0A000007")
+    refused = await service.client.get(
+        "/reporting/v1/indicators?year=2022",
+        headers={**mine, "If-None-Match": changed.headers["etag"]},
+    )
+    assert refused.status_code == 403  # the tag is no way around the role

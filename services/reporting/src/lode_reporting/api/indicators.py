@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
@@ -23,7 +23,7 @@ from lode_reporting.domain.measures import Facts
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Kind, Status
 from lode_reporting.projections.journal import aware, position
-from lode_reporting.queries.facts import load_facts, plan_in_force, snapshot
+from lode_reporting.queries.facts import journal_state, load_facts, plan_in_force, snapshot
 from lode_reporting.settings import ReportingSettings
 
 router = APIRouter(prefix="/reporting/v1", tags=["indicators"])
@@ -156,20 +156,44 @@ def _definition(document: dict[str, Any], indicator_id: str) -> IndicatorDefinit
     raise NotFound(f"indicator_id: the plan has no indicator {indicator_id!r}; it has {known}")
 
 
+def _etag(state: tuple[int, int], plan_version: int, runtime: Any) -> str:
+    """A weak validator of an answer computed from the read models: their state (named by
+    the journal), the plan version and the status rules."""
+    rules = _settings(runtime).status_rules()
+    seq, count = state
+    return f'W/"{seq}.{count}.{plan_version}.{rules.tolerance_pct}.{rules.margin_pct}"'
+
+
+def _not_modified(request: Request, etag: str) -> Response | None:
+    """304 when the caller already holds this answer (``If-None-Match``)."""
+    held = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
+    if etag in held or "*" in held:
+        return Response(status_code=304, headers={"ETag": etag})
+    return None
+
+
 @router.get(
     "/indicators",
     dependencies=[STAFF],
     response_model=Indicators,
     summary="Every indicator of 专栏2 and every text target: target, actual, status, clause",
+    description="Answers carry a weak `ETag`; send it back in `If-None-Match` and an "
+    "unchanged answer is a 304 with no body (a dashboard polling costs one small query).",
 )
-async def indicators(runtime: Runtime, year: int, plan_id: str = PLAN) -> Indicators:
+async def indicators(
+    runtime: Runtime, request: Request, response: Response, year: int, plan_id: str = PLAN
+) -> Indicators | Response:
     async with snapshot(runtime.sessions) as session:
         version, document = await plan_or_404(session, plan_id)
         check_year(document, year)
+        etag = _etag(await journal_state(session), version, runtime)
+        if (unchanged := _not_modified(request, etag)) is not None:
+            return unchanged
         as_of = await position(session)
         facts = await load_facts(session, document)
     rules = _settings(runtime).status_rules()
     items = [_item(evaluate(d, facts, year, rules)) for d in plan_rules.definitions(document)]
+    response.headers["ETag"] = etag
     return Indicators(plan_id=plan_id, plan_version=version, year=year, items=items, **as_of)
 
 
@@ -179,11 +203,22 @@ async def indicators(runtime: Runtime, year: int, plan_id: str = PLAN) -> Indica
     response_model=Sources,
     summary="The events behind an indicator's figure for a year, with what each contributed",
 )
-async def sources(runtime: Runtime, indicator_id: str, year: int, plan_id: str = PLAN) -> Sources:
+async def sources(
+    runtime: Runtime,
+    request: Request,
+    response: Response,
+    indicator_id: str,
+    year: int,
+    plan_id: str = PLAN,
+) -> Sources | Response:
     async with snapshot(runtime.sessions) as session:
-        _version, document = await plan_or_404(session, plan_id)
+        version, document = await plan_or_404(session, plan_id)
         definition = _definition(document, indicator_id)
         check_year(document, year)
+        etag = _etag(await journal_state(session), version, runtime)
+        if (unchanged := _not_modified(request, etag)) is not None:
+            return unchanged
+        response.headers["ETag"] = etag
         as_of = await position(session)
         facts = await load_facts(session, document)
         evaluation = evaluate(definition, facts, year, _settings(runtime).status_rules())

@@ -82,6 +82,16 @@ def _output(row: ReportingOutput) -> measures.Output:
 
 
 _Key = tuple[Any, ...]
+
+
+async def journal_state(session: AsyncSession) -> tuple[int, int]:
+    """The journal's highest position and its number of entries: together they name the
+    state of the read models (PostgreSQL may commit positions out of order)."""
+    journal = select(func.max(col(JournalEntry.seq)), func.count(col(JournalEntry.seq)))
+    seq, count = (await session.execute(journal)).one()
+    return int(seq or 0), int(count)
+
+
 _LATEST: WeakKeyDictionary[Any, tuple[_Key, Facts]] = WeakKeyDictionary()
 
 
@@ -93,11 +103,7 @@ async def load_facts(session: AsyncSession, document: dict[str, Any]) -> Facts:
     order) name the state; while they and the plan's mineral groups are unchanged, the facts
     read last time by this database's engine are the answer, and a dashboard polling the
     indicators costs one small query instead of reading every table."""
-    seq, count = (
-        await session.execute(
-            select(func.max(col(JournalEntry.seq)), func.count(col(JournalEntry.seq)))
-        )
-    ).one()
+    seq, count = await journal_state(session)
     key: _Key = (
         seq,
         count,
