@@ -18,18 +18,14 @@ from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW
 from lode_common.json_body import json_object
 from lode_licensing.adapters.tables import Application, ApplicationStep
 from lode_licensing.api import views
-from lode_licensing.api.deps import ANYONE, APPLICANT_OR_OFFICER, OFFICER, problem
+from lode_licensing.api.deps import ANYONE, APPLICANT_OR_OFFICER, OFFICER, committed, problem
 from lode_licensing.domain import workflow
-from lode_licensing.domain.errors import LicensingError
 from lode_licensing.domain.licence import cst_today
 from lode_licensing.handlers import applications
-from lode_licensing.handlers.applications import NotYours, UnknownApplication
-from lode_licensing.handlers.licences import UnknownLicence
-from lode_licensing.handlers.rules import PlanNotLoaded
+from lode_licensing.handlers.applications import UnknownApplication
 from lode_licensing.wiring import Licensing, licensing_of
 
 router = APIRouter(prefix="/licensing/v1/applications", tags=["applications"])
-HANDLED = (LicensingError, UnknownApplication, UnknownLicence, NotYours, PlanNotLoaded)
 
 
 class Review(BaseModel):
@@ -113,7 +109,7 @@ async def submit(
             return JSONResponse(view, status_code=earlier[0])
     body = json_object(raw, "application")
     service = _service(runtime)
-    try:
+    async with committed(uow):
         row = await applications.submit(
             uow,
             body,
@@ -130,9 +126,6 @@ async def submit(
                 status_code=201,
                 response={"application_id": row.id},
             )
-        await uow.commit()
-    except HANDLED as error:
-        raise problem(error) from None
     await applications.run_pending_checks(runtime, service.zoning, row.id)
     return JSONResponse(await _view(runtime, row.id), status_code=201)
 
@@ -181,7 +174,7 @@ async def get_application(
 async def review(
     application_id: str, body: Review, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    try:
+    async with committed(uow):
         await applications.move(
             uow,
             application_id,
@@ -194,9 +187,6 @@ async def review(
                 at=datetime.now(UTC),
             ),
         )
-        await uow.commit()
-    except HANDLED as error:
-        raise problem(error) from None
     return await _view(runtime, application_id)
 
 
@@ -215,13 +205,10 @@ async def forward(
             f"enter the decision with POST /licensing/v1/applications/"
             f"{application_id}/decision instead."
         )
-    try:
+    async with committed(uow):
         await applications.forward(
             uow, application_id, actor=principal.subject, role=applications.role_of(principal)
         )
-        await uow.commit()
-    except HANDLED as error:
-        raise problem(error) from None
     service.wake()
     return await _view(runtime, application_id)
 
@@ -239,7 +226,7 @@ async def decide(
             "licence_no",
             "required on approval: numbers are allocated upstream (统一配号), never made up here",
         )
-    try:
+    async with committed(uow):
         await applications.decide(
             uow,
             application_id,
@@ -248,9 +235,6 @@ async def decide(
             role=applications.role_of(principal),
             by_province=False,
         )
-        await uow.commit()
-    except HANDLED as error:
-        raise problem(error) from None
     return await _view(runtime, application_id)
 
 
@@ -263,7 +247,7 @@ async def withdraw(
     application_id: str, body: Withdrawal, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     await _own(runtime, application_id, principal)
-    try:
+    async with committed(uow):
         await applications.move(
             uow,
             application_id,
@@ -275,7 +259,4 @@ async def withdraw(
                 note=body.reason,
             ),
         )
-        await uow.commit()
-    except HANDLED as error:
-        raise problem(error) from None
     return await _view(runtime, application_id)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import Depends
 
 from lode_common import auth
 from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
 from lode_common.http import requires
-from lode_licensing.domain.errors import IllegalTransition, RenewalRefused
+from lode_common.messaging.outbox import UnitOfWork
+from lode_licensing.domain.errors import IllegalTransition, LicensingError, RenewalRefused
 from lode_licensing.domain.errors import InvalidInput as DomainInvalid
 from lode_licensing.handlers.applications import NotYours, UnknownApplication
 from lode_licensing.handlers.licences import UnknownLicence
@@ -17,6 +21,28 @@ OFFICER = Depends(requires(auth.LICENSING_OFFICER))
 STAFF = Depends(requires(*sorted(auth.STAFF_ROLES)))
 APPLICANT_OR_OFFICER = Depends(requires(auth.LICENSING_OFFICER, auth.MINE))
 ANYONE = Depends(requires(*sorted(auth.ROLES)))
+
+HANDLED: tuple[type[Exception], ...] = (
+    LicensingError,
+    UnknownApplication,
+    UnknownLicence,
+    NotYours,
+    PlanNotLoaded,
+)
+"""The errors of the licensing handlers that are the caller's to act on."""
+
+
+@asynccontextmanager
+async def committed(
+    uow: UnitOfWork, handled: tuple[type[Exception], ...] = HANDLED
+) -> AsyncIterator[None]:
+    """Commit what the block did; a ``handled`` error is answered as its problem, with
+    nothing written (the unit of work is not committed)."""
+    try:
+        yield
+        await uow.commit()
+    except handled as error:
+        raise problem(error) from None
 
 
 def problem(error: Exception) -> Problem:

@@ -13,7 +13,7 @@ from lode_common.errors import Forbidden, InvalidInput
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW
 from lode_licensing.adapters.tables import Licence, LicenceHistory
 from lode_licensing.api import views
-from lode_licensing.api.deps import ANYONE, OFFICER, problem
+from lode_licensing.api.deps import ANYONE, OFFICER, committed, problem
 from lode_licensing.domain.errors import LicensingError
 from lode_licensing.domain.licence import LICENCE_STATUSES
 from lode_licensing.handlers import licences
@@ -105,13 +105,10 @@ async def status_action(
     uow: UoW,
     principal: CurrentPrincipal,
 ) -> dict[str, Any]:
-    try:
+    async with committed(uow, (LicensingError, UnknownLicence)):
         row = await licences.set_status(
             uow, licence_no, action, actor=principal.subject, reason=body.reason
         )
-        await uow.commit()
-    except (LicensingError, UnknownLicence) as error:
-        raise problem(error) from None
     return views.licence(row)
 
 
@@ -138,11 +135,8 @@ async def green_mine(
 ) -> dict[str, Any]:
     verb = "listed on" if body.green_mine else "removed from"
     note = f"{verb} the 绿色矿山名录: {body.list_ref}" + (f" — {body.note}" if body.note else "")
-    try:
+    async with committed(uow, (LicensingError, UnknownLicence)):
         row = await licences.list_green_mine(
             uow, licence_no, body.green_mine, actor=principal.subject, note=note
         )
-        await uow.commit()
-    except (LicensingError, UnknownLicence) as error:
-        raise problem(error) from None
     return views.licence(row)
