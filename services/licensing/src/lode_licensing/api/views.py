@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from lode_common.jsonable import jsonable
 from lode_licensing.adapters.tables import Application, ApplicationStep, Licence
 from lode_licensing.domain import workflow
 from lode_licensing.handlers.applications import state_of
-from lode_licensing.handlers.licences import _jsonable, state
+from lode_licensing.handlers.licences import state
 
 
 def _at(moment: datetime | None) -> str | None:
@@ -73,7 +74,7 @@ def application(row: Application, steps: list[ApplicationStep] | None = None) ->
 
 
 def licence(row: Licence) -> dict[str, Any]:
-    view: dict[str, Any] = _jsonable(state(row))
+    view: dict[str, Any] = jsonable(state(row))
     view["application_id"] = row.application_id
     view["issued_at"] = _at(row.issued_at)
     view["updated_at"] = _at(row.updated_at)

@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
 
+from lode_common.jsonable import json_number
+
 from .errors import FieldError
 
 FIELD = "restoration_plan"
@@ -116,13 +118,9 @@ def plan_outside_validity(
     ]
 
 
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def plan_as_json(plan: RestorationPlan) -> list[dict[str, Any]]:
     """The plan as stored and as events carry it: areas as JSON numbers of their digits."""
-    return [{"year": m.year, "restored_area_ha": _number(m.restored_area_ha)} for m in plan]
+    return [{"year": m.year, "restored_area_ha": json_number(m.restored_area_ha)} for m in plan]
 
 
 def plan_from_json(raw: Any) -> RestorationPlan:

@@ -22,6 +22,7 @@ from sqlmodel import col
 
 from lode_common.auth import Principal
 from lode_common.events import catalog
+from lode_common.jsonable import jsonable
 from lode_common.messaging.outbox import UnitOfWork
 from lode_licensing.adapters.tables import Application, ApplicationStep, BlockHolderReplica
 from lode_licensing.adapters.zoning_client import ZoningClient, ZoningRefused, ZoningUnavailable
@@ -40,7 +41,6 @@ from lode_licensing.domain.checks import (
 from lode_licensing.domain.errors import FieldError, InvalidInput
 from lode_licensing.domain.scale import classify_scale
 from lode_licensing.handlers import licences
-from lode_licensing.handlers.licences import _jsonable
 from lode_licensing.handlers.rules import RulesInForce, rules_in_force
 
 log = structlog.get_logger(__name__)
@@ -272,7 +272,7 @@ async def run_pending_checks(runtime: Any, zoning: ZoningClient, application_id:
             pending, found, actor=SYSTEM, role="system", at=datetime.now(UTC)
         )
         _store(uow.session, row, after)
-        row.checks = [_jsonable(r.as_dict()) for r in results]
+        row.checks = [jsonable(r.as_dict()) for r in results]
         row.plan_version = in_force.version
         row.attempts = 0
         row.next_attempt_at = None

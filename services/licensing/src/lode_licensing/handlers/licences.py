@@ -5,7 +5,6 @@ state after it, in one unit of work. Licence numbers come from upstream (统一�
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from sqlmodel import col
 
 from lode_common.events import catalog
 from lode_common.events.registry import EventPayload
+from lode_common.jsonable import jsonable
 from lode_common.messaging.outbox import UnitOfWork
 from lode_licensing.adapters.tables import Licence, LicenceHistory
 from lode_licensing.domain import licence as domain
@@ -95,18 +95,6 @@ def state(row: Licence) -> dict[str, Any]:
     }
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 async def _record(
     uow: UnitOfWork, row: Licence, action: str, actor: str, note: str | None, event: EventPayload
 ) -> None:
@@ -117,7 +105,7 @@ async def _record(
             actor=actor,
             at=datetime.now(UTC),
             note=note,
-            state=_jsonable(state(row)),
+            state=jsonable(state(row)),
         )
     )
     uow.emit(event, subject=row.licence_no)

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
 from lode_common.events import catalog
+from lode_common.jsonable import jsonable
 from lode_common.messaging.outbox import UnitOfWork
 from lode_monitoring.adapters.tables import Finding
 from lode_monitoring.domain.finding import Finding as DomainFinding
 from lode_monitoring.domain.finding import reconcile
-
-
-def jsonable(value: Any) -> Any:
-    """Figures as JSON: decimals as numbers written from their digits, dates as ISO text."""
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
 
 
 def finding_values(found: DomainFinding, *, report_id: str | None, now: datetime) -> dict[str, Any]:

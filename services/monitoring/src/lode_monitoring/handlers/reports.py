@@ -16,6 +16,7 @@ from sqlmodel import col
 
 from lode_common.auth import Principal
 from lode_common.events import catalog
+from lode_common.jsonable import jsonable
 from lode_common.messaging.outbox import UnitOfWork
 from lode_monitoring.adapters.tables import Finding, Mine, MonitoringPlan, Report
 from lode_monitoring.domain.capacity import Capacity
@@ -31,7 +32,7 @@ from lode_monitoring.domain.licence import (
 )
 from lode_monitoring.domain.report import OutputReport, parse_output_report
 from lode_monitoring.domain.standards import MonitoringStandards, load_standards
-from lode_monitoring.handlers.finding_store import jsonable, settle
+from lode_monitoring.handlers.finding_store import settle
 
 _STANDARDS: dict[tuple[str, int], MonitoringStandards] = {}
 

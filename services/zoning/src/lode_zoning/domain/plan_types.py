@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from lode_common.jsonable import json_number
+
 
 def _number(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -38,14 +40,10 @@ def _number(value: object) -> Decimal:
     return exact
 
 
-def _json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 Number = Annotated[
     Decimal,
     PlainValidator(_number, json_schema_input_type=float),
-    PlainSerializer(_json_number, return_type=Any, when_used="json"),
+    PlainSerializer(json_number, return_type=Any, when_used="json"),
 ]
 """An exact number (`Decimal`) that must be given as a number."""
 
@@ -62,7 +60,7 @@ def _percent(value: object) -> Decimal:
 Percent = Annotated[
     Decimal,
     PlainValidator(_percent, json_schema_input_type=float),
-    PlainSerializer(_json_number, return_type=Any, when_used="json"),
+    PlainSerializer(json_number, return_type=Any, when_used="json"),
 ]
 """A percentage, 0 to 100 (the plan's ``_pct`` convention)."""
 
@@ -85,7 +83,7 @@ NumberOrComparison = Annotated[
     Decimal | str,
     PlainValidator(_number_or_comparison, json_schema_input_type=float | str),
     PlainSerializer(
-        lambda v: v if isinstance(v, str) else _json_number(v), return_type=Any, when_used="json"
+        lambda v: v if isinstance(v, str) else json_number(v), return_type=Any, when_used="json"
     ),
 ]
 """A target as the plan's tables write it: ``20`` or ``">=95"``, ``"<70"``."""
