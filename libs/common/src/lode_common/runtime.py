@@ -196,7 +196,8 @@ async def prune_once(runtime: ServiceRuntime, now: datetime | None = None) -> Pr
 
 
 async def retention_job(runtime: ServiceRuntime) -> None:
-    """Every ``LODE_RETENTION_EVERY_S``: let go what the retention settings allow."""
+    """Every ``LODE_RETENTION_EVERY_S``: let go what the retention settings allow (the first
+    pass after one interval, so a start does no work for it)."""
     while True:
-        await prune_once(runtime)
         await asyncio.sleep(runtime.settings.retention_every_s)
+        await prune_once(runtime)
