@@ -186,11 +186,12 @@ async def indicators(
     async with snapshot(runtime.sessions) as session:
         version, document = await plan_or_404(session, plan_id)
         check_year(document, year)
-        etag = _etag(await journal_state(session), version, runtime)
+        state = await journal_state(session)
+        etag = _etag(state, version, runtime)
         if (unchanged := _not_modified(request, etag)) is not None:
             return unchanged
         as_of = await position(session)
-        facts = await load_facts(session, document)
+        facts = await load_facts(session, document, state)
     rules = _settings(runtime).status_rules()
     items = [_item(evaluate(d, facts, year, rules)) for d in plan_rules.definitions(document)]
     response.headers["ETag"] = etag
@@ -215,12 +216,13 @@ async def sources(
         version, document = await plan_or_404(session, plan_id)
         definition = _definition(document, indicator_id)
         check_year(document, year)
-        etag = _etag(await journal_state(session), version, runtime)
+        state = await journal_state(session)
+        etag = _etag(state, version, runtime)
         if (unchanged := _not_modified(request, etag)) is not None:
             return unchanged
         response.headers["ETag"] = etag
         as_of = await position(session)
-        facts = await load_facts(session, document)
+        facts = await load_facts(session, document, state)
         evaluation = evaluate(definition, facts, year, _settings(runtime).status_rules())
         ids = [c.event_id for c in evaluation.figure.contributions]
         journal = {

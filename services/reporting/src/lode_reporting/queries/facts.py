@@ -95,15 +95,18 @@ async def journal_state(session: AsyncSession) -> tuple[int, int]:
 _LATEST: WeakKeyDictionary[Any, tuple[_Key, Facts]] = WeakKeyDictionary()
 
 
-async def load_facts(session: AsyncSession, document: dict[str, Any]) -> Facts:
+async def load_facts(
+    session: AsyncSession, document: dict[str, Any], state: tuple[int, int] | None = None
+) -> Facts:
     """The facts of the session's snapshot, read once per state of the read models.
 
     Every change to a read model is journaled in the same transaction, so the journal's
     highest position and its number of entries (both: PostgreSQL may commit positions out of
     order) name the state; while they and the plan's mineral groups are unchanged, the facts
     read last time by this database's engine are the answer, and a dashboard polling the
-    indicators costs one small query instead of reading every table."""
-    seq, count = await journal_state(session)
+    indicators costs one small query instead of reading every table. ``state`` is
+    :func:`journal_state` when the caller has read it already (in this snapshot)."""
+    seq, count = state if state is not None else await journal_state(session)
     key: _Key = (
         seq,
         count,
