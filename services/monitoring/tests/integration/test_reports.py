@@ -155,7 +155,7 @@ async def test_a_correction_is_a_new_version_and_closes_what_it_fixes(
         ({"mining_recovery_pct": 101}, "mining_recovery_pct"),
         ({"products": [{"name": "", "grade_pct": 65, "output_10kt": 1}]}, "products"),
         ({"year": 2019}, "year"),
-        ({"licence_no": "C1308812022017120099999"}, "licence_no"),
+        ({"licence_no": "C1308812022017120099"}, "licence_no"),
     ],
 )
 async def test_invalid_reports_are_422_and_store_nothing(
@@ -232,7 +232,13 @@ async def test_an_inspector_closes_a_finding_with_a_note(monitoring: ServiceUnde
 
 @pytest.mark.parametrize(
     "query",
-    ["reports?year=99999999999", "reports?offset=99999999999", "findings?year=-99999999999"],
+    [
+        "reports?year=99999999999",
+        "reports?year=1800",
+        "reports?offset=99999999999",
+        "findings?year=-99999999999",
+        "findings?year=2101",
+    ],
 )
 async def test_filters_past_their_bounds_are_422(monitoring: ServiceUnderTest, query: str) -> None:
     r = await monitoring.client.get(f"/monitoring/v1/{query}", headers=monitoring.auth("viewer"))

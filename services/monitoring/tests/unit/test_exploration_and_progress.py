@@ -74,6 +74,7 @@ def test_exploration_year_within_the_licence(standards: MonitoringStandards) -> 
     lic = licence(
         licence_no=EXPLORATION_NO,
         right_type="exploration",
+        mineral="钼矿",
         valid_from=date(2022, 1, 1),
         valid_to=date(2026, 12, 31),
     )
@@ -194,3 +195,101 @@ def test_progress_invalid_raises(standards: MonitoringStandards) -> None:
     with pytest.raises(InvalidProjectProgress) as caught:
         parse_project_progress("moon_base", {}, standards=standards, today=TODAY)
     assert [e.field for e in caught.value.errors] == ["project_id", "year"]
+
+
+# --- bounds and strict types (issue 12) ------------------------------------------------------
+
+
+def test_an_exploration_result_needs_an_exploration_licence(
+    standards: MonitoringStandards,
+) -> None:
+    iron_mine = licence()  # a mining licence (采矿权) for 铁矿
+    errors = _exploration_errors(
+        standards, _exploration(licence_no=iron_mine.licence_no), licence=iron_mine
+    )
+    assert "exploration licence (探矿权" in errors["licence_no"]
+    # without the licence at hand, its number says it is a mining licence (C…)
+    assert (
+        "mining licence"
+        in _exploration_errors(standards, _exploration(licence_no=iron_mine.licence_no))[
+            "licence_no"
+        ]
+    )
+
+
+def test_an_exploration_result_is_of_the_licences_mineral(standards: MonitoringStandards) -> None:
+    iron = licence(licence_no=EXPLORATION_NO, right_type="exploration", mineral="铁矿")
+    errors = _exploration_errors(standards, _exploration(), licence=iron)
+    assert "for 铁矿, not 钼矿" in errors["mineral"]
+    assert "licence_no" not in errors
+    molybdenum = licence(licence_no=EXPLORATION_NO, right_type="exploration", mineral="钼矿")
+    body = _exploration(mineral="molybdenum")
+    assert _exploration_errors(standards, body, licence=molybdenum) == {}
+    by_code = licence(licence_no=EXPLORATION_NO, right_type="exploration", mineral="molybdenum")
+    assert _exploration_errors(standards, _exploration(), licence=by_code) == {}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"year": "2021"}, "year", "whole number"),
+        ({"year": 2021.0}, "year", "whole number"),
+        ({"new_resources_ore_10kt": "120"}, "new_resources_ore_10kt", "JSON number"),
+        ({"new_resources_ore_10kt": 1e308}, "new_resources_ore_10kt", "too large"),
+        ({"new_resources_ore_10kt": 1_000_001}, "new_resources_ore_10kt", "at most 1000000"),
+        ({"mineral": "钼" * 100_000}, "mineral", "at most 60 characters"),
+        ({"mineral": "钼矿\u202e"}, "mineral", "bidirectional"),
+        ({"licence_no": "T" * 100_000}, "licence_no", "at most 60 characters"),
+    ],
+)
+def test_exploration_fields_are_strict_and_bounded(
+    standards: MonitoringStandards, overrides: dict[str, Any], field: str, message: str
+) -> None:
+    errors = _exploration_errors(standards, _exploration(**overrides))
+    assert message in errors[field]
+    assert len(errors[field]) < 300
+
+
+def _restoration(**overrides: Any) -> dict[str, Any]:
+    return {
+        "year": 2022,
+        "restored_area_ha": 12.5,
+        "site": "平泉县齐盛矿业有限公司迹地",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("project_id", "body", "field", "message"),
+    [
+        (
+            "abandoned_mine_restoration",
+            _restoration(site="迹" * 1_000_000),
+            "site",
+            "at most 300 characters",
+        ),
+        ("abandoned_mine_restoration", _restoration(site="迹地\x00"), "site", "control character"),
+        ("abandoned_mine_restoration", _restoration(site="\u2067迹地"), "site", "bidirectional"),
+        ("abandoned_mine_restoration", _restoration(restored_area_ha="12.5"), "restored", "JSON"),
+        ("abandoned_mine_restoration", _restoration(restored_area_ha=1e7), "restored", "at most"),
+        ("abandoned_mine_restoration", _restoration(year="2022"), "year", "whole number"),
+        ("geochem_survey", {"year": 2022, "completed_sheets": "2"}, "completed", "whole number"),
+        ("geochem_survey", {"year": 2022, "completed_sheets": True}, "completed", "whole number"),
+        ("geochem_survey", {"year": 2022, "completed_sheets": 2**31}, "completed", "at most 1000"),
+        (
+            "geochem_survey",
+            {"year": 2022, "completed_sheets": 10**5000},
+            "completed",
+            "whole number below",
+        ),
+        ("m" * 100_000, {"year": 2022}, "project_id", "unknown project"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and len(value) < 40 else None,
+)
+def test_progress_fields_are_strict_and_bounded(
+    standards: MonitoringStandards, project_id: str, body: Any, field: str, message: str
+) -> None:
+    errors = _progress_errors(standards, project_id, body)
+    (found,) = (name for name in errors if name.startswith(field))
+    assert message in errors[found]
+    assert len(errors[found]) < 300

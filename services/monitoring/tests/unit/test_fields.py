@@ -61,3 +61,8 @@ def test_a_float_is_read_as_its_shortest_digits(value: float) -> None:
 def test_strings_that_are_not_plain_numbers(text: str) -> None:
     with pytest.raises(BadValue, match="expected a number"):
         exact_decimal(text)
+
+
+def test_an_integer_longer_than_python_prints_is_too_large_not_a_crash() -> None:
+    with pytest.raises(BadValue, match="too large"):
+        exact_decimal(10**5000 + 1)  # 5,001 significant digits

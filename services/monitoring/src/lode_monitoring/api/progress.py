@@ -12,6 +12,7 @@ from sqlmodel import col
 from lode_common.errors import Forbidden, InvalidInput, Unavailable
 from lode_common.http import CurrentPrincipal, Runtime, UoW
 from lode_common.json_body import parse_json
+from lode_common.limits import CODE_MAX
 from lode_monitoring.adapters.tables import Mine, ProjectProgress
 from lode_monitoring.api.deps import ANYONE, MINE_OR_STAFF, STAFF
 from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
@@ -50,16 +51,22 @@ def _invalid(error: DomainInvalid) -> InvalidInput:
 async def report_exploration(
     request: Request, uow: UoW, principal: CurrentPrincipal
 ) -> dict[str, Any]:
+    """A result with a licence needs an exploration licence (探矿权) of the result's mineral
+    (422 naming ``licence_no`` or ``mineral`` otherwise). A key for a licence that is not
+    its enterprise's gets 403 whether or not the licence exists; staff naming a licence
+    monitoring does not know get 422."""
     body = await _json(request)
     session = uow.session
     licence_no = body.get("licence_no") if isinstance(body, dict) else None
-    mine = await session.get(Mine, licence_no) if isinstance(licence_no, str) else None
+    known = isinstance(licence_no, str) and len(licence_no) <= CODE_MAX
+    mine = await session.get(Mine, licence_no) if known else None
     if not principal.is_staff:
         if not isinstance(licence_no, str):
             raise InvalidInput.field("licence_no", "required when reporting with a mine's key")
         if mine is None or mine.holder_credit_code != principal.enterprise:
             raise Forbidden(
-                "A key reports results only for its own enterprise's exploration licences."
+                "不属于本企业的许可证 — a key reports results only for its own enterprise's "
+                "exploration licences (GET /monitoring/v1/mines lists them)."
             )
     try:
         standards = await standards_in_force(session, PLAN)
@@ -73,6 +80,12 @@ async def report_exploration(
         raise _invalid(error) from None
     except PlanNotLoaded:
         raise Unavailable("The plan has not reached monitoring yet; retry shortly.") from None
+    if result.licence_no is not None and mine is None:
+        raise InvalidInput.field(
+            "licence_no",
+            f"unknown licence {result.licence_no}: no such licence has reached monitoring; "
+            "give an exploration licence's number, or none for a survey no licence covers",
+        )
     row = progress_store.record_exploration(uow, result, actor=principal.subject)
     await uow.commit()
     return {

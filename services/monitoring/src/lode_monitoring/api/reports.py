@@ -20,6 +20,7 @@ from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW, runtime_of
 from lode_common.json_body import json_object
+from lode_common.limits import STRICT_BODY, YEAR_MAX, YEAR_MIN, Text
 from lode_monitoring.adapters.tables import Finding, Report
 from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF
 from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
@@ -37,7 +38,20 @@ BODY = {
 
 
 class Closing(BaseModel):
-    note: str = Field(min_length=2, max_length=2000, description="what was done (kept)")
+    """The note an inspector closes a finding with (整改情况)."""
+
+    model_config = STRICT_BODY
+
+    note: Text = Field(min_length=2, description="what was done (kept)")
+
+
+NOT_YOURS = (
+    "不属于本企业的许可证 — not one of this key's enterprise's licences: a key reports and "
+    "corrects only for its own enterprise's licences (GET /monitoring/v1/mines lists them). "
+    "Check the licence number; the attempt is logged."
+)
+"""The one answer to a key used for a licence that is not its enterprise's: the same for
+a licence of another enterprise, a report of one, and a licence number nobody holds."""
 
 
 def _plan(runtime: Any) -> str:
@@ -53,15 +67,12 @@ def _problem(error: Exception, principal: Principal) -> Problem:
         )
     if isinstance(error, reports.NotYourLicence):
         log.warning(
-            "report refused: another enterprise's licence",
-            licence_no=str(error),
+            "report refused: not the key's enterprise's licence",
+            licence_no=str(error)[:23],
             caller=principal.subject,
             enterprise=principal.enterprise,
         )
-        return Forbidden(
-            f"Licence {error} belongs to another enterprise; a key reports only "
-            "for its own enterprise's licences. The attempt is logged."
-        )
+        return Forbidden(NOT_YOURS)
     if isinstance(error, reports.ReportExists):
         return Conflict(
             f"A report for this licence, year and period exists ({error.report_id});"
@@ -137,7 +148,8 @@ SUBMIT_OPENAPI = {
 async def submit_report(request: Request) -> JSONResponse:
     """The hot path: no FastAPI dependencies (the caller is authenticated and its role
     checked here, as ``requires`` would), two statements on the database
-    (:mod:`lode_monitoring.handlers.intake`)."""
+    (:mod:`lode_monitoring.handlers.intake`). A key for a licence that is not its
+    enterprise's gets 403 whether or not the licence exists."""
     runtime = runtime_of(request)
     principal = await runtime.authenticator.authenticate(request.headers.get("authorization"))
     structlog.contextvars.bind_contextvars(principal=principal.subject)
@@ -177,12 +189,15 @@ async def submit_report(request: Request) -> JSONResponse:
 async def correct_report(
     report_id: str, request: Request, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    body = _body(await request.body())
+    """The caller's ownership of the report is checked first: a key for another
+    enterprise's report gets 403, naming nothing of it, whatever the body."""
+    raw = await request.body()
     try:
+        target = await reports.correctable(uow.session, report_id, principal)
         accepted = await reports.correct(
             uow,
-            report_id,
-            body,
+            target,
+            _body(raw),
             principal=principal,
             plan_id=_plan(runtime),
             today=cst_date(datetime.now(UTC)),
@@ -247,7 +262,7 @@ async def list_reports(
     runtime: Runtime,
     principal: CurrentPrincipal,
     licence_no: str | None = None,
-    year: Annotated[int | None, Query(ge=1, le=9999)] = None,
+    year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
@@ -298,7 +313,7 @@ def _finding_view(row: Finding) -> dict[str, Any]:
 async def list_findings(
     runtime: Runtime,
     principal: CurrentPrincipal,
-    year: Annotated[int | None, Query(ge=1, le=9999)] = None,
+    year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     licence_no: str | None = None,
     status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

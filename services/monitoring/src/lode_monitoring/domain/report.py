@@ -21,6 +21,16 @@ Decisions for the output report (开发利用年报/季报):
 * ``restored_area_ha`` may exceed ``disturbed_area_ha`` in a report: both are the areas
   disturbed / restored *during the period*, and restoration can catch up on earlier years.
 * A product needs a name; a grade without a name is the error "grade without product".
+* Every field is bounded (:mod:`lode_common.limits`): at most
+  :data:`~lode_common.limits.PRODUCTS_PER_REPORT_MAX` products, a product's name at most
+  :data:`~lode_common.limits.LABEL_MAX` characters, a site's
+  :data:`~lode_common.limits.NAME_MAX`, a reason :data:`~lode_common.limits.TEXT_MAX`,
+  every quantity :data:`~lode_common.limits.QUANTITY_MAX`; no text carries control or
+  bidirectional characters; numbers are JSON numbers and years JSON integers.
+
+Decisions for exploration results (新增资源量): a result given with a licence needs an
+exploration licence (探矿权) of the result's mineral; staff may give none (a survey the
+state funds). A correction (更正) keeps the licence, year and period and says why.
 """
 
 from __future__ import annotations
@@ -31,20 +41,39 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
+from lode_common.limits import (
+    CODE_MAX,
+    LABEL_MAX,
+    NAME_MAX,
+    PRODUCTS_PER_REPORT_MAX,
+    TEXT_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+)
+
 from .errors import (
     FieldError,
     InvalidExplorationResult,
     InvalidProjectProgress,
     InvalidReport,
 )
-from .fields import FieldReader
+from .fields import FieldReader, shown
 from .licence import LicenceView, RightType
 from .periods import PERIODS, Period, cst_date, period_bounds
-from .standards import MonitoringStandards
+from .standards import MineralEntry, MonitoringStandards
 from .vocabulary import THREE_RATES, ThreeRate
 
 EARLIEST_YEAR: Final = 1990
 """No report is accepted for a year before this one (a typo guard, not a plan figure)."""
+assert YEAR_MIN <= EARLIEST_YEAR
+
+SHEETS_MAX: Final = 1000
+"""The most sheets (幅) a year's progress may count: a 1:50,000 sheet covers about 430 km²,
+so 1,000 sheets are more than twice Hebei province. (Monitoring's own bound: the shared
+limits have none for counts of sheets.)"""
+
+REASON_MIN: Final = 2
+"""A correction's reason has at least this many characters (一个词: "笔误")."""
 
 _REPORT_FIELDS: Final = (
     "licence_no",
@@ -130,14 +159,14 @@ class ProjectProgress:
 def _licence_no(
     reader: FieldReader, standards: MonitoringStandards, *, required: bool
 ) -> str | None:
-    number = reader.text("licence_no", required=required)
+    number = reader.text("licence_no", max_length=CODE_MAX, required=required)
     if number is None:
         return None
     pattern = standards.licence_terms.numbering_pattern
     if not pattern.fullmatch(number):
         reader.error(
             "licence_no",
-            f"{number!r} is not a licence number: expected {pattern.pattern} "
+            f"{shown(number)} is not a licence number: expected {pattern.pattern} "
             "(C = 采矿, T = 探矿, 23 characters, allocated by 统一配号)",
         )
         return None
@@ -146,8 +175,9 @@ def _licence_no(
 
 def _year(reader: FieldReader, today: date) -> int | None:
     year = reader.integer("year", required=True)
-    if year is not None and not EARLIEST_YEAR <= year <= today.year:
-        reader.error("year", f"must be between {EARLIEST_YEAR} and {today.year} (CST), got {year}")
+    latest = min(today.year, YEAR_MAX)
+    if year is not None and not EARLIEST_YEAR <= year <= latest:
+        reader.error("year", f"must be between {EARLIEST_YEAR} and {latest} (CST), got {year}")
         return None
     return year
 
@@ -172,7 +202,7 @@ def _within_validity(
 
 
 def _period(reader: FieldReader) -> Period | None:
-    text = reader.text("period", required=True)
+    text = reader.text("period", max_length=CODE_MAX, required=True)
     if text is None:
         return None
     period = next((p for p in PERIODS if p == text), None)
@@ -188,6 +218,13 @@ def _products(reader: FieldReader) -> tuple[Product, ...]:
     if not isinstance(raw, list | tuple):
         reader.error("products", "expected a list of {name, grade_pct, output_10kt}")
         return ()
+    if len(raw) > PRODUCTS_PER_REPORT_MAX:
+        reader.error(
+            "products",
+            f"at most {PRODUCTS_PER_REPORT_MAX} products in one report, got {len(raw)}; "
+            "report each product once, with its total output",
+        )
+        return ()
     products: list[Product] = []
     for index, item in enumerate(raw):
         sub = FieldReader(item, reader.errors, reader.path(f"products[{index}]"), what="a product")
@@ -201,7 +238,7 @@ def _products(reader: FieldReader) -> tuple[Product, ...]:
             sub.error("name", "grade without product: a grade needs the product's name")
             name = None
         else:
-            name = sub.text("name", required=True)
+            name = sub.text("name", max_length=LABEL_MAX, required=True)
         sub.reject_unknown(_PRODUCT_FIELDS)
         if name is not None and output is not None:
             products.append(Product(name, output, grade))
@@ -304,6 +341,60 @@ def parse_output_report(
     return report
 
 
+# --- corrections -----------------------------------------------------------------------------
+
+_CORRECTION_KEEPS: Final = ("licence_no", "year", "period")
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction (更正) of an output report: the new version's body, as parsed and as
+    stored (the current version's fields with those the correction sends), and the reason."""
+
+    report: OutputReport
+    body: dict[str, object]
+    reason: str
+
+
+def parse_correction(
+    current: Mapping[str, object],
+    raw: object,
+    *,
+    standards: MonitoringStandards,
+    today: date | datetime,
+    licence: LicenceView | None = None,
+) -> Correction:
+    """The correction ``raw`` makes to the ``current`` version's body: the fields it changes
+    plus a required ``reason`` (at most :data:`~lode_common.limits.TEXT_MAX` characters); the
+    licence, year and period are kept. :class:`~.errors.InvalidReport` lists every bad field."""
+    if not isinstance(raw, Mapping):
+        raise InvalidReport([FieldError("", "a correction must be a JSON object")])
+    errors: list[FieldError] = []
+    reader = FieldReader(raw, errors)
+    if not reader.given("reason"):
+        reader.error("reason", "required: say why the report is corrected")
+    reason = reader.text("reason", max_length=TEXT_MAX, multiline=True)
+    if reason is not None and len(reason) < REASON_MIN:
+        reader.error(
+            "reason", f"say why the report is corrected, in {REASON_MIN} characters or more"
+        )
+    for key in _CORRECTION_KEEPS:
+        if key in raw and raw[key] != current.get(key):
+            reader.error(
+                key,
+                "a correction keeps the licence, year and period; report another period with POST",
+            )
+    merged = {
+        **{str(k): v for k, v in current.items() if k != "reason"},
+        **{str(k): v for k, v in raw.items() if k != "reason"},
+    }
+    report, more = _read_output_report(merged, standards, cst_date(today), licence, ())
+    errors += [e for e in more if e.field not in {f.field for f in errors}]
+    if errors or report is None or reason is None:
+        raise InvalidReport(errors)
+    return Correction(report, merged, reason)
+
+
 # --- exploration results ---------------------------------------------------------------------
 
 
@@ -317,21 +408,58 @@ def _read_exploration(
     number = _licence_no(reader, standards, required=False)
     _matches_licence(reader, number, licence)
     year = _year(reader, today)
-    mineral_name = reader.text("mineral", required=True)
+    mineral_name = reader.text("mineral", max_length=CODE_MAX, required=True)
     mineral = standards.catalogue.lookup(mineral_name) if mineral_name is not None else None
     if mineral_name is not None and mineral is None:
         reader.error(
             "mineral",
-            f"unknown mineral {mineral_name!r}: give a Chinese name (铁矿) or catalogue code "
+            f"unknown mineral {shown(mineral_name)}: give a Chinese name (铁矿) or catalogue code "
             "(iron) of the mineral catalogue",
         )
     amount = reader.quantity("new_resources_ore_10kt", required=True, unit_hint=" 万吨")
     reader.reject_unknown(_EXPLORATION_FIELDS)
+    _exploration_licence(reader, standards, number, licence, mineral)
     if year is not None:
         _within_validity(reader, licence, date(year, 1, 1), date(year, 12, 31), f"year {year}")
     if errors or year is None or mineral is None or amount is None:
         return None, errors
     return ExplorationResult(year, mineral.zh, amount, number), []
+
+
+def _exploration_licence(
+    reader: FieldReader,
+    standards: MonitoringStandards,
+    number: str | None,
+    licence: LicenceView | None,
+    mineral: MineralEntry | None,
+) -> None:
+    """An exploration result is proven under an exploration licence (探矿权) of its mineral."""
+    right = licence.right_type if licence is not None else None
+    if right is None and number is not None:
+        right = _PREFIX_RIGHT.get(number[0])
+    if right == "mining":
+        named = licence.licence_no if licence is not None else number
+        reader.error(
+            "licence_no",
+            f"{named} is a mining licence (采矿权); an exploration result needs an exploration "
+            "licence (探矿权, T…) of its mineral: give that licence's number (or none, for staff "
+            "reporting a survey no licence covers); a mine reports output with "
+            "POST /monitoring/v1/reports",
+        )
+        return
+    if licence is None or mineral is None:
+        return
+    licensed = standards.catalogue.lookup(licence.mineral)
+    if licensed is None:
+        same = licence.mineral.strip() in (mineral.zh, mineral.code)
+    else:
+        same = licensed == mineral or licensed.standard_zh == mineral.standard_zh
+    if not same:
+        reader.error(
+            "mineral",
+            f"licence {licence.licence_no} is an exploration licence for {licence.mineral}, "
+            f"not {mineral.zh}: report {mineral.zh} under an exploration licence for it",
+        )
 
 
 def exploration_result_errors(
@@ -373,7 +501,7 @@ def _read_progress(
     if project is None:
         known = ", ".join(p.id for p in standards.projects) or "none"
         errors.append(
-            FieldError("project_id", f"unknown project {project_id!r}; the plan's: {known}")
+            FieldError("project_id", f"unknown project {shown(project_id)}; the plan's: {known}")
         )
     year = _year(reader, today)
     sheets: int | None = None
@@ -382,13 +510,13 @@ def _read_progress(
     wanted: tuple[str, ...] = ()
     if project is not None and project.measure == "sheets":
         wanted = ("completed_sheets",)
-        sheets = reader.integer("completed_sheets", required=True)
+        sheets = reader.integer("completed_sheets", required=True, maximum=SHEETS_MAX)
         if sheets is not None and sheets < 0:
             reader.error("completed_sheets", f"must not be negative, got {sheets}")
     elif project is not None and project.measure == "area":
         wanted = ("restored_area_ha", "site")
         area = reader.quantity("restored_area_ha", required=True, unit_hint=" ha")
-        site = reader.text("site", required=True)
+        site = reader.text("site", max_length=NAME_MAX, required=True)
     if project is not None:
         for name in sorted(set(_PROGRESS_FIELDS) - {"year", *wanted}):
             if reader.given(name):

@@ -20,6 +20,7 @@ from typing import Any
 from lode_common.auth import Principal
 from lode_common.events import catalog
 from lode_common.events.envelope import Envelope
+from lode_common.limits import CODE_MAX
 from lode_common.messaging.outbox import outbox_rows, traced
 from lode_common.metrics import count_emitted
 from lode_common.runtime import ServiceRuntime
@@ -35,6 +36,7 @@ from lode_monitoring.handlers.reports import (
     ReportExists,
     event_fields,
     finding_view,
+    history_of,
     standards_of,
     unknown_licence,
     view_from,
@@ -81,25 +83,29 @@ async def submit(
 ) -> Intake:
     """Judge and store a first report for its licence, year and period.
 
-    PlanNotLoaded (no plan yet), InvalidReport (an unknown licence, an invalid field),
-    NotYourLicence (a key for another enterprise's licence), ReportExists (the period is
-    reported: correct it instead)."""
+    PlanNotLoaded (no plan yet), InvalidReport (an invalid field; an unknown licence for
+    staff), NotYourLicence (a key for another enterprise's licence, or for a licence number
+    monitoring does not know: answered alike), ReportExists (the period is reported:
+    correct it instead)."""
     licence_no = body.get("licence_no")
-    context = await store.context(plan_id, licence_no if isinstance(licence_no, str) else None)
+    looked_up = licence_no if isinstance(licence_no, str) and len(licence_no) <= CODE_MAX else None
+    context = await store.context(plan_id, looked_up)
     if context.plan_version is None:
         raise PlanNotLoaded(plan_id)
     standards = await _standards(store, plan_id, context.plan_version)
     mine = context.mine
     if mine is None:
+        if looked_up is None or not standards.licence_terms.numbering_pattern.fullmatch(looked_up):
+            # not a licence number at all: the body's own errors say so (and name no licence)
+            parse_output_report(body, standards=standards, today=today)
+        elif not principal.is_staff:
+            raise NotYourLicence(looked_up)
         raise unknown_licence(licence_no)
     if not principal.is_staff and principal.enterprise != mine["holder_credit_code"]:
         raise NotYourLicence(mine["licence_no"])
     licence = view_from(mine)
     parsed = parse_output_report(body, standards=standards, today=today, licence=licence)
-    history = [
-        parse_output_report(b, standards=standards, today=today, ignore=("reason",))
-        for b in context.history or ()
-    ]
+    history = history_of(context.history or (), standards, today)
     found = evaluate(parsed, licence, standards, today, history=history)
 
     now = datetime.now(UTC)

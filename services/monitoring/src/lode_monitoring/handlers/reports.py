@@ -4,12 +4,13 @@ by new versions (the old kept, the reason required), findings opened and closed 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -21,6 +22,7 @@ from lode_common.messaging.outbox import UnitOfWork
 from lode_monitoring.adapters.tables import Finding, Mine, MonitoringPlan, Report
 from lode_monitoring.domain.capacity import Capacity
 from lode_monitoring.domain.errors import FieldError, InvalidReport
+from lode_monitoring.domain.fields import shown
 from lode_monitoring.domain.finding import REPORT_CODES
 from lode_monitoring.domain.finding import Finding as DomainFinding
 from lode_monitoring.domain.findings import evaluate
@@ -30,10 +32,11 @@ from lode_monitoring.domain.licence import (
     RestorationPlan,
     StatusChange,
 )
-from lode_monitoring.domain.report import OutputReport, parse_output_report
+from lode_monitoring.domain.report import OutputReport, parse_correction, parse_output_report
 from lode_monitoring.domain.standards import MonitoringStandards, load_standards
 from lode_monitoring.handlers.finding_store import settle
 
+log = structlog.get_logger(__name__)
 _STANDARDS: dict[tuple[str, int], MonitoringStandards] = {}
 
 
@@ -42,7 +45,9 @@ class PlanNotLoaded(Exception):
 
 
 class NotYourLicence(Exception):
-    """A mine's key used for another enterprise's licence."""
+    """A mine's key used for a licence (or a report of a licence) that is not its
+    enterprise's, or for a licence number monitoring does not know: the two are answered
+    alike, so that a key cannot probe which licences exist. The argument is for the log."""
 
 
 class UnknownReport(Exception):
@@ -71,10 +76,31 @@ def unknown_licence(licence_no: Any) -> InvalidReport:
         [
             FieldError(
                 "licence_no",
-                f"unknown licence {licence_no!r}: no such licence has reached monitoring",
+                f"unknown licence {shown(licence_no)}: no such licence has reached monitoring",
             )
         ]
     )
+
+
+def history_of(
+    bodies: Iterable[Mapping[str, Any]], standards: MonitoringStandards, today: date
+) -> list[OutputReport]:
+    """The licence's other current reports as the rules read them. A body stored before
+    today's bounds (a number sent as text, say) that they now refuse is left out and logged:
+    it must not make a valid new report fail on fields its sender never sent."""
+    history: list[OutputReport] = []
+    for body in bodies:
+        try:
+            history.append(
+                parse_output_report(body, standards=standards, today=today, ignore=("reason",))
+            )
+        except InvalidReport as error:
+            log.warning(
+                "stored report left out of the history: today's rules refuse it",
+                licence_no=str(body.get("licence_no"))[:23],
+                problem=str(error)[:500],
+            )
+    return history
 
 
 async def standards_in_force(session: AsyncSession, plan_id: str) -> MonitoringStandards:
@@ -156,13 +182,33 @@ class Accepted:
     findings: list[dict[str, Any]]
 
 
-async def _mine_for(session: AsyncSession, licence_no: Any, principal: Principal) -> Mine:
-    mine = await session.get(Mine, str(licence_no)) if isinstance(licence_no, str) else None
-    if mine is None:
-        raise unknown_licence(licence_no)
-    if not principal.is_staff and principal.enterprise != mine.holder_credit_code:
-        raise NotYourLicence(mine.licence_no)
-    return mine
+@dataclass(frozen=True)
+class Correctable:
+    """The current version of a report the caller may correct, and its licence."""
+
+    current: Report
+    mine: Mine
+
+
+async def correctable(session: AsyncSession, report_id: str, principal: Principal) -> Correctable:
+    """The report to correct, locked, once the caller is known to own it: UnknownReport,
+    NotYourLicence (a key for another enterprise's report), before anything of the body
+    is read."""
+    current = (
+        await session.execute(
+            select(Report)
+            .where(col(Report.id) == report_id, col(Report.is_current).is_(True))
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if current is None:
+        raise UnknownReport(report_id)
+    mine = await session.get(Mine, current.licence_no)
+    if not principal.is_staff and (mine is None or principal.enterprise != mine.holder_credit_code):
+        raise NotYourLicence(current.licence_no)
+    if mine is None:  # a report is only accepted for a replicated licence
+        raise unknown_licence(current.licence_no)
+    return Correctable(current, mine)
 
 
 async def _history(
@@ -180,10 +226,7 @@ async def _history(
             )
         )
     ).scalars()
-    return [
-        parse_output_report(r.body, standards=standards, today=today, ignore=("reason",))
-        for r in rows
-    ]
+    return history_of((r.body for r in rows), standards, today)
 
 
 async def _apply_findings(
@@ -238,42 +281,23 @@ def event_fields(report: Mapping[str, Any], parsed: OutputReport, mineral: str) 
 
 async def correct(
     uow: UnitOfWork,
-    report_id: str,
-    body: Mapping[str, Any],
+    target: Correctable,
+    body: object,
     *,
     principal: Principal,
     plan_id: str,
     today: date,
 ) -> Accepted:
+    """A new version of the ``target`` report (see :func:`correctable`) with the fields and
+    the reason of the correction ``body``; InvalidReport lists every bad field."""
     session = uow.session
-    current = (
-        await session.execute(
-            select(Report)
-            .where(col(Report.id) == report_id, col(Report.is_current).is_(True))
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
-    if current is None:
-        raise UnknownReport(report_id)
-    reason = body.get("reason")
-    if not isinstance(reason, str) or len(reason.strip()) < 2:
-        raise InvalidReport([FieldError("reason", "required: say why the report is corrected")])
-    merged = {**current.body, **{k: v for k, v in body.items() if k != "reason"}}
-    for key in ("licence_no", "year", "period"):
-        if merged.get(key) != current.body.get(key):
-            raise InvalidReport(
-                [
-                    FieldError(
-                        key,
-                        "a correction keeps the licence, year and "
-                        "period; report another period with POST",
-                    )
-                ]
-            )
+    current, mine = target.current, target.mine
     standards = await standards_in_force(session, plan_id)
-    mine = await _mine_for(session, current.licence_no, principal)
     licence = view_of(mine)
-    parsed = parse_output_report(merged, standards=standards, today=today, licence=licence)
+    correction = parse_correction(
+        current.body, body, standards=standards, today=today, licence=licence
+    )
+    parsed = correction.report
     await session.execute(
         update(Report).where(col(Report.row_id) == current.row_id).values(is_current=False)
     )
@@ -284,9 +308,9 @@ async def correct(
         licence_no=current.licence_no,
         year=current.year,
         period=current.period,
-        body=merged,
+        body=correction.body,
         ore_mined_10kt=parsed.ore_mined_10kt,
-        reason=reason.strip(),
+        reason=correction.reason,
         submitted_by=principal.subject,
         submitted_at=datetime.now(UTC),
         illustrative=current.illustrative,
@@ -297,7 +321,7 @@ async def correct(
     found = evaluate(parsed, licence, standards, today, history=history)
     uow.emit(
         catalog.OutputCorrected(
-            **event_fields(report.model_dump(), parsed, mine.mineral), reason=reason.strip()
+            **event_fields(report.model_dump(), parsed, mine.mineral), reason=correction.reason
         ),
         subject=report.licence_no,
     )
