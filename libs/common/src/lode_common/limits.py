@@ -62,12 +62,15 @@ PERCENT_MAX: Final = Decimal(100)
 ELEVATION_MIN_M: Final = Decimal(-12000)
 """The lowest elevation of a working (the deepest mines reach about -4,000 m)."""
 ELEVATION_MAX_M: Final = Decimal(9000)
-DECIMAL_PLACES_MAX: Final = 6
-"""Digits after the point a quantity may carry (a gram in 万吨 is 1e-10: no report needs it)."""
+DECIMAL_PLACES_MAX: Final = 4
+"""Digits after the point a quantity may carry: the quantity columns are NUMERIC(·, 4) (100 kg
+in 万吨), which PostgreSQL would round silently and SQLite would keep."""
 YEAR_MIN: Final = 1949
 """The earliest year a record may name (the plan's data start long after)."""
 YEAR_MAX: Final = 2100
 """The latest year a record may name."""
+SHEETS_MAX: Final = 1000
+"""Map sheets (图幅) one progress report of a survey project may count."""
 
 LIMITS: Final[tuple[Limit, ...]] = (
     Limit("NAME_MAX", NAME_MAX, "characters", "names of people, enterprises, sites"),
@@ -86,6 +89,7 @@ LIMITS: Final[tuple[Limit, ...]] = (
     Limit("DECIMAL_PLACES_MAX", DECIMAL_PLACES_MAX, "digits", "after the point of a quantity"),
     Limit("YEAR_MIN", YEAR_MIN, "year", "the earliest year a record names"),
     Limit("YEAR_MAX", YEAR_MAX, "year", "the latest year a record names"),
+    Limit("SHEETS_MAX", SHEETS_MAX, "sheets", "图幅 in one survey progress report"),
 )
 
 # ---- text -----------------------------------------------------------------------------

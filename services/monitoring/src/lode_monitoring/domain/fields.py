@@ -28,10 +28,8 @@ from .errors import FieldError
 MAX_SIGNIFICANT_DIGITS: Final = 15
 """Digits a binary double carries exactly (DBL_DIG): the limit of an exact JSON number."""
 
-MAX_DECIMAL_PLACES: Final = 4
-"""Finer than any figure a mine measures; what NUMERIC(…, 4) columns store exactly (tighter
-than the system-wide :data:`~lode_common.limits.DECIMAL_PLACES_MAX`: the columns decide)."""
-assert MAX_DECIMAL_PLACES <= DECIMAL_PLACES_MAX
+MAX_DECIMAL_PLACES: Final = DECIMAL_PLACES_MAX
+"""Finer than any figure a mine measures; what NUMERIC(…, 4) columns store exactly."""
 
 WHOLE_NUMBER_MAX: Final = 10**15
 """The largest whole number a field reads before its own bound is checked (an echo of a

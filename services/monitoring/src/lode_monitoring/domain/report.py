@@ -46,6 +46,7 @@ from lode_common.limits import (
     LABEL_MAX,
     NAME_MAX,
     PRODUCTS_PER_REPORT_MAX,
+    SHEETS_MAX,
     TEXT_MAX,
     YEAR_MAX,
     YEAR_MIN,
@@ -66,11 +67,6 @@ from .vocabulary import THREE_RATES, ThreeRate
 EARLIEST_YEAR: Final = 1990
 """No report is accepted for a year before this one (a typo guard, not a plan figure)."""
 assert YEAR_MIN <= EARLIEST_YEAR
-
-SHEETS_MAX: Final = 1000
-"""The most sheets (幅) a year's progress may count: a 1:50,000 sheet covers about 430 km²,
-so 1,000 sheets are more than twice Hebei province. (Monitoring's own bound: the shared
-limits have none for counts of sheets.)"""
 
 REASON_MIN: Final = 2
 """A correction's reason has at least this many characters (一个词: "笔误")."""
