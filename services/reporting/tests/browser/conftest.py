@@ -1,14 +1,24 @@
 """A real Lode for a real browser: the embedded system (four services, SQLite, the
-in-process bus, the demo data) served by uvicorn on a free loopback port in a thread, and
-Debian's Chromium driven by Playwright (never ``playwright install``)."""
+in-process bus) served by uvicorn on a free loopback port in a thread, once with the demo
+data (``lode``) and once as a bureau's real start with none (``lode_empty``, ``LODE_DEMO=0``),
+and Debian's Chromium driven by Playwright (never ``playwright install``).
+
+Every page a browser test opens comes from the ``browser`` fixture, which fails the test on
+any uncaught page error, any console error (a Content-Security-Policy violation is one:
+"Refused to ...") and any request to a host other than the server under test (each such
+request is aborted before it leaves the machine, and recorded)."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
@@ -30,6 +40,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+"""URLs that never reach a network: a ``data:`` favicon, an ECharts ``blob:``."""
 
 
 @dataclass(frozen=True)
@@ -38,15 +50,14 @@ class Lode:
     admin_token: str
     viewer_token: str
     system: EmbeddedSystem
+    demo: bool
 
 
-@pytest.fixture(scope="module")
-def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lode]:
-    """The system with its demo data, listening on 127.0.0.1 until the module ends."""
+@contextmanager
+def _serve(data_dir: Path, *, demo: bool) -> Iterator[Lode]:
+    """The embedded system on 127.0.0.1 until the block ends."""
     port = free_port()
-    system = EmbeddedSystem(
-        data_dir=tmp_path_factory.mktemp("lode"), port=port, demo=True, log_json=True
-    )
+    system = EmbeddedSystem(data_dir=data_dir, port=port, demo=demo, log_json=True)
     server = uvicorn.Server(
         uvicorn.Config(
             system.asgi(),
@@ -62,10 +73,24 @@ def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lode]:
     try:
         wait_for_port("127.0.0.1", port, 60, "the embedded system")
         viewer = issue_token(system.secrets.jwt_secret, user="看板测试", roles=["viewer"])
-        yield Lode(f"http://127.0.0.1:{port}", system.secrets.admin_token, viewer, system)
+        yield Lode(f"http://127.0.0.1:{port}", system.secrets.admin_token, viewer, system, demo)
     finally:
         server.should_exit = True
         thread.join(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lode]:
+    """The system with its demo data, listening on 127.0.0.1 until the module ends."""
+    with _serve(tmp_path_factory.mktemp("lode"), demo=True) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def lode_empty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lode]:
+    """A bureau's real start (``LODE_DEMO=0``): the plan, and no zones, licences or reports."""
+    with _serve(tmp_path_factory.mktemp("lode-empty"), demo=False) as served:
+        yield served
 
 
 def _browser_ready() -> None:
@@ -77,16 +102,107 @@ def _browser_ready() -> None:
 
 
 @pytest.fixture
-async def chromium() -> AsyncIterator[object]:
-    """Debian's Chromium, headless; skipped (failed under LODE_REQUIRE_SERVICES=1) without it."""
+async def chromium() -> AsyncIterator[Any]:
+    """Debian's Chromium, headless; skipped (failed under LODE_REQUIRE_SERVICES=1) without it.
+    Tests open pages through :func:`browser`, never from this directly."""
     _browser_ready()
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
+        launched = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
         )
         try:
-            yield browser
+            yield launched
         finally:
-            await asyncio.wait_for(browser.close(), 30)
+            await asyncio.wait_for(launched.close(), 30)
+
+
+@dataclass
+class Watch:
+    """What the pages of one test did that a working page never does."""
+
+    origin: str
+    expected: list[re.Pattern[str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        text = str(message.text)
+        if not any(pattern.search(text) for pattern in self.expected):
+            self.errors.append(f"console error: {text}")
+
+    def page_error(self, error: Any) -> None:
+        self.errors.append(f"uncaught page error: {error}")
+
+    def request(self, request: Any) -> None:
+        self.requests.append(request.url)
+        if not self.local(request.url):
+            self.outside.append(request.url)
+
+    def local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in LOCAL_SCHEMES:
+            return True
+        return f"{parts.scheme}://{parts.netloc}" == self.origin
+
+    async def route(self, route: Any) -> None:
+        url = route.request.url
+        if self.local(url):
+            await route.continue_()
+            return
+        self.outside.append(url)
+        await route.abort("blockedbyclient")
+
+    def assert_clean(self) -> None:
+        assert not self.errors, "the page reported errors:\n" + "\n".join(self.errors)
+        assert not self.outside, f"the page tried to reach other hosts: {sorted(set(self.outside))}"
+
+
+class Browser:
+    """Opens pages on one Lode, each in its own context, all of them watched."""
+
+    def __init__(self, chromium: Any) -> None:
+        self.chromium = chromium
+        self.watches: list[Watch] = []
+        self.contexts: list[Any] = []
+
+    async def page(
+        self, lode: Lode, *, expect_console: tuple[str, ...] = (), **context_options: Any
+    ) -> tuple[Any, Watch]:
+        """A new page (not yet navigated) and its watch. ``expect_console`` lists patterns of
+        console errors the test provokes on purpose (a refused token's 401)."""
+        watch = Watch(lode.url, expected=[re.compile(p) for p in expect_console])
+        context = await self.chromium.new_context(**context_options)
+        await context.route("**/*", watch.route)
+        context.on("request", watch.request)
+        page = await context.new_page()
+        page.on("console", watch.console)
+        page.on("pageerror", watch.page_error)
+        self.watches.append(watch)
+        self.contexts.append(context)
+        return page, watch
+
+    async def close(self) -> None:
+        for context in self.contexts:
+            await asyncio.wait_for(context.close(), 30)
+        self.contexts.clear()
+
+    def assert_clean(self) -> None:
+        for watch in self.watches:
+            watch.assert_clean()
+
+
+@pytest.fixture
+async def browser(chromium: Any) -> AsyncIterator[Browser]:
+    """Pages for one test; the test fails on any page error, console error (a CSP
+    violation included) or request to another host, whether or not it looks."""
+    pages = Browser(chromium)
+    try:
+        yield pages
+    finally:
+        await pages.close()
+    pages.assert_clean()

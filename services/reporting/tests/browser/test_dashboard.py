@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from lode_reporting.api import home
 
 if TYPE_CHECKING:
-    from services.reporting.tests.browser.conftest import Lode
+    from services.reporting.tests.browser.conftest import Browser, Lode, Watch
 
 
 pytestmark = pytest.mark.timeout(300)
@@ -24,6 +23,8 @@ pytestmark = pytest.mark.timeout(300)
 PLAN_ID = "pingquan-2021-2025"
 IRON = "iron_concentrate_output"
 DEMO_DEADLINE_S = 180
+UNAUTHORIZED = r"status of 401"
+"""Chromium's console line for the refused token's answer, which that test provokes."""
 
 
 def _api(lode: Lode) -> httpx.AsyncClient:
@@ -50,36 +51,22 @@ async def _demo_reports_arrived(api: httpx.AsyncClient) -> None:
 
 
 class Watched:
-    """A page with every console error and every request it made."""
+    """A signed-in page and its watch (see ``conftest.Browser``)."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Any, watch: Watch) -> None:
         self.page = page
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", lambda r: self.requests.append(r.url))
-
-    def assert_clean(self) -> None:
-        assert not self.errors, self.errors
-        outside = [
-            url
-            for url in self.requests
-            if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"
-        ]
-        assert not outside, f"requests left 127.0.0.1: {outside}"
+        self.watch = watch
 
 
-async def _signed_in(chromium: Any, lode: Lode) -> Watched:
-    context = await chromium.new_context(viewport={"width": 1600, "height": 1000})
-    watched = Watched(await context.new_page())
-    await watched.page.goto(lode.url + "/")
-    dialog = watched.page.locator("#signin")
+async def _signed_in(browser: Browser, lode: Lode) -> Watched:
+    page, watch = await browser.page(lode, viewport={"width": 1600, "height": 1000})
+    await page.goto(lode.url + "/")
+    dialog = page.locator("#signin")
     await dialog.wait_for(state="visible")
-    await watched.page.fill("#token", lode.viewer_token)
-    await watched.page.click("#signin-form button[type=submit]")
-    await watched.page.wait_for_selector("body[data-ready=true]")
-    return watched
+    await page.fill("#token", lode.viewer_token)
+    await page.click("#signin-form button[type=submit]")
+    await page.wait_for_selector("body[data-ready=true]")
+    return Watched(page, watch)
 
 
 async def _page_at_api(watched: Watched, api: httpx.AsyncClient, year: int) -> dict[str, Any]:
@@ -169,22 +156,21 @@ async def test_static_files_are_served_and_nothing_outside_them(lode: Lode) -> N
     assert "https://" not in page.text
 
 
-async def test_a_bad_token_is_asked_again_with_the_reason(chromium: Any, lode: Lode) -> None:
-    page = await chromium.new_page()
+async def test_a_bad_token_is_asked_again_with_the_reason(browser: Browser, lode: Lode) -> None:
+    page, _ = await browser.page(lode, expect_console=(UNAUTHORIZED,))
     await page.goto(lode.url + "/#token=forged")
     assert "token" not in page.url, "the fragment leaves the address bar"
     message = page.locator("#signin-message")
     await message.wait_for(state="visible")
     assert "401" in await message.text_content()
-    await page.close()
 
 
 async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
-    chromium: Any, lode: Lode
+    browser: Browser, lode: Lode
 ) -> None:
     async with _api(lode) as api:
         await _demo_reports_arrived(api)
-        watched = await _signed_in(chromium, lode)
+        watched = await _signed_in(browser, lode)
         page = watched.page
 
         # the default year is the latest with the most figures: 2024 in the demo
@@ -194,6 +180,10 @@ async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
         assert await page.locator("#plan-title").text_content() == (
             "平泉市矿产资源总体规划（2021-2025年）"
         )
+
+        # the demo has reports for 2024, zones and licences: no panel says something is missing
+        assert await page.locator("#cards-empty").is_hidden()
+        assert await page.locator("#map-empty").is_hidden()
 
         # the map: every zone and licence area of the API is drawn
         features = (await api.get("/reporting/v1/map")).json()["features"]
@@ -297,11 +287,13 @@ async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
         body = await _page_at_api(watched, api, 2025)
         _assert_cards_match(await _cards(watched), body)
         assert {i["id"]: i for i in body["items"]}[IRON]["actual"] is not None
+        # the year has a report now: the indicators' panel no longer says it has none
+        await page.wait_for_selector("#cards-empty", state="hidden")
+        assert await page.get_attribute("#cards-empty", "data-missing") == ""
         feed = page.locator(
             '#feed li[data-type="lode.monitoring.output.reported.v1"]', has_text=mine["licence_no"]
         )
         await feed.first.wait_for()
         assert "开发利用年报" in await feed.first.text_content()
 
-        watched.assert_clean()
-        await page.context.close()
+        watched.watch.assert_clean()

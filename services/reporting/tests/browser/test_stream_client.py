@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from services.reporting.tests.browser.conftest import Lode
+    from services.reporting.tests.browser.conftest import Browser, Lode
 
 
-async def _page(chromium: Any, lode: Lode) -> Any:
-    page = await chromium.new_page()
+async def _page(browser: Browser, lode: Lode) -> Any:
+    page, _ = await browser.page(lode)
     await page.goto(lode.url + "/#token=" + lode.viewer_token)
     await page.wait_for_selector("body[data-ready=true]")
     return page
 
 
-async def test_the_parser_reads_events_split_anywhere(chromium: Any, lode: Lode) -> None:
-    page = await _page(chromium, lode)
+async def test_the_parser_reads_events_split_anywhere(browser: Browser, lode: Lode) -> None:
+    page = await _page(browser, lode)
     events = await page.evaluate(
         """async () => {
              const { SseParser } = await import('/reporting/static/js/sse.js');
@@ -41,11 +41,10 @@ async def test_the_parser_reads_events_split_anywhere(chromium: Any, lode: Lode)
         {"id": "e-1", "type": "message", "data": "no id"},  # the last id carries over
         {"id": "e-2", "type": "message", "data": "tight"},
     ]
-    await page.close()
 
 
-async def test_a_dropped_stream_resumes_after_the_last_event(chromium: Any, lode: Lode) -> None:
-    page = await _page(chromium, lode)
+async def test_a_dropped_stream_resumes_after_the_last_event(browser: Browser, lode: Lode) -> None:
+    page = await _page(browser, lode)
     resumes: list[str | None] = []
     page.on(
         "request",
@@ -65,7 +64,7 @@ async def test_a_dropped_stream_resumes_after_the_last_event(chromium: Any, lode
              window.probe.start();
            }"""
     )
-    await page.wait_for_function("window.states.includes('open')")
+    await page.wait_for_function("() => window.states.includes('open')")
     async with httpx.AsyncClient(
         base_url=lode.url, headers={"Authorization": f"Bearer {lode.admin_token}"}, timeout=30
     ) as api:
@@ -78,11 +77,11 @@ async def test_a_dropped_stream_resumes_after_the_last_event(chromium: Any, lode
             assert r.status_code == 201, r.text
 
         await progress(0.5)
-        await page.wait_for_function("window.seen.length >= 1")
+        await page.wait_for_function("() => window.seen.length >= 1")
         first = await page.evaluate("window.seen[window.seen.length - 1]")
         await page.evaluate("window.probe.controller.abort()")  # the connection drops
         await page.wait_for_function(
-            "window.states.filter(s => s === 'open').length >= 2", timeout=30000
+            "() => window.states.filter(s => s === 'open').length >= 2", timeout=30000
         )
         assert resumes[-1] == first, "the reconnection names the last event it saw"
         await progress(0.25)
@@ -92,4 +91,3 @@ async def test_a_dropped_stream_resumes_after_the_last_event(chromium: Any, lode
     seen = await page.evaluate("window.probe.stop(); window.seen")
     assert len(seen) == len(set(seen)), "nothing is delivered twice"
     assert "reconnecting" in await page.evaluate("window.states")
-    await page.close()

@@ -195,7 +195,9 @@ async def test_stream_needs_the_event_stream_media_type_and_a_known_last_event_i
     reporting: ServiceUnderTest,
 ) -> None:
     await send(reporting, plan_published())
-    r = await reporting.client.get("/reporting/v1/stream", headers=reporting.auth("viewer"))
+    r = await reporting.client.get(
+        "/reporting/v1/stream", headers={**reporting.auth("viewer"), "Accept": "application/json"}
+    )
     assert r.status_code == 406
     assert r.json()["errors"][0]["field"] == "Accept"
     r = await reporting.client.get(

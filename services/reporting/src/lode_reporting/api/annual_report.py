@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from lode_common.errors import InvalidInput, NotFound
 from lode_common.http import Runtime
-from lode_reporting.api.deps import PLAN, STAFF
+from lode_reporting.api.deps import PLAN, STAFF, PlanId, YearPath
 from lode_reporting.queries.annual import PlanNotReceived, annual_report
 from lode_reporting.report.fonts import CjkFont, find_cjk_font
 from lode_reporting.report.model import AnnualReport
@@ -44,9 +44,9 @@ def _render(report: AnnualReport, format: ReportFormat, configured_font: str | N
 )
 async def annual_report_of_year(
     runtime: Runtime,
-    year: int,
+    year: YearPath,
     format: ReportFormat = Query(ReportFormat.HTML, description="html, xlsx or pdf"),  # noqa: B008
-    plan_id: str = PLAN,
+    plan_id: PlanId = PLAN,
 ) -> Response:
     settings = runtime.settings
     assert isinstance(settings, ReportingSettings)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from lode_common.http import Runtime
+from lode_common.limits import YEAR_MAX, YEAR_MIN
 from lode_reporting.adapters.tables import ReportingFinding, ReportingLicence
 from lode_reporting.api.deps import STAFF
 from lode_reporting.api.indicators import AsOf
@@ -73,7 +74,7 @@ def _view(row: ReportingFinding) -> FindingView:
 async def compliance(
     runtime: Runtime,
     year: Annotated[
-        int | None, Query(ge=1900, le=2100, description="findings about this year")
+        int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description="findings about this year")
     ] = None,
 ) -> Compliance:
     async with snapshot(runtime.sessions) as session:

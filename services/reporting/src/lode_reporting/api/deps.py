@@ -1,11 +1,45 @@
-"""Roles of the reporting API: every ``/reporting/v1/*`` route is for staff."""
+"""Roles and bounded parameters of the reporting API: every ``/reporting/v1/*`` route is for
+staff, and every path and query parameter is bounded at the edge (a year no date can hold,
+a page of text, a control character: a 422 naming the parameter, never a 500)."""
 
 from __future__ import annotations
 
-from fastapi import Depends
+from typing import Annotated, Final
+
+from fastapi import Depends, Path, Query
 
 from lode_common import auth
 from lode_common.http import requires
+from lode_common.limits import CODE_MAX, YEAR_MAX, YEAR_MIN
 
 STAFF = Depends(requires(*sorted(auth.STAFF_ROLES)))
-PLAN = "pingquan-2021-2025"
+PLAN: Final = "pingquan-2021-2025"
+PLAN_ID_PATTERN: Final = r"^[a-z0-9][a-z0-9-]*$"
+"""A plan's id as zoning accepts it in a plan document (``pingquan-2021-2025``)."""
+INDICATOR_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+"""An indicator's id in the plan file (``iron_concentrate_output``)."""
+
+PlanId = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=CODE_MAX,
+        pattern=PLAN_ID_PATTERN,
+        description="the plan's id (lower-case letters, digits and hyphens), "
+        "e.g. pingquan-2021-2025",
+    ),
+]
+IndicatorId = Annotated[
+    str,
+    Path(
+        max_length=CODE_MAX,
+        pattern=INDICATOR_ID_PATTERN,
+        description="an indicator's id in the plan file, e.g. iron_concentrate_output",
+    ),
+]
+YearQuery = Annotated[
+    int, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"a year, {YEAR_MIN}–{YEAR_MAX}")
+]
+YearPath = Annotated[
+    int, Path(ge=YEAR_MIN, le=YEAR_MAX, description=f"a year, {YEAR_MIN}–{YEAR_MAX}")
+]

@@ -10,6 +10,7 @@ assets the page answers 503 with the command that brings them, rather than a bro
 from __future__ import annotations
 
 import mimetypes
+import re
 from functools import cache
 from pathlib import Path
 from typing import Final, Literal
@@ -37,6 +38,11 @@ SERVICES: Final = (
     ("monitoring", "开发利用监管", "Monitoring"),
     ("reporting", "规划实施报告", "Reporting"),
 )
+
+FILE_NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+"""The names the dashboard's files have (``main.js``, ``echarts.min.js``): anything else
+(a control character, a page of text the file system refuses to look up, a dot file) names
+no file here, and is a 404 without touching the disk."""
 
 _TYPES: Final = {
     ".js": "text/javascript; charset=utf-8",
@@ -95,11 +101,9 @@ async def static_module(folder: Literal["js", "vendor"], name: str) -> FileRespo
 def _file(folder: Path, name: str) -> FileResponse:
     # one path segment each: a name cannot climb out of its folder
     target = folder / name
-    if name.startswith(".") or not target.is_file():
-        raise NotFound(
-            f"No dashboard file {target.relative_to(STATIC)} under {STATIC_URL}; "
-            "the dashboard is at /."
-        )
+    if FILE_NAME.fullmatch(name) is None or not target.is_file():
+        shown = repr(f"{folder.relative_to(STATIC)}/{name[:60]}".removeprefix("./"))
+        raise NotFound(f"No dashboard file {shown} under {STATIC_URL}; the dashboard is at /.")
     media_type = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
     return FileResponse(
         target,

@@ -16,7 +16,7 @@ from lode_common.errors import InvalidInput, NotFound
 from lode_common.events.quantities import Quantity
 from lode_common.http import Runtime
 from lode_reporting.adapters.tables import JournalEntry
-from lode_reporting.api.deps import PLAN, STAFF
+from lode_reporting.api.deps import PLAN, STAFF, IndicatorId, PlanId, YearQuery
 from lode_reporting.domain import plan as plan_rules
 from lode_reporting.domain.evaluate import Evaluation, evaluate
 from lode_reporting.domain.measures import Facts
@@ -181,7 +181,11 @@ def _not_modified(request: Request, etag: str) -> Response | None:
     "unchanged answer is a 304 with no body (a dashboard polling costs one small query).",
 )
 async def indicators(
-    runtime: Runtime, request: Request, response: Response, year: int, plan_id: str = PLAN
+    runtime: Runtime,
+    request: Request,
+    response: Response,
+    year: YearQuery,
+    plan_id: PlanId = PLAN,
 ) -> Indicators | Response:
     async with snapshot(runtime.sessions) as session:
         version, document = await plan_or_404(session, plan_id)
@@ -208,9 +212,9 @@ async def sources(
     runtime: Runtime,
     request: Request,
     response: Response,
-    indicator_id: str,
-    year: int,
-    plan_id: str = PLAN,
+    indicator_id: IndicatorId,
+    year: YearQuery,
+    plan_id: PlanId = PLAN,
 ) -> Sources | Response:
     async with snapshot(runtime.sessions) as session:
         version, document = await plan_or_404(session, plan_id)
@@ -273,7 +277,7 @@ def _baseline(
     response_model=Trend,
     summary="An indicator's 2020 baseline and its figure for each year of the plan period",
 )
-async def trend(runtime: Runtime, indicator_id: str, plan_id: str = PLAN) -> Trend:
+async def trend(runtime: Runtime, indicator_id: IndicatorId, plan_id: PlanId = PLAN) -> Trend:
     async with snapshot(runtime.sessions) as session:
         _version, document = await plan_or_404(session, plan_id)
         definition = _definition(document, indicator_id)

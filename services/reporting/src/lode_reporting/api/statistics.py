@@ -14,7 +14,7 @@ from sqlmodel import col
 from lode_common.events.quantities import Quantity
 from lode_common.http import Runtime
 from lode_reporting.adapters.tables import ReportingLicence
-from lode_reporting.api.deps import PLAN, STAFF
+from lode_reporting.api.deps import PLAN, STAFF, PlanId, YearQuery
 from lode_reporting.api.indicators import AsOf, check_year, plan_or_404
 from lode_reporting.domain.statistics import count_licences, output_by_mineral
 from lode_reporting.projections.journal import position
@@ -105,8 +105,8 @@ async def licence_summary(
 )
 async def output(
     runtime: Runtime,
-    year: Annotated[int, Query(ge=1900, le=2100)],
-    plan_id: str = PLAN,
+    year: YearQuery,
+    plan_id: PlanId = PLAN,
 ) -> OutputByMineral:
     async with snapshot(runtime.sessions) as session:
         _version, document = await plan_or_404(session, plan_id)

@@ -4,8 +4,9 @@ the reporting service accepted, tailing its journal.
 ``id:`` is the event id, ``event:`` its type, ``data:`` its CloudEvents JSON envelope. A
 client reconnecting with ``Last-Event-ID`` resumes right after that event (the journal is
 in the database: a restart loses nothing); without it, the stream starts at the current
-end. The request must accept ``text/event-stream`` (EventSource does; a ``fetch()``
-client sends ``Accept: text/event-stream``)."""
+end. The request must accept ``text/event-stream`` by RFC 9110: no ``Accept``, ``*/*``
+(curl's default), ``text/*`` and ``text/event-stream`` all do; an ``Accept`` that excludes
+it (``application/json`` alone, or ``text/event-stream;q=0``) is a 406."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from sqlalchemy import func, select
 from sqlmodel import col
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -23,12 +24,18 @@ from lode_common.http import Runtime
 from lode_common.runtime import ServiceRuntime
 from lode_reporting.adapters.tables import JournalEntry
 from lode_reporting.api.deps import STAFF
+from lode_reporting.api.negotiation import accepts
 from lode_reporting.settings import ReportingSettings
 from lode_reporting.signal import JournalSignal
 
 router = APIRouter(prefix="/reporting/v1", tags=["stream"])
 PAGE = 500
 MEDIA_TYPE = "text/event-stream"
+CHARSET = {"charset": "utf-8"}
+"""The stream's ``Content-Type`` parameters (Starlette adds the charset to every text type)."""
+EVENT_ID_MAX = 200
+"""The longest ``Last-Event-ID`` read: event ids are UUIDs (36 characters); the bound keeps
+a resume from carrying a page of text into a database query."""
 
 
 class NotAcceptable(Problem):
@@ -101,13 +108,24 @@ async def tail(
 )
 async def stream(
     runtime: Runtime,
-    accept: Annotated[str | None, Header()] = None,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    request: Request,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            max_length=EVENT_ID_MAX,
+            description="the id of the last event received, to resume right after it",
+        ),
+    ] = None,
 ) -> EventSourceResponse:
-    if accept is None or MEDIA_TYPE not in accept:
+    fields = request.headers.getlist("accept")
+    accept = ", ".join(fields) if fields else None
+    if not accepts(accept, MEDIA_TYPE, CHARSET):
         raise NotAcceptable(
-            f"Accept: this is a server-sent event stream; send 'Accept: {MEDIA_TYPE}'",
-            errors=[{"field": "Accept", "message": f"must include {MEDIA_TYPE}"}],
+            "Accept: this is a server-sent event stream and the request's Accept "
+            f"({(accept or '')[:120]!r}) "
+            f"excludes it; send 'Accept: {MEDIA_TYPE}' (or '*/*', or no Accept)",
+            errors=[{"field": "Accept", "message": f"must accept {MEDIA_TYPE}"}],
         )
     settings = runtime.settings
     assert isinstance(settings, ReportingSettings)

@@ -6,7 +6,8 @@ file that reportlab can embed wins; a file it cannot read (missing, or with Post
 outlines as Noto Sans CJK has, which reportlab does not embed) is skipped with the reason
 logged. With none, the PDF uses ``STSong-Light``, a CID font the viewer supplies (Adobe's
 Asian font pack): readable in most viewers, but not embedded, so the PDF is not
-self-contained. :class:`CjkFont` says which was used, and the PDF's metadata repeats it.
+self-contained. :class:`CjkFont` says which was used, and the PDF's title page and metadata
+repeat it by the font's own name: the file's path is the server's business, for its log only.
 """
 
 from __future__ import annotations
@@ -50,8 +51,15 @@ class CjkFont:
         return self.path is not None
 
     def describe(self) -> str:
+        """The font for readers of the report: its name, and whether it is embedded."""
         if self.path is None:
             return f"{self.face} (reportlab built-in CID font, not embedded)"
+        return f"{self.face} (embedded)"
+
+    def describe_for_log(self) -> str:
+        """The font for the operator's log: :meth:`describe` and the file it came from."""
+        if self.path is None:
+            return self.describe()
         return f"{self.face} (embedded from {self.path})"
 
 
@@ -98,7 +106,7 @@ def find_cjk_font(
         except (TTFError, OSError) as error:
             log.warning("CJK font %s cannot be embedded: %s", path, error)
             continue
-        log.info("PDF report font: %s", font.describe())
+        log.info("PDF report font: %s", font.describe_for_log())
         return font
     font = _register_cid()
     log.warning(

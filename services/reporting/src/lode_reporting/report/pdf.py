@@ -609,5 +609,5 @@ def render_pdf(report: AnnualReport, *, font: CjkFont | None = None) -> bytes:
     ]
     decorations = _PageDecorations(report, font)
     document.build(story, canvasmaker=decorations.canvas_class())
-    log.debug("PDF annual report %s rendered with %s", report.year, font.describe())
+    log.debug("PDF annual report %s rendered with %s", report.year, font.describe_for_log())
     return buffer.getvalue()

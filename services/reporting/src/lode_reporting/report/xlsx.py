@@ -8,10 +8,12 @@ filtered), so it can be sorted and summed as it is: quantities are numeric cells
 
 from __future__ import annotations
 
+import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Final, TypeAlias
@@ -353,4 +355,29 @@ def render_xlsx(report: AnnualReport) -> bytes:
     properties.modified = generated
     buffer = BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _stamped(buffer.getvalue(), generated)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _stamped(workbook: bytes, generated: datetime) -> bytes:
+    """The workbook with the report's time wherever openpyxl wrote the clock's: the package's
+    ``dcterms:modified`` (set again on save) and each zip entry's date (the time of writing),
+    so that one model gives one file however long the writing took."""
+    stamp = generated.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    # a zip entry's date cannot precede 1980
+    when = max(generated, datetime(1980, 1, 1)).timetuple()[:6]
+    out = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(workbook)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            stamped = zipfile.ZipInfo(entry.filename, date_time=when)
+            stamped.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(stamped, content)
+    return out.getvalue()

@@ -35,7 +35,8 @@ def test_the_environment_variable_names_the_font_file(tmp_path: Path) -> None:
 
     assert font.path == str(chosen)
     assert font.name == "LodeCJK-chosen-cjk"
-    assert font.describe() == f"WenQuanYi Micro Hei (embedded from {chosen})"
+    assert font.describe() == "WenQuanYi Micro Hei (embedded)"
+    assert font.describe_for_log() == f"WenQuanYi Micro Hei (embedded from {chosen})"
 
 
 @needs_wqy

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import zipfile
+from datetime import UTC, datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -170,6 +171,21 @@ def test_an_empty_year_has_none_rows_and_no_filters() -> None:
         assert rows[0][0] == "无", name
         assert book[name].auto_filter.ref is None, name
     assert len(records(book, "指标")) == 7
+
+
+def test_the_workbook_carries_the_reports_time_not_the_clocks() -> None:
+    report = sample_report()
+    generated = report.generated_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+
+    with zipfile.ZipFile(BytesIO(render_xlsx(report))) as book:
+        # a zip entry's time counts seconds in twos
+        even = generated.replace(second=generated.second - generated.second % 2)
+        assert {entry.date_time for entry in book.infolist()} == {even.timetuple()[:6]}
+        assert {entry.compress_type for entry in book.infolist()} == {zipfile.ZIP_DEFLATED}
+        core = book.read("docProps/core.xml").decode()
+    stamp = generated.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>' in core
+    assert load_workbook(BytesIO(render_xlsx(report))).properties.modified == generated
 
 
 def test_the_same_model_gives_the_same_workbook() -> None:

@@ -14,6 +14,11 @@ const STRINGS = {
     mapNote: "坐标系 CGCS2000（EPSG:4490）；标注“示意”的为示意数据。",
     mapSummary: "地图显示 {zones} 个规划分区、{licences} 个矿业权范围。",
     mapEmpty: "暂无空间数据。",
+    "missing.zones": "尚未导入规划分区：请以规划编制人员（planner）令牌通过 POST /zoning/v1/zones/import 导入分区（GeoJSON FeatureCollection 或 Shapefile 压缩包），接口说明见 /zoning/docs。",
+    "missing.licences": "尚无矿业权：矿业权审批服务（/licensing/v1）批准申请、发放许可证后，其范围将显示在地图上。",
+    "missing.reports": "尚无{year}年度的矿山报告：矿山通过 POST /monitoring/v1/reports 报送{year}年开发利用年报后，指标实际值将在此显示；目标与基期已列出。",
+    "missing.plan": "规划“{plan}”尚未到达报告服务：规划分区服务（/zoning/v1/plans）发布规划后将自动显示，无需刷新；若长时间未显示，请检查规划分区服务是否运行。",
+    drawFailed: "“{panel}”无法显示：{detail}",
     legendZones: "规划分区（按类型）",
     legendLicences: "矿业权范围（按状态）",
     feedTitle: "实时事件",
@@ -144,6 +149,11 @@ const STRINGS = {
     mapNote: "CGCS2000 (EPSG:4490); features marked “illustrative” are demo data.",
     mapSummary: "The map shows {zones} zones and {licences} licence areas.",
     mapEmpty: "No spatial data yet.",
+    "missing.zones": "No zones yet: import the zones with a planner's token through POST /zoning/v1/zones/import (a GeoJSON FeatureCollection or a zipped Shapefile); see /zoning/docs.",
+    "missing.licences": "No licences yet: licence areas appear here once licensing (/licensing/v1) approves applications and issues licences.",
+    "missing.reports": "No reports yet for {year}: the indicators' figures appear once mines send their {year} annual reports through POST /monitoring/v1/reports; the targets and baselines are listed.",
+    "missing.plan": "The plan “{plan}” has not reached reporting yet: it is shown as soon as zoning (/zoning/v1/plans) publishes it, without a reload; if it does not come, check that zoning is running.",
+    drawFailed: "The panel “{panel}” cannot be shown: {detail}",
     legendZones: "Zones (by type)",
     legendLicences: "Licence areas (by status)",
     feedTitle: "Live events",
@@ -275,6 +285,13 @@ export const locale = () => (current === "zh" ? "zh-CN" : "en-GB");
 export function t(key, vars = {}) {
   const text = STRINGS[current][key] ?? STRINGS.zh[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+/** The string `key` in Chinese, then in English (for what a panel lacks and what to do:
+ * whoever reads either language learns it, whichever language the page is in). */
+export function both(key, vars = {}) {
+  const fill = (text) => text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+  return { zh: fill(STRINGS.zh[key] ?? key), en: fill(STRINGS.en[key] ?? STRINGS.zh[key] ?? key) };
 }
 
 /** The string `key` if the dictionary has it, else `fallback` (e.g. an unknown event type). */

@@ -7,7 +7,8 @@ import { renderCompliance } from "./compliance.js";
 import { addEvent, relabelFeed } from "./feed.js";
 import { applyStrings, formatNumber, formatTime, lang, onLangChange, setLang, t, tOr } from "./i18n.js";
 import { displayName, isCharted } from "./indicators.js";
-import { renderMap } from "./map.js";
+import { missingLayers, renderMap } from "./map.js";
+import { showMissing } from "./notes.js";
 import { LiveStream } from "./sse.js";
 import { renderTrends } from "./trends.js";
 
@@ -16,6 +17,7 @@ const body = document.body;
 const PLAN_ID = body.dataset.planId;
 const YEARS = body.dataset.years.split(",").map(Number);
 const REFRESH_DEBOUNCE_MS = 400;
+const PLAN_RETRY_MS = 3000; // while the plan has not reached reporting (its first seconds)
 
 const state = {
   year: null,
@@ -25,15 +27,22 @@ const state = {
   asOfPosition: null, // the reporting journal's position the figures were read at
   map: null,
   compliance: null,
+  output: null, // the year's output by mineral: none means no mine has reported the year
   planTitle: { zh: body.dataset.planTitleZh, en: body.dataset.planTitleEn },
 };
 let stream = null;
 let refreshTimer = null;
 let mapTimer = null;
+let planTimer = null;
+
+/** Reporting has not received the plan yet (a first start, seconds after zoning loads it). */
+const planMissing = (error) =>
+  error instanceof ApiError && error.status === 404 && error.message.startsWith("plan_id:");
 
 // --- sign-in ------------------------------------------------------------------------------
 function askForToken(message) {
   stream?.stop();
+  clearTimeout(planTimer);
   $("signin-message").textContent = message;
   $("sign-out").hidden = true;
   const dialog = $("signin");
@@ -93,6 +102,10 @@ async function loadIndicators() {
   take(await fetchIndicators(state.year));
 }
 
+async function loadOutput() {
+  state.output = await getJson("/reporting/v1/output", { plan_id: PLAN_ID, year: state.year });
+}
+
 /** The default year: the latest of those with the most figures (a year whose reports have
  * not come in yet shows fewer: cumulative indicators carry over, annual ones do not). */
 async function loadLatestYearWithData() {
@@ -140,25 +153,45 @@ function drawHeader() {
   $("as-of").dataset.position = String(state.asOfPosition ?? "");
 }
 
+/** Runs one panel's drawing; a failure there is shown (and logged) without stopping the
+ * other panels or the live feed. */
+function safely(panel, draw) {
+  try {
+    draw();
+  } catch (error) {
+    console.error(`dashboard panel ${panel}:`, error);
+    banner(t("drawFailed", { panel: t(panel), detail: error.message }), "error");
+  }
+}
+
 function drawIndicators() {
-  $("cards").dataset.year = String(state.year);
-  renderCards($("cards"), state.items, openSources);
-  renderTrends($("trend-charts"), state.trends, state.year);
+  safely("indicatorsTitle", () => {
+    $("cards").dataset.year = String(state.year);
+    renderCards($("cards"), state.items, openSources);
+    const reported = (state.output?.minerals ?? []).length > 0;
+    showMissing($("cards-empty"), state.output && !reported ? ["reports"] : [], { year: state.year });
+  });
+  safely("trendsTitle", () => renderTrends($("trend-charts"), state.trends, state.year));
 }
 
 function drawCompliance() {
-  if (state.compliance) {
-    renderCompliance($("compliance"), $("compliance-summary"), state.compliance, state.year);
-  }
+  if (!state.compliance) return;
+  safely("complianceTitle", () =>
+    renderCompliance($("compliance"), $("compliance-summary"), state.compliance, state.year),
+  );
 }
 
 function drawMap() {
   $("map-note").textContent = t("mapNote");
-  if (state.map) renderMap($("map"), $("map-legend"), $("map-summary"), state.map);
+  if (!state.map) return;
+  safely("mapTitle", () => {
+    showMissing($("map-empty"), missingLayers(state.map));
+    renderMap($("map"), $("map-legend"), $("map-summary"), state.map);
+  });
 }
 
 function drawAll() {
-  drawHeader();
+  safely("subtitle", drawHeader);
   drawIndicators();
   drawCompliance();
   drawMap();
@@ -238,7 +271,7 @@ function scheduleRefresh() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(async () => {
     try {
-      await Promise.all([loadIndicators().then(loadTrends), loadCompliance()]);
+      await Promise.all([loadIndicators().then(loadTrends), loadCompliance(), loadOutput()]);
       drawHeader();
       drawIndicators();
       drawCompliance();
@@ -287,8 +320,15 @@ async function start() {
     } else {
       await loadIndicators();
     }
-    await Promise.all([loadTrends(), loadCompliance(), loadMap(), loadPlanTitle()]);
+    await Promise.all([loadTrends(), loadCompliance(), loadOutput(), loadMap(), loadPlanTitle()]);
   } catch (error) {
+    if (planMissing(error)) {
+      showMissing($("cards-empty"), ["plan"], { plan: PLAN_ID });
+      $("sign-out").hidden = false;
+      clearTimeout(planTimer);
+      planTimer = setTimeout(start, PLAN_RETRY_MS);
+      return;
+    }
     failed(error);
     return;
   }
@@ -303,7 +343,7 @@ async function start() {
 $("year").addEventListener("change", async (event) => {
   state.year = Number(event.target.value);
   try {
-    await Promise.all([loadIndicators(), loadCompliance()]);
+    await Promise.all([loadIndicators(), loadCompliance(), loadOutput()]);
     drawHeader();
     drawIndicators();
     drawCompliance();

@@ -83,6 +83,14 @@ function legend(container, collection) {
   );
 }
 
+/** What the map lacks: "zones" without any zone, "licences" without any licence area. */
+export function missingLayers(collection) {
+  const kinds = new Set(
+    (collection?.features ?? []).filter((f) => f.geometry).map((f) => (f.properties?.kind === "licence" ? "licence" : "zone")),
+  );
+  return [...(kinds.has("zone") ? [] : ["zones"]), ...(kinds.has("licence") ? [] : ["licences"])];
+}
+
 /** Draws the FeatureCollection; the licences over the zones, the region boundary beneath. */
 export function renderMap(element, legendElement, summaryElement, collection) {
   if (!window.echarts) return;
@@ -98,6 +106,12 @@ export function renderMap(element, legendElement, summaryElement, collection) {
     : t("mapEmpty");
   element.dataset.features = String(drawn.length);
   legend(legendElement, collection);
+  if (!drawn.length) {
+    // ECharts cannot lay out a map with no region (it has no bounding box): draw nothing,
+    // and let the panel's note say what is missing
+    chart?.clear();
+    return;
+  }
   if (!chart) {
     chart = window.echarts.init(element, null, { renderer: "canvas" });
     resizeWith(element, chart);
