@@ -28,7 +28,16 @@ $(VENDOR)/versions.json: $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/bui
 	@command -v npm >/dev/null || { echo "the dashboard's assets need Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
 	cd $(WEB) && npm ci --no-audit --no-fund && npm run --silent build
 
-assets: $(VENDOR)/versions.json  ## the dashboard's ECharts, from npm into the reporting package
+# The API docs page's Swagger UI (/<service>/docs), from npm (swagger-ui-dist, pinned by
+# libs/common/web/package-lock.json) into lode_common's static folder, likewise. No install
+# script runs (libs/common/web/.npmrc: ignore-scripts; @scarf/scarf would phone home).
+DOCS_WEB    := libs/common/web
+DOCS_VENDOR := libs/common/src/lode_common/static/vendor
+$(DOCS_VENDOR)/versions.json: $(DOCS_WEB)/package.json $(DOCS_WEB)/package-lock.json $(DOCS_WEB)/build.mjs
+	@command -v npm >/dev/null || { echo "the API docs' assets need Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
+	cd $(DOCS_WEB) && npm ci --ignore-scripts --no-audit --no-fund && npm run --silent build
+
+assets: $(VENDOR)/versions.json $(DOCS_VENDOR)/versions.json  ## the dashboard's ECharts and the API docs' Swagger UI, from npm into the packages
 
 # Debian's Chromium and a CJK font for the dashboard's browser tests and the PDF report, and
 # poppler's pdftotext to read the PDF back in its tests (as root, when missing).

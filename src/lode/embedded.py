@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lode_common.errors import NotFound, problem_response
+from lode_common.http import SecurityHeadersMiddleware
 from lode_common.messaging.inprocess import InProcessTransport
 from lode_common.runtime import ServiceRuntime
 from lode_common.settings import LodeSettings
@@ -190,7 +191,7 @@ class _Dispatcher:
                     + "; the dashboard is at /."
                 )
             )
-            await response(scope, receive, send)
+            await SecurityHeadersMiddleware(response)(scope, receive, send)
             return
         await app(scope, receive, send)
 

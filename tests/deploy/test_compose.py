@@ -38,6 +38,7 @@ import yaml
 from fastapi import FastAPI
 from sqlalchemy.engine import URL, make_url
 
+from lode_common.http import CONTENT_SECURITY_POLICY, with_security_headers
 from lode_common.settings import LodeSettings, settings_env_names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +58,7 @@ EVENTS_MD_TOPICS = {"lode.zoning", "lode.licensing", "lode.monitoring"}
 DOTENV = {
     "LODE_ADMIN_TOKEN": "admin-token-0123456789abcdef-0123456789",
     "LODE_JWT_SECRET": "jwt-secret-0123456789abcdef0123-0123456789",
+    "LODE_METRICS_TOKEN": "metrics-token-0123456789abcdef-0123456789",
     "POSTGRES_PASSWORD": "pg-superuser-0123456789",
     "ZONING_DB_PASSWORD": "zoning-db-0123456789",
     "LICENSING_DB_PASSWORD": "licensing-db-0123456789",
@@ -331,11 +333,15 @@ class AsgiClient:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
 
-    def get(self, path: str) -> httpx.Response:
+    def get(
+        self, path: str, *, headers: Mapping[str, str] | None = None, peer: str = "127.0.0.1"
+    ) -> httpx.Response:
+        """GET ``path`` as a client at ``peer`` (the machine itself by default)."""
+
         async def call() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app)
+            transport = httpx.ASGITransport(app=self.app, client=(peer, 40000))
             async with httpx.AsyncClient(transport=transport, base_url="http://lode") as client:
-                return await client.get(path)
+                return await client.get(path, headers=headers)
 
         loop = asyncio.new_event_loop()  # its own loop, leaving the test session's alone
         try:
@@ -702,6 +708,29 @@ def test_reporting_serves_the_dashboard_the_proxy_sends_to_it(
     assert "text/html" in response.headers["content-type"]
 
 
+def test_proxy_adds_the_security_headers_the_services_send() -> None:
+    """Behind the proxy every answer carries the browser security headers, the same values
+    the services send (an answer of the proxy's own, a 502, included)."""
+    root = parse_caddyfile(CADDYFILE.read_text(encoding="utf-8"))
+    site = next(b for b in root.children if b.words[0].startswith(":"))
+    blocks = [b for b in site.children if b.words == ["header"]]
+    assert len(blocks) == 1, "one site-wide header block"
+    set_here = {}
+    for line in blocks[0].children:
+        name, *value = line.words
+        set_here[name.lstrip("?").lower()] = " ".join(value)
+    expected = {
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+        "x-frame-options": "DENY",
+        "content-security-policy": CONTENT_SECURITY_POLICY,
+    }
+    assert set_here == expected
+    assert {k.decode() for k, _ in with_security_headers([(b"content-type", b"text/html")])} >= (
+        set(expected)
+    ), "the services send the same headers"
+
+
 def test_proxy_is_published_and_mounts_its_config() -> None:
     proxy = services()["proxy"]
     assert [str(p) for p in proxy["ports"]] == [f"8000:{PORT}"]
@@ -737,9 +766,23 @@ def test_prometheus_scrapes_every_service_metrics_route(
             for host, _, port in (t.rpartition(":") for t in sc["targets"])
         }
         assert targets == {(service, PORT)}, service
-        response = built(service).client.get(f"/{service}/metrics")
+        # Prometheus is another container: it is answered for the token it sends, only.
+        authorization = job["authorization"]
+        assert authorization.get("type", "Bearer") == "Bearer"
+        assert "credentials" not in authorization, "the token is never written in the config"
+        secret_file = Path(authorization["credentials_file"])
+        assert secret_file.parent == Path("/run/secrets")
+        assert secret_file.name in prometheus["secrets"]
+        app = built(service)
+        token = raw_compose()["secrets"][secret_file.name]["environment"]
+        assert app.settings.metrics_token == DOTENV[token], "the services expect that token"
+        assert app.settings.metrics_public is False
+        scraper = "172.18.0.9"
+        bearer = {"Authorization": f"Bearer {DOTENV[token]}"}
+        response = app.client.get(f"/{service}/metrics", headers=bearer, peer=scraper)
         assert response.status_code == 200
         assert "lode_http_requests_total" in response.text
+        assert app.client.get(f"/{service}/metrics", peer=scraper).status_code == 401
 
 
 # ------------------------------------------------------------------ the Dockerfile
@@ -941,3 +984,39 @@ def test_the_reporting_image_builds_the_dashboard_assets_from_the_npm_lock_file(
     wheel = tomllib.loads((ROOT / "services/reporting/pyproject.toml").read_text("utf-8"))
     artifacts = wheel["tool"]["hatch"]["build"]["targets"]["wheel"]["artifacts"]
     assert "src/lode_reporting/web/static/vendor/*" in artifacts
+
+
+def test_every_image_builds_the_api_docs_assets_from_the_npm_lock_file() -> None:
+    """Every service serves /<service>/docs with Swagger UI from lode_common's static folder
+    (never a CDN): each image builds it from libs/common/web's lock file as `make assets`
+    does, without install scripts, ships it in the lode-common wheel and fails without it."""
+    stages = {s.name: s for s in dockerfile_stages()}
+    docs = stages["docs-assets"]
+    assert docs.base.startswith("node:")
+    copied = docs.only("COPY").split()
+    web = ROOT / "libs" / "common" / "web"
+    for name in ("package.json", "package-lock.json", "build.mjs", ".npmrc"):
+        assert f"libs/common/web/{name}" in copied
+        assert (web / name).is_file()
+    run = docs.only("RUN")
+    assert "npm ci --ignore-scripts" in run
+    assert "npm run build" in run
+    assert "ignore-scripts=true" in (web / ".npmrc").read_text(encoding="utf-8")
+    lock = json.loads((web / "package-lock.json").read_text(encoding="utf-8"))
+    declared = json.loads((web / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    assert (
+        declared["swagger-ui-dist"] == lock["packages"]["node_modules/swagger-ui-dist"]["version"]
+    )
+    build = stages["build"]
+    vendor = "libs/common/src/lode_common/static/vendor"
+    assert f"--from=docs-assets /src/{vendor} {vendor}" in build.all("COPY")
+    assert any("api_docs.VENDOR_FILES" in run for run in build.all("RUN")), "checks the wheel"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "$(DOCS_VENDOR)/versions.json" in makefile.split("\nassets:", 1)[1].splitlines()[0]
+    wheel = tomllib.loads((ROOT / "libs/common/pyproject.toml").read_text("utf-8"))
+    artifacts = wheel["tool"]["hatch"]["build"]["targets"]["wheel"]["artifacts"]
+    assert "src/lode_common/static/vendor/*" in artifacts
+    patterns = _ignore_patterns()
+    assert _ignored(f"{vendor}/swagger-ui-bundle.js", patterns), "built in the image, not copied"
+    gitignore = (ROOT / vendor / ".gitignore").read_text(encoding="utf-8").split()
+    assert gitignore == ["*", "!.gitignore"]

@@ -298,7 +298,15 @@ def test_probes_ask_the_health_route_the_app_serves(
             assert response.json()["status"] == "ok"
         annotations = by_kind(docs, "Deployment")[service]["spec"]["template"]["metadata"]
         metrics_path = annotations["annotations"]["prometheus.io/path"]
-        assert app.client.get(metrics_path).status_code == 200
+        assert app.client.get(metrics_path).status_code == 200  # on the pod itself
+        # Prometheus is another pod: it is answered for the metrics token, from the Secret.
+        env = environment(docs, container)
+        token = env["LODE_METRICS_TOKEN"]["secretKeyRef"]
+        assert (token["name"], token["key"]) == ("lode-secrets", "metrics-token")
+        scraper = "10.42.0.17"
+        assert app.client.get(metrics_path, peer=scraper).status_code == 401
+        bearer = {"Authorization": f"Bearer {app.settings.metrics_token}"}
+        assert app.client.get(metrics_path, headers=bearer, peer=scraper).status_code == 200
 
 
 def test_ingress_publishes_the_paths_the_caddyfile_does() -> None:

@@ -18,8 +18,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import jwt
+import structlog
 
 from lode_common.errors import Forbidden, Unauthorized
+from lode_common.limits import SUBJECT_MAX, unsafe_character
+
+log = structlog.get_logger(__name__)
 
 ADMIN = "admin"
 PLANNER = "planner"
@@ -68,6 +72,9 @@ def issue_token(
     unknown = set(roles) - ROLES
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}; roles are {sorted(ROLES)}")
+    problem = _claims_problem(user, enterprise, roles)
+    if problem is not None:  # a token no service would accept
+        raise ValueError(f"cannot issue this token: {problem}")
     now = int(time.time())
     claims: dict[str, object] = {
         "iss": JWT_ISSUER,
@@ -161,12 +168,42 @@ class Authenticator:
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("The token has expired; get a new one ('lode token').") from exc
         except jwt.InvalidTokenError as exc:
-            raise Unauthorized(f"The token is not valid ({exc}); get a new one.") from exc
-        roles = frozenset(r for r in claims.get("roles", []) if r in ROLES)
-        if not roles:
-            raise Unauthorized("The token carries no known role.")
-        principal = Principal(str(claims["sub"]), roles, enterprise=claims.get("ent"))
-        return principal, float(claims["exp"])
+            # Which check failed helps a forger, not the caller: it is logged, not answered.
+            raise _invalid_token(str(exc)) from exc
+        subject, enterprise, roles = claims["sub"], claims.get("ent"), claims.get("roles", [])
+        problem = _claims_problem(subject, enterprise, roles)
+        if problem is not None:
+            raise _invalid_token(problem)
+        known = frozenset(r for r in roles if r in ROLES)
+        if not known:
+            raise Unauthorized("The token carries no known role; get a new one.")
+        return Principal(subject, known, enterprise=enterprise), float(claims["exp"])
+
+
+def _invalid_token(reason: str) -> Unauthorized:
+    log.info("token refused", reason=reason)
+    return Unauthorized("Invalid token; get a new one ('lode token').")
+
+
+def _claims_problem(subject: object, enterprise: object, roles: object) -> str | None:
+    """What makes a correctly signed token's claims unusable, or None. The subject is stored
+    as the actor of every step (a 200-character column) and shown to people."""
+    if not isinstance(subject, str) or not subject.strip():
+        return "sub is not a non-empty string"
+    if len(subject) > SUBJECT_MAX:
+        return f"sub is longer than {SUBJECT_MAX} characters ({len(subject)})"
+    unsafe = unsafe_character(subject)
+    if unsafe is not None:
+        return f"sub carries {unsafe}"
+    if enterprise is not None and (
+        not isinstance(enterprise, str)
+        or len(enterprise) > SUBJECT_MAX
+        or unsafe_character(enterprise) is not None
+    ):
+        return "ent is not a short text"
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        return "roles is not a list of texts"
+    return None
 
 
 def require_role(principal: Principal, *roles: str) -> Principal:

@@ -31,6 +31,9 @@ from lode_common.db_errors import meaning
 log = structlog.get_logger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"
+INSTANCE_MAX = 500
+"""The characters of the request path a problem echoes as its ``instance``."""
 TYPE_BASE = "https://lode.example/problems/"
 
 
@@ -126,7 +129,7 @@ class Unavailable(Problem):
 
 def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
     return JSONResponse(
-        problem.body(request.url.path if request else None),
+        problem.body(request.url.path[:INSTANCE_MAX] if request else None),
         status_code=problem.status,
         media_type=PROBLEM_JSON,
         headers=problem.headers,
@@ -140,11 +143,23 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _field_error(error: dict[str, Any]) -> dict[str, str]:
+    if error.get("type") == "json_invalid":  # FastAPI's loc is ("body", <character offset>)
+        reason = (error.get("ctx") or {}).get("error") or error.get("msg", "invalid")
+        position = [p for p in error.get("loc", ()) if isinstance(p, int)]
+        where = f" at character {position[0]}" if position else ""
+        return {
+            "field": "body",
+            "message": f"not valid JSON: {reason}{where}; send one JSON document",
+        }
+    return {
+        "field": _field_name(tuple(error.get("loc", ()))),
+        "message": error.get("msg", "invalid"),
+    }
+
+
 def validation_problem(exc: RequestValidationError) -> InvalidInput:
-    errors = [
-        {"field": _field_name(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
-        for e in exc.errors()
-    ]
+    errors = [_field_error(e) for e in exc.errors()]
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
     return InvalidInput(
         f"The request is not valid: {summary}. Fix the fields listed and retry.", errors=errors
@@ -160,8 +175,18 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return problem_response(validation_problem(exc), request)
 
+    from lode_common.json_body import unreadable  # json_body raises this module's problems
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI answers a body it could not parse (a 5,000-digit integer, deep nesting,
+        # not UTF-8) with a bare 400 "There was an error parsing the body": the cause says why.
+        if exc.detail == _FASTAPI_BODY_ERROR and exc.__cause__ is not None:
+            body_error = unreadable(exc.__cause__) or InvalidInput.field(
+                "body", "could not be read; send the documented JSON body"
+            )
+            log.info("body refused", reason=repr(exc.__cause__)[:300])
+            return problem_response(body_error, request)
         titles = {
             400: "Bad request",
             401: "Unauthorized",
@@ -176,7 +201,7 @@ def install_error_handlers(app: FastAPI) -> None:
         }
         detail = str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
-            detail = f"No resource at {request.url.path}; see the service's /openapi.json."
+            detail = f"No resource at {request.url.path[:200]}; see the service's /openapi.json."
         problem = Problem(
             detail,
             status=exc.status_code,

@@ -1,7 +1,9 @@
 """The HTTP side every service shares: app factory, auth dependencies, middleware.
 
 Each service answers ``/<service>/health``, ``/<service>/metrics``,
-``/<service>/openapi.json`` and the operator endpoints under ``/<service>/v1/admin``.
+``/<service>/openapi.json``, ``/<service>/docs`` (:mod:`lode_common.api_docs`) and the
+operator endpoints under ``/<service>/v1/admin``. Every response carries the security headers
+of :class:`SecurityHeadersMiddleware`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry.trace import Span
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lode_common import auth, telemetry
+from lode_common import auth, json_body, telemetry
+from lode_common.api_docs import docs_router
 from lode_common.errors import (
+    InvalidInput,
     NotFound,
     PayloadTooLarge,
     Problem,
@@ -27,6 +31,7 @@ from lode_common.errors import (
     problem_response,
 )
 from lode_common.messaging.outbox import UnitOfWork
+from lode_common.metrics import allowed as metrics_allowed
 from lode_common.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
@@ -34,6 +39,8 @@ log = structlog.get_logger(__name__)
 MAX_INT32 = 2**31 - 1
 """The upper bound of an integer query parameter stored in an ``integer`` column (versions,
 years): a larger value is a 422 naming the parameter, not a driver error."""
+PATH_LOGGED_MAX = 500
+"""The characters of a request's path the access log keeps (a path can be 64 KB long)."""
 MAX_OFFSET = 10**9
 """The upper bound of ``offset`` in paged lists."""
 bearer = HTTPBearer(auto_error=False, description="A staff token or a mine's API key")
@@ -74,6 +81,56 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
 
 
 UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The policy of every HTML page: scripts, styles and data from the service's own origin
+only (the dashboard and the API docs load nothing from elsewhere), never framed."""
+_EVERY_RESPONSE: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
+_HTML_RESPONSE: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+)
+
+
+class SecurityHeadersMiddleware:
+    """``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer`` on every
+    response; the Content-Security-Policy and ``X-Frame-Options: DENY`` on every HTML one.
+    A header the app set itself is left as it is. Pure ASGI: one look at the response
+    headers, nothing else."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = with_security_headers(message.get("headers") or [])
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def with_security_headers(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` and the security headers a response of their content type needs."""
+    present = {name.lower() for name, _ in headers}
+    html = any(
+        name.lower() == b"content-type" and value.lower().startswith(b"text/html")
+        for name, value in headers
+    )
+    wanted = (*_EVERY_RESPONSE, *_HTML_RESPONSE) if html else _EVERY_RESPONSE
+    return [*headers, *(header for header in wanted if header[0] not in present)]
 
 
 class RequestContextMiddleware:
@@ -126,9 +183,9 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            body_receive = await self._limited(headers, receive)
-            if body_receive is None:
-                await self._problem(scope, receive, send_with_id, self._too_large_problem())
+            body_receive = await self._checked(scope, headers, receive)
+            if isinstance(body_receive, Problem):
+                await self._problem(scope, receive, send_with_id, body_receive)
                 return
             await self.app(scope, body_receive, send_with_id)
         except Exception:
@@ -149,20 +206,37 @@ class RequestContextMiddleware:
                 log.info(
                     "request",
                     method=scope["method"],
-                    path=scope.get("path"),
+                    path=str(scope.get("path", ""))[:PATH_LOGGED_MAX],
                     route=path,
                     status=status,
                     ms=round(elapsed * 1000, 2),
                 )
 
-    async def _limited(self, headers: dict[bytes, bytes], receive: Receive) -> Receive | None:
-        """The receive to hand on, or None when the body is over the limit. A declared
-        length is checked up front; a streamed (chunked) body is read here, up to the limit,
-        and replayed."""
+    async def _checked(
+        self, scope: Scope, headers: dict[bytes, bytes], receive: Receive
+    ) -> Receive | Problem:
+        """The receive to hand on, or the problem that answers the request instead: a NUL in
+        the URL, a malformed or too large Content-Length, a body over the limit, or a JSON
+        body carrying a number no route may accept (:func:`json_body.screen`). A declared
+        length is checked up front; a JSON or streamed (chunked) body is read here, up to
+        the limit, and replayed."""
+        if "\x00" in scope.get("path", "") or _has_nul(scope.get("query_string", b"")):
+            return InvalidInput.field(
+                "url", "the address carries a NUL character (%00); remove it and retry"
+            )
         declared = headers.get(b"content-length")
         if declared is not None:
-            return None if declared.isdigit() and int(declared) > self.max_body_bytes else receive
-        if b"transfer-encoding" not in headers:
+            if not declared.isdigit():
+                return Problem(
+                    "Content-Length must be the size of the body in bytes (digits only); "
+                    "let your HTTP client set it.",
+                    status=400,
+                    title="Bad request",
+                )
+            if len(declared) > 18 or int(declared) > self.max_body_bytes:
+                return self._too_large_problem()
+        is_json = _is_json(headers.get(b"content-type"))
+        if not is_json and (declared is not None or b"transfer-encoding" not in headers):
             return receive
         chunks: list[bytes] = []
         size = 0
@@ -173,10 +247,14 @@ class RequestContextMiddleware:
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > self.max_body_bytes:
-                return None
+                return self._too_large_problem()
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if is_json:
+            refused = json_body.screen(body)
+            if refused is not None:
+                return refused
         replayed = False
 
         async def replay() -> Message:
@@ -197,6 +275,21 @@ class RequestContextMiddleware:
     @staticmethod
     async def _problem(scope: Scope, receive: Receive, send: Send, problem: Problem) -> None:
         await problem_response(problem)(scope, receive, send)
+
+
+def _has_nul(query: bytes) -> bool:
+    """A NUL in the query string, raw or percent-encoded: no text column can store one."""
+    return b"\x00" in query or b"%00" in query
+
+
+def _is_json(content_type: bytes | None) -> bool:
+    """``application/json`` or ``application/<something>+json``, parameters aside."""
+    if not content_type:
+        return False
+    media = content_type.split(b";", 1)[0].strip().lower()
+    return media == b"application/json" or (
+        media.startswith(b"application/") and media.endswith(b"+json")
+    )
 
 
 def _internal_error() -> Problem:
@@ -234,18 +327,21 @@ def create_service_app(
                 await runtime.stop()
                 await runtime.transport.stop()
 
+    openapi_url = f"/{name}/openapi.json"
     app = FastAPI(
         title=title,
         description=description,
         version="1.0.0",
-        openapi_url=f"/{name}/openapi.json",
-        docs_url=f"/{name}/docs",
+        openapi_url=openapi_url,
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: lode_common.api_docs
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, runtime=runtime, max_body_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.get(f"/{name}/health", tags=["operations"], summary="Liveness: answers without a token")
     async def health() -> dict[str, str]:
@@ -255,11 +351,15 @@ def create_service_app(
         f"/{name}/metrics",
         tags=["operations"],
         summary="Prometheus metrics",
+        description="Answered to a request from the machine itself, to 'Authorization: Bearer "
+        "<LODE_METRICS_TOKEN>', or to anyone with LODE_METRICS_PUBLIC=1.",
         response_class=Response,
     )
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        metrics_allowed(request, runtime.settings.metrics_token, runtime.settings.metrics_public)
         return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")
 
+    app.include_router(docs_router(name, title=title, openapi_url=openapi_url))
     app.include_router(admin_router(name))
     for router in routers:
         app.include_router(router)

@@ -2,17 +2,22 @@
 
 Served at ``/<service>/metrics``: requests and their latency, the outbox backlog and the
 age of its oldest row, consumer lag, dead letters, and the events emitted by type (so
-``lode.monitoring.finding.opened`` counts the findings opened).
+``lode.monitoring.finding.opened`` counts the findings opened). They are business figures:
+:func:`allowed` says who may read them.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections import Counter as Tally
 from collections.abc import Iterable, Iterator
 
+from fastapi import Request
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from lode_common.errors import Forbidden, Unauthorized
 
 # (service, event type) -> events committed to an outbox in this process. Process-wide,
 # because the code that stages an event knows its type (lode.<service>.…), not a registry;
@@ -104,3 +109,37 @@ class ServiceMetrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+# --- who may read them -------------------------------------------------------------------
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+_FORWARDED = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
+def allowed(request: Request, token: str, public: bool) -> None:
+    """Who may read ``/<service>/metrics`` (business counters: reports, findings, backlog):
+    anyone with ``LODE_METRICS_PUBLIC=1``; a scraper sending ``Authorization: Bearer
+    <LODE_METRICS_TOKEN>``; otherwise only a request made on the machine itself (a loopback
+    peer, not forwarded by a proxy). Raises 401/403 otherwise."""
+    if public:
+        return
+    sent = request.headers.get("authorization", "")
+    scheme, _, credentials = sent.partition(" ")
+    if token and scheme.lower() == "bearer":
+        if hmac.compare_digest(credentials.strip().encode(), token.encode()):
+            return
+        raise Unauthorized("This is not the metrics token; send LODE_METRICS_TOKEN.")
+    client = request.client.host if request.client else ""
+    forwarded = any(header in request.headers for header in _FORWARDED)
+    if (client in _LOOPBACK or client.startswith("127.")) and not forwarded:
+        return
+    if token:
+        raise Unauthorized(
+            "The metrics need 'Authorization: Bearer <LODE_METRICS_TOKEN>' (the scraper's "
+            "token), or a request from the machine itself."
+        )
+    raise Forbidden(
+        "The metrics answer only requests from the machine itself. To scrape them from "
+        "elsewhere, set LODE_METRICS_TOKEN and send it as a bearer token (or set "
+        "LODE_METRICS_PUBLIC=1 on a closed network)."
+    )

@@ -49,6 +49,14 @@ class LodeSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = 10
     admin_token: str = Field(DEV_SECRET, description="bootstrap admin token (all staff roles)")
     jwt_secret: str = Field(DEV_SECRET, description="HS256 key of staff tokens")
+    metrics_token: str = Field(
+        "",
+        description="the bearer token a Prometheus scrape sends to /<service>/metrics; empty: "
+        "the metrics answer only requests made on the machine itself (loopback)",
+    )
+    metrics_public: bool = Field(
+        False, description="serve /<service>/metrics to anyone without a token (a closed network)"
+    )
     public_url: str = ""
     demo: bool = True
     log_level: str = "INFO"
@@ -95,6 +103,8 @@ class LodeSettings(BaseSettings):
                 for name, value in self._secrets().items()
                 if value == DEV_SECRET or len(value.encode()) < MIN_SECRET_BYTES
             ]
+            if self.metrics_token and len(self.metrics_token.encode()) < MIN_SECRET_BYTES:
+                weak.append("metrics_token")  # optional, but never a short one
             if weak:
                 names = ", ".join(f"LODE_{n.upper()}" for n in weak)
                 raise ValueError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,10 @@ def probe_router() -> APIRouter:
     async def echo(body: Probe) -> dict[str, Any]:
         return body.model_dump(mode="json")
 
+    @router.post("/free")
+    async def free(body: dict[str, Any]) -> dict[str, Any]:
+        return body
+
     @router.post("/upload")
     async def upload(request: Request) -> dict[str, int]:
         return {"received": len(await request.body())}
@@ -157,6 +162,11 @@ class Service:
         transport = httpx.ASGITransport(self.asgi, raise_app_exceptions=False)
         return httpx.AsyncClient(transport=transport, base_url="http://zoning.test")
 
+    def client_from(self, host: str) -> httpx.AsyncClient:
+        """A client whose requests come from ``host`` (the peer address the app sees)."""
+        transport = httpx.ASGITransport(self.asgi, client=(host, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://zoning.test")
+
     def headers(self, token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
 
@@ -164,8 +174,12 @@ class Service:
         return auth.issue_token(JWT_SECRET, user="someone", roles=list(roles))
 
 
-@pytest.fixture
-async def service(tmp_path: Path) -> AsyncIterator[Service]:
+@asynccontextmanager
+async def running_service(
+    tmp_path: Path, *, max_body_bytes: int = 1024, **settings: Any
+) -> AsyncIterator[Service]:
+    """The probe service on a SQLite file and the in-process bus, inside its lifespan;
+    ``settings`` override :func:`settings_for`'s."""
     handled: list[Envelope] = []
     failing: set[str] = set()
 
@@ -181,7 +195,7 @@ async def service(tmp_path: Path) -> AsyncIterator[Service]:
         handlers={"lode.licensing.application.forwarded": on_licence},
     )
     transport = InProcessTransport(tmp_path / "bus.db", retry_backoff_s=0.01)
-    runtime = ServiceRuntime(spec, settings_for(tmp_path), transport)
+    runtime = ServiceRuntime(spec, settings_for(tmp_path, **settings), transport)
     runtime.inbox.retry_delay_s = 0.001
     app = create_service_app(
         runtime,
@@ -189,7 +203,7 @@ async def service(tmp_path: Path) -> AsyncIterator[Service]:
         description="the shared HTTP side under test",
         routers=[probe_router()],
         manage_lifecycle=True,
-        max_body_bytes=1024,
+        max_body_bytes=max_body_bytes,
     )
     async with (
         LifespanManager(app) as manager,
@@ -198,6 +212,20 @@ async def service(tmp_path: Path) -> AsyncIterator[Service]:
         ) as client,
     ):
         yield Service(client, runtime, handled, failing, manager.app)
+
+
+@pytest.fixture
+async def service(tmp_path: Path) -> AsyncIterator[Service]:
+    """The probe service with a 1 KiB body limit."""
+    async with running_service(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+async def roomy_service(tmp_path: Path) -> AsyncIterator[Service]:
+    """The probe service with the production body limit (5 MiB), for bodies over 1 KiB."""
+    async with running_service(tmp_path, max_body_bytes=5 * 1024 * 1024) as running:
+        yield running
 
 
 @pytest.fixture

@@ -51,6 +51,8 @@ def settings_for(tmp_path: Path, **overrides: Any) -> LodeSettings:
         "relay_batch": 500,
         "relay_max_backoff_s": 0.2,
         "inbox_max_attempts": 2,
+        "metrics_token": "",
+        "metrics_public": False,
     }
     values.update(overrides)
     return LodeSettings(**values)

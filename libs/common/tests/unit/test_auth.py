@@ -6,6 +6,7 @@ import time
 
 import jwt
 import pytest
+from structlog.testing import capture_logs
 
 from lode_common import auth
 from lode_common.auth import (
@@ -87,7 +88,7 @@ async def test_an_expired_token_is_401_and_says_so(authenticator: Authenticator)
 
 async def test_a_token_signed_with_another_secret_is_401(authenticator: Authenticator) -> None:
     token = issue_token("another-secret-0123456789abcdefghijk", user="u", roles=[ADMIN])
-    with pytest.raises(Unauthorized, match="not valid") as caught:
+    with pytest.raises(Unauthorized, match="Invalid token") as caught:
         await authenticator.authenticate(f"Bearer {token}")
     assert caught.value.status == 401
 
@@ -95,8 +96,50 @@ async def test_a_token_signed_with_another_secret_is_401(authenticator: Authenti
 async def test_a_token_from_another_issuer_is_401(authenticator: Authenticator) -> None:
     claims = {"iss": "elsewhere", "sub": "u", "roles": [ADMIN], "exp": time.time() + 60}
     token = jwt.encode(claims, SECRET, algorithm="HS256")
-    with pytest.raises(Unauthorized, match="not valid"):
+    with pytest.raises(Unauthorized, match="Invalid token"):
         await authenticator.authenticate(f"Bearer {token}")
+
+
+def _signed(**claims: object) -> str:
+    base: dict[str, object] = {"iss": "lode", "sub": "u", "roles": [VIEWER]}
+    return jwt.encode({**base, "exp": int(time.time()) + 60, **claims}, SECRET, algorithm="HS256")
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        (issue_token("another-secret-0123456789abcdefghijk", user="u", roles=[ADMIN]), "ignat"),
+        (_signed(iss="elsewhere"), "issuer"),
+        (_signed(exp=None), "exp"),
+        ("not-a-jwt", "segments"),
+        (_signed(sub="x" * 201), "longer than 200"),
+        (_signed(sub="wang\u202efang"), "bidirectional"),
+        (_signed(sub="wang\x00fang"), "control character"),
+        (_signed(sub=""), "sub"),
+        (_signed(sub=42), "Subject"),
+        (_signed(ent={"code": "x"}), "ent"),
+        (_signed(roles="admin"), "roles"),
+        (_signed(roles=[["admin"]]), "roles"),
+        (_signed(roles=5), "roles"),
+    ],
+)
+async def test_a_refused_token_says_invalid_and_the_reason_is_logged_not_answered(
+    authenticator: Authenticator, token: str, reason: str
+) -> None:
+    """The answer names no check (a forger learns nothing); the log says which one failed.
+    A subject too long or unsafe to store as the actor of a step is refused the same way."""
+    with capture_logs() as logs, pytest.raises(Unauthorized) as caught:
+        await authenticator.authenticate(f"Bearer {token}")
+    assert caught.value.status == 401
+    assert caught.value.detail == "Invalid token; get a new one ('lode token')."
+    refused = [e for e in logs if e["event"] == "token refused"]
+    assert len(refused) == 1, logs
+    assert reason in refused[0]["reason"]
+
+
+async def test_a_subject_at_the_limit_is_accepted(authenticator: Authenticator) -> None:
+    principal = await authenticator.authenticate(f"Bearer {_signed(sub='王' * 200)}")
+    assert principal.subject == "王" * 200
 
 
 async def test_a_token_without_a_known_role_is_401(authenticator: Authenticator) -> None:
@@ -125,13 +168,21 @@ def test_issue_token_rejects_unknown_roles() -> None:
 
 
 @pytest.mark.parametrize(
+    ("user", "reason"), [("u" * 201, "longer than 200"), ("a\u202eb", "bidirectional")]
+)
+def test_issue_token_refuses_a_subject_no_service_would_accept(user: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        issue_token(SECRET, user=user, roles=[VIEWER])
+
+
+@pytest.mark.parametrize(
     ("header", "message"),
     [
         (None, "No credentials"),
         ("", "No credentials"),
         ("Basic dXNlcjpwYXNz", "Bearer scheme"),
         ("Bearer ", "Bearer scheme"),
-        ("Bearer not-a-jwt", "not valid"),
+        ("Bearer not-a-jwt", "Invalid token"),
     ],
 )
 async def test_missing_or_malformed_credentials_are_401(

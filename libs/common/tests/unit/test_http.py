@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 import pytest
 
-from lode_common import auth
+from lode_common import api_docs, auth
 from lode_common.events.catalog import ApplicationForwarded
+from lode_common.http import with_security_headers
 from lode_common.messaging.transport import Message
 
-from .conftest import Service
+from .conftest import Service, running_service
 from .support import ADMIN_TOKEN, eventually
 
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
+WEB = Path(__file__).resolve().parents[2] / "web"  # libs/common/web: the docs' npm assets
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
@@ -317,3 +322,248 @@ async def test_a_refused_body_is_counted_in_the_metrics(service: Service) -> Non
     await service.client.post("/zoning/v1/probe/upload", content=b"x" * 2048)
     metrics = (await service.client.get("/zoning/metrics")).text
     assert 'status="413"' in metrics
+
+
+# ------------------------------------------------------------------ hostile bodies and URLs
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize("route", ["/zoning/v1/probe", "/zoning/v1/probe/free"])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b'{"name": "a", "area_ha": ' + b"1" * 5000 + b', "depth_m": [1, 2]}', "4300 digits"),
+        (b'{"name": "a", "area_ha": NaN, "depth_m": [1, 2]}', "NaN"),
+        (b'{"name": "a", "area_ha": Infinity, "depth_m": [1, 2]}', "Infinity"),
+        (b'{"name": "a", "area_ha": 1, "depth_m": [-Infinity, 2]}', "-Infinity"),
+        (b'{"name": "a", "area_ha": 1e400, "depth_m": [1, 2]}', "too large"),
+        (b'{"name": "a", "area_ha": 1, "depth_m": [1, 2], "x": ' + DEEP + b"}", "too deeply"),
+        (b'{"name": "\xff\xfe", "area_ha": 1, "depth_m": [1, 2]}', "not UTF-8"),
+        (b'{"name": "a", "area_ha": 1, "depth_m": [1, 2]', "not valid JSON"),
+    ],
+)
+async def test_a_body_that_is_not_json_a_route_can_use_is_422_naming_the_body(
+    roomy_service: Service, route: str, raw: bytes, reason: str
+) -> None:
+    """FastAPI answered a 5,000-digit integer, deep nesting or bad UTF-8 with a bare 400
+    "There was an error parsing the body", let NaN and 1e400 (infinity) through to an open
+    field, and named a broken document's field by its character offset."""
+    response = await roomy_service.client.post(
+        route, content=raw, headers={"content-type": "application/json"}
+    )
+    body = assert_problem(response, 422)
+    assert body["errors"] == [{"field": "body", "message": body["errors"][0]["message"]}]  # type: ignore[index]
+    assert reason in body["errors"][0]["message"]  # type: ignore[index]
+
+
+async def test_a_json_body_under_another_json_media_type_is_screened(
+    roomy_service: Service,
+) -> None:
+    response = await roomy_service.client.post(
+        "/zoning/v1/probe/free",
+        content=b'{"a": NaN}',
+        headers={"content-type": "application/merge-patch+json; charset=utf-8"},
+    )
+    assert_problem(response, 422)
+
+
+async def test_text_that_looks_like_a_forbidden_number_passes(roomy_service: Service) -> None:
+    body = {"name": "NaN Infinity 1e400 " + "9" * 400, "area_ha": 1e308, "depth_m": [1, 2]}
+    response = await roomy_service.client.post("/zoning/v1/probe/free", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json() == body
+
+
+async def test_a_malformed_content_length_is_a_400_problem(service: Service) -> None:
+    for value in ("abc", "-1", "1e3", "9" * 5000):
+        response = await service.client.post(
+            "/zoning/v1/probe/upload", content=b"x", headers={"content-length": value}
+        )
+        assert response.status_code in (400, 413), (value, response.text)
+        assert_problem(response, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/zoning/v1/admin/dead-letters?status=%00",
+        "/zoning/v1/admin/dead-letters?status=parked%00x",
+        "/zoning/v1/admin/dead-letters/%00/redrive",
+    ],
+)
+async def test_a_nul_in_the_url_is_422_naming_the_url(service: Service, url: str) -> None:
+    """No text column takes a NUL (PostgreSQL refuses it with a driver error)."""
+    method = "POST" if url.endswith("redrive") else "GET"
+    response = await service.client.request(method, url, headers=service.headers(ADMIN_TOKEN))
+    body = assert_problem(response, 422)
+    assert body["errors"] == [  # type: ignore[comparison-overlap]
+        {
+            "field": "url",
+            "message": "the address carries a NUL character (%00); remove it and retry",
+        }
+    ]
+
+
+# ------------------------------------------------------------------ security headers
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+async def test_every_response_carries_nosniff_and_no_referrer(service: Service) -> None:
+    client = service.client
+    for response in (
+        await client.get("/zoning/health"),
+        await client.get("/zoning/openapi.json"),
+        await client.get("/zoning/nowhere"),
+        await client.post("/zoning/v1/probe", json={}),
+        await client.post("/zoning/v1/probe/upload", content=b"x" * 2048),
+        await client.get("/zoning/docs/static/docs/swagger-init.js"),
+    ):
+        assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+        assert response.headers.get_list("referrer-policy") == ["no-referrer"]
+        assert "content-security-policy" not in response.headers  # not an HTML page
+
+
+@pytest.mark.usefixtures("quiet_logs")
+async def test_an_unexpected_error_carries_the_security_headers(service: Service) -> None:
+    async with service.client_seeing_500s() as client:
+        response = await client.get("/zoning/v1/probe/boom")
+    assert response.status_code == 500
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_an_html_page_carries_the_content_security_policy(service: Service) -> None:
+    response = await service.client.get("/zoning/docs")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers.get_list("content-security-policy") == [CSP]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_a_header_the_app_set_is_kept() -> None:
+    own = [(b"content-type", b"text/html"), (b"Content-Security-Policy", b"default-src 'none'")]
+    headers = with_security_headers(own)
+    assert [v for k, v in headers if k.lower() == b"content-security-policy"] == [
+        b"default-src 'none'"
+    ]
+    assert (b"x-frame-options", b"DENY") in headers
+
+
+# ------------------------------------------------------------------ the API docs page
+async def test_the_docs_page_loads_swagger_ui_from_the_service_itself(service: Service) -> None:
+    """FastAPI's page loaded Swagger UI from cdn.jsdelivr.net and started it inline."""
+    response = await service.client.get("/zoning/docs")
+    page = response.text
+    assert "cdn." not in page
+    assert "http://" not in page
+    assert "https://" not in page
+    sources = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', page)
+    assert sources, page
+    assert all(s.startswith("/zoning/docs/static/") for s in sources), sources
+    assert "<script>" not in page, "an inline script breaks under script-src 'self'"
+    assert 'data-openapi-url="/zoning/openapi.json"' in page
+    for source in sources:
+        asset = await service.client.get(source)
+        assert asset.status_code == 200, source
+        kind = asset.headers["content-type"]
+        assert kind.split(";")[0] in {"text/javascript", "text/css", "image/png"}, kind
+    init = (await service.client.get("/zoning/docs/static/docs/swagger-init.js")).text
+    assert "validatorUrl: null" in init
+
+
+async def test_the_docs_assets_are_the_pinned_swagger_ui(service: Service) -> None:
+    versions = await service.client.get("/zoning/docs/static/vendor/versions.json")
+    lock = json.loads((WEB / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"]["node_modules/swagger-ui-dist"]["version"]
+    assert versions.json() == {"swagger-ui-dist": pinned}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/zoning/docs/static/vendor/../../api_docs.py",
+        "/zoning/docs/static/vendor/swagger-ui-bundle.js.map",
+        "/zoning/docs/static/docs/nothing.js",
+        "/zoning/docs/oauth2-redirect",
+        "/zoning/redoc",
+    ],
+)
+async def test_only_the_docs_assets_are_served(service: Service, path: str) -> None:
+    assert_problem(await service.client.get(path), 404)
+
+
+async def test_the_docs_page_without_its_assets_says_to_run_make_assets(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api_docs, "VENDOR_FILES", ("vendor/not-built.js",))
+    response = await service.client.get("/zoning/docs")
+    assert response.status_code == 503
+    assert "make assets" in response.text
+    assert "/zoning/openapi.json" in response.text
+    assert "/usr/" not in response.text
+    assert "/work/" not in response.text
+    assert response.headers["content-security-policy"] == CSP
+
+
+# ------------------------------------------------------------------ who may read the metrics
+async def test_the_metrics_answer_the_machine_itself_only(service: Service) -> None:
+    """The metrics carry business counters (reports, findings): not for anyone who asks."""
+    assert (await service.client.get("/zoning/metrics")).status_code == 200  # loopback
+    async with service.client_from("203.0.113.7") as outsider:
+        body = assert_problem(await outsider.get("/zoning/metrics"), 403)
+    assert "LODE_METRICS_TOKEN" in str(body["detail"])
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    # a proxy on the machine forwarding an outsider's request is not the machine itself
+    assert_problem(await service.client.get("/zoning/metrics", headers=forwarded), 403)
+
+
+async def test_a_scraper_reads_the_metrics_with_the_metrics_token(tmp_path: Path) -> None:
+    token = "metrics-token-0123456789abcdef-0123456789"
+    async with (
+        running_service(tmp_path, metrics_token=token) as service,
+        service.client_from("10.1.2.3") as scraper,
+    ):
+        assert_problem(await scraper.get("/zoning/metrics"), 401)
+        wrong = await scraper.get("/zoning/metrics", headers=service.headers("x" * 40))
+        assert_problem(wrong, 401)
+        admin = await scraper.get("/zoning/metrics", headers=service.headers(ADMIN_TOKEN))
+        assert_problem(admin, 401)
+        response = await scraper.get("/zoning/metrics", headers=service.headers(token))
+        assert response.status_code == 200
+        assert "lode_http_requests_total" in response.text
+
+
+async def test_public_metrics_are_a_setting(tmp_path: Path) -> None:
+    async with (
+        running_service(tmp_path, metrics_public=True) as service,
+        service.client_from("203.0.113.7") as outsider,
+    ):
+        assert (await outsider.get("/zoning/metrics")).status_code == 200
+
+
+async def test_a_long_path_is_not_echoed_whole(service: Service) -> None:
+    response = await service.client.get("/zoning/" + "x" * 20_000)
+    body = assert_problem(response, 404)
+    assert len(str(body["detail"])) < 300
+    assert len(str(body["instance"])) <= 500
+
+
+async def test_headers_that_are_not_utf8_are_answered_not_crashed_on(service: Service) -> None:
+    """Header values are bytes (latin-1 at most): a credential or request id that is not
+    UTF-8 is a 401, an echoed id, never a 500."""
+    response = await service.client.get(
+        "/zoning/v1/admin/outbox",
+        headers=[(b"authorization", b"Bearer \xff\xfe\xe9"), (b"x-request-id", b"r-\xe9\xff")],
+    )
+    body = assert_problem(response, 401)
+    assert body["detail"] == "Invalid token; get a new one ('lode token')."
+    assert response.headers.get("x-request-id") == "r-\xe9\xff"
+    api_key_like = await service.client.get(
+        "/zoning/v1/admin/outbox", headers=[(b"authorization", b"Bearer lode_\xff\xff\xff\xff_x")]
+    )
+    assert_problem(api_key_like, 401)

@@ -164,3 +164,22 @@ def test_every_listed_name_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "LODE_ZONING_LOG_LEVEL" in settings_env_names(ZoningLikeSettings)
     settings = ZoningLikeSettings()
     assert (settings.log_level, settings.relay_batch) == ("DEBUG", 7)
+
+
+def test_the_metrics_token_is_optional_but_never_short_in_production(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LODE_ENVIRONMENT", "production")
+    monkeypatch.setenv("LODE_ADMIN_TOKEN", STRONG)
+    monkeypatch.setenv("LODE_JWT_SECRET", STRONG)
+    settings = LodeSettings()
+    assert settings.metrics_token == ""  # the metrics answer the machine itself only
+    assert settings.metrics_public is False
+    monkeypatch.setenv("LODE_METRICS_TOKEN", "scrape")
+    with pytest.raises(ValidationError, match="LODE_METRICS_TOKEN"):
+        LodeSettings()
+    monkeypatch.setenv("LODE_METRICS_TOKEN", STRONG + "-metrics")
+    monkeypatch.setenv("LODE_METRICS_PUBLIC", "1")
+    settings = LodeSettings()
+    assert settings.metrics_token == STRONG + "-metrics"
+    assert settings.metrics_public is True

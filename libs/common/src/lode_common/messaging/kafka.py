@@ -3,6 +3,10 @@
 Topics are created explicitly with the configured partition count (and kept for good,
 ``retention.ms=-1``, so read models can be rebuilt by replay). Producer idempotence is on
 by default; the local Tansu test broker does not support it, so it can be switched off.
+A message goes out with the headers it is given: the relay's events carry the CloudEvents
+Kafka protocol binding's (structured mode: ``content-type: application/cloudevents+json;
+charset=UTF-8``, and ``traceparent``/``tracestate`` when the event has them), made by
+:func:`lode_common.messaging.transport.cloudevent_message`.
 """
 
 from __future__ import annotations

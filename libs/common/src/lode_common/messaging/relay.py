@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lode_common.database import is_sqlite
 from lode_common.messaging.tables import EventTables
-from lode_common.messaging.transport import Message, Transport, TransportError
+from lode_common.messaging.transport import Transport, TransportError, cloudevent_message
 from lode_common.metrics import ServiceMetrics
 
 log = structlog.get_logger(__name__)
@@ -160,7 +160,7 @@ class Relay:
                 self.metrics.outbox_oldest_age.labels(self.service).set(0)
             return 0
         await self.transport.publish(
-            [Message(r["topic"], r["key"], r["envelope"].encode()) for r in rows]
+            [cloudevent_message(r["topic"], r["key"], r["envelope"].encode()) for r in rows]
         )
         seqs = [r["seq"] for r in rows]
         self._in_flight.update(seqs)

@@ -8,11 +8,15 @@ Two adapters implement it: :mod:`inprocess` (embedded mode and fast tests) and
 * a subscription in a consumer group gets each partition's messages in order, hands
   them to its handler in batches, and commits the offsets only after the handler
   returned; when the handler raises, the batch is delivered again after a back-off.
+* a message's headers travel with it (the relay's events carry the CloudEvents binding's,
+  :func:`cloudevent_message`).
 """
 
 from __future__ import annotations
 
 import abc
+import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -45,6 +49,29 @@ class Delivery:
 
 
 BatchHandler = Callable[[Sequence[Delivery]], Awaitable[None]]
+
+CLOUDEVENTS_CONTENT_TYPE = b"application/cloudevents+json; charset=UTF-8"
+"""The ``content-type`` header of a CloudEvent in the Kafka protocol binding's structured
+mode: the whole event (attributes and data) is the JSON value."""
+_TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+
+
+def cloudevent_message(topic: str, key: str, envelope: bytes) -> Message:
+    """The message of one event envelope (CloudEvents JSON), as the CloudEvents Kafka
+    protocol binding has it in structured mode: ``content-type:
+    application/cloudevents+json; charset=UTF-8``, and the event's W3C trace context
+    (``traceparent``, ``tracestate``) copied to headers of those names, so a generic consumer
+    knows the mode and a tracing agent the trace without reading the value."""
+    headers: list[tuple[str, bytes]] = [("content-type", CLOUDEVENTS_CONTENT_TYPE)]
+    if b'"traceparent"' in envelope:  # only a traced event is parsed (tracing is optional)
+        event = json.loads(envelope)
+        traceparent = event.get("traceparent")
+        if isinstance(traceparent, str) and _TRACEPARENT.fullmatch(traceparent):
+            headers.append(("traceparent", traceparent.encode()))
+            tracestate = event.get("tracestate")
+            if isinstance(tracestate, str) and tracestate.isascii():
+                headers.append(("tracestate", tracestate.encode()))
+    return Message(topic, key, envelope, tuple(headers))
 
 
 class Subscription(abc.ABC):
