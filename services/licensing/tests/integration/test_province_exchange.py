@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,7 @@ async def test_forward_callback_and_one_licence(
 
 async def callback(
     client: httpx.AsyncClient,
-    body: dict[str, object],
+    body: Mapping[str, object],
     *,
     secret: str = SECRET,
     timestamp: int | None = None,

@@ -63,6 +63,21 @@ async def test_2xx_gives_a_receipt_with_the_reference(
     assert "平泉市".encode() in seen.body, "Chinese text is sent as-is, not \\u-escaped"
 
 
+@pytest.mark.parametrize(
+    "reference",
+    ["R" * 101, "HB\x00-7", "HB\u202e-7", 10**200],
+    ids=["too-long", "nul", "bidi", "huge-number"],
+)
+async def test_a_reference_that_cannot_be_kept_is_dropped_the_forward_acknowledged(
+    platform: tuple[ScriptedPlatform, str], reference: object
+) -> None:
+    scripted, url = platform
+    scripted.answers.append(Answer(202, {"reference": reference}))
+    receipt = await submit(url)
+    assert receipt.status_code == 202
+    assert receipt.reference is None  # application.province_reference holds 100 characters
+
+
 async def test_2xx_without_a_reference_and_a_base_path(
     platform: tuple[ScriptedPlatform, str],
 ) -> None:

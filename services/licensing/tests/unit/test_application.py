@@ -140,6 +140,64 @@ MINING_CASES = [
     (drops("area"), "area", "required for a new application"),
     (sets("area", "somewhere"), "area", "expected {geometry}"),
     (sets("licence_no", MINING_LICENCE), "licence_no", "allocated upstream"),
+    # numbers are JSON numbers, booleans true/false: no "12", no "yes", no 1
+    (sets("capacity", {"value": "12", "unit": "万吨/年"}), "capacity.value", "JSON number"),
+    (sets("reserves_10kt", "1200"), "reserves_10kt", "JSON number"),
+    (sets("depth_m", ["650", 420]), "depth_m", "JSON number"),
+    (in_plan("mining_recovery_pct", "85"), "development_plan.mining_recovery_pct", "JSON number"),
+    (sets("late", "yes"), "late", "true or false"),
+    (sets("closure_report", 1), "closure_report", "true or false"),
+    # every stored string and number within its bound
+    (
+        sets("applicant", {"name": "矿" * 301, "credit_code": APPLICANT_CODE}),
+        "applicant.name",
+        "at most 300 characters",
+    ),
+    (
+        sets("applicant", {"name": "某\u0000公司", "credit_code": APPLICANT_CODE}),
+        "applicant.name",
+        "control character",
+    ),
+    (
+        sets("applicant", {"name": "某公司\u202egnp.exe", "credit_code": APPLICANT_CODE}),
+        "applicant.name",
+        "bidirectional",
+    ),
+    (sets("capacity", {"value": 1e308, "unit": "万吨/年"}), "capacity.value", "at most 1000000"),
+    (
+        sets("capacity", {"value": 12.00001, "unit": "万吨/年"}),
+        "capacity.value",
+        "digits after the point",
+    ),
+    (sets("depth_m", [1e308, 420]), "depth_m", "at most 9000"),
+    (sets("depth_m", [650, -20000]), "depth_m", "at least -12000"),
+    (sets("reserves_10kt", 10**7), "reserves_10kt", "at most 1000000"),
+    (sets("reserves_10kt", 1e-9), "reserves_10kt", "digits after the point"),
+    (
+        in_plan("concentrate_output_10kt", 1e308),
+        "development_plan.concentrate_output_10kt",
+        "at most 1000000",
+    ),
+    (in_plan("mining_recovery_pct", 1e308), "development_plan.mining_recovery_pct", "0-100"),
+    (in_plan("ore_type", "m" * 61), "development_plan.ore_type", "at most 60 characters"),
+    (in_plan("ore_type", 7), "development_plan.ore_type", "expected text"),
+    (sets("mineral", "铁" * 61), "mineral", "at most 60 characters"),
+    # unknown fields are refused by name, at every level
+    (sets("capacty", 12), "capacty", "unknown field"),
+    (
+        sets("applicant", {"name": "某公司", "credit_code": APPLICANT_CODE, "x": 1}),
+        "applicant.x",
+        "unknown field",
+    ),
+    (
+        sets("capacity", {"value": 12, "unit": "万吨/年", "per": "year"}),
+        "capacity.per",
+        "unknown field",
+    ),
+    (in_plan("note", "x"), "development_plan.note", "unknown field"),
+    (sets("area", {"geometry": {"type": "Point"}, "srid": 4490}), "area.srid", "unknown field"),
+    (sets("area", {"crs": "EPSG:4528"}), "area", "expected {geometry}"),
+    (sets("area_lonlat", {"type": "Point"}), "area_lonlat", "unknown field"),
 ]
 
 
@@ -152,6 +210,18 @@ def test_each_field_error(rules: PlanRules, change: Any, field: str, words: str)
     assert words in errors[field]
 
 
+def test_a_refused_value_is_not_repeated_whole(rules: PlanRules) -> None:
+    errors = errors_of(mining_body(mining_method="x" * 100_000, mineral="y" * 100_000), rules)
+    assert len(errors["mining_method"]) < 300
+    assert len(errors["mineral"]) < 300
+
+
+def test_changes_are_bounded(rules: PlanRules) -> None:
+    body = mining_body(kind="change", licence_no=MINING_LICENCE, changes=["area"] * 10_000)
+    assert [e for e in validate_application(body, rules) if e.field == "changes"] != []
+    assert len(validate_application(body, rules)) < 5
+
+
 @pytest.mark.parametrize(
     ("depth", "valid"),
     [([650, 420], True), ([-100, -350], True), ([10, -10], True), ([-10, 10], False)],
@@ -162,7 +232,7 @@ def test_depths_are_elevations_and_may_be_negative(
     assert (validate_application(mining_body(depth_m=depth), rules) == []) is valid
 
 
-@pytest.mark.parametrize("pct", [0, 100, 0.0, "100.00"])
+@pytest.mark.parametrize("pct", [0, 100, 0.0, 100.0, 99.9999])
 def test_percentages_at_the_bounds_are_valid(rules: PlanRules, pct: Any) -> None:
     body = mining_body()
     body["development_plan"]["mining_recovery_pct"] = pct

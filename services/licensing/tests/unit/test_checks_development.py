@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -27,7 +28,8 @@ def test_a_missing_development_plan_fails() -> None:
 
 
 @pytest.mark.parametrize(
-    ("planned", "outcome"), [("74.99", "fail"), ("75", "pass"), ("75.01", "pass")]
+    ("planned", "outcome"),
+    [(Decimal("74.99"), "fail"), (Decimal("75"), "pass"), (Decimal("75.01"), "pass")],
 )
 def test_underground_iron_mining_recovery(planned: str, outcome: str) -> None:
     assert checks_by_id(iron(mining_recovery_pct=planned))[RULE].outcome == outcome
@@ -36,14 +38,14 @@ def test_underground_iron_mining_recovery(planned: str, outcome: str) -> None:
 @pytest.mark.parametrize(
     ("ore_type", "planned", "outcome"),
     [
-        ("magnetite", "89.99", "fail"),
-        ("magnetite", "90", "pass"),
-        ("magnetite", "90.01", "pass"),
-        ("hematite", "69.99", "fail"),
-        ("hematite", "70", "pass"),
-        ("hematite", "70.01", "pass"),
-        (None, "89.99", "fail"),  # the standards' default ore type: magnetite
-        (None, "90", "pass"),
+        ("magnetite", Decimal("89.99"), "fail"),
+        ("magnetite", Decimal("90"), "pass"),
+        ("magnetite", Decimal("90.01"), "pass"),
+        ("hematite", Decimal("69.99"), "fail"),
+        ("hematite", Decimal("70"), "pass"),
+        ("hematite", Decimal("70.01"), "pass"),
+        (None, Decimal("89.99"), "fail"),  # the standards' default ore type: magnetite
+        (None, Decimal("90"), "pass"),
     ],
 )
 def test_iron_processing_recovery_by_ore_type(
@@ -58,11 +60,11 @@ def test_iron_processing_recovery_by_ore_type(
 @pytest.mark.parametrize(
     ("capacity", "planned", "outcome"),
     [
-        (200, "94.99", "fail"),  # large open pit: 95
-        (200, "95", "pass"),
-        (199, "94.99", "pass"),  # medium open pit: 90
-        (199, "89.99", "fail"),
-        (59, "90", "pass"),  # small open pit: 90
+        (200, Decimal("94.99"), "fail"),  # large open pit: 95
+        (200, Decimal("95"), "pass"),
+        (199, Decimal("94.99"), "pass"),  # medium open pit: 90
+        (199, Decimal("89.99"), "fail"),
+        (59, Decimal("90"), "pass"),  # small open pit: 90
     ],
 )
 def test_open_pit_iron_minimum_depends_on_scale(capacity: int, planned: str, outcome: str) -> None:
@@ -85,7 +87,7 @@ def test_an_unverified_minimum_is_said_to_be_unverified() -> None:
     body = mining_body(
         mineral="萤石",
         development_plan={
-            "mining_recovery_pct": "74.99",
+            "mining_recovery_pct": Decimal("74.99"),
             "processing_recovery_pct": 85,
             "comprehensive_utilization_pct": 30,
         },
@@ -99,13 +101,13 @@ def test_an_unverified_minimum_is_said_to_be_unverified() -> None:
 
 def test_gold_minimums_follow_the_method() -> None:
     plan = {
-        "mining_recovery_pct": "89.99",
+        "mining_recovery_pct": Decimal("89.99"),
         "processing_recovery_pct": 50,
         "comprehensive_utilization_pct": 1,
     }
     assert checks_by_id(gold_body("open_pit", development_plan=plan))[RULE].outcome == "fail"
     assert checks_by_id(gold_body("underground", development_plan=plan))[RULE].outcome == "pass"
-    low = {**plan, "mining_recovery_pct": 95, "processing_recovery_pct": "49.99"}
+    low = {**plan, "mining_recovery_pct": 95, "processing_recovery_pct": Decimal("49.99")}
     assert checks_by_id(gold_body("underground", development_plan=low))[RULE].outcome == "fail"
 
 

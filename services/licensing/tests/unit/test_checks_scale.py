@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,7 +14,13 @@ from .builders import checks_by_id, context, entry_rule, gold_body, mining_body,
 
 @pytest.mark.parametrize(
     ("capacity", "outcome"),
-    [("9.99", "fail"), ("10", "pass"), ("10.01", "pass"), ("8", "fail"), ("30", "pass")],
+    [
+        (Decimal("9.99"), "fail"),
+        (Decimal("10"), "pass"),
+        (Decimal("10.01"), "pass"),
+        (Decimal("8"), "fail"),
+        (Decimal("30"), "pass"),
+    ],
 )
 def test_underground_iron_minimum(capacity: str, outcome: str) -> None:
     body = mining_body(capacity={"value": capacity, "unit": "万吨/年"})
@@ -23,7 +30,9 @@ def test_underground_iron_minimum(capacity: str, outcome: str) -> None:
     assert result.details["minimum"] == 10
 
 
-@pytest.mark.parametrize(("capacity", "outcome"), [("10", "fail"), ("10.01", "pass")])
+@pytest.mark.parametrize(
+    ("capacity", "outcome"), [(Decimal("10"), "fail"), (Decimal("10.01"), "pass")]
+)
 def test_a_strict_reading_bars_the_minimum_itself(
     document: dict[str, Any], capacity: str, outcome: str
 ) -> None:
@@ -51,7 +60,7 @@ def test_a_changed_minimum_changes_the_outcome(document: dict[str, Any]) -> None
         ("open_pit", 299, "min_scale_rock_gold_open_pit", "fail"),
         ("open_pit", 300, "min_scale_rock_gold_open_pit", "pass"),
         ("open_pit", 301, "min_scale_rock_gold_open_pit", "pass"),
-        ("open_pit", "299.99", "min_scale_rock_gold_open_pit", "fail"),
+        ("open_pit", Decimal("299.99"), "min_scale_rock_gold_open_pit", "fail"),
         ("underground", 99, "min_scale_rock_gold_underground", "fail"),
         ("underground", 100, "min_scale_rock_gold_underground", "pass"),
         ("underground", 101, "min_scale_rock_gold_underground", "pass"),
@@ -73,7 +82,7 @@ def test_only_the_rule_of_the_method_applies() -> None:
 
 
 def test_ultra_low_grade_magnetite_meets_the_iron_minimum() -> None:
-    body = mining_body(mineral="超贫磁铁矿", capacity={"value": "9.99", "unit": "万吨/年"})
+    body = mining_body(mineral="超贫磁铁矿", capacity={"value": Decimal("9.99"), "unit": "万吨/年"})
     assert checks_by_id(body)["min_scale_underground_iron"].outcome == "fail"
 
 
@@ -95,7 +104,12 @@ def test_min_scale_is_only_for_new_mines() -> None:
 )
 @pytest.mark.parametrize(
     ("capacity", "green", "outcome"),
-    [("10", True, "pass"), ("9.99", True, "fail"), ("10", False, "fail"), ("5", False, "fail")],
+    [
+        (Decimal("10"), True, "pass"),
+        (Decimal("9.99"), True, "fail"),
+        (Decimal("10"), False, "fail"),
+        (Decimal("5"), False, "fail"),
+    ],
 )
 def test_zone_needs_large_scale_and_green_plan(
     zone_type: str, rule_id: str, capacity: str, green: bool, outcome: str
@@ -145,7 +159,12 @@ def test_unverified_scale_figures_are_said() -> None:
 
 @pytest.mark.parametrize(
     ("reserves", "outcome"),
-    [("600", "pass"), ("599.99", "review"), ("600.01", "pass"), ("100", "review")],
+    [
+        (Decimal("600"), "pass"),
+        (Decimal("599.99"), "review"),
+        (Decimal("600.01"), "pass"),
+        (Decimal("100"), "review"),
+    ],
 )
 def test_service_years_at_the_threshold(reserves: str, outcome: str) -> None:
     # 30 万吨/年 underground iron is medium: 20 years; 600 万吨 / 30 = 20.

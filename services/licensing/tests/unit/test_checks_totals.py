@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,7 +22,12 @@ def stone(volume: Any = 10) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("current", "concentrate", "outcome"),
-    [(150, "2.5", "pass"), ("197.5", "2.5", "pass"), ("197.51", "2.5", "warn"), (199, 2, "warn")],
+    [
+        (150, Decimal("2.5"), "pass"),
+        (Decimal("197.5"), Decimal("2.5"), "pass"),
+        (Decimal("197.51"), Decimal("2.5"), "warn"),
+        (199, 2, "warn"),
+    ],
 )
 def test_iron_concentrate_total(current: Any, concentrate: Any, outcome: str) -> None:
     body = mining_body()
@@ -40,7 +46,7 @@ def test_iron_concentrate_total(current: Any, concentrate: Any, outcome: str) ->
 def test_building_stone_counts_tonnes_at_the_catalogue_density() -> None:
     # 10 万立方米/年 × 2.7 t/m³ = 27 万吨/年.
     at_target = context(zone("mining_block"), output={"building_stone_output": 373})
-    over = context(zone("mining_block"), output={"building_stone_output": "373.01"})
+    over = context(zone("mining_block"), output={"building_stone_output": Decimal("373.01")})
     assert checks_by_id(stone(), at_target)["output_control"].outcome == "pass"
     result = checks_by_id(stone(), over)["output_control"]
     assert result.outcome == "warn"

@@ -50,7 +50,7 @@ def test_a_plan_reads_as_cumulative_milestones() -> None:
     plan, errors = _parse(
         [
             {"year": 2027, "restored_area_ha": 1.1},
-            {"year": 2028, "restored_area_ha": "2.5"},
+            {"year": 2028, "restored_area_ha": 2.5},
             {"year": 2030, "restored_area_ha": 2.5},  # a year without new restoration
         ]
     )
@@ -79,6 +79,13 @@ def test_no_plan_and_an_empty_plan() -> None:
         ([{"year": 2027}], "restoration_plan[0].restored_area_ha"),
         ([{"year": 2027, "restored_area_ha": "lots"}], "restoration_plan[0].restored_area_ha"),
         ([{"year": 2027, "restored_area_ha": -0.1}], "restoration_plan[0].restored_area_ha"),
+        ([{"year": 2027, "restored_area_ha": "2.5"}], "restoration_plan[0].restored_area_ha"),
+        ([{"year": 2027, "restored_area_ha": 1e308}], "restoration_plan[0].restored_area_ha"),
+        ([{"year": 2027, "restored_area_ha": 1.0000001}], "restoration_plan[0].restored_area_ha"),
+        ([{"year": 2200, "restored_area_ha": 1}], "restoration_plan[0].year"),
+        ([{"year": 1900, "restored_area_ha": 1}], "restoration_plan[0].year"),
+        ([{"year": 2027, "restored_area_ha": 1, "note": "x"}], "restoration_plan[0].note"),
+        ([{"year": 2000 + i, "restored_area_ha": i} for i in range(101)], "restoration_plan"),
         (
             [{"year": 2027, "restored_area_ha": 1}, {"year": 2027, "restored_area_ha": 2}],
             "restoration_plan[1].year",

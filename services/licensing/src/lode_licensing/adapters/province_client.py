@@ -39,6 +39,8 @@ from typing import Any, Final
 
 import httpx
 
+from lode_common.limits import text_problem
+
 BACKOFF_BASE_S: Final = 1.0
 BACKOFF_CAP_S: Final = 300.0
 BACKOFF_JITTER: Final = 0.2
@@ -149,14 +151,30 @@ class ProvinceClient:
         await self.aclose()
 
 
+REFERENCE_MAX = 100
+"""The longest platform reference kept (``application.province_reference`` is 100)."""
+
+
+def _reference(value: object) -> str | None:
+    """The platform's reference when it is one Lode can keep: text or a number, at most
+    :data:`REFERENCE_MAX` characters, no control characters; otherwise None (the forward
+    is still acknowledged: the reference is informative)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    if isinstance(value, int) and value.bit_length() > 4 * REFERENCE_MAX:
+        return None  # far more digits than a reference has (and than str() may print)
+    text = value if isinstance(value, str) else str(value)
+    if text_problem(text, max_length=REFERENCE_MAX) is not None:
+        return None
+    return text
+
+
 def _receipt_or_raise(response: httpx.Response) -> ProvinceReceipt:
     status = response.status_code
     body = _parsed_body(response)
     if 200 <= status < 300:
         reference = body.get("reference") if isinstance(body, dict) else None
-        if isinstance(reference, int | str) and not isinstance(reference, bool):
-            return ProvinceReceipt(str(reference), status, body)
-        return ProvinceReceipt(None, status, body)
+        return ProvinceReceipt(_reference(reference), status, body)
     where = f"{response.request.method} {response.request.url}"
     if status >= 500 or status in _TRANSIENT_4XX:
         raise _unavailable(f"{where} answered {status} {response.reason_phrase}".rstrip(), response)

@@ -20,13 +20,19 @@ from tenacity import (
 
 from lode_common.auth import issue_token
 
+AREA_REFUSED_STATUSES = frozenset({400, 413, 422})
+"""Zoning's answers that mean "this area is wrong" (invalid geometry or corners, unknown
+CRS, too many vertices). Any other 4xx (401, 403, 404, 429, …) is about licensing's own
+request or zoning's state, not the applicant's area: it is treated as unavailability."""
+
 
 class ZoningUnavailable(Exception):
-    """Zoning did not answer (down, timing out, 5xx); try again later."""
+    """Zoning did not answer (down, timing out, 5xx) or refused licensing's own request
+    (credentials, rate); try again later."""
 
 
 class ZoningRefused(Exception):
-    """Zoning answered 4xx: the area itself is wrong (the message says why)."""
+    """Zoning refused the area itself (400/413/422; the body says why)."""
 
     def __init__(self, status: int, body: Any) -> None:
         super().__init__(f"zoning refused the area ({status}): {body}")
@@ -82,10 +88,10 @@ class ZoningClient:
             )
         except httpx.HTTPError as exc:
             raise ZoningUnavailable(f"zoning did not answer: {exc!r}") from exc
-        if response.status_code >= 500:
-            raise ZoningUnavailable(f"zoning answered {response.status_code}")
-        if response.status_code >= 400:
+        if response.status_code in AREA_REFUSED_STATUSES:
             raise ZoningRefused(response.status_code, _body(response))
+        if response.status_code >= 400:
+            raise ZoningUnavailable(f"zoning answered {response.status_code}")
         result: dict[str, Any] = response.json()
         return result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Body, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -16,9 +16,19 @@ from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, InvalidInput
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW
 from lode_common.json_body import json_object
+from lode_common.limits import STRICT_BODY, Text
 from lode_licensing.adapters.tables import Application, ApplicationStep
 from lode_licensing.api import views
-from lode_licensing.api.deps import ANYONE, APPLICANT_OR_OFFICER, OFFICER, committed, problem
+from lode_licensing.api.deps import (
+    ANYONE,
+    APPLICANT_OR_OFFICER,
+    HANDLED,
+    OFFICER,
+    IsoDate,
+    LicenceNo,
+    committed,
+    problem,
+)
 from lode_licensing.domain import workflow
 from lode_licensing.domain.licence import cst_today
 from lode_licensing.handlers import applications
@@ -28,21 +38,40 @@ from lode_licensing.wiring import Licensing, licensing_of
 router = APIRouter(prefix="/licensing/v1/applications", tags=["applications"])
 
 
+ApplicationId = Annotated[
+    str, Path(max_length=36, pattern="^[A-Za-z0-9-]+$", description="the application's id")
+]
+
+
 class Review(BaseModel):
+    model_config = STRICT_BODY
+
     outcome: Literal["accept", "reject"]
-    reason: str = Field(min_length=2, max_length=2000, description="kept with the application")
+    reason: Annotated[Text, Field(min_length=2, description="kept with the application")]
 
 
 class Decision(BaseModel):
+    model_config = STRICT_BODY
+
     decision: Literal["approved", "rejected"]
-    licence_no: str | None = Field(None, description="required on approval: ^[CT][0-9]{22}$")
-    valid_from: str | None = Field(None, description="ISO date, required on approval")
-    valid_to: str | None = Field(None, description="ISO date, required on approval")
-    reason: str | None = Field(None, max_length=2000)
+    licence_no: LicenceNo | None = Field(None, description="required on approval: ^[CT][0-9]{22}$")
+    valid_from: IsoDate | None = Field(None, description="ISO date, required on approval")
+    valid_to: IsoDate | None = Field(
+        None, description="ISO date, required on approval; not already past (CST)"
+    )
+    reason: Text | None = None
+
+
+class Forward(BaseModel):
+    """A forward carries nothing (the application is sent as it stands): ``{}`` or no body."""
+
+    model_config = STRICT_BODY
 
 
 class Withdrawal(BaseModel):
-    reason: str | None = Field(None, max_length=2000)
+    model_config = STRICT_BODY
+
+    reason: Text | None = None
 
 
 def _service(runtime: Any) -> Licensing:
@@ -62,7 +91,9 @@ async def _own(runtime: Any, application_id: str, principal: Principal) -> Appli
     return row
 
 
-async def _view(runtime: Any, application_id: str) -> dict[str, Any]:
+async def _view(
+    runtime: Any, application_id: str, viewer: Principal | None = None
+) -> dict[str, Any]:
     async with runtime.sessions() as session:
         row = await applications.load(session, application_id)
         steps = list(
@@ -74,7 +105,7 @@ async def _view(runtime: Any, application_id: str) -> dict[str, Any]:
                 )
             ).scalars()
         )
-    return views.application(row, steps)
+    return views.application(row, steps, viewer=viewer)
 
 
 @router.post(
@@ -105,17 +136,28 @@ async def submit(
     if key is not None:
         earlier = await idempotency.replay(uow.session, scope=scope, key=key, request_hash=digest)
         if earlier is not None:
-            view = await _view(runtime, earlier[1]["application_id"])
+            view = await _view(runtime, earlier[1]["application_id"], principal)
             return JSONResponse(view, status_code=earlier[0])
     body = json_object(raw, "application")
     service = _service(runtime)
+    today = cst_today(datetime.now(UTC))
+    # Validate, then ask zoning about the area, before anything is written: an area zoning
+    # refuses is a 422 naming what is wrong; zoning unreachable leaves it pending_checks.
+    try:
+        async with runtime.sessions() as session:
+            app = await applications.validate(
+                session, body, principal=principal, plan_id=service.plan_id, today=today
+            )
+        analysed = await applications.analyse_area(service.zoning, app)
+    except HANDLED as error:
+        raise problem(error) from None
     async with committed(uow):
         row = await applications.submit(
             uow,
             body,
             principal=principal,
             plan_id=service.plan_id,
-            today=cst_today(datetime.now(UTC)),
+            today=today,
         )
         if key is not None:  # remembered with the application, in the same transaction
             idempotency.remember(
@@ -126,15 +168,15 @@ async def submit(
                 status_code=201,
                 response={"application_id": row.id},
             )
-    await applications.run_pending_checks(runtime, service.zoning, row.id)
-    return JSONResponse(await _view(runtime, row.id), status_code=201)
+    await applications.run_pending_checks(runtime, service.zoning, row.id, analysed=analysed)
+    return JSONResponse(await _view(runtime, row.id, principal), status_code=201)
 
 
 @router.get("", dependencies=[ANYONE], summary="Applications, newest first")
 async def list_applications(
     runtime: Runtime,
     principal: CurrentPrincipal,
-    status: Annotated[str | None, Query(pattern="^[a-z_]+$")] = None,
+    status: Annotated[str | None, Query(max_length=20, pattern="^[a-z_]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
@@ -154,16 +196,16 @@ async def list_applications(
                 query.order_by(col(Application.submitted_at).desc()).offset(offset).limit(limit)
             )
         ).scalars()
-        items = [views.application(r) for r in rows]
+        items = [views.application(r, viewer=principal) for r in rows]
     return {"items": items, "total": total}
 
 
 @router.get("/{application_id}", dependencies=[ANYONE], summary="One application, with its steps")
 async def get_application(
-    application_id: str, runtime: Runtime, principal: CurrentPrincipal
+    application_id: ApplicationId, runtime: Runtime, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     await _own(runtime, application_id, principal)
-    return await _view(runtime, application_id)
+    return await _view(runtime, application_id, principal)
 
 
 @router.post(
@@ -172,7 +214,11 @@ async def get_application(
     summary="Settle a needs_review verdict: accept or reject, with a reason",
 )
 async def review(
-    application_id: str, body: Review, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+    application_id: ApplicationId,
+    body: Review,
+    runtime: Runtime,
+    uow: UoW,
+    principal: CurrentPrincipal,
 ) -> dict[str, Any]:
     async with committed(uow):
         await applications.move(
@@ -196,7 +242,11 @@ async def review(
     summary="Send an eligible (or accepted) application to the province platform",
 )
 async def forward(
-    application_id: str, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+    application_id: ApplicationId,
+    runtime: Runtime,
+    uow: UoW,
+    principal: CurrentPrincipal,
+    body: Annotated[Forward | None, Body()] = None,
 ) -> dict[str, Any]:
     service = _service(runtime)
     if service.province is None:
@@ -219,21 +269,21 @@ async def forward(
     summary="Enter the decision locally (no province platform)",
 )
 async def decide(
-    application_id: str, body: Decision, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+    application_id: ApplicationId,
+    body: Decision,
+    runtime: Runtime,
+    uow: UoW,
+    principal: CurrentPrincipal,
 ) -> dict[str, Any]:
-    if body.decision == "approved" and not body.licence_no:
-        raise InvalidInput.field(
-            "licence_no",
-            "required on approval: numbers are allocated upstream (统一配号), never made up here",
-        )
     async with committed(uow):
         await applications.decide(
             uow,
             application_id,
-            body.model_dump(),
+            body.model_dump(mode="json"),
             actor=principal.subject,
             role=applications.role_of(principal),
             by_province=False,
+            today=cst_today(datetime.now(UTC)),
         )
     return await _view(runtime, application_id)
 
@@ -244,7 +294,11 @@ async def decide(
     summary="Withdraw an application that is not decided yet",
 )
 async def withdraw(
-    application_id: str, body: Withdrawal, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+    application_id: ApplicationId,
+    body: Withdrawal,
+    runtime: Runtime,
+    uow: UoW,
+    principal: CurrentPrincipal,
 ) -> dict[str, Any]:
     await _own(runtime, application_id, principal)
     async with committed(uow):
@@ -259,4 +313,4 @@ async def withdraw(
                 note=body.reason,
             ),
         )
-    return await _view(runtime, application_id)
+    return await _view(runtime, application_id, principal)

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Depends
+from pydantic import BeforeValidator, Field
 
 from lode_common import auth
 from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
 from lode_common.http import requires
+from lode_common.limits import Code
 from lode_common.messaging.outbox import UnitOfWork
-from lode_licensing.domain.errors import IllegalTransition, LicensingError, RenewalRefused
+from lode_licensing.domain.errors import (
+    AlreadyDecided,
+    FieldError,
+    IllegalTransition,
+    LicensingError,
+    RenewalRefused,
+)
 from lode_licensing.domain.errors import InvalidInput as DomainInvalid
+from lode_licensing.domain.fields import iso_date
 from lode_licensing.handlers.applications import NotYours, UnknownApplication
 from lode_licensing.handlers.licences import UnknownLicence
 from lode_licensing.handlers.rules import PlanNotLoaded
@@ -21,6 +32,23 @@ OFFICER = Depends(requires(auth.LICENSING_OFFICER))
 STAFF = Depends(requires(*sorted(auth.STAFF_ROLES)))
 APPLICANT_OR_OFFICER = Depends(requires(auth.LICENSING_OFFICER, auth.MINE))
 ANYONE = Depends(requires(*sorted(auth.ROLES)))
+
+
+def _strict_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    errors: list[FieldError] = []
+    day = iso_date(value, "", errors)
+    if day is None:
+        raise ValueError(errors[0].message)
+    return day
+
+
+IsoDate = Annotated[date, BeforeValidator(_strict_date)]
+"""A date sent as ISO ``YYYY-MM-DD`` text: a real calendar day, no timestamps or numbers."""
+LicenceNo = Annotated[Code, Field(max_length=23, description="^[CT][0-9]{22}$ (统一配号)")]
+"""A licence number as sent (the pattern and right type are checked against the standards)."""
+
 
 HANDLED: tuple[type[Exception], ...] = (
     LicensingError,
@@ -55,6 +83,14 @@ def problem(error: Exception) -> Problem:
         return InvalidInput(
             f'{error}. Send it with "late": true if the bureau accepts a late filing.',
             errors=[{"field": "licence_no", "message": str(error)}],
+        )
+    if isinstance(error, AlreadyDecided):
+        return Conflict(
+            f"{error}. GET the application for its decision; a correction goes through the "
+            "bureau, not a second decision.",
+            current_state=error.current_state,
+            decision=error.recorded,
+            allowed_actions=[],
         )
     if isinstance(error, IllegalTransition):
         return Conflict(

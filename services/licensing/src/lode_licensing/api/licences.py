@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from lode_common.errors import Forbidden, InvalidInput
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW
+from lode_common.limits import CODE_MAX, NAME_MAX, STRICT_BODY, Name, Text, unsafe_character
 from lode_licensing.adapters.tables import Licence, LicenceHistory
 from lode_licensing.api import views
 from lode_licensing.api.deps import ANYONE, OFFICER, committed, problem
@@ -22,21 +23,34 @@ from lode_licensing.handlers.licences import UnknownLicence
 router = APIRouter(prefix="/licensing/v1/licences", tags=["licences"])
 
 
+LicenceNoPath = Annotated[
+    str, Path(max_length=23, pattern="^[A-Za-z0-9]+$", description="e.g. C1308812021017120000001")
+]
+
+
 class StatusAction(BaseModel):
-    reason: str = Field(min_length=2, max_length=2000, description="why (kept in the history)")
+    model_config = STRICT_BODY
+
+    reason: Annotated[Text, Field(min_length=2, description="why (kept in the history)")]
 
 
 @router.get("", dependencies=[ANYONE], summary="Licences (a mine's key sees its own)")
 async def list_licences(
     runtime: Runtime,
     principal: CurrentPrincipal,
-    status: str | None = None,
-    mineral: str | None = None,
-    holder: Annotated[str | None, Query(description="credit code or part of the name")] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    mineral: Annotated[str | None, Query(max_length=CODE_MAX)] = None,
+    holder: Annotated[
+        str | None, Query(max_length=NAME_MAX, description="credit code or part of the name")
+    ] = None,
     right_type: Annotated[str | None, Query(pattern="^(mining|exploration)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
+    for name, value in (("mineral", mineral), ("holder", holder)):
+        unsafe = unsafe_character(value) if value else None
+        if unsafe is not None:
+            raise InvalidInput.field(name, f"must not contain {unsafe}")
     query = select(Licence)
     if status:
         if status not in LICENCE_STATUSES:
@@ -68,7 +82,7 @@ async def list_licences(
 
 @router.get("/{licence_no}", dependencies=[ANYONE], summary="One licence, with its history")
 async def get_licence(
-    licence_no: str, runtime: Runtime, principal: CurrentPrincipal
+    licence_no: LicenceNoPath, runtime: Runtime, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     async with runtime.sessions() as session:
         try:
@@ -98,7 +112,7 @@ async def get_licence(
     summary="Suspend (暂扣), resume or revoke (吊销) a licence",
 )
 async def status_action(
-    licence_no: str,
+    licence_no: LicenceNoPath,
     action: Literal["suspend", "resume", "revoke"],
     body: StatusAction,
     runtime: Runtime,
@@ -113,13 +127,19 @@ async def status_action(
 
 
 class GreenMineListing(BaseModel):
-    green_mine: bool = Field(description="listed on the 绿色矿山名录 (true) or removed (false)")
-    list_ref: str = Field(
-        min_length=2,
-        max_length=300,
-        description="the list or notice it was decided in, e.g. 河北省绿色矿山名录（2023年）",
+    model_config = STRICT_BODY
+
+    green_mine: StrictBool = Field(
+        description="listed on the 绿色矿山名录 (true) or removed (false); JSON true or false"
     )
-    note: str | None = Field(None, max_length=2000, description="kept in the history")
+    list_ref: Annotated[
+        Name,
+        Field(
+            min_length=2,
+            description="the list or notice it was decided in, e.g. 河北省绿色矿山名录（2023年）",
+        ),
+    ]
+    note: Text | None = Field(None, description="kept in the history")
 
 
 @router.put(
@@ -128,7 +148,7 @@ class GreenMineListing(BaseModel):
     summary="Record a mine's listing on (or removal from) the 绿色矿山名录",
 )
 async def green_mine(
-    licence_no: str,
+    licence_no: LicenceNoPath,
     body: GreenMineListing,
     uow: UoW,
     principal: CurrentPrincipal,

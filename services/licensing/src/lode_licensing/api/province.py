@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Request
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +21,7 @@ from lode_common.json_body import parse_json
 from lode_licensing.adapters.tables import ProvinceCallbackSeen
 from lode_licensing.api.deps import problem
 from lode_licensing.domain.errors import LicensingError, SignatureRejected
+from lode_licensing.domain.licence import cst_today
 from lode_licensing.domain.province import verify_signature
 from lode_licensing.handlers import applications
 from lode_licensing.handlers.applications import UnknownApplication
@@ -27,6 +29,9 @@ from lode_licensing.handlers.licences import UnknownLicence
 from lode_licensing.wiring import licensing_of
 
 router = APIRouter(prefix="/licensing/v1/province", tags=["province platform"])
+log = structlog.get_logger(__name__)
+APPLICATION_ID_MAX = 36
+"""An application id is a UUID (the ``application.id`` column holds 36 characters)."""
 
 
 @router.post(
@@ -43,11 +48,13 @@ async def decision_callback(request: Request, runtime: Runtime) -> dict[str, Any
     service = licensing_of(runtime)
     secret = service.province_secret
     if not secret:
-        raise Unavailable(
-            "No province secret is configured (LODE_PROVINCE_SECRET); callbacks "
-            "cannot be verified and are refused.",
-            retry_after_s=300,
+        # The caller is not authenticated yet: it learns that the callback is not available,
+        # not why (the operator reads the reason in the log).
+        log.warning(
+            "province callback refused: no province secret is configured "
+            "(LODE_PROVINCE_SECRET), so callbacks cannot be verified"
         )
+        raise Unavailable("The province callback is not available.", retry_after_s=300)
     raw = await request.body()
     try:
         verified = verify_signature(
@@ -64,8 +71,17 @@ async def decision_callback(request: Request, runtime: Runtime) -> dict[str, Any
             "with HMAC-SHA256 and send it within the window."
         ) from None
     body = parse_json(raw)
-    if not isinstance(body, dict) or not isinstance(body.get("application_id"), str):
-        raise InvalidInput.field("application_id", "required")
+    if not isinstance(body, dict):
+        raise InvalidInput.field("body", "send one decision object")
+    application_id = body.get("application_id")
+    if (
+        not isinstance(application_id, str)
+        or not application_id
+        or len(application_id) > APPLICATION_ID_MAX
+    ):
+        raise InvalidInput.field(
+            "application_id", "required: the id of the application Lode forwarded"
+        )
     async with runtime.uow() as uow:
         uow.session.add(
             ProvinceCallbackSeen(signature=verified.signature, seen_at=datetime.now(UTC))
@@ -80,11 +96,12 @@ async def decision_callback(request: Request, runtime: Runtime) -> dict[str, Any
         try:
             row, changed = await applications.decide(
                 uow,
-                body["application_id"],
+                application_id,
                 body,
                 actor="province-platform",
                 role="province",
                 by_province=True,
+                today=cst_today(datetime.now(UTC)),
             )
             await uow.commit()
         except (LicensingError, UnknownApplication, UnknownLicence) as error:

@@ -17,12 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final, Literal, get_args
 
 from lode_common.credit_code import credit_code_problem
+from lode_common.limits import (
+    CODE_MAX,
+    ELEVATION_MAX_M,
+    ELEVATION_MIN_M,
+    NAME_MAX,
+    PERCENT_MAX,
+    QUANTITY_MAX,
+)
 
 from .errors import FieldError, InvalidApplication, InvalidInput
+from .fields import checked_text, decimal_number, shown, strict_bool, unknown_fields
 from .licence import licence_no_problem
 from .minerals import (
     Capacity,
@@ -53,6 +62,36 @@ _PERCENT_FIELDS: Final[tuple[tuple[str, ThreeRate], ...]] = (
     ("mining_recovery_pct", "mining_recovery"),
     ("processing_recovery_pct", "processing_recovery"),
     ("comprehensive_utilization_pct", "comprehensive_utilization"),
+)
+APPLICATION_FIELDS: Final = frozenset(
+    {
+        "right_type",
+        "kind",
+        "applicant",
+        "mineral",
+        "mining_method",
+        "capacity",
+        "area",
+        "depth_m",
+        "reserves_10kt",
+        "development_plan",
+        "green_mine_plan",
+        "demonstration_report",
+        "licence_no",
+        "new_holder",
+        "changes",
+        "closure_report",
+        "restoration_status",
+        "restoration_plan",
+        "late",
+    }
+)
+"""The fields an application body may carry (API.md); any other is refused by name."""
+PARTY_FIELDS: Final = frozenset({"name", "credit_code"})
+CAPACITY_FIELDS: Final = frozenset({"value", "unit"})
+AREA_FIELDS: Final = frozenset({"geometry", "corners", "crs"})
+DEVELOPMENT_PLAN_FIELDS: Final = frozenset(
+    {*(key for key, _ in _PERCENT_FIELDS), "ore_type", "concentrate_output_10kt"}
 )
 
 
@@ -103,6 +142,8 @@ class Application:
     restoration_status: RestorationStatus | None = None
     restoration_plan: RestorationPlan | None = None
     """复垦方案 milestones (mining new, renewal or change); None when not given."""
+    late: bool = False
+    """A renewal the bureau accepts although it is filed after the notice period."""
 
 
 def _decimal(
@@ -112,39 +153,27 @@ def _decimal(
     errors: list[FieldError],
     *,
     minimum: Decimal | None = Decimal(0),
+    maximum: Decimal = QUANTITY_MAX,
     positive: bool = False,
     percent: bool = False,
 ) -> Decimal | None:
     value = data.get(key)
     if value is None:
         return None
-    number: Decimal | None = None
-    if not isinstance(value, bool) and isinstance(value, int | float | Decimal | str):
-        try:
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite():
-        errors.append(FieldError(path, f"expected a number, got {value!r}"))
-        return None
-    if positive and number <= 0:
-        errors.append(FieldError(path, f"must be greater than 0, got {number}"))
-        return None
-    if minimum is not None and number < minimum:
-        errors.append(FieldError(path, f"must not be negative, got {number}"))
-        return None
-    if percent and number > 100:
-        errors.append(FieldError(path, f"is a percentage (0-100), got {number}"))
-        return None
-    return number
+    return decimal_number(
+        value,
+        path,
+        errors,
+        minimum=minimum,
+        maximum=PERCENT_MAX if percent else maximum,
+        positive=positive,
+        minimum_words=None if minimum is None else f"must not be negative, got {value}",
+        maximum_words=f"is a percentage (0-100), got {value}" if percent else None,
+    )
 
 
 def _boolean(data: Mapping[str, Any], key: str, errors: list[FieldError]) -> bool | None:
-    value = data.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    errors.append(FieldError(key, f"expected true or false, got {value!r}"))
-    return None
+    return strict_bool(data.get(key), key, errors)
 
 
 def _choice(
@@ -155,7 +184,7 @@ def _choice(
         errors.append(FieldError(key, f"required: one of {', '.join(options)}"))
         return None
     if value not in options:
-        errors.append(FieldError(key, f"expected one of {', '.join(options)}, got {value!r}"))
+        errors.append(FieldError(key, f"expected one of {', '.join(options)}, got {shown(value)}"))
         return None
     return str(value)
 
@@ -165,11 +194,14 @@ def _party(data: Mapping[str, Any], key: str, errors: list[FieldError]) -> Party
     if not isinstance(value, Mapping):
         errors.append(FieldError(key, "required: {name, credit_code (统一社会信用代码)}"))
         return None
+    unknown_fields(value, PARTY_FIELDS, key, errors)
     name = value.get("name")
     code = value.get("credit_code")
     ok = True
-    if not isinstance(name, str) or not name.strip():
+    if name is None or (isinstance(name, str) and not name.strip()):
         errors.append(FieldError(f"{key}.name", "required: the registered name"))
+        ok = False
+    elif checked_text(name, f"{key}.name", errors, max_length=NAME_MAX) is None:
         ok = False
     if not isinstance(code, str) or not code.strip():
         errors.append(
@@ -198,13 +230,14 @@ def _capacity(
     if not isinstance(raw, Mapping):
         errors.append(FieldError("capacity", "expected {value, unit}"))
         return None
+    unknown_fields(raw, CAPACITY_FIELDS, "capacity", errors)
     value = _decimal(raw, "value", "capacity.value", errors, positive=True)
     if raw.get("value") is None:
         errors.append(FieldError("capacity.value", "required: the capacity (生产规模)"))
     unit_text = raw.get("unit")
     unit = normalise_unit(unit_text) if isinstance(unit_text, str) else None
     if unit is None:
-        errors.append(FieldError("capacity.unit", f"unknown capacity unit {unit_text!r}"))
+        errors.append(FieldError("capacity.unit", f"unknown capacity unit {shown(unit_text)}"))
     elif mineral is not None:
         units = accepted_units(mineral, rules)
         if unit not in units:
@@ -236,9 +269,12 @@ def _depth(data: Mapping[str, Any], errors: list[FieldError]) -> DepthRange | No
     if not isinstance(raw, list | tuple) or len(raw) != 2:
         errors.append(FieldError("depth_m", "expected [top, bottom] elevations in metres"))
         return None
-    # Elevations may be below sea level, so negative values are allowed.
-    top = _decimal({"v": raw[0]}, "v", "depth_m", errors, minimum=None)
-    bottom = _decimal({"v": raw[1]}, "v", "depth_m", errors, minimum=None)
+    # Elevations may be below sea level, so negative values are allowed (down to the deepest
+    # workings a mine could reach).
+    top, bottom = (
+        decimal_number(value, "depth_m", errors, minimum=ELEVATION_MIN_M, maximum=ELEVATION_MAX_M)
+        for value in raw
+    )
     if top is None or bottom is None:
         return None
     if top < bottom:
@@ -268,6 +304,7 @@ def _development_plan(
     if not isinstance(raw, Mapping):
         errors.append(FieldError("development_plan", "expected an object (开发利用方案)"))
         return None
+    unknown_fields(raw, DEVELOPMENT_PLAN_FIELDS, "development_plan", errors)
     rates = {
         key: _decimal(raw, key, f"development_plan.{key}", errors, percent=True)
         for key, _ in _PERCENT_FIELDS
@@ -275,14 +312,14 @@ def _development_plan(
     ore_type = raw.get("ore_type")
     if ore_type is not None:
         known = rules.three_rates.ore_types(mineral.standard_zh) if mineral else frozenset()
-        if not isinstance(ore_type, str) or not ore_type.strip():
-            errors.append(FieldError("development_plan.ore_type", "expected text"))
+        if checked_text(ore_type, "development_plan.ore_type", errors, max_length=CODE_MAX) is None:
             ore_type = None
         elif known and ore_type not in known:
             errors.append(
                 FieldError(
                     "development_plan.ore_type",
-                    f"unknown ore type {ore_type!r} for {mineral.standard_zh if mineral else ''}; "
+                    f"unknown ore type {shown(ore_type)} for "
+                    f"{mineral.standard_zh if mineral else ''}; "
                     f"the standards distinguish {', '.join(sorted(known))}",
                 )
             )
@@ -307,12 +344,22 @@ def _changes(
             FieldError("changes", f"required for a change: a list of {', '.join(CHANGE_ITEMS)}")
         )
         return frozenset()
+    if len(raw) > len(CHANGE_ITEMS):
+        errors.append(
+            FieldError(
+                "changes",
+                f"at most {len(CHANGE_ITEMS)} items, each once: {', '.join(CHANGE_ITEMS)}",
+            )
+        )
+        return frozenset()
     items: set[ChangeItem] = set()
     for value in raw:
         item = next((c for c in CHANGE_ITEMS if c == value), None)
         if item is None:
             errors.append(
-                FieldError("changes", f"unknown change {value!r}; one of {', '.join(CHANGE_ITEMS)}")
+                FieldError(
+                    "changes", f"unknown change {shown(value)}; one of {', '.join(CHANGE_ITEMS)}"
+                )
             )
         elif right_type == "exploration" and item in ("capacity", "method"):
             errors.append(
@@ -324,8 +371,12 @@ def _changes(
 
 
 def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
-    """Validate a body against the plan in force; InvalidApplication lists all errors."""
+    """Validate a body against the plan in force; InvalidApplication lists all errors.
+
+    A field the contract does not know is refused by name, as the pydantic request bodies
+    refuse it."""
     errors: list[FieldError] = []
+    unknown_fields(data, APPLICATION_FIELDS, "", errors)
     right = _choice(data, "right_type", RIGHT_TYPES, errors)
     right_type = next((r for r in RIGHT_TYPES if r == right), None)
     kind_text = _choice(data, "kind", APPLICATION_KINDS, errors)
@@ -333,10 +384,16 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
     applicant = _party(data, "applicant", errors)
 
     mineral: MineralEntry | None = None
-    try:
-        mineral = resolve_mineral(data.get("mineral"), rules.catalogue)
-    except InvalidInput as exc:
-        errors.extend(exc.errors)
+    mineral_name = data.get("mineral")
+    if isinstance(mineral_name, str) and len(mineral_name) > CODE_MAX:
+        errors.append(
+            FieldError("mineral", f"at most {CODE_MAX} characters, got {len(mineral_name)}")
+        )
+    else:
+        try:
+            mineral = resolve_mineral(mineral_name, rules.catalogue)
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
 
     licence_no = data.get("licence_no")
     if kind == "new" and licence_no is not None:
@@ -382,7 +439,7 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
             errors.append(
                 FieldError(
                     "mining_method",
-                    f"unknown mining method {method!r}; one of "
+                    f"unknown mining method {shown(method)}; one of "
                     + ", ".join(sorted(rules.known_methods)),
                 )
             )
@@ -399,6 +456,12 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
         errors.append(FieldError("area", "expected {geometry} or {corners, crs}"))
     elif area is None and (kind == "new" or "area" in changes):
         errors.append(FieldError("area", f"required for a {kind} application (矿区/勘查区范围)"))
+    elif isinstance(area, Mapping):
+        unknown_fields(area, AREA_FIELDS, "area", errors)
+        if area.get("geometry") is None and area.get("corners") is None:
+            errors.append(
+                FieldError("area", "expected {geometry} (GeoJSON) or {corners, crs} (拐点坐标)")
+            )
 
     new_holder: Party | None = None
     if kind == "transfer":
@@ -421,6 +484,7 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
             FieldError("restoration_status", f"expected one of {', '.join(RESTORATION_STATUSES)}")
         )
         restoration = None
+    late = _boolean(data, "late", errors)
 
     restoration_plan = parse_restoration_plan(data.get("restoration_plan"), errors)
     if data.get("restoration_plan") is not None and right_type is not None and kind is not None:
@@ -468,6 +532,7 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
         closure_report=closure_report,
         restoration_status=next((r for r in RESTORATION_STATUSES if r == restoration), None),
         restoration_plan=restoration_plan,
+        late=bool(late),
     )
 
 

@@ -10,6 +10,8 @@ Exception tree (with the HTTP status the API layer is expected to map each to)::
     ├── IllegalTransition   409  an action the current state does not allow; carries
     │                            ``current_state``, ``action`` and ``allowed`` (the actions
     │                            that are allowed now), all named in the message
+    ├── AlreadyDecided      409  a decision that differs from the one already recorded;
+    │                            carries ``current_state`` and the ``recorded`` decision
     ├── RenewalRefused      409  a licence renewal (延续) filed later than the notice
     │                            period before expiry, without the "late" flag
     ├── RuleDocumentInvalid 422  the plan document (规划 + 国家标准) cannot be read as
@@ -68,6 +70,20 @@ class IllegalTransition(LicensingError):
         allowed_text = ", ".join(self.allowed) if self.allowed else "none (final state)"
         super().__init__(
             f"cannot {action} while the state is '{current_state}'; allowed now: {allowed_text}"
+        )
+
+
+class AlreadyDecided(LicensingError):
+    """A decision on an application already decided otherwise (a repeat of the same one is
+    not an error: it changes nothing)."""
+
+    def __init__(self, *, current_state: str, recorded: dict[str, str | None]) -> None:
+        self.current_state = current_state
+        self.recorded = recorded
+        super().__init__(
+            f"the application is already {current_state} ({recorded.get('decision')}, licence "
+            f"{recorded.get('licence_no') or 'none'}); a decision is final and a different one "
+            "is not applied"
         )
 
 

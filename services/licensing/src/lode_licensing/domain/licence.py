@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any, Final, Literal, get_args
 
 from .errors import FieldError, IllegalTransition, InvalidInput, RenewalRefused
+from .fields import shown
 from .minerals import Capacity
 from .party import Party
 from .restoration import RestorationPlan, plan_outside_validity
@@ -94,7 +95,8 @@ def licence_no_problem(licence_no: str, right_type: RightType, terms: LicenceTer
     """What is wrong with a licence number for a right type, or None when it fits."""
     if not terms.numbering_pattern.fullmatch(licence_no):
         return (
-            f"{licence_no!r} is not a licence number: expected {terms.numbering_pattern.pattern} "
+            f"{shown(licence_no)} is not a licence number: expected "
+            f"{terms.numbering_pattern.pattern} "
             "(allocated upstream by 统一配号, never made up locally)"
         )
     prefix = terms.prefix_by_right[right_type]
@@ -141,10 +143,19 @@ def validity_problem(
     valid_from: date,
     valid_to: date,
     terms: LicenceTerms,
+    *,
+    today: date | None = None,
 ) -> str | None:
-    """What is wrong with a validity period, or None when the terms allow it."""
+    """What is wrong with a validity period, or None when the terms allow it: an end not
+    after its start, an end already past on ``today`` (China Standard Time: the day the
+    decision is recorded), or a term longer than the licence terms allow for the scale."""
     if valid_to <= valid_from:
         return f"valid_to {valid_to} is not after valid_from {valid_from}"
+    if today is not None and valid_to < today:
+        return (
+            f"valid_to {valid_to} has already passed (today is {today}, China Standard Time): "
+            "a licence is decided with a validity that has not ended"
+        )
     years = max_validity_years(right_type, scale, terms)
     if years is None:
         return "the mine's scale is unknown, so the longest validity (by scale) cannot be set"
@@ -196,11 +207,14 @@ def renew(
     valid_to: date,
     terms: LicenceTerms,
     late_accepted: bool = False,
+    today: date | None = None,
 ) -> Licence:
     """The licence renewed to ``valid_to``; the new term counts from the old expiry."""
     check_renewal_filing(licence, filed_on, terms, late_accepted=late_accepted)
     renewed = apply_action(licence, "renew")
-    problem = validity_problem(licence.right_type, licence.scale, licence.valid_to, valid_to, terms)
+    problem = validity_problem(
+        licence.right_type, licence.scale, licence.valid_to, valid_to, terms, today=today
+    )
     if problem is not None:
         raise InvalidInput([FieldError("valid_to", problem)])
     return replace(renewed, valid_to=valid_to)

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, Final
 
 from lode_common.jsonable import json_number
+from lode_common.limits import MILESTONES_MAX, QUANTITY_MAX, YEAR_MAX, YEAR_MIN
 
 from .errors import FieldError
+from .fields import decimal_number, shown, unknown_fields
 
 FIELD = "restoration_plan"
+MILESTONE_FIELDS: Final = frozenset({"year", "restored_area_ha"})
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,6 @@ class RestorationMilestone:
 RestorationPlan = tuple[RestorationMilestone, ...]
 
 
-def _area(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        return None
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def parse_restoration_plan(raw: Any, errors: list[FieldError]) -> RestorationPlan | None:
     """The plan of a request body's ``restoration_plan`` (None when absent); every problem is
     appended to ``errors`` with the field's path (``restoration_plan[1].year``)."""
@@ -52,6 +45,11 @@ def parse_restoration_plan(raw: Any, errors: list[FieldError]) -> RestorationPla
         return None
     if not isinstance(raw, list | tuple):
         errors.append(FieldError(FIELD, "expected a list of {year, restored_area_ha}"))
+        return None
+    if len(raw) > MILESTONES_MAX:
+        errors.append(
+            FieldError(FIELD, f"at most {MILESTONES_MAX} milestones (one a year), got {len(raw)}")
+        )
         return None
     milestones: list[RestorationMilestone] = []
     valid = True
@@ -61,23 +59,32 @@ def parse_restoration_plan(raw: Any, errors: list[FieldError]) -> RestorationPla
             errors.append(FieldError(path, "expected {year, restored_area_ha}"))
             valid = False
             continue
+        found_before = len(errors)
+        unknown_fields(item, MILESTONE_FIELDS, path, errors)
         year = item.get("year")
-        if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 2200:
-            errors.append(FieldError(f"{path}.year", f"expected a calendar year, got {year!r}"))
-            valid = False
-        area = _area(item.get("restored_area_ha"))
-        if area is None:
+        if isinstance(year, bool) or not isinstance(year, int) or not YEAR_MIN <= year <= YEAR_MAX:
             errors.append(
                 FieldError(
-                    f"{path}.restored_area_ha",
-                    f"expected a number of hectares, got {item.get('restored_area_ha')!r}",
+                    f"{path}.year",
+                    f"expected a calendar year within {YEAR_MIN}..{YEAR_MAX}, got {shown(year)}",
                 )
             )
-            valid = False
-        elif area < 0:
+        raw_area = item.get("restored_area_ha")
+        area: Decimal | None = None
+        if raw_area is None:
             errors.append(
-                FieldError(f"{path}.restored_area_ha", f"must not be negative, got {area}")
+                FieldError(f"{path}.restored_area_ha", "required: the hectares restored by then")
             )
+        else:
+            area = decimal_number(
+                raw_area,
+                f"{path}.restored_area_ha",
+                errors,
+                minimum=Decimal(0),
+                maximum=QUANTITY_MAX,
+                minimum_words=f"must not be negative, got {raw_area}",
+            )
+        if len(errors) > found_before:
             valid = False
         if valid and isinstance(year, int) and area is not None:
             milestones.append(RestorationMilestone(year, area))

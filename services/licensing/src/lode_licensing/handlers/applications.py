@@ -1,9 +1,11 @@
 """Applications (矿业权申请): submitted, checked against the plan in force, reviewed,
 forwarded to the province platform or decided locally; approval issues or changes a licence.
 
-A submission commits first (``pending_checks``) and is then checked: the spatial part asks
-zoning over HTTP outside any transaction; while zoning cannot answer the application stays
-in ``pending_checks`` and the re-check job tries again (nothing is lost). Every move goes
+A submission is validated and its area analysed by zoning (over HTTP, outside any
+transaction) before anything is written: an area zoning refuses is a 422 naming what is
+wrong, with nothing stored. It then commits (``pending_checks``) and is checked with that
+analysis; while zoning cannot answer the application stays in ``pending_checks`` and the
+re-check job tries again (nothing is lost). Every move goes
 through the workflow table of the domain and is recorded as a step (who, role, when, note).
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -38,13 +40,21 @@ from lode_licensing.domain.checks import (
     spatial_from_analysis,
     verdict,
 )
-from lode_licensing.domain.errors import FieldError, InvalidInput
+from lode_licensing.domain.decision import DecisionInput, parse_decision, same_decision
+from lode_licensing.domain.errors import AlreadyDecided, FieldError, InvalidInput
+from lode_licensing.domain.rulebook import PlanRules
 from lode_licensing.domain.scale import classify_scale
 from lode_licensing.handlers import licences
 from lode_licensing.handlers.rules import RulesInForce, rules_in_force
 
 log = structlog.get_logger(__name__)
 SYSTEM = "system"
+AREA_LONLAT = "area_lonlat"
+"""Kept in the stored body: the area as zoning analysed it (lon/lat), for the licence."""
+DECIDED = "decided"
+"""Kept in the stored body: the decision as received, to tell a repeat from another one."""
+STORED_KEYS = (AREA_LONLAT, DECIDED)
+"""Keys the service adds to a stored application body; a submitted body may not carry them."""
 
 
 class UnknownApplication(Exception):
@@ -114,11 +124,22 @@ async def load(session: AsyncSession, application_id: str, *, lock: bool = False
 
 
 # --- submission -------------------------------------------------------------------------------
-async def submit(
-    uow: UnitOfWork, body: Mapping[str, Any], *, principal: Principal, plan_id: str, today: date
-) -> Application:
-    """Validate and store an application (``pending_checks``) with its submitted event."""
-    session = uow.session
+def parse_stored(row: Application, rules: PlanRules) -> DomainApplication:
+    """The application of a stored row (its body without the keys the service added)."""
+    body = {k: v for k, v in row.body.items() if k not in STORED_KEYS}
+    return parse_application(body, rules)
+
+
+async def validate(
+    session: AsyncSession,
+    body: Mapping[str, Any],
+    *,
+    principal: Principal,
+    plan_id: str,
+    today: date,
+) -> DomainApplication:
+    """The application of a submitted body, checked against the plan in force, the caller
+    and the registry (InvalidInput, NotYours, RenewalRefused); nothing is written."""
     in_force = await rules_in_force(session, plan_id)
     app = parse_application(body, in_force.rules)
     if not principal.is_staff and principal.enterprise != app.applicant.credit_code:
@@ -127,7 +148,54 @@ async def submit(
             f"cannot apply for {app.applicant.credit_code}"
         )
     if app.kind != "new":
-        await _check_existing_licence(session, app, in_force, body, today)
+        await _check_existing_licence(session, app, in_force, today)
+    return app
+
+
+@dataclass(frozen=True)
+class AreaAnalysis:
+    """Zoning's analysis of a submitted area, or why zoning could not give it."""
+
+    result: dict[str, Any] | None
+    unavailable: str | None = None
+
+
+async def analyse_area(zoning: ZoningClient, app: DomainApplication) -> AreaAnalysis | None:
+    """Ask zoning about the area before anything is stored (None when there is no area).
+
+    An area zoning refuses (invalid geometry or corners) is InvalidInput naming what is
+    wrong, so the submission is a 422 and nothing is stored; while zoning cannot answer,
+    the application is stored ``pending_checks`` and checked later."""
+    if app.area is None:
+        return None
+    try:
+        result = await zoning.analyse(dict(app.area), exclude_licence=app.licence_no)
+    except ZoningUnavailable as exc:
+        return AreaAnalysis(None, str(exc))
+    except ZoningRefused as exc:
+        raise InvalidInput(area_errors(exc)) from None
+    return AreaAnalysis(result)
+
+
+def area_errors(exc: ZoningRefused) -> list[FieldError]:
+    """Zoning's reasons for refusing an area, as the application's fields (``area.geometry``)."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    found = [
+        FieldError(f"area.{e['field']}" if e.get("field") else "area", str(e.get("message")))
+        for e in body.get("errors") or ()
+        if isinstance(e, dict)
+    ]
+    detail = body.get("detail") if body else str(exc.body)
+    return found or [FieldError("area", f"the area is not valid: {detail}")]
+
+
+async def submit(
+    uow: UnitOfWork, body: Mapping[str, Any], *, principal: Principal, plan_id: str, today: date
+) -> Application:
+    """Validate and store an application (``pending_checks``) with its submitted event."""
+    session = uow.session
+    app = await validate(session, body, principal=principal, plan_id=plan_id, today=today)
+    in_force = await rules_in_force(session, plan_id)
     now = datetime.now(UTC)
     row = Application(
         id=str(uuid.uuid4()),
@@ -180,7 +248,6 @@ async def _check_existing_licence(
     session: AsyncSession,
     app: DomainApplication,
     in_force: RulesInForce,
-    body: Mapping[str, Any],
     today: date,
 ) -> None:
     assert app.licence_no is not None
@@ -214,22 +281,29 @@ async def _check_existing_licence(
             licences.to_domain(existing),
             today,
             in_force.rules.licence_terms,
-            late_accepted=bool(body.get("late")),
+            late_accepted=app.late,
         )
 
 
 # --- checks -----------------------------------------------------------------------------------
-async def run_pending_checks(runtime: Any, zoning: ZoningClient, application_id: str) -> str:
+async def run_pending_checks(
+    runtime: Any,
+    zoning: ZoningClient,
+    application_id: str,
+    *,
+    analysed: AreaAnalysis | None = None,
+) -> str:
     """Run the plan checks of a ``pending_checks`` application; returns its status after.
 
-    Zoning is asked outside any transaction; a zoning outage leaves the application pending
-    with its next attempt scheduled."""
+    Zoning is asked outside any transaction (unless the submission ``analysed`` the area
+    already); a zoning outage leaves the application pending with its next attempt
+    scheduled."""
     async with runtime.sessions() as session:
         row = await load(session, application_id)
         if row.status != "pending_checks":
             return row.status
         in_force = await rules_in_force(session, row.plan_id or "")
-        app = parse_application(row.body, in_force.rules)
+        app = parse_stored(row, in_force.rules)
         holders = {
             h.zone_id: h.holder_credit_code
             for h in (await session.execute(select(BlockHolderReplica))).scalars()
@@ -237,7 +311,12 @@ async def run_pending_checks(runtime: Any, zoning: ZoningClient, application_id:
         active = await licences.active_mining_count(session)
     analysis: dict[str, Any] | None = None
     refused: ZoningRefused | None = None
-    if app.area is not None:
+    if analysed is not None and analysed.unavailable is not None:
+        await _postpone(runtime, application_id, analysed.unavailable)
+        return "pending_checks"
+    if analysed is not None:
+        analysis = analysed.result
+    elif app.area is not None:
         try:
             analysis = await zoning.analyse(dict(app.area), exclude_licence=row.licence_no)
         except ZoningUnavailable as exc:
@@ -252,6 +331,18 @@ async def run_pending_checks(runtime: Any, zoning: ZoningClient, application_id:
     )
     results = run_checks(app, in_force.rules, context)
     if refused is not None:
+        # Checked later (zoning was down at submission) and the area turned out invalid:
+        # the area rules did not run because of the area, not because of an outage.
+        results = [
+            replace(
+                r,
+                message_zh="申请范围无效，未核查",
+                message_en="the area is not valid (see area_valid); not checked",
+            )
+            if r.details == {"spatial_analysis": None}
+            else r
+            for r in results
+        ]
         results.append(_area_refused(refused))
     found = verdict(results)
     async with runtime.uow() as uow:
@@ -278,7 +369,7 @@ async def run_pending_checks(runtime: Any, zoning: ZoningClient, application_id:
         row.next_attempt_at = None
         row.last_error = None
         if analysis is not None:
-            row.body = {**row.body, "area_lonlat": analysis.get("geometry")}
+            row.body = {**row.body, AREA_LONLAT: analysis.get("geometry")}
         uow.emit(
             catalog.ApplicationChecked(
                 application_id=row.id,
@@ -356,37 +447,41 @@ async def decide(
     actor: str,
     role: str,
     by_province: bool,
+    today: date,
 ) -> tuple[Application, bool]:
     """Record a decision; approval issues (or renews, changes, transfers, cancels) the licence.
 
-    Returns (application, changed): a repeated identical decision changes nothing."""
+    Returns (application, changed): the same decision repeated changes nothing; a different
+    one on an application already decided is AlreadyDecided (409 with the current state).
+    ``today`` (China Standard Time) is the day the validity must not have ended by."""
     session = uow.session
     row = await load(session, application_id, lock=True)
-    decision = body.get("decision")
-    if decision not in ("approved", "rejected"):
-        raise InvalidInput([FieldError("decision", "approved or rejected")])
-    if workflow.already_decided(state_of(row), decision):
-        return row, False
-    reason = body.get("reason")
+    given = parse_decision(body, also=("application_id",) if by_province else ())
+    if row.status in ("approved", "rejected") and row.decision:
+        recorded = recorded_decision(row)
+        if same_decision(recorded, given):
+            return row, False
+        raise AlreadyDecided(current_state=row.status, recorded=recorded)
     now = datetime.now(UTC)
     if by_province:
         after = workflow.record_decision(
-            state_of(row), decision, actor=actor, role=role, at=now, reason=reason
+            state_of(row), given.decision, actor=actor, role=role, at=now, reason=given.reason
         )
     else:
         after = workflow.decide_locally(
-            state_of(row), decision, actor=actor, role=role, at=now, reason=reason
+            state_of(row), given.decision, actor=actor, role=role, at=now, reason=given.reason
         )
     in_force = await rules_in_force(session, row.plan_id or "")
-    if decision == "approved":
-        row.issued_licence_no = await _carry_out(uow, row, body, in_force, actor)
+    if given.decision == "approved":
+        row.issued_licence_no = await _carry_out(uow, row, given, in_force, actor, today)
     _store(session, row, after)
-    row.decision_reason = reason
+    row.decision_reason = given.reason
+    row.body = {**row.body, DECIDED: given.as_record()}
     uow.emit(
         catalog.ApplicationDecided(
             application_id=row.id,
-            decision=decision,
-            reason=reason,
+            decision=given.decision,
+            reason=given.reason,
             licence_no=row.issued_licence_no,
         ),
         subject=row.id,
@@ -394,32 +489,42 @@ async def decide(
     return row, True
 
 
-def _date(body: Mapping[str, Any], key: str) -> date:
-    value = body.get(key)
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput([FieldError(key, f"a date like 2022-01-01, got {value!r}")]) from None
+def recorded_decision(row: Application) -> dict[str, str | None]:
+    """The decision recorded on a decided application (as received, where it was kept)."""
+    kept = row.body.get(DECIDED)
+    if isinstance(kept, dict):
+        return dict(kept)
+    return {"decision": row.decision, "licence_no": row.issued_licence_no}
+
+
+def _required(value: date | None, key: str) -> date:
+    if value is None:
+        raise InvalidInput([FieldError(key, "required on approval: a date like 2027-01-01")])
+    return value
 
 
 async def _carry_out(
-    uow: UnitOfWork, row: Application, body: Mapping[str, Any], in_force: RulesInForce, actor: str
+    uow: UnitOfWork,
+    row: Application,
+    given: DecisionInput,
+    in_force: RulesInForce,
+    actor: str,
+    today: date,
 ) -> str:
     rules = in_force.rules
-    app = parse_application(row.body, rules)
+    app = parse_stored(row, rules)
     terms = rules.licence_terms
     if app.kind == "new":
-        number = licence_domain.check_licence_no(
-            str(body.get("licence_no") or ""), app.right_type, terms
-        )
-        valid_from, valid_to = _date(body, "valid_from"), _date(body, "valid_to")
+        number = licence_domain.check_licence_no(given.licence_no or "", app.right_type, terms)
+        valid_from = _required(given.valid_from, "valid_from")
+        valid_to = _required(given.valid_to, "valid_to")
         scale = (
             classify_scale(app.capacity, app.mineral, app.mining_method, rules).scale
             if app.capacity
             else None
         )
         problem = licence_domain.validity_problem(
-            app.right_type, scale, valid_from, valid_to, terms
+            app.right_type, scale, valid_from, valid_to, terms, today=today
         )
         if problem:
             raise InvalidInput([FieldError("valid_to", problem)])
@@ -439,22 +544,33 @@ async def _carry_out(
             mining_method=app.mining_method,
             capacity=app.capacity,
             scale=scale,
-            area=row.body.get("area_lonlat") or (app.area or {}).get("geometry"),
+            area=row.body.get(AREA_LONLAT) or (app.area or {}).get("geometry"),
         )
         if app.restoration_plan is not None:
             lic = licence_domain.with_restoration_plan(lic, app.restoration_plan)
         await licences.issue(uow, lic, rules=rules, actor=actor, application_id=row.id)
         return number
     assert app.licence_no is not None
+    if given.licence_no != app.licence_no:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "licence_no",
+                    f"this {app.kind} is of licence {app.licence_no}; the decision names "
+                    f"{given.licence_no}",
+                )
+            ]
+        )
     existing = await licences.load(uow.session, app.licence_no, lock=True)
     current = licences.to_domain(existing)
     if app.kind == "renewal":
         renewed = licence_domain.renew(
             current,
             filed_on=row.submitted_at.date(),
-            valid_to=_date(body, "valid_to"),
+            valid_to=_required(given.valid_to, "valid_to"),
             terms=terms,
-            late_accepted=bool(row.body.get("late")),
+            late_accepted=app.late,
+            today=today,
         )
         if app.restoration_plan is not None:
             renewed = licence_domain.with_restoration_plan(renewed, app.restoration_plan)
@@ -473,7 +589,7 @@ async def _carry_out(
         if "method" in app.changes:
             updates["mining_method"] = app.mining_method
         if "area" in app.changes:
-            updates["area"] = row.body.get("area_lonlat") or (app.area or {}).get("geometry")
+            updates["area"] = row.body.get(AREA_LONLAT) or (app.area or {}).get("geometry")
         after = replace(changed, **updates)
         changed_items: list[str] = sorted(app.changes)
         if app.restoration_plan is not None:
