@@ -5,10 +5,11 @@ template, as ``fastapi.routing.iter_route_contexts`` flattens included routers),
 every route is called by every kind of caller:
 
 * no token, a forged token (``Bearer forged``), a JWT signed with another key, an expired
-  JWT and an unknown mine API key: 401 (problem+json) unless the route is ``PUBLIC`` or
-  ``SIGNED``;
-* a signed token of each role in turn (``mine`` tokens carry an enterprise credit code)
-  and the bootstrap admin token: a role that is not allowed gets exactly 403
+  JWT, an unknown mine API key and a forged one (a real key's prefix with another secret):
+  401 (problem+json) unless the route is ``PUBLIC`` or ``SIGNED``;
+* a signed token of each role in turn (``mine`` tokens carry an enterprise credit code),
+  the bootstrap admin token, and a real API key monitoring issued (role ``mine``, known to
+  every service from monitoring's events): a role that is not allowed gets exactly 403
   (problem+json, the detail naming a role that would be allowed); an allowed role gets
   anything but 401/403 (path parameters are plausible ids that do not exist and POST/PUT
   send ``{}``, so 404/409/422 are expected) and never a 5xx.
@@ -43,7 +44,6 @@ import asyncio
 import enum
 import hashlib
 import hmac
-import itertools
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -85,6 +85,9 @@ VIEWER = "viewer"
 MINE = "mine"
 STAFF = frozenset({ADMIN, PLANNER, OFFICER, INSPECTOR, VIEWER})
 ANY_ROLE = STAFF | {MINE}
+
+
+SERVICES = ("zoning", "licensing", "monitoring", "reporting")
 
 
 def roles(*names: str) -> frozenset[str]:
@@ -173,11 +176,19 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/reporting/v1/annual-report/{year}"): STAFF,
     ("GET", "/reporting/v1/licences/summary"): STAFF,
     ("GET", "/reporting/v1/output"): STAFF,
-    ("GET", "/reporting/v1/stream"): STAFF,  # without Accept: text/event-stream → 406
+    ("GET", "/reporting/v1/stream"): STAFF,  # called with an Accept that refuses it: 406
     ("GET", "/"): PUBLIC,  # the dashboard page asks for a token itself
+    # each service's API docs (Swagger UI from packaged assets): public, hold no data
+    **{("GET", f"/{service}/docs"): PUBLIC for service in SERVICES},
+    **{("GET", f"/{service}/docs/static/{{folder}}/{{file}}"): PUBLIC for service in SERVICES},
     ("GET", "/reporting/static/{name}"): PUBLIC,  # the dashboard's style sheet
     ("GET", "/reporting/static/{folder}/{name}"): PUBLIC,  # its modules and ECharts
 }
+
+
+ENDLESS: frozenset[Route] = frozenset({("GET", "/reporting/v1/stream")})
+"""Routes that answer a request accepting them with a stream that never ends (SSE): the
+matrix asks them for JSON instead, which they refuse with 406 once the caller is let in."""
 
 
 class Owned(NamedTuple):
@@ -300,6 +311,21 @@ def _role_caller(role: str) -> Caller:
     return Caller(role, roles(role), lambda: _jwt(role, enterprise=enterprise))
 
 
+ISSUED_KEY: dict[str, str] = {}
+"""The API key the ``lode`` fixture has monitoring issue for enterprise B (``key``), once
+every service knows it."""
+
+
+def _issued_key() -> str:
+    return f"Bearer {ISSUED_KEY['key']}"
+
+
+def _forged_key() -> str:
+    """The issued key's prefix with another secret: a known prefix proves nothing."""
+    prefix = ISSUED_KEY["key"].split("_")[1]
+    return f"Bearer lode_{prefix}_" + "A" * 43
+
+
 CALLERS: dict[str, Caller] = {
     c.name: c
     for c in [
@@ -308,7 +334,9 @@ CALLERS: dict[str, Caller] = {
         Caller("foreign-key", None, lambda: _jwt(ADMIN, secret=OTHER_JWT_SECRET)),
         Caller("expired", None, _expired_admin_jwt),
         Caller("unknown-api-key", None, lambda: "Bearer lode_0badc0de_" + "x" * 43),
+        Caller("forged-api-key", None, _forged_key),
         Caller("admin-token", STAFF, lambda: f"Bearer {ADMIN_TOKEN}"),
+        Caller("mine-api-key", roles(MINE), _issued_key),
         *(_role_caller(role) for role in sorted(ANY_ROLE)),
     ]
 }
@@ -402,10 +430,13 @@ class Lode:
         served = self.served[route]
         if body is None and method in BODY_METHODS:
             body = {}
+        headers = caller.headers()
+        if route in ENDLESS:  # past authentication, an Accept it cannot serve ends it (406)
+            headers["Accept"] = "application/json"
         return await self.clients[served.service].request(
             method,
             fill(template, served.path_params, values),
-            headers=caller.headers(),
+            headers=headers,
             json=body,
             params=params,
         )
@@ -439,6 +470,7 @@ async def lode(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Lode]:
         lode = Lode(system, clients, served_routes(system.apps))
         try:
             await _wait_for_the_plan(lode)
+            ISSUED_KEY["key"] = await _issue_key_known_everywhere(lode, ENTERPRISE_B)
             yield lode
         finally:
             for client in clients.values():
@@ -459,6 +491,31 @@ async def _wait_for_the_plan(lode: Lode) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the plan never reached licensing")
+
+
+async def _issue_key_known_everywhere(lode: Lode, credit_code: str) -> str:
+    """A key monitoring issues for ``credit_code``, once every service recognises it (the
+    admin-only outbox answers the role ``mine`` 403 instead of the unknown key's 401)."""
+    r = await lode.call(
+        ("POST", "/monitoring/v1/enterprises/{credit_code}/api-keys"),
+        CALLERS["admin-token"],
+        values={"credit_code": credit_code},
+        body={"label": "authorization matrix"},
+    )
+    assert r.status_code == 201, r.text
+    key: str = r.json()["key"]
+    deadline = time.monotonic() + 30
+    for service, client in lode.clients.items():
+        while True:
+            answer = await client.get(
+                f"/{service}/v1/admin/outbox", headers={"Authorization": f"Bearer {key}"}
+            )
+            if answer.status_code == 403:
+                break
+            assert answer.status_code == 401, answer.text
+            assert time.monotonic() < deadline, f"{service} never learnt the key {key[:13]}…"
+            await asyncio.sleep(0.05)
+    return key
 
 
 def is_problem(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -514,7 +571,9 @@ def test_the_route_enumeration_sees_every_documented_operation(lode: Lode) -> No
 def test_the_callers_cover_every_role() -> None:
     assert ANY_ROLE == auth.ROLES, "a role was added or removed: update the table and CALLERS"
     assert auth.STAFF_ROLES == STAFF
-    assert {c.name for c in CALLERS.values() if c.roles and len(c.roles) == 1} == ANY_ROLE
+    for role in ANY_ROLE:
+        assert CALLERS[role].roles == roles(role), f"the caller {role} must hold that role alone"
+    assert CALLERS["mine-api-key"].roles == roles(MINE)
 
 
 def test_every_route_that_lets_a_mine_in_says_whether_it_carries_owned_data() -> None:
@@ -619,7 +678,7 @@ def mining(credit_code: str, *, lon: float = 118.802, lat: float = 41.002) -> di
 class Owner:
     credit_code: str
     token: Caller  # a signed mine token carrying the credit code
-    key: Caller  # the enterprise's API key (monitoring knows it; the others do not)
+    key: Caller  # the enterprise's API key (monitoring issued it; every service knows it)
     applications: tuple[str, ...]  # the first one is still undecided
     licences: tuple[str, ...]
 
@@ -627,7 +686,8 @@ class Owner:
         return self.applications if what == "application" else self.licences
 
     def credentials(self, service: str) -> tuple[Caller, ...]:
-        return (self.token, self.key) if service == "monitoring" else (self.token,)
+        """A signed mine token and the API key: the same principal on every service."""
+        return (self.token, self.key)
 
 
 @dataclass(frozen=True)
@@ -641,14 +701,7 @@ def _mine_token(credit_code: str) -> Caller:
 
 
 async def _api_key(lode: Lode, credit_code: str) -> Caller:
-    r = await lode.call(
-        ("POST", "/monitoring/v1/enterprises/{credit_code}/api-keys"),
-        CALLERS["admin-token"],
-        values={"credit_code": credit_code},
-        body={"label": "authorization matrix"},
-    )
-    assert r.status_code == 201, r.text
-    key: str = r.json()["key"]
+    key = await _issue_key_known_everywhere(lode, credit_code)
     return Caller(f"key-{credit_code}", roles(MINE), lambda: f"Bearer {key}")
 
 
@@ -736,15 +789,22 @@ async def test_a_mine_sees_and_touches_only_its_own_enterprises_data(
     name = next(iter(lode.served[route].path_params), "")
 
     if kind == "item":
-        # a read on each of A's; a change once, on A's own application (still undecided)
-        items = a.ids(what) if route[0] == "GET" else a.ids(what)[:1]
-        for item, (theirs, own) in itertools.product(
-            items, zip(b.credentials(service), a.credentials(service), strict=True)
-        ):
-            refused = is_problem(await lode.call(route, theirs, values={name: item}), 403)
-            assert a.credit_code not in refused["detail"], refused
-            mine = await lode.call(route, own, values={name: item})
-            assert mine.status_code == 200, f"{own.name} on its {what} {item}: {mine.text[:300]}"
+        # a read on each of A's; a change once, on A's own application (still undecided):
+        # A's next credential finds it changed already (409 with its state), but not 401/403
+        changes = route[0] != "GET"
+        items = a.ids(what)[:1] if changes else a.ids(what)
+        for item in items:
+            changed = False
+            for theirs, own in zip(b.credentials(service), a.credentials(service), strict=True):
+                refused = is_problem(await lode.call(route, theirs, values={name: item}), 403)
+                assert a.credit_code not in refused["detail"], refused
+                mine = await lode.call(route, own, values={name: item})
+                what_happened = f"{own.name} on its {what} {item}: {mine.text[:300]}"
+                if changed:
+                    assert mine.status_code in (200, 409), what_happened
+                else:
+                    assert mine.status_code == 200, what_happened
+                changed = changes
         return
 
     if kind == "list":

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Table, inspect
 from sqlalchemy.engine import Connection
 
+from lode_common import api_keys
 from lode_common.database import create_engine, migrate
 from lode_common.messaging.tables import EVENT_TABLES
 from lode_common.testing.services import PostgresServer
@@ -22,6 +23,9 @@ SERVICES = ("zoning", "licensing", "monitoring", "reporting")
 
 def declared_tables(service: str) -> list[Table]:
     tables = list(EVENT_TABLES.all())
+    spec = importlib.import_module(f"lode_{service}.bootstrap").SPEC
+    if api_keys.ISSUED in spec.handlers:  # it recognises mines' keys from its replica
+        tables.append(api_keys.KEY_REPLICA)
     try:
         module = importlib.import_module(f"lode_{service}.adapters.tables")
     except ModuleNotFoundError:
@@ -34,7 +38,8 @@ def declared_tables(service: str) -> list[Table]:
 
 
 def shared(table: Table) -> bool:
-    return table.name in {t.name for t in EVENT_TABLES.all()} | {"idempotency_record"}
+    shared_names = {t.name for t in EVENT_TABLES.all()} | {"idempotency_record"}
+    return table.name in shared_names | {api_keys.KEY_REPLICA.name}
 
 
 def shape(conn: Connection) -> dict[str, dict[str, bool]]:

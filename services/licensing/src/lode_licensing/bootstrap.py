@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
+from lode_common import api_keys
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
@@ -26,8 +27,9 @@ DESCRIPTION = (
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",
-    consumes=("lode.zoning",),
-    handlers=HANDLERS,
+    # lode.monitoring only for mines' API keys (the rest is skipped before any database work)
+    consumes=("lode.zoning", api_keys.TOPIC),
+    handlers={**HANDLERS, **api_keys.REPLICA_HANDLERS},
     background=(jobs.recheck_and_forward, jobs.daily_expiry, load_demo_licences),
     on_stop=(close_clients,),
 )
@@ -53,4 +55,5 @@ def build(
         routers=ROUTERS,
     )
     runtime.extensions[KEY] = wire(settings, zoning_http)
+    api_keys.recognise_api_keys(runtime)  # mines' keys, from monitoring's events
     return runtime, app

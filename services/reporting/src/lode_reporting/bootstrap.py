@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from lode_common import api_keys
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
@@ -28,7 +29,7 @@ SPEC = ServiceSpec(
         "lode.licensing",
         "lode.monitoring",
     ),
-    handlers=HANDLERS,
+    handlers={**HANDLERS, **api_keys.REPLICA_HANDLERS},
     publishes=False,
 )
 
@@ -49,4 +50,5 @@ def build(
         routers=ROUTERS,
     )
     journal_signal(runtime)  # the inbox wakes the SSE streams when it commits
+    api_keys.recognise_api_keys(runtime)  # mines' keys, from monitoring's events
     return runtime, app

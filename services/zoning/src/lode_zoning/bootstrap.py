@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from lode_common import api_keys
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
@@ -25,8 +26,9 @@ DESCRIPTION = (
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",
-    consumes=("lode.licensing",),
-    handlers=HANDLERS,
+    # lode.monitoring only for mines' API keys (the rest is skipped before any database work)
+    consumes=("lode.licensing", api_keys.TOPIC),
+    handlers={**HANDLERS, **api_keys.REPLICA_HANDLERS},
     on_start=(load_bundled_plan, load_demo_zones),
 )
 
@@ -37,7 +39,7 @@ def build(
     """The zoning runtime and app; without a transport it runs standalone (distributed mode)."""
     from lode_zoning.api import ROUTERS
 
-    return build_service(
+    runtime, app = build_service(
         SPEC,
         settings or ZoningSettings(),
         transport=transport,
@@ -45,3 +47,5 @@ def build(
         description=DESCRIPTION,
         routers=ROUTERS,
     )
+    api_keys.recognise_api_keys(runtime)  # mines' keys, from monitoring's events
+    return runtime, app

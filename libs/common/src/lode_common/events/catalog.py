@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from lode_common.events.quantities import Quantity
 from lode_common.events.registry import EventPayload
@@ -327,3 +327,38 @@ class FindingClosed(_FindingEvent):
     event_type = "lode.monitoring.finding.closed.v1"
     note: str | None = None
     closed_by: str | None = None
+
+
+class _ApiKeyEvent(EventPayload):
+    """A mine's API key (企业接口密钥) as every service needs it to recognise the key: its id,
+    its public prefix, the SHA-256 of the whole key (hex) and the enterprise it speaks for.
+
+    The key itself never travels. The hash may: a key is ``lode_<prefix>_`` and 32 random
+    bytes (256 bits), so its SHA-256 cannot be reversed or guessed, and presenting the hash
+    as a key fails (the services hash what they are given)."""
+
+    key_id: str = Field(max_length=36)
+    prefix: str = Field(pattern=r"^[0-9a-f]{8}$", description="the key's public prefix")
+    key_sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the whole key, lower-case hex"
+    )
+    credit_code: str = Field(
+        pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$",
+        description="the enterprise the key speaks for (统一社会信用代码)",
+    )
+    issued_at: AwareDatetime
+
+
+class ApiKeyIssued(_ApiKeyEvent):
+    """An enterprise was issued an API key (签发企业接口密钥): valid in every service from
+    this event on, with the role ``mine`` for its enterprise's data only."""
+
+    event_type = "lode.monitoring.api_key.issued.v1"
+
+
+class ApiKeyRevoked(_ApiKeyEvent):
+    """An API key was revoked (吊销企业接口密钥): refused by every service once this event
+    has reached it (and its short look-up cache has let the key go)."""
+
+    event_type = "lode.monitoring.api_key.revoked.v1"
+    revoked_at: AwareDatetime

@@ -62,14 +62,14 @@ async def issue_key(
     credit_code: str, runtime: Runtime, principal: CurrentPrincipal, body: NewKey | None = None
 ) -> dict[str, Any]:
     _checked(credit_code)
-    async with runtime.sessions() as session:
+    async with runtime.uow() as uow:  # the key and its api_key.issued event, together
         row, key = await api_keys.issue(
-            session,
+            uow,
             credit_code=credit_code,
             label=body.label if body else None,
             actor=principal.subject,
         )
-        await session.commit()
+        await uow.commit()
     return {
         **_key_view(row),
         "key": key,
@@ -92,17 +92,17 @@ async def list_keys(credit_code: str, runtime: Runtime) -> dict[str, Any]:
 @router.delete(
     "/enterprises/{credit_code}/api-keys/{key_id}",
     dependencies=[ADMIN],
-    summary="Revoke a key (at once here; in other workers within 5 s)",
+    summary="Revoke a key (at once here; in other workers and services within seconds)",
 )
 async def revoke_key(credit_code: str, key_id: str, runtime: Runtime) -> dict[str, Any]:
-    async with runtime.sessions() as session:
-        row = await api_keys.revoke(session, credit_code=credit_code, key_id=key_id)
+    async with runtime.uow() as uow:  # the revocation and its api_key.revoked event
+        row = await api_keys.revoke(uow, credit_code=credit_code, key_id=key_id)
         if row is None:
             raise NotFound(
                 f"Enterprise {credit_code} has no key {key_id}; list them with GET "
                 f"/monitoring/v1/enterprises/{credit_code}/api-keys."
             )
-        await session.commit()
+        await uow.commit()
     lookup = runtime.extensions.get(api_keys.EXTENSION)
     if isinstance(lookup, api_keys.KeyLookup):
         lookup.forget(row.prefix)

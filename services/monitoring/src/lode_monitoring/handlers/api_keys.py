@@ -1,10 +1,15 @@
 """Enterprises' API keys (企业接口密钥): issued once by an admin, stored hashed, listed by
-prefix, revocable; a key reports only for its enterprise's licences."""
+prefix, revocable; a key reports only for its enterprise's licences.
+
+Issuing and revoking stage ``lode.monitoring.api_key.issued.v1`` / ``revoked.v1`` in the
+same unit of work (the key's id as the subject, so both travel on one partition in order):
+every other service recognises the key from them (:mod:`lode_common.api_keys`)."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,15 +17,36 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from lode_common import api_keys as shared_keys
 from lode_common.auth import MINE, Principal, api_key_matches, generate_api_key
+from lode_common.events.catalog import ApiKeyIssued, ApiKeyRevoked
+from lode_common.messaging.outbox import UnitOfWork
 from lode_monitoring.adapters.tables import ApiKey
 
 LAST_USED_EVERY_S = 60.0  # last-used time is written at most once a minute per key
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive times: they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _key_record(row: ApiKey) -> dict[str, object]:
+    """What every service needs to recognise the key: never the key, only its hash."""
+    return {
+        "key_id": row.id,
+        "prefix": row.prefix,
+        "key_sha256": row.key_hash,
+        "credit_code": row.credit_code,
+        "issued_at": _aware(row.created_at),
+    }
+
+
 async def issue(
-    session: AsyncSession, *, credit_code: str, label: str | None, actor: str
+    uow: UnitOfWork, *, credit_code: str, label: str | None, actor: str
 ) -> tuple[ApiKey, str]:
+    """A new key for the enterprise and its ``api_key.issued`` event, in ``uow`` (the caller
+    commits); returns the row and the key, which is shown once and stored nowhere."""
     key, prefix, key_hash = generate_api_key()
     row = ApiKey(
         id=str(uuid.uuid4()),
@@ -31,7 +57,8 @@ async def issue(
         created_by=actor,
         created_at=datetime.now(UTC),
     )
-    session.add(row)
+    uow.session.add(row)
+    uow.emit(ApiKeyIssued.model_validate(_key_record(row)), subject=row.id)
     return row, key
 
 
@@ -44,18 +71,26 @@ async def of_enterprise(session: AsyncSession, credit_code: str) -> list[ApiKey]
     return list((await session.execute(query)).scalars())
 
 
-async def revoke(session: AsyncSession, *, credit_code: str, key_id: str) -> ApiKey | None:
-    row = await session.get(ApiKey, key_id)
+async def revoke(uow: UnitOfWork, *, credit_code: str, key_id: str) -> ApiKey | None:
+    """Revoke the enterprise's key in ``uow`` (the caller commits) with its
+    ``api_key.revoked`` event; a key revoked before is left as it was, with no new event.
+    None when the enterprise has no such key."""
+    row = await uow.session.get(ApiKey, key_id)
     if row is None or row.credit_code != credit_code:
         return None
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
+        uow.emit(
+            ApiKeyRevoked.model_validate({**_key_record(row), "revoked_at": row.revoked_at}),
+            subject=row.id,
+        )
     return row
 
 
-KEY_CACHE_TTL_S = 5.0
-"""How long a key's row is reused without reading it again. A revocation takes effect at
-once in the process that revokes; in any other worker within this bound."""
+KEY_CACHE_TTL_S = shared_keys.KEY_CACHE_TTL_S
+"""How long a key's row is reused without reading it again (the bound every service
+shares). A revocation takes effect at once in the process that revokes; in any other
+monitoring worker within this bound."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +110,15 @@ class KeyLookup:
     revoked keys are not kept: they are read again each time."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], ttl_s: float = KEY_CACHE_TTL_S
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        ttl_s: float = KEY_CACHE_TTL_S,
+        *,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions = sessions
         self._ttl_s = ttl_s
+        self._clock = clock
         self._touched: dict[str, float] = {}
         self._known: dict[str, _Known] = {}
 
@@ -87,7 +127,7 @@ class KeyLookup:
         self._known.pop(prefix, None)
 
     async def __call__(self, prefix: str, key: str) -> Principal | None:
-        now = time.monotonic()
+        now = self._clock()
         known = self._known.get(prefix)
         if known is None or now - known.read_at > self._ttl_s:
             known = await self._read(prefix, now)
