@@ -196,3 +196,28 @@ async def test_a_malformed_credit_code_is_422(monitoring: ServiceUnderTest) -> N
 
 
 __all__ = ["httpx"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"label": "年报\x00系统"},
+        {"label": "年报\u202e系统"},
+        {"label": "x" * 201},
+        {"label": 5},
+        {"label": "年报系统", "expires": "never"},
+    ],
+)
+async def test_a_key_with_a_nonsense_label_is_not_issued(
+    monitoring: ServiceUnderTest, body: dict[str, Any]
+) -> None:
+    m = monitoring
+    admin = m.auth("admin-token")
+    answer = await m.client.post(
+        f"/monitoring/v1/enterprises/{A}/api-keys", headers=admin, json=body
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert {e["field"].split(".")[-1] for e in answer.json()["errors"]} & {"label", "expires"}
+    listed = (await m.client.get(f"/monitoring/v1/enterprises/{A}/api-keys", headers=admin)).json()
+    assert listed["total"] == 0

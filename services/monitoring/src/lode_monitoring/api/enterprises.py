@@ -14,6 +14,7 @@ from sqlmodel import col
 from lode_common.credit_code import credit_code_problem
 from lode_common.errors import Forbidden, InvalidInput, NotFound
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime
+from lode_common.limits import STRICT_BODY, Label
 from lode_monitoring.adapters.tables import ApiKey, Mine
 from lode_monitoring.api.deps import ADMIN, ANYONE
 from lode_monitoring.handlers import api_keys
@@ -22,7 +23,9 @@ router = APIRouter(prefix="/monitoring/v1", tags=["enterprises and mines"])
 
 
 class NewKey(BaseModel):
-    label: str | None = Field(None, max_length=200, description="e.g. 年报系统 2025")
+    model_config = STRICT_BODY
+
+    label: Label | None = Field(None, description="e.g. 年报系统 2025")
 
 
 def _at(moment: datetime | None) -> str | None:
