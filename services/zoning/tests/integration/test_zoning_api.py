@@ -627,14 +627,14 @@ async def test_analysis_of_corner_coordinates_and_bad_input(zoning: ServiceUnder
 
 
 # --- who may do what ---------------------------------------------------------------------------
-WRITES = [
+WRITES: list[tuple[str, str, Any]] = [
     ("PUT", f"/zoning/v1/plans/{PLAN}", {"plan": {}}),
     ("POST", "/zoning/v1/zones", zone_feature("W")),
     ("PUT", "/zoning/v1/zones/some-zone", {"reason": "x", "properties": {}}),
     ("POST", "/zoning/v1/zones/some-zone/retire", {"reason": "xx"}),
     ("POST", "/zoning/v1/zones/import", {"type": "FeatureCollection", "features": []}),
 ]
-READS = [
+READS: list[tuple[str, str, Any]] = [
     ("GET", "/zoning/v1/plans", None),
     ("GET", f"/zoning/v1/plans/{PLAN}", None),
     ("GET", f"/zoning/v1/plans/{PLAN}/versions", None),

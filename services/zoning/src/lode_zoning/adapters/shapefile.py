@@ -14,6 +14,7 @@ import posixpath
 import stat
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import shapefile
@@ -164,20 +165,21 @@ ATTRIBUTE_NAMES = {
     "name_zh": ("name_zh", "name", "名称", "mc", "qkmc"),
     "minerals": ("minerals", "mineral", "矿种", "kz"),
     "plan_id": ("plan_id",),
+    "note": ("note", "备注", "bz"),
 }
 
 
 def zone_properties(attributes: dict[str, Any]) -> dict[str, Any]:
-    """The zone fields from a shapefile's attributes (English or Chinese field names);
-    the rest is kept as they are."""
+    """The zone fields from a shapefile's attributes (English or Chinese field names).
+
+    The layer's other columns (OBJECTID, Shape_Area, whatever the GIS tool added) are not
+    the zone's and are not kept; a date becomes ISO text, so it is checked as text is."""
     lowered = {str(k).strip().lower(): v for k, v in attributes.items()}
     out: dict[str, Any] = {}
-    used: set[str] = set()
     for target, names in ATTRIBUTE_NAMES.items():
         for name in names:
             if lowered.get(name) not in (None, ""):
                 out[target] = lowered[name]
-                used.add(name)
                 break
     minerals = out.get("minerals")
     if isinstance(minerals, str):
@@ -186,5 +188,4 @@ def zone_properties(attributes: dict[str, Any]) -> dict[str, Any]:
             for m in minerals.replace("、", ",").replace("；", ",").replace(";", ",").split(",")
             if m.strip()
         ]
-    out.update({k: v for k, v in lowered.items() if k not in used})
-    return out
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in out.items()}

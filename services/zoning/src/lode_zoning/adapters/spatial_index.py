@@ -174,8 +174,7 @@ async def load_index(session: AsyncSession) -> SpatialIndex:
         )
     ).scalars()
     zones = [
-        (ZoneEntry(z.zone_id, z.plan_id, z.type, z.code, z.name_zh), shape(z.geometry))
-        for z in zone_rows
+        (ZoneEntry(z.zone_id, z.plan_id, z.type, z.code, z.name_zh), z.geometry) for z in zone_rows
     ]
     licence_rows = (
         await session.execute(
@@ -188,11 +187,19 @@ async def load_index(session: AsyncSession) -> SpatialIndex:
     licences = [
         (
             LicenceEntry(f.licence_no, f.right_type, f.holder_credit_code, f.status),
-            shape(f.geometry),
+            f.geometry,
         )
         for f in licence_rows
     ]
-    return await asyncio.to_thread(SpatialIndex, generation, zones, licences)
+
+    def build() -> SpatialIndex:  # shapes too: thousands of them are seconds of CPU
+        return SpatialIndex(
+            generation,
+            [(entry, shape(geometry)) for entry, geometry in zones],
+            [(entry, shape(geometry)) for entry, geometry in licences],
+        )
+
+    return await asyncio.to_thread(build)
 
 
 class IndexHolder:

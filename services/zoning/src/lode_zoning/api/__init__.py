@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lode_zoning.api import analysis, plans, zones
+from lode_zoning.api import analysis, plans, zone_import, zones
 
-ROUTERS: list[APIRouter] = [plans.router, zones.router, analysis.router]
+ROUTERS: list[APIRouter] = [plans.router, zone_import.router, zones.router, analysis.router]

@@ -1,31 +1,55 @@
-"""``POST /zoning/v1/analysis``: which zones and active licences an area overlaps."""
+"""``POST /zoning/v1/analysis``: which zones and active licences an area overlaps.
+
+An area of many vertices is read and analysed in a worker thread (``handlers.offload``), so
+the event loop keeps answering; its vertices are bounded (``VERTICES_MAX``) before anything
+of it is read. The answer carries the area itself only when it says something the caller
+did not send: with ``?include=geometry``, or as the EPSG:4490 conversion of corners or of
+projected coordinates (licensing keeps that conversion as the licence's area).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from lode_common.http import CurrentPrincipal, Runtime
-from lode_zoning.adapters.spatial_index import IndexHolder
-from lode_zoning.api.deps import ANY_ROLE, invalid
+from lode_common.limits import CODE_MAX, STRICT_BODY, Code, text_problem
+from lode_zoning.adapters.spatial_index import Analysis, IndexHolder
+from lode_zoning.api.deps import ANY_ROLE, invalid, json_body, validated
+from lode_zoning.domain.crs import CGCS2000
 from lode_zoning.domain.errors import ZoningDomainError
 from lode_zoning.domain.geometry import shape_to_geojson
-from lode_zoning.handlers.area_input import read_area
+from lode_zoning.domain.plan_bounds import PLAN_ID_MAX
+from lode_zoning.handlers.area_input import area_vertices, read_area
+from lode_zoning.handlers.offload import run_geometry_work
 
 router = APIRouter(prefix="/zoning/v1", tags=["analysis"])
 
 
+def _plan_id(value: str) -> str:
+    if problem := text_problem(value, max_length=PLAN_ID_MAX):
+        raise ValueError(problem)
+    return value
+
+
+PlanId = Annotated[str, Field(max_length=PLAN_ID_MAX), AfterValidator(_plan_id)]
+
+
 class AnalysisRequest(BaseModel):
+    model_config = STRICT_BODY
+
     geometry: dict[str, Any] | None = Field(None, description="GeoJSON, EPSG:4490 lon/lat")
     corners: list[Any] | str | None = Field(
         None, description="[[X, Y], ...] (X northing, Y easting with zone prefix) or the text"
     )
-    crs: str | dict[str, Any] | None = Field(None, description="e.g. EPSG:4528")
-    plan_id: str | None = Field(None, description="only this plan's zones")
-    exclude_licence: str | None = Field(None, description="a licence not to count (its own)")
+    crs: Annotated[str, Field(max_length=CODE_MAX)] | dict[str, Any] | None = Field(
+        None, description="e.g. EPSG:4528"
+    )
+    plan_id: PlanId | None = Field(None, description="only this plan's zones")
+    exclude_licence: Code | None = Field(None, description="a licence not to count (its own)")
 
 
 class ZoneHit(BaseModel):
@@ -48,7 +72,11 @@ class LicenceHit(BaseModel):
 
 class AnalysisResult(BaseModel):
     area_ha: float
-    geometry: dict[str, Any] = Field(description="the area as analysed, GeoJSON EPSG:4490")
+    geometry: dict[str, Any] | None = Field(
+        None,
+        description="the area as analysed, GeoJSON EPSG:4490: with ?include=geometry, or when "
+        "the area was sent as corners or in a projected CRS (its conversion, not an echo)",
+    )
     zones: list[ZoneHit]
     licences: list[LicenceHit]
 
@@ -66,23 +94,48 @@ def index_of(runtime: Any) -> IndexHolder:
     dependencies=[ANY_ROLE],
     summary="Spatial analysis of an area",
     response_model=AnalysisResult,
+    response_model_exclude_none=True,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": AnalysisRequest.model_json_schema()}},
+        }
+    },
 )
 async def analyse(
-    body: AnalysisRequest, runtime: Runtime, principal: CurrentPrincipal
+    request: Request,
+    runtime: Runtime,
+    principal: CurrentPrincipal,
+    include: Annotated[
+        Literal["geometry"] | None,
+        Query(description="'geometry': answer the area as analysed even when it was sent so"),
+    ] = None,
 ) -> JSONResponse:
+    # read by hand rather than by FastAPI: a body of megabytes is parsed off the event loop
+    body = validated(AnalysisRequest, await json_body(request))
+    fields = {"geometry": body.geometry, "corners": body.corners, "crs": body.crs}
+    area_body = {k: v for k, v in fields.items() if v is not None}
+    index = await index_of(runtime).current()
+
+    def work() -> tuple[Analysis, dict[str, Any] | None]:
+        area = read_area(area_body, region=None)
+        result = index.analyse(
+            area.geometry, plan_id=body.plan_id, exclude_licence=body.exclude_licence
+        )
+        # the caller has the area already when it sent it as lon/lat: no 4.5 MB echo
+        converted = area.source_crs != CGCS2000.code
+        geometry = shape_to_geojson(area.geometry) if include or converted else None
+        return result, geometry
+
     try:
-        area = read_area(body.model_dump(exclude_none=True), region=None)
+        result, geometry = await run_geometry_work(area_vertices(area_body), work)
     except ZoningDomainError as error:
         raise invalid(error) from None
-    index = await index_of(runtime).current()
-    result = index.analyse(
-        area.geometry, plan_id=body.plan_id, exclude_licence=body.exclude_licence
-    )
     # built as plain JSON (the hot path of the service): the shape is AnalysisResult's
     return JSONResponse(
         {
             "area_ha": float(result.area_ha),
-            "geometry": shape_to_geojson(area.geometry),
+            **({"geometry": geometry} if geometry is not None else {}),
             "zones": [
                 {
                     "id": z.zone.zone_id,

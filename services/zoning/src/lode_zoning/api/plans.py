@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 import yaml
+from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from lode_common.errors import Conflict, InvalidInput, NotFound
 from lode_common.http import MAX_INT32, CurrentPrincipal, Runtime, UoW
+from lode_common.limits import text_problem
 from lode_common.types import UtcDatetime
 from lode_zoning.adapters.tables import PlanVersion
 from lode_zoning.api.deps import ANY_ROLE, PLANNER, invalid
 from lode_zoning.domain.errors import PlanDocumentInvalid
+from lode_zoning.domain.plan_bounds import PLAN_ID_MAX, PLAN_NUMBER_MAX
 from lode_zoning.handlers import plans
 
 router = APIRouter(prefix="/zoning/v1/plans", tags=["plans"])
+PARSE_IN_THREAD_BYTES = 64 * 1024
+"""From this size a document is parsed in a worker thread (the Pingquan plan is ~20 KB)."""
+PlanIdPath = Annotated[str, Path(max_length=PLAN_ID_MAX)]
+NOTE_MAX = 500
+"""A publication's note: a line or two, sent in the query string."""
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 
 
@@ -85,7 +95,7 @@ async def list_plans(runtime: Runtime) -> PlanList:
 
 @router.get("/{plan_id}", dependencies=[ANY_ROLE], summary="A plan's version in force")
 async def get_plan(
-    plan_id: str,
+    plan_id: PlanIdPath,
     runtime: Runtime,
     version: Annotated[int | None, Query(ge=1, le=MAX_INT32, description="a past version")] = None,
 ) -> PlanInForce:
@@ -101,7 +111,7 @@ async def get_plan(
 
 
 @router.get("/{plan_id}/versions", dependencies=[ANY_ROLE], summary="Every published version")
-async def list_versions(plan_id: str, runtime: Runtime) -> PlanList:
+async def list_versions(plan_id: PlanIdPath, runtime: Runtime) -> PlanList:
     async with runtime.sessions() as session:
         rows = await plans.versions(session, plan_id)
     if not rows:
@@ -113,7 +123,7 @@ async def list_versions(plan_id: str, runtime: Runtime) -> PlanList:
     "/{plan_id}/versions/{version}", dependencies=[ANY_ROLE], summary="One version's whole document"
 )
 async def get_version(
-    plan_id: str, version: Annotated[int, Path(ge=1, le=MAX_INT32)], runtime: Runtime
+    plan_id: PlanIdPath, version: Annotated[int, Path(ge=1, le=MAX_INT32)], runtime: Runtime
 ) -> PlanVersionDocument:
     async with runtime.sessions() as session:
         row = await plans.version_of(session, plan_id, version)
@@ -138,14 +148,16 @@ async def get_version(
     },
 )
 async def publish_plan(
-    plan_id: str,
+    plan_id: PlanIdPath,
     request: Request,
     uow: UoW,
     principal: CurrentPrincipal,
     note: Annotated[
-        str | None, Query(max_length=500, description="why this version (kept with it)")
+        str | None, Query(max_length=NOTE_MAX, description="why this version (kept with it)")
     ] = None,
 ) -> PlanSummary:
+    if note is not None and (problem := text_problem(note, max_length=NOTE_MAX, multiline=True)):
+        raise InvalidInput.field("note", problem)
     raw = await _document_from(request)
     try:
         row = await plans.publish(uow, plan_id=plan_id, raw=raw, actor=principal.subject, note=note)
@@ -171,24 +183,37 @@ async def _document_from(request: Request) -> dict[str, Any]:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInput.field("body", "not UTF-8 text; save the file as UTF-8") from None
+    if content_type == "application/json":
+        parse: Callable[[], Any] = partial(_json, text)
+    elif content_type in YAML_TYPES or not content_type:
+        parse = partial(yaml.safe_load, text)
+    else:
+        raise InvalidInput.field(
+            "content-type",
+            f"{content_type} is not accepted; send application/json or application/yaml",
+        )
     try:
-        if content_type == "application/json":
-            raw = _json(text)
-        elif content_type in YAML_TYPES or not content_type:
-            raw = yaml.safe_load(text)
-        else:
-            raise InvalidInput.field(
-                "content-type",
-                f"{content_type} is not accepted; send application/json or application/yaml",
-            )
+        # YAML is read in Python: a document of megabytes is seconds of CPU, off the loop
+        raw = parse() if len(body) < PARSE_IN_THREAD_BYTES else await to_thread.run_sync(parse)
     except yaml.YAMLError as error:
         raise InvalidInput.field("body", f"not valid YAML: {error}") from None
+    except RecursionError:
+        raise InvalidInput.field(
+            "body", "nested too deeply to read; send the plan document's own structure"
+        ) from None
+    except ValueError:  # an integer literal past Python's 4,300 digits (YAML or JSON)
+        raise InvalidInput.field(
+            "body",
+            "a number has too many digits to read; a plan's figures are at most "
+            f"{PLAN_NUMBER_MAX:,} in magnitude",
+        ) from None
     if not isinstance(raw, dict):
         raise InvalidInput.field("body", "the document must be a mapping at its top level")
     return raw
 
 
 def _json(text: str) -> Any:
+    """Raises ``ValueError`` for a number of too many digits and ``RecursionError``."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

@@ -55,6 +55,7 @@ from lode_zoning.domain.corners import (
     build_corner_list,
     check_point_crs,
     check_ring,
+    too_many_corners,
 )
 from lode_zoning.domain.crs import KnownCrs, parse_crs, reproject
 from lode_zoning.domain.errors import CornerListInvalid
@@ -110,6 +111,8 @@ class _Reader:
         # finished rings: points, metadata, whether a line of the ring had a problem
         self.finished: list[tuple[list[CornerPoint], dict[str, Any], bool]] = []
         self.points: list[CornerPoint] = []
+        self._by_number: dict[int, CornerPoint] = {}
+        self._by_xy: dict[tuple[float, float], CornerPoint] = {}
         self.meta: dict[str, Any] = {}
         self.closed = False
         self.problems: list[CornerProblem] = []
@@ -209,7 +212,7 @@ class _Reader:
         if self.closed:
             self.end_ring()
         if not self.points:
-            self.points = [point]
+            self._restart(point)
             return
         first, last = self.points[0], self.points[-1]
         same_as_first = (point.x, point.y) == (first.x, first.y)
@@ -218,10 +221,10 @@ class _Reader:
             return
         if point.number == 1 and not same_as_first:
             self.end_ring()  # numbering restarts: a new ring
-            self.points = [point]
+            self._restart(point)
             return
         assert point.line is not None
-        reused = next((p for p in self.points if p.number == point.number), None)
+        reused = self._by_number.get(point.number)
         if reused is not None:
             self.problem(
                 CornerProblemCode.DUPLICATE_NUMBER,
@@ -237,7 +240,7 @@ class _Reader:
                 f"点号不连续：{last.label} 之后应为 {last.number + 1}，实际为 {point.label}",
                 point.line,
             )
-        twin = next((p for p in self.points if (p.x, p.y) == (point.x, point.y)), None)
+        twin = self._by_xy.get((point.x, point.y))
         if twin is not None:
             self.problem(
                 CornerProblemCode.DUPLICATE_POINT,
@@ -247,8 +250,20 @@ class _Reader:
                 point.line,
             )
             return
-        self.points.append(point)
+        self._append(point)
         self.unreadable_point = False
+
+    def _restart(self, point: CornerPoint) -> None:
+        self.points = []
+        self._by_number.clear()
+        self._by_xy.clear()
+        self._append(point)
+
+    def _append(self, point: CornerPoint) -> None:
+        # indexed, so a long list is read in linear time (a scan per point was quadratic)
+        self.points.append(point)
+        self._by_number.setdefault(point.number, point)
+        self._by_xy.setdefault((point.x, point.y), point)
 
     def end_ring(self) -> None:
         if self.points:
@@ -256,6 +271,8 @@ class _Reader:
         elif self.meta and not self.finished:
             return  # metadata before the first point waits for it
         self.points, self.meta, self.closed = [], {}, False
+        self._by_number.clear()
+        self._by_xy.clear()
         self.ring_has_problem = self.unreadable_point = False
 
     def rings(self) -> list[CornerRing]:
@@ -284,8 +301,11 @@ def parse_corner_text(text: str, crs: KnownCrs | str) -> CornerList:
     Raises `CornerListInvalid` with every problem found, each naming its line.
     """
     known = crs if isinstance(crs, KnownCrs) else parse_crs(crs)
+    lines = text.splitlines()
+    if oversized := too_many_corners(len(lines), unit=("lines", "行")):
+        raise CornerListInvalid([oversized])
     reader = _Reader(known)
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(lines, start=1):
         reader.feed(number, raw)
     rings = reader.rings()
     problems = sorted(reader.problems, key=lambda p: p.line or 0)

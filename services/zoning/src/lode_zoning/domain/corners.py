@@ -22,13 +22,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+from lode_common.limits import VERTICES_MAX
 from lode_zoning.domain.area import area_ha
 from lode_zoning.domain.crs import CGCS2000, KnownCrs, check_survey_point, parse_crs, reproject
 from lode_zoning.domain.errors import CornerListInvalid, UnknownCrs
 from lode_zoning.domain.geometry import normalise
-from lode_zoning.domain.topology import ring_crossings, topology_problems
+from lode_zoning.domain.topology import polygon_of, ring_crossings, topology_problems
 
 
 class CornerProblemCode(StrEnum):
@@ -46,6 +48,7 @@ class CornerProblemCode(StrEnum):
     DUPLICATE_NUMBER = "duplicate_number"
     DUPLICATE_POINT = "duplicate_point"
     TOO_FEW_POINTS = "too_few_points"
+    TOO_MANY_POINTS = "too_many_points"
     NO_POINTS = "no_points"
     BAD_METADATA = "bad_metadata"
     DUPLICATE_METADATA = "duplicate_metadata"
@@ -190,6 +193,30 @@ def _crossing_problems(ring: CornerRing) -> list[CornerProblem]:
     return problems
 
 
+RING_CONTACTS_MAX = 10_000
+"""Pairs of rings of one area whose boundaries or insides meet (a parcel and its holes, or
+touching parcels: a handful). Past it the list is refused before any pair is compared."""
+
+
+def _meeting_pairs(shapes: Sequence[Polygon]) -> list[tuple[int, int]] | None:
+    """Ordered pairs (both ways) of distinct rings that intersect, or None past
+    ``RING_CONTACTS_MAX`` (counted chunk by chunk, so a list of identical rings stops early)."""
+    if len(shapes) < 2:
+        return []
+    tree = shapely.STRtree(shapes)
+    found: list[tuple[int, int]] = []
+    for start in range(0, len(shapes), 256):
+        left, right = tree.query(shapes[start : start + 256], predicate="intersects")
+        found += [
+            (i + start, j)
+            for i, j in zip(left.tolist(), right.tolist(), strict=True)
+            if i + start != j
+        ]
+        if len(found) > 2 * RING_CONTACTS_MAX:
+            return None
+    return found
+
+
 def _assemble(
     rings: list[CornerRing], problems: list[CornerProblem]
 ) -> tuple[tuple[Parcel, ...], Polygon | MultiPolygon] | None:
@@ -198,32 +225,50 @@ def _assemble(
     problems += [p for ring in rings for p in _crossing_problems(ring)]
     if problems:
         return None
-    shapes = [Polygon(r.gis_coordinates()) for r in rings]
-    same = [[i != j and a.equals(b) for j, b in enumerate(shapes)] for i, a in enumerate(shapes)]
-    contains = [
-        [i != j and not same[i][j] and a.contains(b) for j, b in enumerate(shapes)]
-        for i, a in enumerate(shapes)
-    ]
-    for i, a in enumerate(shapes):
-        for j in range(i + 1, len(shapes)):
-            if same[i][j]:
-                en, zh = f"ring {j + 1} repeats ring {i + 1}", f"第{j + 1}环与第{i + 1}环相同"
-            elif contains[i][j] or contains[j][i] or not a.relate_pattern(shapes[j], "2********"):
-                continue
-            else:
-                en = f"ring {i + 1} and ring {j + 1} overlap without one containing the other"
-                zh = f"第{i + 1}环与第{j + 1}环部分重叠"
-            problems.append(
-                _problem(CornerProblemCode.RINGS_OVERLAP, en, zh, **_point_where(rings[j], 0))
+    shapes = [polygon_of([r.gis_coordinates()]) for r in rings]
+    pairs = _meeting_pairs(shapes)
+    if pairs is None:
+        problems.append(
+            _problem(
+                CornerProblemCode.RINGS_OVERLAP,
+                f"the rings meet one another more than {RING_CONTACTS_MAX} times; an area is a "
+                "few parcels, each with its holes: send each parcel's corners once",
+                f"各环之间相交或相接超过 {RING_CONTACTS_MAX} 次；一个范围由若干地块及其内环组成，"
+                "每个地块的拐点只需列出一次",
+                **_point_where(rings[0], 0),
             )
+        )
+        return None
+    # only rings whose extents meet can repeat, contain or overlap one another: a tree
+    # gives those pairs, where comparing every ring with every other was quadratic
+    same = {(i, j) for i, j in pairs if shapes[i].equals(shapes[j])}
+    contains = {(i, j) for i, j in pairs if (i, j) not in same and shapes[i].contains(shapes[j])}
+    for i, j in sorted((i, j) for i, j in pairs if i < j):
+        if (i, j) in same:
+            en, zh = f"ring {j + 1} repeats ring {i + 1}", f"第{j + 1}环与第{i + 1}环相同"
+        elif (
+            (i, j) in contains
+            or (j, i) in contains
+            or not shapes[i].relate_pattern(shapes[j], "2********")
+        ):
+            continue
+        else:
+            en = f"ring {i + 1} and ring {j + 1} overlap without one containing the other"
+            zh = f"第{i + 1}环与第{j + 1}环部分重叠"
+        problems.append(
+            _problem(CornerProblemCode.RINGS_OVERLAP, en, zh, **_point_where(rings[j], 0))
+        )
     if problems:
         return None
-    depth = [sum(contains[j][i] for j in range(len(rings))) for i in range(len(rings))]
+    around_of: dict[int, list[int]] = {}
+    for outer, inner in contains:
+        around_of.setdefault(inner, []).append(outer)
+    depth = [len(around_of.get(i, ())) for i in range(len(rings))]
     exteriors = [i for i, d in enumerate(depth) if d % 2 == 0]
     holes: dict[int, list[int]] = {i: [] for i in exteriors}
     for i, d in enumerate(depth):
         if d % 2 == 1:
-            around = [e for e in exteriors if depth[e] == d - 1 and contains[e][i]]
+            around = [e for e in around_of.get(i, ()) if depth[e] == d - 1]
             holes[min(around, key=lambda e: shapes[e].area)].append(i)
     parcels = tuple(Parcel(e, tuple(holes[e])) for e in exteriors)
     parts = [
@@ -241,7 +286,7 @@ def _assemble(
         )
     if problems:
         return None
-    polygons = [Polygon(coords[0], coords[1:]) for _, coords in parts]
+    polygons = [polygon_of(coords) for _, coords in parts]
     return parcels, polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
 
 
@@ -318,6 +363,7 @@ def _json_ring(
     raw: Sequence[Any], path: str, crs: KnownCrs | None, problems: list[CornerProblem]
 ) -> CornerRing:
     points: list[CornerPoint] = []
+    seen: set[tuple[float, float]] = set()  # a set: a scan per corner was quadratic
     for i, pair in enumerate(raw):
         where = f"{path}[{i}]"
         if not isinstance(pair, list | tuple) or len(pair) != 2:
@@ -352,7 +398,7 @@ def _json_ring(
             break  # the closing point
         if crs is not None:
             problems += check_point_crs(point, crs)
-        if any((p.x, p.y) == (point.x, point.y) for p in points):
+        if (point.x, point.y) in seen:
             problems.append(
                 _problem(
                     CornerProblemCode.DUPLICATE_POINT,
@@ -363,12 +409,41 @@ def _json_ring(
             )
             continue
         points.append(point)
+        seen.add((point.x, point.y))
     ring = CornerRing(tuple(points))
     if not any(p.field == path or (p.field or "").startswith(path + "[") for p in problems):
         problems += [
             CornerProblem(p.code, p.message_en, p.message_zh, field=path) for p in check_ring(ring)
         ]
     return ring
+
+
+def too_many_corners(
+    count: int, *, unit: tuple[str, str] = ("corners", "个拐点")
+) -> CornerProblem | None:
+    """The problem of a corner list longer than ``VERTICES_MAX`` (``count`` of ``unit``)."""
+    if count <= VERTICES_MAX:
+        return None
+    return _problem(
+        CornerProblemCode.TOO_MANY_POINTS,
+        f"the corner list has {count} {unit[0]}; at most {VERTICES_MAX} corners are accepted "
+        "in one area: simplify the boundary or split it into several areas",
+        f"拐点坐标共 {count} {unit[1]}，一个范围最多接受 {VERTICES_MAX} 个拐点：请简化边界或拆分",
+        field="corners",
+        detail={"count": count, "max": VERTICES_MAX},
+    )
+
+
+def corner_count(corners: object) -> int:
+    """Corners in the JSON form (a list of [X, Y] or of rings), counted without reading them."""
+    if not isinstance(corners, list | tuple):
+        return 0
+    return sum(
+        len(item)
+        if isinstance(item, list | tuple) and item and isinstance(item[0], list | tuple)
+        else 1
+        for item in corners
+    )
 
 
 def parse_corners_json(payload: object, *, default_crs: KnownCrs | None = None) -> CornerList:
@@ -422,6 +497,8 @@ def parse_corners_json(payload: object, *, default_crs: KnownCrs | None = None) 
             )
         )
         raise CornerListInvalid(problems)
+    if oversized := too_many_corners(corner_count(corners)):
+        raise CornerListInvalid([oversized])
     nested = all(
         isinstance(r, list | tuple) and r and isinstance(r[0], list | tuple) for r in corners
     )

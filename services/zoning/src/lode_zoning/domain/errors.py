@@ -48,8 +48,10 @@ class UnknownCrs(ZoningDomainError):
     def __init__(self, given: object, accepted: Sequence[str]) -> None:
         self.given = given
         self.accepted = tuple(accepted)
+        shown = repr(given)
+        shown = shown if len(shown) <= 80 else shown[:80] + "…"  # never echo a long input
         super().__init__(
-            f"coordinate reference system {given!r} is not accepted; use one of: "
+            f"coordinate reference system {shown} is not accepted; use one of: "
             + "; ".join(self.accepted)
         )
 

@@ -5,8 +5,10 @@ English and a Chinese message and where it is (polygon, ring, point, coordinates
 stages; a stage runs only when the previous ones found nothing, because its answer would
 be meaningless otherwise:
 
-1. structure: a Polygon or MultiPolygon; positions of 2 or 3 finite numbers; closed rings
-   (RFC 7946 requires the last position to repeat the first) of at least 4 positions;
+1. structure: a Polygon or MultiPolygon of at most ``VERTICES_MAX`` positions (all rings
+   together; counted before anything else is read, so an oversized geometry costs nothing);
+   positions of 2 or 3 finite numbers; closed rings (RFC 7946 requires the last position to
+   repeat the first) of at least 4 positions;
 2. coordinates: lon/lat degrees in China (not projected metres, not [lat, lon]);
 3. topology: no self-intersection (every crossing, with the two edges), holes inside their
    shell and not overlapping, parts of a MultiPolygon not overlapping;
@@ -29,11 +31,12 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.polygon import orient
 
+from lode_common.limits import VERTICES_MAX
 from lode_zoning.domain.area import area_ha
 from lode_zoning.domain.crs import check_lonlat
 from lode_zoning.domain.errors import GeometryInvalid
 from lode_zoning.domain.geometry_problem import GeometryProblem, ProblemCode, make_problem
-from lode_zoning.domain.topology import topology_problems
+from lode_zoning.domain.topology import polygon_of, topology_problems
 
 __all__ = [
     "DEFAULT_OUTSIDE_TOLERANCE_HA",
@@ -44,7 +47,9 @@ __all__ = [
     "geojson_to_shape",
     "normalise",
     "shape_to_geojson",
+    "too_many_vertices",
     "validate_geojson_geometry",
+    "vertex_count",
 ]
 
 GEOJSON_DECIMALS = 8  # ~1 mm in EPSG:4490
@@ -184,6 +189,38 @@ def _polygons_of(obj: Mapping[str, Any]) -> list[tuple[int | None, Any]]:
     return [(None, coords)]
 
 
+def vertex_count(obj: object) -> int:
+    """The positions of a GeoJSON Polygon or MultiPolygon, all rings together, counted
+    without reading them (0 for anything else): cheap enough to run before any other check."""
+    if not isinstance(obj, Mapping) or obj.get("type") not in ("Polygon", "MultiPolygon"):
+        return 0
+    coords = obj.get("coordinates")
+    if not isinstance(coords, list | tuple):
+        return 0
+    polygons = [coords] if obj["type"] == "Polygon" else coords
+    return sum(
+        len(ring)
+        for rings in polygons
+        if isinstance(rings, list | tuple)
+        for ring in rings
+        if isinstance(ring, list | tuple)
+    )
+
+
+def too_many_vertices(count: int) -> GeometryProblem | None:
+    """The problem of a geometry with more than ``VERTICES_MAX`` vertices, if it has more."""
+    if count <= VERTICES_MAX:
+        return None
+    return make_problem(
+        ProblemCode.TOO_MANY_VERTICES,
+        f"the geometry has {count} vertices (all rings together); at most {VERTICES_MAX} are "
+        "accepted: simplify it (a 1 m tolerance keeps any boundary) or split it into parts",
+        f"几何共有 {count} 个顶点（所有环合计），最多接受 {VERTICES_MAX} 个："
+        "请简化（按 1 米容差即可）或拆分为多个部分",
+        detail={"vertices": count, "max": VERTICES_MAX},
+    )
+
+
 def _check_structure(obj: object) -> list[GeometryProblem]:
     if not isinstance(obj, Mapping):
         return [
@@ -214,6 +251,8 @@ def _check_structure(obj: object) -> list[GeometryProblem]:
         ]
     if not coords:
         return [make_problem(ProblemCode.EMPTY, "geometry has no coordinates", "几何为空")]
+    if oversized := too_many_vertices(vertex_count(obj)):
+        return [oversized]
     problems: list[GeometryProblem] = []
     for part, rings in _polygons_of(obj):
         where: dict[str, Any] = {"polygon": part}
@@ -320,7 +359,7 @@ def validate_geojson_geometry(
 
 
 def _build(obj: Mapping[str, Any]) -> Polygon | MultiPolygon:
-    polygons = [Polygon(rings[0], rings[1:]) for _, rings in _rings(obj)]
+    polygons = [polygon_of(rings) for _, rings in _rings(obj)]
     if obj["type"] == "Polygon":
         return polygons[0]
     return MultiPolygon(polygons)

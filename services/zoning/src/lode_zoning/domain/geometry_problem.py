@@ -19,6 +19,7 @@ class ProblemCode(StrEnum):
     NOT_POLYGONAL = "not_polygonal"
     MALFORMED = "malformed"
     EMPTY = "empty"
+    TOO_MANY_VERTICES = "too_many_vertices"
     NOT_A_NUMBER = "not_a_number"
     NOT_FINITE = "not_finite"
     TOO_FEW_DIMENSIONS = "too_few_dimensions"

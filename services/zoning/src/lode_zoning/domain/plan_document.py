@@ -27,10 +27,11 @@ e.g. ``entry_rules[3].check.capacity_ore_10kt_per_year.min: expected a number, g
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from lode_common.limits import NAME_MAX
 from lode_zoning.domain.crs import CHINA_LONLAT_BOUNDS, parse_crs
 from lode_zoning.domain.entry_rules import EntryRule
 from lode_zoning.domain.errors import PlanDocumentInvalid, UnknownCrs
@@ -39,6 +40,7 @@ from lode_zoning.domain.national_standards import (
     standards_issues,
     unknown_minerals,
 )
+from lode_zoning.domain.plan_bounds import PLAN_ID_MAX, document_bound_issues
 from lode_zoning.domain.plan_errors import issues_from_validation_error
 from lode_zoning.domain.plan_types import (
     Bool,
@@ -85,8 +87,11 @@ __all__ = [
 class PlanMeta(Open):
     """The plan's identity and period (规划期)."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title_zh: Text
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=PLAN_ID_MAX)
+    title_zh: Annotated[Text, Field(max_length=NAME_MAX)]
+    parent_plan_id: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=PLAN_ID_MAX
+    )
     title_en: str | None = None
     base_year: Int
     period: tuple[Int, Int]
@@ -394,8 +399,11 @@ def with_standards(plan: Mapping[str, Any], standards: Mapping[str, Any]) -> dic
 def load_plan_document(document: object) -> PlanDocument:
     """A validated plan document from its parsed JSON/YAML form (with ``standards:``).
 
-    Raises `PlanDocumentInvalid` listing every fault with its path in the document.
+    Raises `PlanDocumentInvalid` listing every fault with its path in the document; a
+    document past its bounds (`plan_bounds`) is refused before its structure is read.
     """
+    if bounds := document_bound_issues(document):
+        raise PlanDocumentInvalid(bounds)
     try:
         doc = PlanDocument.model_validate(document)
     except ValidationError as error:

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from lode_common.jsonable import json_number
+from lode_common.limits import CODE_MAX
 
 
 def _number(value: object) -> Decimal:
@@ -103,7 +104,7 @@ Int = StrictInt
 Bool = StrictBool
 """``true`` or ``false``, not ``"yes"`` nor ``1``."""
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=CODE_MAX)]
 """A machine id such as ``min_scale_underground_iron``."""
 
 Text = Annotated[str, Field(min_length=1)]

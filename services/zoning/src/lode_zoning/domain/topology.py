@@ -20,6 +20,12 @@ from shapely.validation import explain_validity
 from lode_zoning.domain.geometry_problem import GeometryProblem, ProblemCode, make_problem
 
 _DEFAULT_LIMIT = 20
+_SIMPLE_CHECK_EDGES = 5_000
+"""Up to this many edges GEOS's simplicity check answers first; it computes every crossing,
+so on a longer ring drawn as a star (n² crossings) it would take seconds."""
+_EDGES_PER_QUERY_MAX = 32
+"""Edges queried at once: a star ring answers n pairs for each, ~3 million for 32 edges of
+a ring of VERTICES_MAX (seconds, once: the first crossings found end the search)."""
 _REASON_LOCATION = re.compile(r"\[([-+\d.eE]+) ([-+\d.eE]+)\]")  # "Self-intersection[x y]"
 Ring = list[tuple[float, float]]
 
@@ -56,6 +62,13 @@ def _distinct_vertices(
     return points, index
 
 
+def polygon_of(rings: Sequence[Sequence[Sequence[float]]]) -> Polygon:
+    """A polygon of an exterior and holes, its rings given to GEOS as arrays (from lists of
+    positions shapely converts point by point in Python, ten times slower)."""
+    arrays = [np.asarray(ring, dtype=float) for ring in rings]
+    return Polygon(arrays[0], arrays[1:])
+
+
 def _location(geometry: Any) -> tuple[float, float]:
     point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
     return (float(point.x), float(point.y))
@@ -75,25 +88,37 @@ def ring_crossings(
     if n < 3:
         return []
     array = np.asarray(points, dtype=float)
+    if n <= _SIMPLE_CHECK_EDGES and shapely.is_simple(shapely.linearrings(array)):
+        return []  # the common case, answered by GEOS at once
     edges = shapely.linestrings(np.stack([array[:-1], array[1:]], axis=1))
     tree = shapely.STRtree(edges)
-    pairs = tree.query(edges, predicate="intersects")
     found: list[RingCrossing] = []
     seen: set[tuple[float, float]] = set()
-    for a, b in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
-        if a >= b:
-            continue
-        meeting = shapely.intersection(edges[a], edges[b])
-        adjacent = b == a + 1 or (a == 0 and b == n - 1)
-        if adjacent and meeting.geom_type == "Point":
-            continue  # the vertex they share
-        location = _location(meeting)
-        if location in seen:
-            continue
-        seen.add(location)
-        found.append(RingCrossing(index[a], index[b], location))
-        if len(found) >= limit:
-            break
+    # Edges are queried a chunk at a time and crossings computed one by one up to ``limit``:
+    # a ring whose every edge crosses every other has n² crossings, which must not all be
+    # computed to report the first few. Chunks grow while their answers stay small.
+    start, chunk = 0, 8
+    while start < n and len(found) < limit:
+        pairs = tree.query(edges[start : start + chunk], predicate="intersects")
+        a, b = pairs[0] + start, pairs[1]
+        a, b = a[a < b], b[a < b]
+        adjacent = (b == a + 1) | ((a == 0) & (b == n - 1))
+        # neighbours always meet at their shared vertex: only another meeting is a fault
+        shared = np.zeros(len(a), dtype=bool)
+        shared[adjacent] = (
+            shapely.get_type_id(shapely.intersection(edges[a[adjacent]], edges[b[adjacent]])) == 0
+        )
+        for ai, bi in zip(a[~shared].tolist(), b[~shared].tolist(), strict=True):
+            location = _location(shapely.intersection(edges[ai], edges[bi]))
+            if location in seen:
+                continue
+            seen.add(location)
+            found.append(RingCrossing(index[ai], index[bi], location))
+            if len(found) >= limit:
+                break
+        start += chunk
+        if len(a) < 16 * chunk:
+            chunk = min(chunk * 2, _EDGES_PER_QUERY_MAX)
     found.sort(key=lambda c: (c.edge_a, c.edge_b))
     return found
 
@@ -134,8 +159,15 @@ def _polygon_problems(part: int | None, rings: list[Ring]) -> list[GeometryProbl
             )
     if problems:
         return problems
-    shell = Polygon(rings[0])
-    holes = [Polygon(h) for h in rings[1:]]
+    shell = polygon_of(rings[:1])
+    holes = [polygon_of([h]) for h in rings[1:]]
+    # only holes whose extents meet can overlap: a tree, not every pair (quadratic)
+    hole_pairs: dict[int, list[int]] = {}
+    if len(holes) > 1:
+        left, right = shapely.STRtree(holes).query(holes, predicate="intersects")
+        for i, j in zip(left.tolist(), right.tolist(), strict=True):
+            if i < j:
+                hole_pairs.setdefault(i, []).append(j)
     for h, hole in enumerate(holes, start=1):
         where = {"polygon": part, "ring": h}
         if hole.within(shell):
@@ -160,7 +192,8 @@ def _polygon_problems(part: int | None, rings: list[Ring]) -> list[GeometryProbl
                     **where,
                 )
             )
-        for k in range(h + 1, len(rings)):
+        for j in sorted(hole_pairs.get(h - 1, ())):
+            k = j + 1  # the other hole's ring number
             if hole.relate_pattern(holes[k - 1], "2********"):
                 spot = hole.intersection(holes[k - 1]).representative_point()
                 problems.append(
@@ -186,7 +219,7 @@ def topology_problems(parts: Sequence[tuple[int | None, list[Ring]]]) -> list[Ge
     problems = [p for part, rings in parts for p in _polygon_problems(part, rings)]
     if problems:
         return problems
-    polygons = [Polygon(rings[0], rings[1:]) for _, rings in parts]
+    polygons = [polygon_of(rings) for _, rings in parts]
     # a part GEOS finds invalid though its rings passed (a hole equal to its shell, a hole
     # touching the shell along an edge): overlap tests on it would mean nothing
     problems = [

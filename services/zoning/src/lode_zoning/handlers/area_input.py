@@ -19,14 +19,21 @@ from typing import Any
 from shapely.geometry import MultiPolygon, Polygon
 
 from lode_zoning.domain.corner_text import parse_corner_text
-from lode_zoning.domain.corners import parse_corners_json
+from lode_zoning.domain.corners import corner_count, parse_corners_json, too_many_corners
 from lode_zoning.domain.crs import CGCS2000, parse_crs
-from lode_zoning.domain.errors import GeometryInvalid, UnknownCrs, ZoningDomainError
+from lode_zoning.domain.errors import (
+    CornerListInvalid,
+    GeometryInvalid,
+    UnknownCrs,
+    ZoningDomainError,
+)
 from lode_zoning.domain.geometry import (
     Region,
     geojson_to_shape,
     shape_to_geojson,
+    too_many_vertices,
     validate_geojson_geometry,
+    vertex_count,
 )
 
 Area = Polygon | MultiPolygon
@@ -59,11 +66,30 @@ def crs_name(value: object) -> str | None:
     return str(value)
 
 
+def area_vertices(body: Mapping[str, Any]) -> int:
+    """How many vertices the area of ``body`` has, counted without reading them (the lines
+    of a corner text): what decides whether its work runs off the event loop."""
+    corners = body.get("corners")
+    if isinstance(corners, str):
+        return corners.count("\n") + 1
+    if corners is not None:
+        return corner_count(corners)
+    return vertex_count(body.get("geometry"))
+
+
 def read_area(body: Mapping[str, Any], region: Region | None) -> ReadArea:
-    """Raises a ``ZoningDomainError`` (422) naming what is wrong."""
+    """Raises a ``ZoningDomainError`` (422) naming what is wrong; an area of more than
+    ``VERTICES_MAX`` vertices is refused before anything of it is read."""
     crs_given = crs_name(body.get("crs"))
     if body.get("corners") is not None:
         corners = body["corners"]
+        oversized = (
+            too_many_corners(area_vertices(body), unit=("lines", "行"))
+            if isinstance(corners, str)
+            else too_many_corners(area_vertices(body))
+        )
+        if oversized:
+            raise CornerListInvalid([oversized])
         if isinstance(corners, str):
             listed = parse_corner_text(corners, crs_given or "")
         else:
@@ -74,6 +100,8 @@ def read_area(body: Mapping[str, Any], region: Region | None) -> ReadArea:
     geometry_obj = body.get("geometry")
     if geometry_obj is None:
         raise AreaMissing()
+    if too_many := too_many_vertices(vertex_count(geometry_obj)):
+        raise GeometryInvalid([too_many])
     crs = parse_crs(crs_given) if crs_given else CGCS2000
     if crs.is_geographic:
         return ReadArea(geojson_to_shape(geometry_obj, region=region), crs.code)
@@ -102,4 +130,12 @@ def _survey_rings(geometry_obj: object) -> list[list[list[Any]]]:
         raise GeometryInvalid(validate_geojson_geometry(geometry_obj)) from None
 
 
-__all__ = ["Area", "AreaMissing", "ReadArea", "UnknownCrs", "crs_name", "read_area"]
+__all__ = [
+    "Area",
+    "AreaMissing",
+    "ReadArea",
+    "UnknownCrs",
+    "area_vertices",
+    "crs_name",
+    "read_area",
+]

@@ -11,9 +11,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from shapely.geometry import MultiPolygon, Polygon
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -23,7 +25,8 @@ from lode_common.messaging.outbox import UnitOfWork
 from lode_zoning.adapters.spatial_index import bump_generation
 from lode_zoning.adapters.tables import PlanVersion, ZoneVersion
 from lode_zoning.domain.area import area_ha
-from lode_zoning.domain.geometry import Region, geojson_to_shape, shape_to_geojson
+from lode_zoning.domain.geometry import Region, shape_to_geojson, vertex_count
+from lode_zoning.handlers.offload import run_geometry_work
 from lode_zoning.handlers.plans import current_version
 
 BOUNDARY = "administrative_boundary"
@@ -56,6 +59,9 @@ class ZoneConflict(ZoneError):
 
 @dataclass
 class ZoneInput:
+    """A zone as checked at the edge. Its stored GeoJSON and area are worked out when it is
+    built, so building it off the event loop takes the geometry work with it."""
+
     plan_id: str
     type: str
     code: str
@@ -64,6 +70,12 @@ class ZoneInput:
     minerals: list[str] = field(default_factory=list)
     illustrative: bool = False
     properties: dict[str, Any] = field(default_factory=dict)
+    geojson: dict[str, Any] = field(init=False)
+    area_ha: Decimal = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.geojson = shape_to_geojson(self.geometry)
+        self.area_ha = area_ha(self.geometry)
 
 
 async def plan_in_force(session: AsyncSession, plan_id: str) -> PlanVersion:
@@ -92,9 +104,29 @@ async def region_of(session: AsyncSession, plan: PlanVersion) -> Region:
         .first()
     )
     name = plan.document["region"].get("name_zh", "")
-    if boundary is not None:
-        return Region(geojson_to_shape(boundary.geometry), name_zh=name, approximate=False)
-    return Region.from_bbox(plan.document["region"]["approx_extent_lonlat"], name_zh=name)
+    if boundary is None:
+        return Region.from_bbox(plan.document["region"]["approx_extent_lonlat"], name_zh=name)
+    key = (boundary.zone_id, boundary.version)
+    stored = boundary.geometry  # validated when it was stored: built, not checked again
+    if key not in _boundaries:
+        wkb: bytes = await run_geometry_work(
+            vertex_count(stored), lambda: shapely.to_wkb(shape(stored))
+        )
+        if len(_boundaries) >= _BOUNDARIES_KEPT:
+            _boundaries.pop(next(iter(_boundaries)))
+        _boundaries[key] = wkb
+    kept = _boundaries[key]
+    # a geometry of its own for each request: a prepared geometry is not shared by threads
+    return await run_geometry_work(
+        vertex_count(stored),
+        lambda: Region(shapely.from_wkb(kept), name_zh=name, approximate=False),
+    )
+
+
+_BOUNDARIES_KEPT = 8
+_boundaries: dict[tuple[str, int], bytes] = {}
+"""Administrative boundaries as WKB, by zone version: a county boundary has ~60,000
+vertices, read from JSON in Python once rather than for every zone written in its plan."""
 
 
 def _zone_types(plan: PlanVersion) -> dict[str, dict[str, Any]]:
@@ -127,8 +159,8 @@ def _row(
         minerals=list(z.minerals),
         status=status,
         illustrative=z.illustrative,
-        geometry=shape_to_geojson(z.geometry),
-        area_ha=area_ha(z.geometry),
+        geometry=z.geojson,
+        area_ha=z.area_ha,
         min_lon=west,
         min_lat=south,
         max_lon=east,
@@ -233,8 +265,9 @@ async def retire(uow: UnitOfWork, zone_id: str, *, actor: str, reason: str) -> Z
     if old.status != "active":
         raise ZoneConflict(f"zone {zone_id} is already retired (version {old.version})")
     await _supersede(uow.session, old)
-    row = ZoneVersion.model_validate(
-        old.model_dump()
+    # built, not validated: the retired version repeats the stored one as it is
+    row = ZoneVersion(
+        **old.model_dump()
         | {
             "version": old.version + 1,
             "status": "retired",
