@@ -40,3 +40,21 @@ async def test_an_area_zoning_refuses_is_refused(status: int) -> None:
 async def test_any_other_error_means_zoning_is_unavailable(status: int) -> None:
     with pytest.raises(ZoningUnavailable, match=str(status)):
         await client(status, {"detail": "no"}).analyse(AREA)
+
+
+async def test_the_area_as_zoning_read_it_is_asked_for() -> None:
+    asked: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(200, json={"geometry": AREA["geometry"], "zones": []})
+
+    zoning = ZoningClient(
+        "http://zoning.test",
+        jwt_secret="test-secret-0123456789abcdef0123456789",
+        transport=httpx.MockTransport(answer),
+        attempts=1,
+    )
+    result = await zoning.analyse(AREA)
+    assert asked[0].url.params["include"] == "geometry"
+    assert result["geometry"] == AREA["geometry"]

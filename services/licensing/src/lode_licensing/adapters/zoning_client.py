@@ -84,7 +84,11 @@ class ZoningClient:
     async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         try:
             response = await self._http.post(
-                "/zoning/v1/analysis", json=body, headers=self._headers()
+                "/zoning/v1/analysis",
+                json=body,
+                headers=self._headers(),
+                # the area as zoning read it (oriented, rounded) becomes the licence's area
+                params={"include": "geometry"},
             )
         except httpx.HTTPError as exc:
             raise ZoningUnavailable(f"zoning did not answer: {exc!r}") from exc
