@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 import uvicorn
 
@@ -73,10 +75,30 @@ def _serve(data_dir: Path, *, demo: bool) -> Iterator[Lode]:
     try:
         wait_for_port("127.0.0.1", port, 60, "the embedded system")
         viewer = issue_token(system.secrets.jwt_secret, user="看板测试", roles=["viewer"])
+        _wait_for_the_plan(f"http://127.0.0.1:{port}", viewer)
         yield Lode(f"http://127.0.0.1:{port}", system.secrets.admin_token, viewer, system, demo)
     finally:
         server.should_exit = True
         thread.join(timeout=60)
+
+
+def _wait_for_the_plan(url: str, token: str, timeout_s: float = 60) -> None:
+    """Until the plan has reached reporting (zoning publishes it on its first start), as a
+    bureau's system is before anyone opens the page; the page's own "not yet" state has its
+    own test."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        answer = httpx.get(
+            f"{url}/reporting/v1/indicators",
+            params={"year": 2021},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        if answer.status_code == 200:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the plan did not reach reporting: {answer.text}")
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
