@@ -44,6 +44,10 @@ TEXT_MAX: Final = 2000
 """A reason, a note, a comment: the columns kept with every step are 2,000."""
 SUBJECT_MAX: Final = 200
 """The ``sub`` of a staff token: it is stored as the actor of every step."""
+PLAN_ID_MAX: Final = 100
+"""A plan's id (``pingquan-2021-2025``): the plan columns are 100."""
+PLAN_NOTE_MAX: Final = 500
+"""The note kept with a plan version (why it was published)."""
 
 # ---- collections ----------------------------------------------------------------------
 PRODUCTS_PER_REPORT_MAX: Final = 50
@@ -54,11 +58,20 @@ VERTICES_MAX: Final = 100_000
 """Vertices of one geometry (all rings): a county boundary surveyed at 1 m has ~60,000."""
 FEATURES_PER_IMPORT_MAX: Final = 5_000
 """Features in one zone import."""
+MINERALS_PER_ZONE_MAX: Final = 50
+"""Minerals one zone names (a reserve or block names a few)."""
+PLAN_VALUES_MAX: Final = 20_000
+"""Values (keys, items, scalars) in one plan document: the Pingquan plan has about 2,000; the
+bound also stops a YAML alias bomb."""
+PLAN_DEPTH_MAX: Final = 20
+"""Nesting of a plan document (the Pingquan plan nests 6 deep)."""
 
 # ---- numbers --------------------------------------------------------------------------
 QUANTITY_MAX: Final = Decimal("1000000")
 """Any quantity in 万吨, 万m³, hectares or 万元 (a million of each is beyond any mine)."""
 PERCENT_MAX: Final = Decimal(100)
+PLAN_NUMBER_MAX: Final = Decimal(10) ** 12
+"""The magnitude of any number in a plan document (a population, an output value in 亿元)."""
 ELEVATION_MIN_M: Final = Decimal(-12000)
 """The lowest elevation of a working (the deepest mines reach about -4,000 m)."""
 ELEVATION_MAX_M: Final = Decimal(9000)
@@ -78,12 +91,18 @@ LIMITS: Final[tuple[Limit, ...]] = (
     Limit("CODE_MAX", CODE_MAX, "characters", "zone codes, minerals, ore types"),
     Limit("TEXT_MAX", TEXT_MAX, "characters", "reasons, notes, comments"),
     Limit("SUBJECT_MAX", SUBJECT_MAX, "characters", "a staff token's subject"),
+    Limit("PLAN_ID_MAX", PLAN_ID_MAX, "characters", "a plan's id"),
+    Limit("PLAN_NOTE_MAX", PLAN_NOTE_MAX, "characters", "the note of a plan version"),
     Limit("PRODUCTS_PER_REPORT_MAX", PRODUCTS_PER_REPORT_MAX, "products", "one output report"),
     Limit("MILESTONES_MAX", MILESTONES_MAX, "milestones", "one restoration plan"),
     Limit("VERTICES_MAX", VERTICES_MAX, "vertices", "one geometry, all rings"),
     Limit("FEATURES_PER_IMPORT_MAX", FEATURES_PER_IMPORT_MAX, "features", "one zone import"),
+    Limit("MINERALS_PER_ZONE_MAX", MINERALS_PER_ZONE_MAX, "minerals", "one zone"),
+    Limit("PLAN_VALUES_MAX", PLAN_VALUES_MAX, "values", "one plan document"),
+    Limit("PLAN_DEPTH_MAX", PLAN_DEPTH_MAX, "levels", "nesting of a plan document"),
     Limit("QUANTITY_MAX", QUANTITY_MAX, "万吨, 万m³, ha, 万元", "any stored quantity"),
     Limit("PERCENT_MAX", PERCENT_MAX, "%", "rates (三率), grades"),
+    Limit("PLAN_NUMBER_MAX", PLAN_NUMBER_MAX, "magnitude", "any number in a plan document"),
     Limit("ELEVATION_MIN_M", ELEVATION_MIN_M, "m", "the bottom of a depth range"),
     Limit("ELEVATION_MAX_M", ELEVATION_MAX_M, "m", "the top of a depth range"),
     Limit("DECIMAL_PLACES_MAX", DECIMAL_PLACES_MAX, "digits", "after the point of a quantity"),
