@@ -25,6 +25,13 @@ from lode_zoning.plan_data import (
     bundled_text,
 )
 
+from ..strict_plan_cases import (
+    FORMERLY_OPEN_SECTIONS,
+    FORMERLY_UNDECLARED_NUMBERS,
+    UNKNOWN_KEY,
+    with_unknown_key,
+    with_value,
+)
 from .builders import changed, plan_document, removed
 
 
@@ -76,14 +83,49 @@ def test_clauses_sources_and_confidence_are_kept() -> None:
     assert doc.standards.three_rates_minimums.sources["金矿"] == "国土资源部公告 2012年第29号"
 
 
-def test_free_form_notes_are_kept() -> None:
+def test_descriptive_figures_and_notes_are_declared_and_kept() -> None:
     doc = bundled_documents()
-    assert doc.baseline_2020 is not None
-    assert doc.baseline_2020.model_extra is not None
-    assert doc.baseline_2020.model_extra["licensed_mines"] == 63
-    assert doc.region.model_extra is not None
-    assert doc.region.model_extra["area_km2"] == 3297
-    assert doc.projects[1].model_extra == {"area_ha": 150, "example_zh": "平泉县齐盛矿业有限公司"}
+    baseline = doc.baseline_2020
+    assert baseline is not None
+    assert baseline.licensed_mines == 63
+    assert baseline.licensed_mines_by_kind is not None
+    assert baseline.licensed_mines_by_kind.metal == {
+        "total": 30,
+        "铁矿": 19,
+        "金矿": 8,
+        "铜矿": 2,
+        "锌矿": 1,
+    }
+    assert baseline.mines_by_scale is not None
+    assert baseline.mines_by_scale.small_and_below == 55
+    assert baseline.mining_output_value_cny_100m == Decimal("18.9")
+    assert baseline.notes[0].startswith("Text says restoration rate")
+    assert doc.region.area_km2 == 3297
+    assert doc.region.population == 470000
+    assert doc.region.neighbours_zh is not None
+    assert doc.region.neighbours_zh.east == "辽宁省凌源市"
+    assert doc.plan.approving_authority_zh == "承德市自然资源和规划局"
+    assert (doc.projects[0].sheets, doc.projects[1].area_ha) == (7, Decimal(150))
+    assert doc.projects[1].example_zh == "平泉县齐盛矿业有限公司"
+    assert doc.zones.key_development_regions[2].note is not None
+    assert doc.previous_plan_results is not None
+    assert doc.previous_plan_results.rows[8].note == "8家"
+
+
+def test_the_published_form_keeps_every_key_and_value_of_the_bundled_files() -> None:
+    def plain(value: Any) -> Any:
+        return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+    raw = plain(bundled_raw_document())
+    published = bundled_documents().as_published()
+    for section in ("plan", "region", "baseline_2020", "previous_plan_results", "projects"):
+        assert published[section] == raw[section], section
+    assert published["governance"] == raw["governance"]
+    assert published["zones"]["key_development_regions"] == raw["zones"]["key_development_regions"]
+    for i, entry in enumerate(raw["standards"]["mineral_catalogue"]):
+        assert published["standards"]["mineral_catalogue"][i] == {"aliases_zh": [], **entry}
+    for key in ("scale_classes",):
+        assert published["standards"][key]["items"] == raw["standards"][key]["items"]
 
 
 def test_lookups() -> None:
@@ -130,15 +172,19 @@ def test_the_warnings_name_what_is_suspicious_in_the_bundled_data() -> None:
     }
 
 
-def test_a_note_split_at_its_comma_by_yaml_is_named_as_a_key_without_a_value() -> None:
+def test_a_note_split_at_its_comma_by_yaml_is_refused_as_a_key_without_a_value() -> None:
     raw = bundled_raw_document()
     peat = yaml.safe_load(
         "{zh: 泥煤, code: peat_moss, group: nonmetal, note: prohibited (专栏3, 专栏4)}"
     )
     raw["standards"]["mineral_catalogue"] = [*raw["standards"]["mineral_catalogue"], peat]
     position = len(raw["standards"]["mineral_catalogue"]) - 1
-    warnings = {(w.path, w.message.split(":")[0]) for w in plan_warnings(load_plan_document(raw))}
-    assert (f"standards.mineral_catalogue[{position}].专栏4)", "key without a value") in warnings
+    found = issues(raw)
+    assert len(found) == 1, found
+    path, message = found[0]
+    assert path == f"standards.mineral_catalogue[{position}]"
+    assert message.startswith("专栏4): an unknown key without a value")
+    assert "quote the note" in message
 
 
 RULE_CHECK_KEYS = (
@@ -529,10 +575,11 @@ def test_the_error_carries_field_errors_for_the_api() -> None:
 @pytest.mark.parametrize(
     ("change", "value"),
     [
-        ("region.new_note", "free text"),  # descriptive sections keep unknown keys
-        ("baseline_2020.mines_2025", 50),
-        ("projects[0].budget_cny_10k", 300),
-        ("previous_plan_results.rows[0].comment", "x"),
+        ("previous_plan_results.rows[0].note", "x"),
+        ("region.neighbours_zh", {"northeast": "内蒙古赤峰市", "south": "宽城县"}),
+        ("baseline_2020.mines_by_scale", {"large": 1, "medium": 8, "small": 54}),
+        ("baseline_2020.licensed_mines_by_kind.energy", {"total": 1, "煤": 1}),
+        ("projects[1].area_ha", 150.5),
         ("standards.mineral_catalogue[0].note", "magnetite mostly"),
         ("entry_rules[0].applies_to.mineral_zh", ["铁矿", "超贫磁铁矿"]),  # alias via catalogue
         ("entry_rules[4].applies_to.zone_type", "sand_gravel_area"),
@@ -565,3 +612,62 @@ def test_the_builder_copies() -> None:
     first = plan_document()
     first["plan"]["id"] = "changed"
     assert plan_document()["plan"]["id"] == PINGQUAN_PLAN_ID
+
+
+# --- issue 12, item 1: every section strict, every figure a number --------------------------
+@pytest.mark.parametrize("section", FORMERLY_OPEN_SECTIONS)
+def test_an_unknown_key_is_refused_in_every_section(section: str) -> None:
+    found = issues(with_unknown_key(plan_document(), section))
+    assert [p for p, _ in found] == [f"{section}.{UNKNOWN_KEY}"], found
+
+
+@pytest.mark.parametrize("section", [s for s in FORMERLY_OPEN_SECTIONS if "_by_" not in s])
+def test_an_unknown_key_lists_the_keys_allowed_there(section: str) -> None:
+    [(_, message)] = issues(with_unknown_key(plan_document(), section))
+    assert message.startswith("unknown key (a typo?); allowed here: "), message
+
+
+@pytest.mark.parametrize("path", FORMERLY_UNDECLARED_NUMBERS)
+@pytest.mark.parametrize("value", ["12", True, "yes"])
+def test_a_figure_must_be_a_number(path: str, value: Any) -> None:
+    found = issues(with_value(plan_document(), path, value))
+    assert [p for p, _ in found] == [path], found
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in FORMERLY_UNDECLARED_NUMBERS if not p.startswith("previous_plan_results")]
+)
+def test_a_figure_cannot_be_negative(path: str) -> None:
+    found = issues(with_value(plan_document(), path, -1))
+    assert [p for p, _ in found] == [path], found
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("region.population", 1.5, "expected a whole number, got 1.5"),
+        ("region.area_km2", "3297", "expected a number, got '3297'"),
+        ("previous_plan_results.rows[0].target", "20", "expected a number or a comparison"),
+        ("previous_plan_results.rows[0].target", True, "expected a number, got True"),
+        ("baseline_2020.geochem_1to50k_coverage_pct_below", 101, "expected a percentage"),
+        ("projects[0].sheets", 100_000, "Input should be less than or equal to 1000"),
+        ("plan.base_year", 1800, "Input should be greater than or equal to 1949"),
+        ("region.neighbours_zh.east", "辽宁省\u202e凌源市", "must not contain a bidirectional"),
+        ("baseline_2020.notes", ["x\x00y"], "must not contain a control character"),
+        ("projects[1].example_zh", "平泉县\n齐盛", "must not contain a control character"),
+        ("zones.key_development_regions[2].note", "", "String should have at least 1"),
+        ("standards.scale_classes.items[4].note", "n" * 2001, "at most 2000 characters"),
+    ],
+)
+def test_a_declared_field_names_what_is_wrong(path: str, value: Any, message: str) -> None:
+    found = issues(with_value(plan_document(), path, value))
+    assert any(p.startswith(path.split("[")[0]) and m.startswith(message) for p, m in found), found
+
+
+def test_a_mineral_key_of_the_mines_by_kind_is_bounded() -> None:
+    metal = {"total": 1, "铁" * 61: 1}
+    found = issues(with_value(plan_document(), "baseline_2020.licensed_mines_by_kind.metal", metal))
+    assert len(found) == 1, found
+    path, message = found[0]
+    assert path.startswith("baseline_2020.licensed_mines_by_kind.metal.铁")
+    assert message == "at most 60 characters, got 61"

@@ -5,8 +5,9 @@ The structure of ``plan_data/national-standards.yaml``: mine scale classes (矿�
 terms (采矿许可证 有效期, 统一配号) and the mineral catalogue (矿种目录). Every figure keeps
 its ``source`` and ``confidence``, so a decision that used it can show both.
 
-`standards_issues` checks what pydantic cannot: unique codes and names in the catalogue,
-and that every mineral the standards name is in it.
+Every section declares its keys and refuses any other (`plan_types.Strict`); figures are
+strict numbers. `standards_issues` checks what pydantic cannot: unique codes and names in
+the catalogue, and that every mineral the standards name is in it.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from lode_zoning.domain.plan_types import (
     Int,
     Method,
     Number,
-    Open,
     Percent,
     PlanIssue,
     ScaleName,
+    Short,
     Strict,
     Text,
     one_or_many,
@@ -37,16 +38,16 @@ from lode_zoning.domain.plan_types import (
 MineralGroup = Literal["metal", "energy", "nonmetal", "building_stone", "water"]
 
 
-class ScaleClass(Open):
+class ScaleClass(Strict):
     """Capacity thresholds of one mineral and method (万吨/年 unless ``unit_zh`` says else)."""
 
-    mineral_zh: Text
+    mineral_zh: Short
     method: Method | Literal["any"]
-    unit_zh: Text
+    unit_zh: Short
     large_min: Number
     medium_min: Number
     confidence: Confidence
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -64,19 +65,19 @@ class ScaleClasses(Strict):
     working_days_per_year: Int | None = Field(default=None, gt=0, le=366)
 
 
-class ThreeRatesMinimum(Open):
+class ThreeRatesMinimum(Strict):
     """A minimum of the three rates (三率): mining recovery (开采回采率), processing
     recovery (选矿回收率), comprehensive utilisation (综合利用率), in percent."""
 
-    mineral_zh: Text
+    mineral_zh: Short
     method: Method | None = None
     scale: Annotated[list[ScaleName], BeforeValidator(one_or_many)] | None = None
-    ore_type: str | None = None
+    ore_type: Short | None = None
     mining_recovery_min: Percent | None = None
     processing_recovery_min: Percent | None = None
     comprehensive_utilization_min: Percent | None = None
     confidence: Confidence
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _has_figure(self) -> Self:
@@ -138,17 +139,17 @@ class LicenceTerms(Strict):
     numbering: LicenceNumbering
 
 
-class CatalogueEntry(Open):
+class CatalogueEntry(Strict):
     """A mineral (矿种) as the plan names it, with its catalogue code."""
 
-    zh: Text
+    zh: Short
     code: Identifier
     group: MineralGroup
-    aliases_zh: tuple[Text, ...] = ()
-    treat_as_zh: str | None = None  # scale classes and three rates of that mineral apply
-    capacity_unit_zh: str | None = None
-    density_t_per_m3: Number | None = None
-    note: str | None = None
+    aliases_zh: tuple[Short, ...] = ()
+    treat_as_zh: Short | None = None  # scale classes and three rates of that mineral apply
+    capacity_unit_zh: Short | None = None
+    density_t_per_m3: Annotated[Number, Field(gt=0)] | None = None
+    note: Text | None = None
 
     @property
     def names_zh(self) -> list[str]:

@@ -1,8 +1,9 @@
 """The bounds of a plan document as a whole, checked before its structure.
 
 A plan document is stored as it is published (JSON, JSONB on PostgreSQL) and carried in
-``plan.published`` to every service, descriptive sections keeping free-form keys. So every
-value in it, wherever it sits, must be something each store and reader holds the same:
+``plan.published`` to every service. Its models declare every key (`plan_types.Strict`), but
+this walk runs first, on the document as parsed, so every value in it, wherever it sits,
+must be something each store and reader holds the same:
 text of a bounded length without control or bidirectional characters, finite numbers of a
 bounded magnitude, true/false, null, and the dates YAML reads. The walk also bounds the
 document's size and depth, which a YAML alias (``&a``/``*a``) can otherwise multiply far

@@ -13,11 +13,14 @@ code change. `with_standards` builds the document from the two files (the plan's
 ``standards:`` wins when it has one); the service uses it to give a document published
 without ``standards:`` the standards of the plan's current version.
 
-Rule-bearing sections (entry rules, indicators, targets, mineral policy, zone types,
-standards) reject unknown keys, because a misspelt check would silently disable it;
-descriptive sections with free-form notes (region, baseline, rows of results, projects,
-catalogue entries) keep unknown keys as they are. Every ``clause``, ``source`` and
-``confidence`` is kept.
+Every section declares every key it may hold and refuses any other, wherever it stands:
+in rule-bearing sections (entry rules, indicators, targets, mineral policy, zone types,
+standards) a misspelt check would silently disable it, and descriptive sections (region,
+baseline, rows of results, key development regions, projects, governance, catalogue
+entries) are published to every service as they are. Their figures are strict numbers
+(``"12"`` is not 12, ``true`` is not 1); free text is allowed only in the declared text
+fields (``note``, ``notes``, ``*_zh``, ...), bounded and free of control characters.
+Every ``clause``, ``source`` and ``confidence`` is kept.
 
 `load_plan_document` raises `PlanDocumentInvalid` with every fault as ``{path, message}``,
 e.g. ``entry_rules[3].check.capacity_ore_10kt_per_year.min: expected a number, got 'ten'``.
@@ -29,9 +32,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from lode_common.limits import NAME_MAX
+from lode_common.limits import NAME_MAX, SHEETS_MAX, YEAR_MAX, YEAR_MIN
 from lode_zoning.domain.crs import CHINA_LONLAT_BOUNDS, parse_crs
 from lode_zoning.domain.entry_rules import EntryRule
 from lode_zoning.domain.errors import PlanDocumentInvalid, UnknownCrs
@@ -43,14 +46,17 @@ from lode_zoning.domain.national_standards import (
 from lode_zoning.domain.plan_bounds import PLAN_ID_MAX, document_bound_issues
 from lode_zoning.domain.plan_errors import issues_from_validation_error
 from lode_zoning.domain.plan_types import (
+    Amount,
     Bool,
+    Count,
     Identifier,
     Int,
+    Name,
     Number,
     NumberOrComparison,
-    Open,
     Percent,
     PlanIssue,
+    Short,
     Strict,
     Text,
     path_of,
@@ -60,11 +66,15 @@ __all__ = [
     "Baseline",
     "EntryRule",
     "Governance",
+    "GreenMines",
     "Indicator",
     "Indicators",
     "KeyDevelopmentRegion",
     "Limit",
     "MineralPolicy",
+    "MinesByKind",
+    "MinesByScale",
+    "Neighbours",
     "PlanDocument",
     "PlanIssue",
     "PlanMeta",
@@ -84,20 +94,28 @@ __all__ = [
 ]
 
 
-class PlanMeta(Open):
-    """The plan's identity and period (规划期)."""
+Year = Annotated[Int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+"""A year of the plan, given as a whole number."""
+
+
+class PlanMeta(Strict):
+    """The plan's identity and period (规划期), and the authorities of its 附则."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=PLAN_ID_MAX)
     title_zh: Annotated[Text, Field(max_length=NAME_MAX)]
     parent_plan_id: str | None = Field(
         default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=PLAN_ID_MAX
     )
-    title_en: str | None = None
-    base_year: Int
-    period: tuple[Int, Int]
-    target_year: Int
-    outlook_year: Int | None = None
-    components_zh: tuple[str, ...] = ()
+    parent_plan_zh: Name | None = None  # the parent plan's title
+    title_en: Name | None = None
+    approving_authority_zh: Name | None = None  # reviewed and approved by (审批)
+    issuing_authority_zh: Name | None = None  # issued by (发布)
+    interpreting_authority_zh: Name | None = None  # interpreted by (解释)
+    base_year: Year
+    period: tuple[Year, Year]
+    target_year: Year
+    outlook_year: Year | None = None
+    components_zh: tuple[Short, ...] = ()  # 文本, 附表, 附图, 数据库
 
     @model_validator(mode="after")
     def _years(self) -> Self:
@@ -109,7 +127,7 @@ class PlanMeta(Open):
         return self
 
 
-class RegionCrs(Open):
+class RegionCrs(Strict):
     """The CRSs of the region: geographic (EPSG:4490) and the Gauss-Kruger zone(s)."""
 
     geographic: Text
@@ -136,14 +154,32 @@ class RegionCrs(Open):
         return self
 
 
-class PlanRegion(Open):
+class Neighbours(Strict):
+    """The region's neighbours (相邻行政区) by direction."""
+
+    north: Name | None = None
+    northeast: Name | None = None
+    east: Name | None = None
+    southeast: Name | None = None
+    south: Name | None = None
+    southwest: Name | None = None
+    west: Name | None = None
+    northwest: Name | None = None
+
+
+class PlanRegion(Strict):
     """The plan's region (规划区域): administrative data and its extent."""
 
-    name_zh: Text
+    name_zh: Name
     adcode: str = Field(pattern=r"^\d{6}$")  # 行政区划代码, as text: "130881"
+    province_zh: Name | None = None
+    city_zh: Name | None = None
+    area_km2: Amount | None = None
+    population: Count | None = None
+    gdp_2020_cny_100m: Amount | None = None  # 亿元
+    neighbours_zh: Neighbours | None = None
     crs: RegionCrs
     approx_extent_lonlat: tuple[Number, Number, Number, Number]
-    neighbours_zh: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("approx_extent_lonlat")
     @classmethod
@@ -155,20 +191,69 @@ class PlanRegion(Open):
         return value
 
 
-class Baseline(Open):
-    """The situation in the base year (现状); free-form figures and notes."""
+MineralOrTotal = Short
+"""A key of `MinesByKind`: a mineral as the plan's text names it (``铁矿``, ``其他``) or
+``total``."""
 
-    notes: tuple[str, ...] = ()
+
+class MinesByKind(Strict):
+    """Licensed mines by group of minerals (the catalogue's ``group``), each
+    ``{total: n, 铁矿: n, ...}``."""
+
+    metal: dict[MineralOrTotal, Count] | None = None
+    energy: dict[MineralOrTotal, Count] | None = None
+    nonmetal: dict[MineralOrTotal, Count] | None = None
+    building_stone: dict[MineralOrTotal, Count] | None = None
+    water: dict[MineralOrTotal, Count] | None = None
 
 
-class PreviousResult(Open):
+class MinesByScale(Strict):
+    """Mines by scale class (大型, 中型, 小型 or 小型及以下)."""
+
+    large: Count | None = None
+    medium: Count | None = None
+    small: Count | None = None
+    small_and_below: Count | None = None
+
+
+class GreenMines(Strict):
+    """Green mines (绿色矿山): on the national list (国家级名录) and the provincial reserve."""
+
+    national_list: Count | None = None
+    provincial_reserve: Count | None = None
+
+
+class Baseline(Strict):
+    """The situation in the base year (现状, 第一章): counts, figures and notes."""
+
+    minerals_discovered: Count | None = None  # 发现矿种
+    minerals_exploited: Count | None = None  # 开发利用矿种
+    minerals_with_reserves: Count | None = None  # 查明资源储量矿种
+    minerals_on_reserve_table: Count | None = None  # 列入储量表矿种
+    deposits_on_reserve_table: Count | None = None  # 列入储量表矿产地
+    dominant_minerals_zh: tuple[Short, ...] | None = None  # 优势矿种
+    licensed_mines: Count | None = None  # 持证矿山
+    licensed_mines_by_kind: MinesByKind | None = None
+    mines_by_scale: MinesByScale | None = None
+    mines_2015: Count | None = None
+    green_mines: GreenMines | None = None
+    mining_output_value_cny_100m: Amount | None = None  # 矿业产值, 亿元
+    enterprises_output_value_over_50m_cny: Count | None = None  # 产值5000万元以上企业
+    geochem_1to50k_coverage_pct_below: Percent | None = None  # 1:5万化探覆盖率 below, %
+    restoration_area_historical_ha: Amount | None = None  # 历史遗留矿山治理面积, 公顷
+    land_reclamation_rate_new_and_building_pct: Percent | None = None  # 新建在建复垦率, %
+    notes: tuple[Text, ...] = ()
+
+
+class PreviousResult(Strict):
     """One row of 专栏1: an indicator of the previous plan, its target and result."""
 
-    category: Text
-    indicator: Text
-    unit: str
+    category: Name
+    indicator: Name
+    unit: Short
     target: NumberOrComparison
     achieved: Number
+    note: Text | None = None
 
 
 class PreviousPlanResults(Strict):
@@ -270,11 +355,12 @@ class ZoneType(Strict):
     note: str | None = None
 
 
-class KeyDevelopmentRegion(Open):
+class KeyDevelopmentRegion(Strict):
     """A key development region of the mining industry (矿产资源产业重点发展区域)."""
 
-    name_zh: Text
-    mineral_zh: Text
+    name_zh: Name
+    mineral_zh: Short
+    note: Text | None = None
 
 
 class Zones(Strict):
@@ -284,15 +370,20 @@ class Zones(Strict):
     key_development_regions: tuple[KeyDevelopmentRegion, ...] = ()
 
 
-class Project(Open):
-    """A major project (重大工程) whose progress the system follows."""
+class Project(Strict):
+    """A major project (重大工程) whose progress the system follows: by map sheets
+    (``sheets``, 图幅) or by area (``area_ha``, 公顷)."""
 
     id: Identifier
-    name_zh: Text
+    name_zh: Name
+    sheets: Annotated[Count, Field(le=SHEETS_MAX)] | None = None
+    known_sheets_zh: tuple[Name, ...] | None = None
+    area_ha: Amount | None = None
+    example_zh: Name | None = None  # e.g. a responsible party named by the plan
     clause: Text
 
 
-class Governance(Open):
+class Governance(Strict):
     """A safeguard of implementation (规划实施保障) the system must support."""
 
     id: Identifier
@@ -414,30 +505,11 @@ def load_plan_document(document: object) -> PlanDocument:
     return doc
 
 
-def _null_keys(value: object, path: str) -> list[PlanIssue]:
-    issues = []
-    if isinstance(value, BaseModel):
-        for key, extra in (value.model_extra or {}).items():
-            if extra is None:
-                issues.append(
-                    PlanIssue(
-                        path_of(path, key) if path else key,
-                        "key without a value: probably a note containing a comma, split by "
-                        "YAML flow syntax ({a: b, c}); quote the note",
-                    )
-                )
-        for name in type(value).model_fields:
-            issues += _null_keys(getattr(value, name), path_of(path, name) if path else name)
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            issues += _null_keys(item, f"{path}[{i}]")
-    return issues
-
-
 def plan_warnings(doc: PlanDocument) -> list[PlanIssue]:
-    """Suspicious but not invalid: keys without a value (a YAML note split at a comma) and
-    key development regions whose mineral is not in the catalogue."""
-    issues = _null_keys(doc, "")
+    """Suspicious but not invalid: key development regions whose mineral is not in the
+    catalogue. (A key without a value, the tail of a YAML note split at a comma, is refused
+    by `Strict`.)"""
+    issues: list[PlanIssue] = []
     for i, region in enumerate(doc.zones.key_development_regions):
         where = path_of("zones", "key_development_regions", i, "mineral_zh")
         issues += unknown_minerals(doc.standards, [region.mineral_zh], where)

@@ -3,6 +3,9 @@
 Numbers are exact `Decimal` (the plan's figures are compared and summed in reports) and
 accept only JSON/YAML numbers: ``"10"`` or ``true`` is not a number here, so a typo
 in a published plan fails instead of being coerced. They serialise back to JSON numbers.
+Whole numbers (`Int`, `Count`) and booleans (`Bool`) are strict the same way, and every
+section is `Strict`: a key the model does not declare is refused, wherever it stands.
+Text is bounded and free of control and bidirectional characters (`lode_common.limits`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,11 +25,12 @@ from pydantic import (
     PlainValidator,
     StrictBool,
     StrictInt,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from lode_common.jsonable import json_number
-from lode_common.limits import CODE_MAX
+from lode_common.limits import CODE_MAX, NAME_MAX, TEXT_MAX, text_problem
 
 
 def _number(value: object) -> Decimal:
@@ -49,6 +54,24 @@ Number = Annotated[
 """An exact number (`Decimal`) that must be given as a number."""
 
 
+def _amount(value: object) -> Decimal:
+    exact = _number(value)
+    if exact < 0:
+        raise PydanticCustomError(
+            "amount_range", "expected a number of at least 0, got {got}", {"got": str(exact)}
+        )
+    return exact
+
+
+Amount = Annotated[
+    Decimal,
+    PlainValidator(_amount, json_schema_input_type=float),
+    PlainSerializer(json_number, return_type=Any, when_used="json"),
+]
+"""A figure that cannot be negative (an area, an output value, a rate), given as a number.
+Its magnitude is bounded for the whole document by `plan_bounds.PLAN_NUMBER_MAX`."""
+
+
 def _percent(value: object) -> Decimal:
     exact = _number(value)
     if not Decimal(0) <= exact <= Decimal(100):
@@ -65,7 +88,8 @@ Percent = Annotated[
 ]
 """A percentage, 0 to 100 (the plan's ``_pct`` convention)."""
 
-_COMPARISON = re.compile(r"^\s*(>=|<=|>|<|=|≥|≤)?\s*(\d+(?:\.\d+)?)\s*$")
+_COMPARISON = re.compile(r"^\s*(>=|<=|>|<|=|≥|≤)\s*(\d+(?:\.\d+)?)\s*$")
+"""A comparison with its operator: ``"12"`` alone is text, not the number 12."""
 
 
 def _number_or_comparison(value: object) -> Decimal | str:
@@ -87,7 +111,8 @@ NumberOrComparison = Annotated[
         lambda v: v if isinstance(v, str) else json_number(v), return_type=Any, when_used="json"
     ),
 ]
-"""A target as the plan's tables write it: ``20`` or ``">=95"``, ``"<70"``."""
+"""A target as the plan's tables write it: ``20`` or ``">=95"``, ``"<70"`` (a bare number
+is a number: ``"20"`` and ``true`` are refused)."""
 
 
 def one_or_many(value: object) -> object:
@@ -95,20 +120,41 @@ def one_or_many(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+def _checked(max_length: int, *, multiline: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        if problem := text_problem(value, max_length=max_length, multiline=multiline):
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), _checked(TEXT_MAX, multiline=True)]
+"""Non-empty text: a statement, a clause, a note (at most ``TEXT_MAX`` characters, line
+breaks allowed, no control or bidirectional characters)."""
+
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), _checked(NAME_MAX, multiline=False)]
+"""A name on one line: of a region, an authority, a project, a map sheet (``NAME_MAX``)."""
+
+Short = Annotated[
+    str, Field(min_length=1, max_length=CODE_MAX), _checked(CODE_MAX, multiline=False)
+]
+"""A short term on one line: a mineral's name, a unit (``万吨/年``), a category key."""
+
 OneOrMany = Annotated[list[str], BeforeValidator(one_or_many)]
 """A name or a list of names; always a list once read."""
 
 Int = StrictInt
-"""A whole number given as one (not ``"2020"`` nor ``2020.0``)."""
+"""A whole number given as one (not ``"2020"``, ``true`` nor ``2020.0``)."""
+
+Count = Annotated[StrictInt, Field(ge=0)]
+"""A count (mines, minerals, deposits, people): a whole number of at least 0."""
 
 Bool = StrictBool
 """``true`` or ``false``, not ``"yes"`` nor ``1``."""
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=CODE_MAX)]
 """A machine id such as ``min_scale_underground_iron``."""
-
-Text = Annotated[str, Field(min_length=1)]
-"""Non-empty text."""
 
 Confidence = Literal["verified", "found", "unverified"]
 """How sure a figure is: ``verified`` against the official text by the bureau, ``found`` in
@@ -122,15 +168,31 @@ Method = Literal["underground", "open_pit"]
 
 
 class Strict(BaseModel):
-    """A section whose keys are rules: an unknown key is a typo and fails."""
+    """A section of the plan document: every key it may hold is declared, and an unknown
+    key is refused (a typo in a rule would silently disable it; in a descriptive section it
+    would be published to every service unchecked).
+
+    A key without a value (``null``) that the section does not declare is almost always the
+    tail of a note that YAML flow syntax split at a comma (``{note: 岩金, ore}`` reads as
+    ``note: 岩金`` and ``ore: null``); it is refused with that explanation.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-class Open(BaseModel):
-    """A descriptive section with free-form notes: unknown keys are kept as they are."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
+    @model_validator(mode="before")
+    @classmethod
+    def _no_split_note(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if value is None and isinstance(key, str) and key not in cls.model_fields:
+                    raise PydanticCustomError(
+                        "split_note",
+                        "{key}: an unknown key without a value, probably the rest of a note "
+                        "containing a comma that YAML flow syntax ({a: b, c}) split off; "
+                        'quote the note (note: "..., ...") and publish again',
+                        {"key": key[:CODE_MAX]},
+                    )
+        return data
 
 
 @dataclass(frozen=True)
