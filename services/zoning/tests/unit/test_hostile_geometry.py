@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 import yaml
 
-from lode_common.limits import VERTICES_MAX
+from lode_common.limits import PLAN_VALUES_MAX, VERTICES_MAX
 from lode_zoning.domain.corner_text import parse_corner_text
 from lode_zoning.domain.corners import CornerProblemCode, parse_corners_json
 from lode_zoning.domain.crs import parse_crs
 from lode_zoning.domain.errors import CornerListInvalid, UnknownCrs
 from lode_zoning.domain.geometry import ProblemCode, validate_geojson_geometry, vertex_count
-from lode_zoning.domain.plan_bounds import PLAN_NODES_MAX, document_bound_issues
+from lode_zoning.domain.plan_bounds import document_bound_issues
 from lode_zoning.domain.topology import RingCrossing, ring_crossings
 
 pytestmark = pytest.mark.timeout(60)
@@ -171,7 +171,7 @@ def test_a_yaml_alias_bomb_stops_the_walk_early() -> None:
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 12)]
     issues = document_bound_issues(yaml.safe_load("\n".join(lines)))
     assert issues[-1].path == "body"
-    assert str(PLAN_NODES_MAX) in issues[-1].message
+    assert str(PLAN_VALUES_MAX) in issues[-1].message
 
 
 def test_a_plan_nested_too_deep_is_an_issue() -> None:

@@ -16,13 +16,12 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field
 
 from lode_common.http import CurrentPrincipal, Runtime
-from lode_common.limits import CODE_MAX, STRICT_BODY, Code, text_problem
+from lode_common.limits import CODE_MAX, PLAN_ID_MAX, STRICT_BODY, Code, text_problem
 from lode_zoning.adapters.spatial_index import Analysis, IndexHolder
 from lode_zoning.api.deps import ANY_ROLE, invalid, json_body, validated
 from lode_zoning.domain.crs import CGCS2000
 from lode_zoning.domain.errors import ZoningDomainError
 from lode_zoning.domain.geometry import shape_to_geojson
-from lode_zoning.domain.plan_bounds import PLAN_ID_MAX
 from lode_zoning.handlers.area_input import area_vertices, read_area
 from lode_zoning.handlers.offload import run_geometry_work
 

@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from lode_common.errors import InvalidInput
-from lode_common.limits import CODE_MAX, NAME_MAX, TEXT_MAX, text_problem
+from lode_common.limits import (
+    CODE_MAX,
+    MINERALS_PER_ZONE_MAX,
+    NAME_MAX,
+    PLAN_ID_MAX,
+    TEXT_MAX,
+    text_problem,
+)
 from lode_zoning.adapters.tables import ZoneVersion
 from lode_zoning.domain.geometry import Region
-from lode_zoning.domain.plan_bounds import PLAN_ID_MAX
 from lode_zoning.handlers.area_input import read_area
 from lode_zoning.handlers.zones import ZoneInput
 
@@ -31,8 +37,6 @@ FEATURE_MEMBERS: Final = frozenset(
 )
 """The members a zone Feature may have: GeoJSON's, and ``corners``/``crs`` for the area."""
 
-MINERALS_PER_ZONE_MAX: Final = 50
-"""Minerals one zone names (a block names one or two; the catalogue has ~170 in all)."""
 NOTES: Final = ("note",)
 """The zone's own free text (备注), the one property besides ``CORE``: kept with the zone."""
 KNOWN_PROPERTIES: Final = frozenset((*CORE, *DERIVED, *NOTES))

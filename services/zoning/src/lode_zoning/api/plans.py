@@ -15,19 +15,18 @@ from sqlalchemy.exc import IntegrityError
 
 from lode_common.errors import Conflict, InvalidInput, NotFound
 from lode_common.http import MAX_INT32, CurrentPrincipal, Runtime, UoW
-from lode_common.limits import text_problem
+from lode_common.limits import PLAN_ID_MAX, PLAN_NOTE_MAX, PLAN_NUMBER_MAX, text_problem
 from lode_common.types import UtcDatetime
 from lode_zoning.adapters.tables import PlanVersion
 from lode_zoning.api.deps import ANY_ROLE, PLANNER, invalid
 from lode_zoning.domain.errors import PlanDocumentInvalid
-from lode_zoning.domain.plan_bounds import PLAN_ID_MAX, PLAN_NUMBER_MAX
 from lode_zoning.handlers import plans
 
 router = APIRouter(prefix="/zoning/v1/plans", tags=["plans"])
 PARSE_IN_THREAD_BYTES = 64 * 1024
 """From this size a document is parsed in a worker thread (the Pingquan plan is ~20 KB)."""
 PlanIdPath = Annotated[str, Path(max_length=PLAN_ID_MAX)]
-NOTE_MAX = 500
+NOTE_MAX = PLAN_NOTE_MAX
 """A publication's note: a line or two, sent in the query string."""
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 

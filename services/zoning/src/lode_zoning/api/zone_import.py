@@ -15,12 +15,11 @@ from pydantic import BaseModel
 
 from lode_common.errors import InvalidInput
 from lode_common.http import CurrentPrincipal, UoW
-from lode_common.limits import CODE_MAX, FEATURES_PER_IMPORT_MAX, text_problem
+from lode_common.limits import CODE_MAX, FEATURES_PER_IMPORT_MAX, PLAN_ID_MAX, text_problem
 from lode_zoning.adapters.shapefile import read_zipped_shapefile, zone_properties
 from lode_zoning.api.deps import PLANNER, invalid, json_body
 from lode_zoning.api.geojson import ZoneFields, zone_fields, zone_input
 from lode_zoning.domain.errors import ZoningDomainError
-from lode_zoning.domain.plan_bounds import PLAN_ID_MAX
 from lode_zoning.handlers import zones
 from lode_zoning.handlers.area_input import area_vertices
 from lode_zoning.handlers.offload import THREAD_VERTICES, run_geometry_work

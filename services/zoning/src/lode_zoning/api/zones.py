@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from lode_common.errors import Conflict, InvalidInput, NotFound, Problem
 from lode_common.http import MAX_INT32, MAX_OFFSET, CurrentPrincipal, Runtime, UoW
 from lode_common.limits import (
+    PLAN_ID_MAX,
     STRICT_BODY,
     TEXT_MAX,
     Text,
@@ -29,7 +30,6 @@ from lode_zoning.api.geojson import (
     zone_input,
 )
 from lode_zoning.domain.errors import ZoningDomainError
-from lode_zoning.domain.plan_bounds import PLAN_ID_MAX
 from lode_zoning.handlers import zones
 from lode_zoning.handlers.area_input import area_vertices
 from lode_zoning.handlers.offload import run_geometry_work

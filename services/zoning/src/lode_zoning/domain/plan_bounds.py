@@ -18,18 +18,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from lode_common.limits import CODE_MAX, TEXT_MAX, text_problem
+from lode_common.limits import (
+    CODE_MAX,
+    PLAN_DEPTH_MAX,
+    PLAN_NUMBER_MAX,
+    PLAN_VALUES_MAX,
+    TEXT_MAX,
+    text_problem,
+)
 from lode_zoning.domain.plan_types import PlanIssue
 
-PLAN_ID_MAX: Final = 100
-"""A plan's id (``plan_version.plan_id`` is 100 characters). Lead: move to limits.py."""
-PLAN_NODES_MAX: Final = 20_000
-"""Values in one plan document (the Pingquan plan with the national standards has ~800)."""
-PLAN_DEPTH_MAX: Final = 20
-"""Nesting of one plan document (the Pingquan plan nests 6 deep)."""
-PLAN_NUMBER_MAX: Final = Decimal(10) ** 12
-"""The magnitude of any number in a plan (its largest figure is 470,000; 10^12 is beyond any
-amount in 万吨, hectares or 万元 and keeps every figure exact as a float and in NUMERIC)."""
 ISSUES_MAX: Final = 50
 
 
@@ -82,7 +80,7 @@ def _walk(value: object, path: str, depth: int, budget: list[int]) -> Iterator[P
 
 def document_bound_issues(document: object) -> list[PlanIssue]:
     """What passes the document's bounds (at most ``ISSUES_MAX``), or an empty list."""
-    budget = [PLAN_NODES_MAX]
+    budget = [PLAN_VALUES_MAX]
     issues: list[PlanIssue] = []
     for issue in _walk(document, "", 0, budget):
         issues.append(issue)
@@ -92,7 +90,7 @@ def document_bound_issues(document: object) -> list[PlanIssue]:
         issues.append(
             PlanIssue(
                 "body",
-                f"the document holds more than {PLAN_NODES_MAX} values (YAML aliases count "
+                f"the document holds more than {PLAN_VALUES_MAX} values (YAML aliases count "
                 "each time they are used); publish the plan without repeating sections",
             )
         )

@@ -34,7 +34,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from lode_common.limits import NAME_MAX, SHEETS_MAX, YEAR_MAX, YEAR_MIN
+from lode_common.limits import NAME_MAX, PLAN_ID_MAX, SHEETS_MAX, YEAR_MAX, YEAR_MIN
 from lode_zoning.domain.crs import CHINA_LONLAT_BOUNDS, parse_crs
 from lode_zoning.domain.entry_rules import EntryRule
 from lode_zoning.domain.errors import PlanDocumentInvalid, UnknownCrs
@@ -43,7 +43,7 @@ from lode_zoning.domain.national_standards import (
     standards_issues,
     unknown_minerals,
 )
-from lode_zoning.domain.plan_bounds import PLAN_ID_MAX, document_bound_issues
+from lode_zoning.domain.plan_bounds import document_bound_issues
 from lode_zoning.domain.plan_errors import issues_from_validation_error
 from lode_zoning.domain.plan_types import (
     Amount,
