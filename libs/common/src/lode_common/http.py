@@ -12,10 +12,10 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Path, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry.trace import Span
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -377,7 +377,13 @@ def admin_router(name: str) -> APIRouter:
         return {"service": name, "unsent": count, "oldest_age_s": round(age, 3)}
 
     @router.get("/dead-letters", dependencies=[admin_only], summary="Parked events")
-    async def dead_letters(runtime: Runtime, status: str = "parked") -> dict[str, Any]:
+    async def dead_letters(
+        runtime: Runtime,
+        status: Annotated[
+            Literal["parked", "redriven", ""],
+            Query(description="parked (the default), redriven, or empty for both"),
+        ] = "parked",
+    ) -> dict[str, Any]:
         rows = await runtime.inbox.dead_letters(status=status or None)
         items = [
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}

@@ -147,6 +147,24 @@ async def test_a_parked_event_is_listed_and_redriven(service: Service) -> None:
         "/zoning/v1/admin/dead-letters", params={"status": "redriven"}, headers=admin
     )
     assert after.json()["total"] == 1
+    both = await service.client.get(
+        "/zoning/v1/admin/dead-letters", params={"status": ""}, headers=admin
+    )
+    assert both.json()["total"] == 1
+
+
+@pytest.mark.parametrize("status", ["gone", "parked\x00", "x" * 10_000])
+async def test_dead_letters_are_listed_by_a_known_status_only(
+    service: Service, status: str
+) -> None:
+    response = await service.client.get(
+        "/zoning/v1/admin/dead-letters",
+        params={"status": status},
+        headers=service.headers(ADMIN_TOKEN),
+    )
+    body = assert_problem(response, 422)
+    fields = {e["field"].split(".")[-1] for e in body["errors"]}
+    assert fields & {"status", "url"}  # a NUL anywhere in the address is refused first
 
 
 async def test_a_role_route_admits_the_role_and_admin_only(service: Service) -> None:
