@@ -331,9 +331,15 @@ async def test_a_write_through_the_unit_of_work_reaches_the_consumers(service: S
         return [e.id for e in service.handled] == [event_id]
 
     await eventually(handled, what="the inbox to handle the event")
+
+    async def counted() -> bool:
+        # the handler ran inside the inbox's transaction; the count follows its commit
+        metrics = (await service.client.get("/zoning/metrics")).text
+        return 'lode_events_consumed_total{outcome="handled",service="zoning"} 1.0' in metrics
+
+    await eventually(counted, what="the inbox to count the event once committed")
     metrics = (await service.client.get("/zoning/metrics")).text
     assert 'lode_events_published_total{service="zoning"} 1.0' in metrics
-    assert 'lode_events_consumed_total{outcome="handled",service="zoning"} 1.0' in metrics
 
 
 async def test_a_refused_body_is_counted_in_the_metrics(service: Service) -> None:
