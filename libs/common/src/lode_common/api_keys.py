@@ -123,9 +123,18 @@ every other event of the topic is skipped without touching the database."""
 
 # --- the authenticator's look-up ------------------------------------------------------------
 @dataclass(frozen=True)
-class _Known:
+class KeyRow:
+    """What a look-up reads of a key: its id, SHA-256, enterprise and revocation."""
+
+    key_id: str
     key_sha256: str
     credit_code: str
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class _Known:
+    row: KeyRow
     read_at: float
 
 
@@ -166,23 +175,36 @@ class ReplicaKeyLookup:
             known = await self._read(prefix, now)
             if known is None:
                 return None
-        if not api_key_matches(key, known.key_sha256):
+        if not api_key_matches(key, known.row.key_sha256):
             return None
+        await self._used(known.row, now)
         return Principal(
-            f"key:{prefix}", frozenset({MINE}), enterprise=known.credit_code, via="api_key"
+            f"key:{prefix}", frozenset({MINE}), enterprise=known.row.credit_code, via="api_key"
         )
 
     async def _read(self, prefix: str, now: float) -> _Known | None:
-        r = KEY_REPLICA.c
-        query = select(r.key_sha256, r.credit_code, r.revoked_at).where(r.prefix == prefix)
-        async with self._sessions() as session:
-            row = (await session.execute(query)).first()
-        if row is None or row.revoked_at is not None:
+        row = await self._row(prefix)
+        if row is None or row.revoked:
             self._known.pop(prefix, None)
             return None
-        known = _Known(row.key_sha256, row.credit_code, now)
+        known = _Known(row, now)
         self._known[prefix] = known
         return known
+
+    async def _row(self, prefix: str) -> KeyRow | None:
+        """The key's row by its prefix (here: the replica; monitoring reads its own table)."""
+        r = KEY_REPLICA.c
+        query = select(r.key_id, r.key_sha256, r.credit_code, r.revoked_at).where(
+            r.prefix == prefix
+        )
+        async with self._sessions() as session:
+            row = (await session.execute(query)).first()
+        if row is None:
+            return None
+        return KeyRow(row.key_id, row.key_sha256, row.credit_code, row.revoked_at is not None)
+
+    async def _used(self, row: KeyRow, now: float) -> None:
+        """A matching key was presented (monitoring records when; the replicas do not)."""
 
 
 EXTENSION = "api_keys.replica"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
@@ -18,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from lode_common import api_keys as shared_keys
-from lode_common.auth import MINE, Principal, api_key_matches, generate_api_key
+from lode_common.auth import generate_api_key
 from lode_common.events.catalog import ApiKeyIssued, ApiKeyRevoked
 from lode_common.messaging.outbox import UnitOfWork
 from lode_monitoring.adapters.tables import ApiKey
@@ -93,17 +92,10 @@ shares). A revocation takes effect at once in the process that revokes; in any o
 monitoring worker within this bound."""
 
 
-@dataclass(frozen=True)
-class _Known:
-    key_id: str
-    key_hash: str
-    credit_code: str
-    read_at: float
-
-
-class KeyLookup:
-    """The authenticator's look-up of a presented key: by prefix, hash compared in constant
-    time, refused once revoked; records when it was last used.
+class KeyLookup(shared_keys.ReplicaKeyLookup):
+    """The authenticator's look-up of a presented key over monitoring's own ``api_key``
+    table (the source the replicas are fed from): by prefix, hash compared in constant
+    time, refused once revoked; records when it was last used, at most once a minute.
 
     A key's row is kept for :data:`KEY_CACHE_TTL_S` seconds (the hash is still compared on
     every request); :meth:`forget` drops it when the key is revoked here. Unknown and
@@ -116,50 +108,30 @@ class KeyLookup:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._sessions = sessions
-        self._ttl_s = ttl_s
-        self._clock = clock
+        super().__init__(sessions, ttl_s=ttl_s, clock=clock)
         self._touched: dict[str, float] = {}
-        self._known: dict[str, _Known] = {}
 
-    def forget(self, prefix: str) -> None:
-        """Read this key's row again on its next use (it was revoked)."""
-        self._known.pop(prefix, None)
-
-    async def __call__(self, prefix: str, key: str) -> Principal | None:
-        now = self._clock()
-        known = self._known.get(prefix)
-        if known is None or now - known.read_at > self._ttl_s:
-            known = await self._read(prefix, now)
-            if known is None:
-                return None
-        if not api_key_matches(key, known.key_hash):
-            return None
-        if now - self._touched.get(prefix, float("-inf")) > LAST_USED_EVERY_S:
-            self._touched[prefix] = now
-            async with self._sessions() as session:
-                await session.execute(
-                    update(ApiKey)
-                    .where(col(ApiKey.id) == known.key_id)
-                    .values(last_used_at=datetime.now(UTC))
-                )
-                await session.commit()
-        return Principal(
-            f"key:{prefix}", frozenset({MINE}), enterprise=known.credit_code, via="api_key"
-        )
-
-    async def _read(self, prefix: str, now: float) -> _Known | None:
+    async def _row(self, prefix: str) -> shared_keys.KeyRow | None:
         query = select(
             col(ApiKey.id), col(ApiKey.key_hash), col(ApiKey.credit_code), col(ApiKey.revoked_at)
         ).where(col(ApiKey.prefix) == prefix)
         async with self._sessions() as session:
             row = (await session.execute(query)).first()
-        if row is None or row.revoked_at is not None:
-            self._known.pop(prefix, None)
+        if row is None:
             return None
-        known = _Known(row.id, row.key_hash, row.credit_code, now)
-        self._known[prefix] = known
-        return known
+        return shared_keys.KeyRow(row.id, row.key_hash, row.credit_code, row.revoked_at is not None)
+
+    async def _used(self, row: shared_keys.KeyRow, now: float) -> None:
+        if now - self._touched.get(row.key_id, float("-inf")) <= LAST_USED_EVERY_S:
+            return
+        self._touched[row.key_id] = now
+        async with self._sessions() as session:
+            await session.execute(
+                update(ApiKey)
+                .where(col(ApiKey.id) == row.key_id)
+                .values(last_used_at=datetime.now(UTC))
+            )
+            await session.commit()
 
 
 EXTENSION = "monitoring.api_keys"
