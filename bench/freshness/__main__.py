@@ -58,7 +58,7 @@ from bench.freshness.timeline import (
     observe,
     until,
 )
-from bench.reports.__main__ import Mine, licence_event, plan_event, report_body
+from bench.reports.workload import Mine, licence_event, plan_event, report_body
 from lode_common.credit_code import with_check_character
 from lode_common.logging import configure_logging
 from lode_common.messaging.transport import Message

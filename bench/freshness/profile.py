@@ -13,11 +13,11 @@ from sqlmodel import col
 from bench.common import percentile
 from bench.freshness.systems import System
 from lode_reporting.adapters.tables import JournalEntry
+from lode_reporting.container import Reporting
 from lode_reporting.domain import plan as plan_rules
 from lode_reporting.domain.evaluate import evaluate
 from lode_reporting.projections.journal import position
-from lode_reporting.queries.facts import load_facts, plan_in_force, snapshot
-from lode_reporting.settings import ReportingSettings
+from lode_reporting.queries.facts import snapshot
 
 PLAN = "pingquan-2021-2025"
 INDICATOR = "iron_concentrate_output"
@@ -66,18 +66,16 @@ async def profile_sources(system: System, year: int, rounds: int) -> dict[str, A
 async def _parts(system: System, year: int, timings: dict[str, list[float]]) -> int:
     runtime = system.reporting_runtime
     assert runtime is not None
-    settings = runtime.settings
-    assert isinstance(settings, ReportingSettings)
+    reporting = Reporting.of(runtime)
     start = time.perf_counter()
     async with snapshot(runtime.sessions) as session:
-        plan_row = await plan_in_force(session, PLAN)
-        assert plan_row is not None
+        plan = await reporting.plans.require(PLAN, session)
         await position(session)
         opened = time.perf_counter()
-        facts = await load_facts(session, plan_row.document)
+        facts = await reporting.facts.load(session, plan.document)
         loaded = time.perf_counter()
-        definition = next(d for d in plan_rules.definitions(plan_row.document) if d.id == INDICATOR)
-        evaluation = evaluate(definition, facts, year, settings.status_rules())
+        definition = plan_rules.definition(plan.document, INDICATOR)
+        evaluation = evaluate(definition, facts, year, reporting.rules)
         evaluated = time.perf_counter()
         ids = [c.event_id for c in evaluation.figure.contributions]
         entries = await session.execute(

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from bench.reports.__main__ import LeanTransport
+from bench.reports.drive import LeanTransport
 
 from .cpu import CpuSample
 from .targets import Target

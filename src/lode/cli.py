@@ -108,7 +108,7 @@ def province_sim(
     ] = False,
 ) -> None:
     """Run a province approval platform simulator that decides and calls back, signed."""
-    from lode_licensing.province_sim import province_sim_command
+    from lode.doubles.province_sim import province_sim_command
 
     try:
         province_sim_command(host, port, secret, approve, fail_first, duplicate_callbacks)

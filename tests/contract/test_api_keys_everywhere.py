@@ -10,7 +10,6 @@ place of the key stay 401.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,7 +21,9 @@ from fastapi import FastAPI
 
 from lode_common import api_keys
 from lode_common.auth import hash_api_key
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest, services_under_test
+from lode_common.testing.plugin import BACKENDS, backend_services
 from lode_licensing.bootstrap import build as build_licensing
 from lode_licensing.settings import LicensingSettings
 from lode_monitoring.bootstrap import build as build_monitoring
@@ -54,7 +55,7 @@ LET_IN: dict[str, str] = {  # reporting has nothing a mine may read
 }
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 async def lode(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[dict[str, ServiceUnderTest]]:
@@ -63,12 +64,7 @@ async def lode(
             return {}
         return {"licensing": {"zoning_http": httpx.ASGITransport(app=apps["zoning"])}}
 
-    extra: dict[str, Any] = {}
-    if request.param == "postgres":
-        extra = {
-            "postgres": request.getfixturevalue("postgres_server"),
-            "kafka": request.getfixturevalue("kafka"),
-        }
+    extra = backend_services(request, request.param)
     async with services_under_test(
         {
             "zoning": (build_zoning, ZoningSettings),
@@ -101,7 +97,8 @@ async def until(
     started = time.monotonic()
     took: dict[str, float] = {}
     last: dict[str, str] = {}
-    while time.monotonic() - started < within_s:
+
+    async def everywhere() -> dict[str, float]:
         for name in OTHERS:
             if name in took:
                 continue
@@ -109,10 +106,10 @@ async def until(
             if r.status_code == status:
                 took[name] = time.monotonic() - started
             last[name] = f"{r.status_code} {r.text[:200]}"
-        if len(took) == len(OTHERS):
-            return took
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not {status} everywhere within {within_s}s: {last}")
+        assert len(took) == len(OTHERS), last
+        return took
+
+    return await eventually(everywhere, timeout_s=within_s, what=f"{status} everywhere")
 
 
 def is_problem(response: httpx.Response, status: int) -> dict[str, Any]:

@@ -40,7 +40,6 @@ How to extend the table when a route is added
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import hashlib
 import hmac
@@ -59,6 +58,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from lode.embedded import EmbeddedSystem
 from lode_common import auth
 from lode_common.credit_code import with_check_character
+from lode_common.testing import eventually
 from lode_common.testing.apps import ADMIN_TOKEN, JWT_SECRET
 from lode_common.testing.examples import iron_mine_application, square
 
@@ -483,14 +483,13 @@ async def _wait_for_the_plan(lode: Lode) -> None:
     officer = CALLERS[OFFICER]
     listing = await lode.call(("GET", "/licensing/v1/applications"), officer)
     assert listing.status_code == 200, listing.text
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    async def plan_reached_licensing() -> None:
         r = await lode.call(("POST", "/licensing/v1/applications"), officer, body={})
-        if r.status_code != 503:
-            assert r.status_code == 422, r.text  # {} is no application: nothing stored
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the plan never reached licensing")
+        assert r.status_code != 503, r.text
+        assert r.status_code == 422, r.text  # {} is no application: nothing stored
+
+    await eventually(plan_reached_licensing, timeout_s=60, what="the plan to reach licensing")
 
 
 async def _issue_key_known_everywhere(lode: Lode, credit_code: str) -> str:
@@ -504,17 +503,15 @@ async def _issue_key_known_everywhere(lode: Lode, credit_code: str) -> str:
     )
     assert r.status_code == 201, r.text
     key: str = r.json()["key"]
-    deadline = time.monotonic() + 30
-    for service, client in lode.clients.items():
-        while True:
+
+    async def known_everywhere() -> None:
+        for service, client in lode.clients.items():
             answer = await client.get(
                 f"/{service}/v1/admin/outbox", headers={"Authorization": f"Bearer {key}"}
             )
-            if answer.status_code == 403:
-                break
-            assert answer.status_code == 401, answer.text
-            assert time.monotonic() < deadline, f"{service} never learnt the key {key[:13]}…"
-            await asyncio.sleep(0.05)
+            assert answer.status_code == 403, f"{service}: {answer.status_code} {answer.text}"
+
+    await eventually(known_everywhere, timeout_s=30, what=f"every service to know {key[:13]}…")
     return key
 
 
@@ -706,14 +703,11 @@ async def _api_key(lode: Lode, credit_code: str) -> Caller:
 
 
 async def _eventually_found(lode: Lode, route: Route, values: Mapping[str, str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    async def found() -> None:
         r = await lode.call(route, CALLERS[VIEWER], values=values)
-        if r.status_code == 200:
-            return
-        assert r.status_code == 404, r.text
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{_id(route)} {dict(values)} never appeared")
+        assert r.status_code == 200, f"{r.status_code} {r.text}"
+
+    await eventually(found, timeout_s=30, what=f"{_id(route)} {dict(values)} to appear")
 
 
 @pytest.fixture(scope="module")

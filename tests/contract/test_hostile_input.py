@@ -48,8 +48,10 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from lode.embedded import EmbeddedSystem
+from lode_common.testing import eventually
 from lode_common.testing.apps import ADMIN_TOKEN, ServiceUnderTest, services_under_test
 from lode_common.testing.examples import PLAN, iron_mine_application, mining_block, square
+from lode_common.testing.plugin import BACKENDS, backend_services
 from lode_licensing.bootstrap import build as build_licensing
 from lode_licensing.domain.province import sign
 from lode_licensing.settings import LicensingSettings
@@ -390,17 +392,12 @@ def _placeholder(name: str, annotation: Any) -> str:
     return "987654" if annotation is int else f"no-such-{name.replace('_', '-')}"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=BACKENDS)
 async def lode(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Lode]:
     backend: str = request.param
-    extra: dict[str, Any] = {}
-    if backend == "postgres":
-        extra = {
-            "postgres": request.getfixturevalue("postgres_server"),
-            "kafka": request.getfixturevalue("kafka"),
-        }
+    extra = backend_services(request, backend)
 
     def wiring(apps: dict[str, FastAPI]) -> dict[str, dict[str, Any]]:
         if "zoning" not in apps:
@@ -424,15 +421,6 @@ async def lode(
         lode = Lode(backend, services)
         lode.made = await _make(lode)
         yield lode
-
-
-async def _until(what: str, check: Callable[[], Any], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting until {what}")
 
 
 def _created(response: httpx.Response, what: str) -> dict[str, Any]:
@@ -460,7 +448,7 @@ async def _make(lode: Lode) -> Made:
         return _created(await lode.json(submit, _application(lon, lat)), "an application")
 
     async def plan() -> None:
-        await _until("the plan reaches licensing", plan_reached_licensing)
+        await eventually(plan_reached_licensing, timeout_s=60, what="the plan reaches licensing")
         document = await lode.get(f"/zoning/v1/plans/{PLAN}/versions/1")
         made.plan_document = _created(document, "the plan document")["document"]
 
@@ -494,7 +482,9 @@ async def _make(lode: Lode) -> Made:
             r = await lode.get(f"/monitoring/v1/mines/{LICENCE_GREEN}")
             return r.status_code == 200
 
-        await _until("monitoring knows the licence", monitoring_knows_the_licence, 30)
+        await eventually(
+            monitoring_knows_the_licence, timeout_s=30, what="monitoring knows the licence"
+        )
         behind = await lode.json(reports, _report(2021, mining_recovery_pct=70.0))
         assert _created(behind, "a report behind the standard")["findings"], behind.text
         listed = await lode.get("/monitoring/v1/findings", licence_no=LICENCE_GREEN)
@@ -673,7 +663,7 @@ async def test_nothing_nonsensical_was_stored(lode: Lode) -> None:
             unsent, _ = await relay.backlog()
             return bool(unsent == 0)
 
-        await _until(f"{name} has published its events", sent)
+        await eventually(sent, timeout_s=60, what=f"{name} has published its events")
     await asyncio.sleep(2)  # the readers (reporting's read models) catch up
     found: list[str] = []
     for url, paged in LISTS.items():

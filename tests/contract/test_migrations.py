@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from lode_common import api_keys
 from lode_common.database import create_engine, migrate
 from lode_common.messaging.tables import EVENT_TABLES
+from lode_common.plan import replica
 from lode_common.testing.services import PostgresServer
 
 SERVICES = ("zoning", "licensing", "monitoring", "reporting")
@@ -26,6 +27,8 @@ def declared_tables(service: str) -> list[Table]:
     spec = importlib.import_module(f"lode_{service}.bootstrap").SPEC
     if api_keys.ISSUED in spec.handlers:  # it recognises mines' keys from its replica
         tables.append(api_keys.KEY_REPLICA)
+    if replica.PUBLISHED in spec.handlers:  # it keeps the plan in force in its replica
+        tables.append(replica.PLAN_REPLICA)
     try:
         module = importlib.import_module(f"lode_{service}.adapters.tables")
     except ModuleNotFoundError:
@@ -39,7 +42,7 @@ def declared_tables(service: str) -> list[Table]:
 
 def shared(table: Table) -> bool:
     shared_names = {t.name for t in EVENT_TABLES.all()} | {"idempotency_record"}
-    return table.name in shared_names | {api_keys.KEY_REPLICA.name}
+    return table.name in shared_names | {api_keys.KEY_REPLICA.name, replica.PLAN_REPLICA.name}
 
 
 def shape(conn: Connection) -> dict[str, dict[str, bool]]:

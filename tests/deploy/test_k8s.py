@@ -18,7 +18,8 @@ import yaml
 
 from lode_common.settings import settings_env_names
 
-from .test_compose import CADDYFILE, PORT, SERVICES, Built, parse_caddyfile, settings_class
+from .deployment import CADDYFILE, PORT, SERVICES, Built, settings_class
+from .formats import parse_caddyfile
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 OVERLAYS = ("production", "province")

@@ -14,8 +14,9 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from lode.embedded import SERVICES, EmbeddedSystem
+from lode_common.testing import eventually
 
-from .test_compose import COMPOSE_FILE, PROMETHEUS_FILE, ROOT, services
+from .deployment import COMPOSE_FILE, PROMETHEUS_FILE, ROOT, services
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -62,10 +63,9 @@ def scrape_embedded(tmp_path: Path) -> dict[str, set[str]]:
                     await client.get(f"/{service}/health")
                     await client.get(f"/{service}/v1/admin/outbox", headers=admin)
                 await system.transport.publish([Message("lode.zoning", "x", b"not an event")])
-                loop = asyncio.get_running_loop()
-                deadline = loop.time() + 60
                 scraped: dict[str, set[str]] = {}
-                while loop.time() < deadline:
+
+                async def lag_exported() -> dict[str, set[str]]:
                     for service in SERVICES:
                         text = (await client.get(f"/{service}/metrics")).text
                         families = list(text_string_to_metric_families(text))
@@ -74,10 +74,14 @@ def scrape_embedded(tmp_path: Path) -> dict[str, set[str]]:
                         scraped[service] = {
                             sample.name for family in families for sample in family.samples
                         } | {f"{f.name}_total" for f in families if f.type == "counter"}
-                    if all("lode_consumer_lag" in scraped[s] for s in ("licensing", "reporting")):
-                        return scraped
-                    await asyncio.sleep(0.2)  # the lag gauge is refreshed every second
-                return scraped
+                    for s in ("licensing", "reporting"):
+                        assert "lode_consumer_lag" in scraped[s], f"no lag gauge on {s} yet"
+                    return scraped
+
+                # the lag gauge is refreshed every second
+                return await eventually(
+                    lag_exported, timeout_s=60, interval_s=0.2, what="the consumer lag gauges"
+                )
         finally:
             await system.stop()
 

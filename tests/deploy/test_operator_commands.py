@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from lode.cli import app
 from lode.embedded import SERVICES, EmbeddedSystem
 from lode_common.messaging.transport import Message
+from lode_common.testing import eventually
 
 pytestmark = pytest.mark.timeout(240)
 T = TypeVar("T")
@@ -42,14 +43,6 @@ def run(data_dir: Path, work: Callable[[EmbeddedSystem, httpx.AsyncClient], Awai
 
 def admin(system: EmbeddedSystem) -> dict[str, str]:
     return {"Authorization": f"Bearer {system.secrets.admin_token}"}
-
-
-async def until(predicate: Callable[[], Awaitable[bool]], what: str) -> None:
-    for _ in range(600):
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting until {what}")
 
 
 ZONE = {
@@ -85,7 +78,7 @@ async def park_a_poison_message(system: EmbeddedSystem, client: httpx.AsyncClien
         r = await client.get("/zoning/v1/admin/dead-letters", headers=admin(system))
         return bool(r.json()["total"])
 
-    await until(parked, "zoning parks the poison message")
+    await eventually(parked, what="zoning parks the poison message")
 
 
 def invoke(*args: str) -> Any:

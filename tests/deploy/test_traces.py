@@ -4,7 +4,6 @@ licensing emits, and zoning's handler of the licence it issued share one trace."
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,12 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from lode_common import telemetry
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest, services_under_test
 from lode_common.testing.examples import iron_mine_application, square
-from lode_licensing.adapters.tables import PlanInForce
+from lode_common.testing.plugin import BACKENDS, backend_services
 from lode_licensing.bootstrap import build as build_licensing
+from lode_licensing.container import Licensing
 from lode_licensing.settings import LicensingSettings
 from lode_zoning.bootstrap import build as build_zoning
 from lode_zoning.settings import ZoningSettings
@@ -50,16 +51,11 @@ def spans() -> Iterator[InMemorySpanExporter]:
         telemetry.shutdown()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 async def system(
     request: pytest.FixtureRequest, tmp_path: Path, spans: InMemorySpanExporter
 ) -> AsyncIterator[dict[str, ServiceUnderTest]]:
-    extra: dict[str, Any] = {}
-    if request.param == "postgres":
-        extra = {
-            "postgres": request.getfixturevalue("postgres_server"),
-            "kafka": request.getfixturevalue("kafka"),
-        }
+    extra = backend_services(request, request.param)
 
     def wiring(apps: dict[str, FastAPI]) -> dict[str, dict[str, Any]]:
         if "zoning" not in apps:
@@ -76,23 +72,17 @@ async def system(
         wiring=wiring,
         **extra,
     ) as services:
-        await _until(lambda: _plan_known(services["licensing"]), "the plan reaches licensing")
+        await eventually(
+            lambda: _plan_known(services["licensing"]),
+            timeout_s=60,
+            what="the plan reaches licensing",
+        )
         yield services
 
 
 async def _plan_known(licensing: ServiceUnderTest) -> bool:
-    async with licensing.runtime.sessions() as session:
-        return await session.get(PlanInForce, PLAN) is not None
-
-
-async def _until(predicate: Any, what: str, seconds: float = 60) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting until {what}")
+    service = Licensing.of(licensing.runtime)
+    return await service.plans.in_force(PLAN) is not None
 
 
 def traceparent(trace_id: str) -> dict[str, str]:
@@ -195,7 +185,7 @@ async def test_an_application_is_one_trace_across_http_the_bus_and_services(
     async def handled() -> bool:
         return zoning_handler() is not None
 
-    await _until(handled, "zoning handles the licence")
+    await eventually(handled, timeout_s=60, what="zoning handles the licence")
     handler = zoning_handler()
     assert handler is not None
     assert handler.name == "lode.licensing.licence.issued process"
@@ -207,6 +197,6 @@ async def test_an_application_is_one_trace_across_http_the_bus_and_services(
     async def holder_assigned() -> bool:
         return any(e.type.endswith("block.holder_assigned.v1") for e in await zoning.published())
 
-    await _until(holder_assigned, "zoning assigns the block's holder")
+    await eventually(holder_assigned, timeout_s=60, what="zoning assigns the block's holder")
     assigned = [e for e in await zoning.published() if e.type.endswith("block.holder_assigned.v1")]
     assert (assigned[-1].traceparent or "").split("-")[1] == DECIDE_TRACE

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ from sqlalchemy import select
 
 from lode.embedded import SERVICES, EmbeddedSystem, embedded_secrets
 from lode_common.events.envelope import new_envelope
+from lode_common.testing import eventually
 from lode_common.testing.services import free_port, wait_for_port
 
 LODE = Path(sys.executable).parent / "lode"
@@ -83,18 +83,19 @@ async def test_events_left_in_the_outbox_at_shutdown_are_published_on_the_next_s
     await second.start()
     try:
         outbox = second.runtimes["zoning"].tables.outbox
-        deadline = time.monotonic() + 20
-        sent_at = None
-        while time.monotonic() < deadline and sent_at is None:
+
+        async def published() -> bool:
             async with second.runtimes["zoning"].sessions() as session:
                 sent_at = (
                     await session.execute(
                         select(outbox.c.sent_at).where(outbox.c.event_id == envelope.id)
                     )
                 ).scalar()
-            if sent_at is None:
-                await _sleep(0.05)
-        assert sent_at is not None, "the next start must publish what the last one left"
+            return sent_at is not None
+
+        await eventually(
+            published, timeout_s=20, what="the next start to publish what the last one left"
+        )
         records = second.transport.db.execute(
             "SELECT COUNT(*) FROM records "
             "WHERE topic = 'lode.zoning' AND CAST(value AS TEXT) LIKE ?",
@@ -103,12 +104,6 @@ async def test_events_left_in_the_outbox_at_shutdown_are_published_on_the_next_s
         assert records == 1
     finally:
         await second.stop()
-
-
-async def _sleep(seconds: float) -> None:
-    import asyncio
-
-    await asyncio.sleep(seconds)
 
 
 def test_embedded_mode_ignores_a_database_url_and_keeps_one_sqlite_file_per_service(

@@ -21,9 +21,10 @@ import httpx
 
 from lode_common.events.envelope import Envelope
 from lode_common.messaging.kafka import KafkaConfig, KafkaTransport
+from lode_common.testing import eventually
 
 from .conftest import System
-from .flows import eventually, report
+from .flows import report
 
 PERIODS = ("Q1", "Q2", "Q3", "Q4", "annual")
 
@@ -175,7 +176,9 @@ async def assert_exactly_once(
         seen.update(await reported_events(system, {m.licence_no for m in mines}))
         return expected_ids <= seen.keys()
 
-    await eventually(all_published, 60, "every accepted report's event on lode.monitoring")
+    await eventually(
+        all_published, timeout_s=60, what="every accepted report's event on lode.monitoring"
+    )
     assert seen.keys() == expected_ids, "an event for a report nobody was told was accepted"
     doubled = {rid: ids for rid, ids in seen.items() if len(ids) != 1}
     assert not doubled, f"reports published as more than one event: {doubled}"

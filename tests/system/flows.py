@@ -3,32 +3,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
 from lode_common.credit_code import with_check_character
+from lode_common.testing import eventually
 from lode_common.testing.examples import iron_mine_application, mining_block, square
 
 from .conftest import System
 
 PLAN = "pingquan-2021-2025"
 _cells = itertools.count()
-
-
-async def eventually(
-    predicate: Callable[[], Awaitable[bool]], seconds: float = 60, what: str = "a condition"
-) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
 
 
 class Site:
@@ -116,11 +103,11 @@ async def wait_status(
 ) -> dict[str, Any]:
     seen: dict[str, Any] = {}
 
-    async def reached() -> bool:
+    async def reached() -> None:
         seen.update(await application(http, system, app_id))
-        return bool(seen["status"] == status)
+        assert seen["status"] == status, f"is {seen['status']}"
 
-    await eventually(reached, seconds, f"application {app_id} to be {status} (is {seen})")
+    await eventually(reached, timeout_s=seconds, what=f"application {app_id} to be {status}")
     return seen
 
 
@@ -195,5 +182,5 @@ async def licensed_site(
     async def replicated() -> bool:
         return await mine_replica(http, system, licence_no) is not None
 
-    await eventually(replicated, 60, f"monitoring's replica of {licence_no}")
+    await eventually(replicated, timeout_s=60, what=f"monitoring's replica of {licence_no}")
     return site, licence_no

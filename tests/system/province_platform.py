@@ -23,7 +23,7 @@ from typing import Any
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
-from lode_licensing.province_sim import SimPolicy, create_sim_app
+from lode.doubles.province_sim import SimPolicy, create_sim_app
 
 
 class Switch:

@@ -17,13 +17,14 @@ from typing import Any
 import httpx
 import pytest
 
+from lode_common.testing import eventually
+
 from .conftest import System
 from .flows import (
     PLAN,
     Site,
     api_key,
     create_block,
-    eventually,
     forward,
     licensed_site,
     mine_replica,
@@ -80,7 +81,7 @@ async def test_plan_to_findings_across_the_processes(
         async def replicated(index: int = index) -> bool:
             return await mine_replica(http, system, licence_no, index) is not None
 
-        await eventually(replicated, 60, f"the replica on monitoring-{index + 1}")
+        await eventually(replicated, timeout_s=60, what=f"the replica on monitoring-{index + 1}")
 
     key = await api_key(http, system, site.credit_code)
     year = datetime.now(UTC).year
@@ -162,7 +163,9 @@ async def test_a_mines_annual_report_reaches_the_indicators_and_the_annual_repor
         ]
         return any(report_id in n for n in notes) and bool(finding_seen)
 
-    await eventually(reflected, 60, f"reporting's figures of {PLAN_YEAR} to include {licence_no}")
+    await eventually(
+        reflected, timeout_s=60, what=f"reporting's figures of {PLAN_YEAR} to include {licence_no}"
+    )
 
     # iron concentrate: the report's 铁精粉 (65% ≥ 62%) is the mine's contribution, named by
     # the report's output.reported event; the figure is the sum of its sources

@@ -42,6 +42,8 @@ from typing import Any
 import httpx
 import pytest
 
+from lode_common.testing import eventually
+
 from .burst import Burst, Mine, assert_exactly_once, run_burst
 from .conftest import System
 from .flows import (
@@ -49,7 +51,6 @@ from .flows import (
     api_key,
     application,
     create_block,
-    eventually,
     forward,
     licences,
     licensed_site,
@@ -130,7 +131,9 @@ async def assert_history(
             seen["mine"] = mine
             return mine is not None and [h["status"] for h in mine["status_history"]] == statuses
 
-        await eventually(settled, 60, f"{licence_no} history {statuses} (seen {seen})")
+        await eventually(
+            settled, timeout_s=60, what=f"{licence_no} history {statuses} (seen {seen})"
+        )
 
 
 async def test_broker_frozen_for_10s_during_a_burst_of_reports(
@@ -246,7 +249,7 @@ async def test_province_platform_down_slow_failing_and_calling_back_twice(
             state = await asyncio.to_thread(platform.switch)
             return int(state["seen"].get(mode, 0)) >= count  # type: ignore[attr-defined]
 
-        await eventually(seen, 60, f"{count} forwards seen in mode {mode}")
+        await eventually(seen, timeout_s=60, what=f"{count} forwards seen in mode {mode}")
 
     try:
         # 500: Lode keeps the application forwarded and retries with back-off
@@ -263,7 +266,9 @@ async def test_province_platform_down_slow_failing_and_calling_back_twice(
         async def tried() -> bool:
             return int((await application(http, system, views["down"]["id"]))["attempts"]) >= 1
 
-        await eventually(tried, 30, "a forward attempt against the platform that is down")
+        await eventually(
+            tried, timeout_s=30, what="a forward attempt against the platform that is down"
+        )
         await asyncio.to_thread(platform.start)
         await wait_status(http, system, views["down"]["id"], "approved")
 
@@ -287,7 +292,7 @@ async def test_province_platform_down_slow_failing_and_calling_back_twice(
             deliveries = body.get("callback", {}).get("deliveries", [])
             return len([d for d in deliveries if d.get("status_code") == 200]) >= 2
 
-        await eventually(both_delivered, 30, "two callbacks delivered")
+        await eventually(both_delivered, timeout_s=30, what="two callbacks delivered")
     finally:
         if platform.process is None or platform.process.poll() is not None:
             await asyncio.to_thread(platform.start)
@@ -302,4 +307,4 @@ async def test_province_platform_down_slow_failing_and_calling_back_twice(
         async def replicated(licence_no: str = licence_no) -> bool:
             return await mine_replica(http, system, licence_no) is not None
 
-        await eventually(replicated, 60, f"monitoring's replica of {licence_no}")
+        await eventually(replicated, timeout_s=60, what=f"monitoring's replica of {licence_no}")

@@ -166,7 +166,7 @@ class ReplicaKeyLookup:
         """The inbox's after-commit callback: forget the keys just revoked."""
         for envelope in envelopes:
             if envelope.base_type == REVOKED:
-                self.forget(str(envelope.data.get("prefix", "")))
+                self.forget(ApiKeyRevoked.model_validate(envelope.data).prefix)
 
     async def __call__(self, prefix: str, key: str) -> Principal | None:
         now = self._clock()
@@ -207,10 +207,6 @@ class ReplicaKeyLookup:
         """A matching key was presented (monitoring records when; the replicas do not)."""
 
 
-EXTENSION = "api_keys.replica"
-"""Where a service's :class:`ReplicaKeyLookup` is kept on its runtime (``extensions``)."""
-
-
 def recognise_api_keys(runtime: ServiceRuntime) -> ReplicaKeyLookup:
     """Let ``runtime`` recognise mines' API keys from its replica: its authenticator looks
     keys up there, and the inbox tells the look-up which keys it has just revoked.
@@ -223,7 +219,6 @@ def recognise_api_keys(runtime: ServiceRuntime) -> ReplicaKeyLookup:
             "to recognise API keys"
         )
     lookup = ReplicaKeyLookup(runtime.sessions)
-    runtime.extensions[EXTENSION] = lookup
     runtime.inbox.after_commit.append(lookup.on_committed)
     runtime.authenticator = Authenticator(
         admin_token=runtime.settings.admin_token,

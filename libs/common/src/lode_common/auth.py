@@ -68,14 +68,16 @@ def issue_token(
     roles: list[str],
     enterprise: str | None = None,
     ttl_s: int = 8 * 3600,
+    clock: Callable[[], float] = time.time,
 ) -> str:
+    """A signed staff token (``clock``: seconds since the epoch, injectable for tests)."""
     unknown = set(roles) - ROLES
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}; roles are {sorted(ROLES)}")
     problem = _claims_problem(user, enterprise, roles)
     if problem is not None:  # a token no service would accept
         raise ValueError(f"cannot issue this token: {problem}")
-    now = int(time.time())
+    now = int(clock())
     claims: dict[str, object] = {
         "iss": JWT_ISSUER,
         "sub": user,
@@ -115,14 +117,31 @@ def split_api_key(key: str) -> str | None:
 
 
 class Authenticator:
+    """Who sends a request: the admin token, a mine's API key or a signed staff token.
+
+    ``clock`` (seconds since the epoch) decides when a token has expired, in the cache of
+    verified tokens and at verification alike, so a test can move time on instead of
+    sleeping past an ``exp``."""
+
     def __init__(
-        self, *, admin_token: str, jwt_secret: str, api_keys: ApiKeyLookup | None = None
+        self,
+        *,
+        admin_token: str,
+        jwt_secret: str,
+        api_keys: ApiKeyLookup | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._admin_token = admin_token
         self._jwt_secret = jwt_secret
         self._api_keys = api_keys
+        self._clock = clock
         # a token verified once is valid until its exp: the signature is not checked again
         self._verified: dict[str, tuple[Principal, float]] = {}
+
+    @property
+    def api_keys(self) -> ApiKeyLookup | None:
+        """Where mines' API keys are looked up (None: this service takes no API keys)."""
+        return self._api_keys
 
     async def authenticate(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -148,7 +167,7 @@ class Authenticator:
 
     def _from_jwt(self, token: str) -> Principal:
         cached = self._verified.get(token)
-        if cached is not None and cached[1] > time.time():
+        if cached is not None and cached[1] > self._clock():
             return cached[0]
         principal, expires = self._decode(token)
         if len(self._verified) >= 4096:
@@ -163,13 +182,17 @@ class Authenticator:
                 self._jwt_secret,
                 algorithms=["HS256"],
                 issuer=JWT_ISSUER,
-                options={"require": ["exp", "sub", "iss"]},
+                # exp is checked below against this authenticator's clock
+                options={"require": ["exp", "sub", "iss"], "verify_exp": False},
             )
-        except jwt.ExpiredSignatureError as exc:
-            raise Unauthorized("The token has expired; get a new one ('lode token').") from exc
         except jwt.InvalidTokenError as exc:
             # Which check failed helps a forger, not the caller: it is logged, not answered.
             raise _invalid_token(str(exc)) from exc
+        expires = claims["exp"]
+        if not isinstance(expires, int | float) or isinstance(expires, bool):
+            raise _invalid_token("exp is not a number")
+        if expires <= self._clock():
+            raise Unauthorized("The token has expired; get a new one ('lode token').")
         subject, enterprise, roles = claims["sub"], claims.get("ent"), claims.get("roles", [])
         problem = _claims_problem(subject, enterprise, roles)
         if problem is not None:
@@ -177,7 +200,7 @@ class Authenticator:
         known = frozenset(r for r in roles if r in ROLES)
         if not known:
             raise Unauthorized("The token carries no known role; get a new one.")
-        return Principal(subject, known, enterprise=enterprise), float(claims["exp"])
+        return Principal(subject, known, enterprise=enterprise), float(expires)
 
 
 def _invalid_token(reason: str) -> Unauthorized:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, FastAPI
 
-from lode_common.auth import ApiKeyLookup
+from lode_common.container import ErrorPolicy
 from lode_common.http import create_service_app
 from lode_common.messaging.inprocess import InProcessTransport
 from lode_common.messaging.kafka import KafkaConfig, KafkaTransport
@@ -26,6 +26,8 @@ def build_transport(settings: LodeSettings) -> Transport:
                 idempotence=settings.kafka_idempotence,
                 session_timeout_ms=settings.kafka_session_timeout_ms,
                 fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+                idle_fetch_max_wait_ms=settings.kafka_idle_fetch_max_wait_ms,
+                idle_after_s=settings.kafka_idle_after_s,
                 client_id=f"lode-{settings.service or 'lode'}",
             )
         )
@@ -40,19 +42,19 @@ def build_service(
     title: str,
     description: str,
     routers: Sequence[APIRouter],
-    api_keys: ApiKeyLookup | None = None,
+    errors: ErrorPolicy | None = None,
 ) -> tuple[ServiceRuntime, FastAPI]:
     """A runtime and its app. Without a ``transport`` the service runs alone (distributed
-    mode): it builds its own from settings and its app starts and stops everything."""
+    mode): it builds its own from settings and its app starts and stops everything.
+    ``errors`` is the service's error policy, registered with the app once."""
     standalone = transport is None
-    runtime = ServiceRuntime(
-        spec, settings, transport or build_transport(settings), api_keys=api_keys
-    )
+    runtime = ServiceRuntime(spec, settings, transport or build_transport(settings))
     app = create_service_app(
         runtime,
         title=title,
         description=description,
         routers=routers,
         manage_lifecycle=standalone,
+        errors=errors,
     )
     return runtime, app

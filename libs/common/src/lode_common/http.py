@@ -12,16 +12,19 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry.trace import Span
+from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lode_common import auth, json_body, telemetry
 from lode_common.api_docs import docs_router
+from lode_common.container import ErrorPolicy
 from lode_common.errors import (
     InvalidInput,
     NotFound,
@@ -32,6 +35,7 @@ from lode_common.errors import (
 )
 from lode_common.messaging.outbox import UnitOfWork
 from lode_common.metrics import allowed as metrics_allowed
+from lode_common.openapi import COMMON_PROBLEMS, document_problems, problems
 from lode_common.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
@@ -142,6 +146,24 @@ class RequestContextMiddleware:
         self.app = app
         self.runtime = runtime
         self.max_body_bytes = max_body_bytes
+        self._metrics: object = None  # the runtime's metrics the series below belong to
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def _count(self, method: str, route: str, status: int, elapsed: float) -> None:
+        """The request in its counter and latency histogram, their labelled series kept per
+        (method, route, status): ``labels()`` is a lock and a lookup each time."""
+        m = self.runtime.metrics
+        if m is not self._metrics:
+            self._metrics, self._series = m, {}
+        series = self._series.get((method, route, status))
+        if series is None:
+            series = (
+                m.requests.labels(self.runtime.name, method, route, str(status)),
+                m.latency.labels(self.runtime.name, method, route),
+            )
+            self._series[(method, route, status)] = series
+        series[0].inc()
+        series[1].observe(elapsed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -197,9 +219,7 @@ class RequestContextMiddleware:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
             elapsed = time.perf_counter() - started
-            m = self.runtime.metrics
-            m.requests.labels(self.runtime.name, scope["method"], path, str(status)).inc()
-            m.latency.labels(self.runtime.name, scope["method"], path).observe(elapsed)
+            self._count(scope["method"], path, status, elapsed)
             if span is not None:
                 telemetry.finish_server_span(span, scope["method"], path, status)
             if not path.endswith(("/health", "/metrics")):
@@ -301,6 +321,16 @@ def _internal_error() -> Problem:
     )
 
 
+def install_service_errors(app: FastAPI, errors: ErrorPolicy) -> None:
+    """Answer each of the service's own errors with its problem details (registered once)."""
+
+    async def answer(request: Request, exc: Exception) -> Response:
+        return problem_response(errors.problem(exc), request)
+
+    for kind in errors.handled:
+        app.add_exception_handler(kind, answer)
+
+
 def create_service_app(
     runtime: ServiceRuntime,
     *,
@@ -308,6 +338,7 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter],
     manage_lifecycle: bool,
+    errors: ErrorPolicy | None = None,
     max_body_bytes: int = 5 * 1024 * 1024,
 ) -> FastAPI:
     """The FastAPI app of one service. With ``manage_lifecycle`` the app starts and stops
@@ -337,9 +368,13 @@ def create_service_app(
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
+        responses=COMMON_PROBLEMS,
     )
+    document_problems(app)
     app.state.runtime = runtime
     install_error_handlers(app)
+    if errors is not None:
+        install_service_errors(app, errors)
     app.add_middleware(RequestContextMiddleware, runtime=runtime, max_body_bytes=max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
 
@@ -366,15 +401,53 @@ def create_service_app(
     return app
 
 
+class OutboxBacklog(BaseModel):
+    """What the relay has not published yet (an operator's first look when events lag)."""
+
+    service: str
+    unsent: int = Field(ge=0, description="outbox rows not yet published")
+    oldest_age_s: float = Field(ge=0, description="age of the oldest unsent row, seconds")
+
+
+class DeadLetter(BaseModel):
+    """An event a consumer parked after its retries, with the error that stopped it."""
+
+    id: int
+    consumer: str
+    event_id: str
+    topic: str
+    key: str
+    type: str
+    envelope: str = Field(description="the message as received (CloudEvents JSON)")
+    error: str
+    attempts: int
+    parked_at: datetime
+    redriven_at: datetime | None = None
+    status: Literal["parked", "redriven"]
+
+
+class DeadLetters(BaseModel):
+    items: list[DeadLetter]
+    total: int
+
+
+class Redriven(BaseModel):
+    """The outcome of a re-drive: ``redriven`` false means it failed again and stays parked
+    (its ``error`` and ``attempts`` say why)."""
+
+    id: int
+    redriven: bool
+
+
 def admin_router(name: str) -> APIRouter:
     """Operator endpoints: the outbox backlog and the dead letters, with re-drive."""
     router = APIRouter(prefix=f"/{name}/v1/admin", tags=["operations"])
     admin_only = Depends(requires(auth.ADMIN))
 
     @router.get("/outbox", dependencies=[admin_only], summary="Outbox backlog")
-    async def outbox_status(runtime: Runtime) -> dict[str, Any]:
+    async def outbox_status(runtime: Runtime) -> OutboxBacklog:
         count, age = await runtime.relay.backlog()
-        return {"service": name, "unsent": count, "oldest_age_s": round(age, 3)}
+        return OutboxBacklog(service=name, unsent=count, oldest_age_s=round(age, 3))
 
     @router.get("/dead-letters", dependencies=[admin_only], summary="Parked events")
     async def dead_letters(
@@ -383,22 +456,20 @@ def admin_router(name: str) -> APIRouter:
             Literal["parked", "redriven", ""],
             Query(description="parked (the default), redriven, or empty for both"),
         ] = "parked",
-    ) -> dict[str, Any]:
+    ) -> DeadLetters:
         rows = await runtime.inbox.dead_letters(status=status or None)
-        items = [
-            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
-            for r in rows
-        ]
-        return {"items": items, "total": len(items)}
+        items = [DeadLetter.model_validate(row) for row in rows]
+        return DeadLetters(items=items, total=len(items))
 
     @router.post(
         "/dead-letters/{dead_letter_id}/redrive",
         dependencies=[admin_only],
         summary="Handle a parked event again",
+        responses=problems(404),
     )
     async def redrive(
         dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)], runtime: Runtime
-    ) -> dict[str, Any]:
+    ) -> Redriven:
         parked = {r["id"] for r in await runtime.inbox.dead_letters()}
         if dead_letter_id not in parked:
             raise NotFound(
@@ -406,6 +477,6 @@ def admin_router(name: str) -> APIRouter:
                 f"GET /{name}/v1/admin/dead-letters."
             )
         ok = await runtime.inbox.redrive(dead_letter_id)
-        return {"id": dead_letter_id, "redriven": ok}
+        return Redriven(id=dead_letter_id, redriven=ok)
 
     return router

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from lode_common.errors import Conflict, InvalidInput
+from lode_common.limits import IDEMPOTENCY_KEY_MAX
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -26,7 +27,7 @@ class IdempotencyRecord(SQLModel, table=True):
     __tablename__ = "idempotency_record"
 
     scope: str = Field(primary_key=True, max_length=200)  # who called
-    key: str = Field(primary_key=True, max_length=200)
+    key: str = Field(primary_key=True, max_length=IDEMPOTENCY_KEY_MAX)
     request_hash: str = Field(max_length=64)
     status_code: int
     response: dict[str, Any] = Field(
@@ -40,11 +41,12 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 
 def checked_key(key: str | None) -> str | None:
+    """The header's key without its surrounding white space, or None when it is not sent."""
     if key is None:
         return None
     key = key.strip()
-    if not key or len(key) > 200:
-        raise InvalidInput.field("Idempotency-Key", "1 to 200 characters")
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX:
+        raise InvalidInput.field("Idempotency-Key", f"1 to {IDEMPOTENCY_KEY_MAX} characters")
     return key
 
 

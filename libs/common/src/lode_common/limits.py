@@ -18,9 +18,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, Final
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ PLAN_ID_MAX: Final = 100
 """A plan's id (``pingquan-2021-2025``): the plan columns are 100."""
 PLAN_NOTE_MAX: Final = 500
 """The note kept with a plan version (why it was published)."""
+IDEMPOTENCY_KEY_MAX: Final = 200
+"""An ``Idempotency-Key`` header (without its surrounding white space): the key column of
+``idempotency_record`` is 200."""
 
 # ---- collections ----------------------------------------------------------------------
 PRODUCTS_PER_REPORT_MAX: Final = 50
@@ -93,6 +99,7 @@ LIMITS: Final[tuple[Limit, ...]] = (
     Limit("SUBJECT_MAX", SUBJECT_MAX, "characters", "a staff token's subject"),
     Limit("PLAN_ID_MAX", PLAN_ID_MAX, "characters", "a plan's id"),
     Limit("PLAN_NOTE_MAX", PLAN_NOTE_MAX, "characters", "the note of a plan version"),
+    Limit("IDEMPOTENCY_KEY_MAX", IDEMPOTENCY_KEY_MAX, "characters", "an Idempotency-Key"),
     Limit("PRODUCTS_PER_REPORT_MAX", PRODUCTS_PER_REPORT_MAX, "products", "one output report"),
     Limit("MILESTONES_MAX", MILESTONES_MAX, "milestones", "one restoration plan"),
     Limit("VERTICES_MAX", VERTICES_MAX, "vertices", "one geometry, all rings"),
@@ -164,6 +171,69 @@ def _checked_text(max_length: int, *, multiline: bool) -> Any:
     return AfterValidator(check)
 
 
+# ---- text, as a JSON Schema states it ---------------------------------------------------
+_BASIC_PLANE: Final = range(0x10000)
+
+
+def _character_class(admitted: set[str]) -> str:
+    """A regex class of the ``admitted`` characters (of the Basic Multilingual Plane), in
+    ``\\uXXXX`` escapes only: ECMA-262 (with or without its ``u`` flag), Python's ``re`` and
+    the Rust engines validators use read it alike."""
+    ranges: list[tuple[int, int]] = []
+    for code in sorted(map(ord, admitted)):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    spans = (f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+    return "[" + "".join(spans) + "]"
+
+
+@cache
+def text_pattern(*, multiline: bool = False, visible: int = 1) -> str:
+    """The JSON Schema ``pattern`` of a human-readable text, which says what
+    :func:`text_problem` refuses: characters :func:`unsafe_character` accepts, one of them
+    at least not white space (a text is not blank), or ``visible`` of them: two say what a
+    reader that strips the text and wants two characters checks (the first and the last are
+    not white space); more are narrower than such a reader. Each of the two classes is
+    written once (white space is a few characters, the others are hundreds of ranges).
+
+    It is computed from the Unicode database of the Python that runs the service, the one
+    the check reads, so unassigned code points are left out as the check refuses them (the
+    document may change with a Python whose Unicode is newer). It names the Basic
+    Multilingual Plane only: a portable pattern cannot name a supplementary character
+    (ECMA-262 reads ``\\uD840\\uDC00`` as one character only with its ``u`` flag, Python as
+    two lone surrogates; ``\\u{20000}`` is not Python's, ``\\U00020000`` not ECMA-262's).
+    So the schema is narrower than the check there: supplementary characters (CJK Extension
+    B and on, emoji) are accepted by the service but not stated, and a client following the
+    schema does not send them. What it states, the check accepts.
+    """
+    admitted = {c for c in map(chr, _BASIC_PLANE) if not unsafe_character(c, multiline=multiline)}
+    spaces = {char for char in admitted if char.isspace()}  # what str.strip removes
+    space, shown = _character_class(spaces), _character_class(admitted - spaces)
+    repeat = "+" if visible <= 1 else f"{{{visible},}}"
+    return f"^{space}*(?:{shown}{space}*){repeat}$"
+
+
+@dataclass(frozen=True)
+class _StatedText:
+    """Adds to a text type's JSON Schema what its check refuses (a ``pattern`` and
+    ``minLength`` 1), so generated clients and schemathesis send only acceptable text. It
+    changes the schema, not the validation: :func:`text_problem` stays the check and the
+    author of its messages. A field's own ``min_length`` (a reason of 2) is asked of the
+    characters that are not white space too, as the readers that strip the text count."""
+
+    multiline: bool
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        stated = handler(schema)
+        stated["minLength"] = max(stated.get("minLength", 0), 1)
+        stated["pattern"] = text_pattern(multiline=self.multiline, visible=stated["minLength"])
+        return stated
+
+
 def _no_string_number(value: Any) -> Any:
     """Numbers are JSON numbers: "12" and true are refused, not read as 12 and 1."""
     if isinstance(value, str | bool):
@@ -172,10 +242,38 @@ def _no_string_number(value: Any) -> Any:
 
 
 # Pydantic field types for API models: each carries its bound and refuses unsafe text.
-Name = Annotated[str, Field(max_length=NAME_MAX), _checked_text(NAME_MAX, multiline=False)]
-Label = Annotated[str, Field(max_length=LABEL_MAX), _checked_text(LABEL_MAX, multiline=False)]
-Code = Annotated[str, Field(max_length=CODE_MAX), _checked_text(CODE_MAX, multiline=False)]
-Text = Annotated[str, Field(max_length=TEXT_MAX), _checked_text(TEXT_MAX, multiline=True)]
+# Their JSON Schema states the check as a pattern (see text_pattern for what it cannot say).
+Name = Annotated[
+    str,
+    Field(max_length=NAME_MAX),
+    _checked_text(NAME_MAX, multiline=False),
+    _StatedText(multiline=False),
+]
+Label = Annotated[
+    str,
+    Field(max_length=LABEL_MAX),
+    _checked_text(LABEL_MAX, multiline=False),
+    _StatedText(multiline=False),
+]
+Code = Annotated[
+    str,
+    Field(max_length=CODE_MAX),
+    _checked_text(CODE_MAX, multiline=False),
+    _StatedText(multiline=False),
+]
+Text = Annotated[
+    str,
+    Field(max_length=TEXT_MAX),
+    _checked_text(TEXT_MAX, multiline=True),
+    _StatedText(multiline=True),
+]
+PlanId = Annotated[
+    str,
+    Field(max_length=PLAN_ID_MAX),
+    _checked_text(PLAN_ID_MAX, multiline=False),
+    _StatedText(multiline=False),
+]
+"""A plan's id as a request names it (a plan the service does not know is its own answer)."""
 Quantity = Annotated[
     Decimal,
     BeforeValidator(_no_string_number),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from json import JSONEncoder
+from typing import Any
 
 import structlog
 
@@ -26,6 +28,14 @@ class _NamedWriteLogger(structlog.WriteLogger):
         self.name = name or "lode"
 
 
+_ENCODER = JSONEncoder(ensure_ascii=False, default=repr)
+"""The JSON lines' encoder, built once (``json.dumps`` with options builds one a line)."""
+
+
+def _encoded(event: Any, **_options: Any) -> str:
+    return _ENCODER.encode(event)
+
+
 def _named_write_logger(*args: object) -> _NamedWriteLogger:
     return _NamedWriteLogger(str(args[0]) if args else None)
 
@@ -45,7 +55,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         structlog.processors.StackInfoRenderer(),
     ]
     renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer(ensure_ascii=False)
+        structlog.processors.JSONRenderer(serializer=_encoded)
         if json
         else structlog.dev.ConsoleRenderer(colors=False)
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 import structlog
 
-from lode_common.auth import ApiKeyLookup, Authenticator
+from lode_common.auth import Authenticator
 from lode_common.database import create_engine, migrate, session_factory
 from lode_common.messaging.inbox import EventHandler, Inbox
 from lode_common.messaging.outbox import UnitOfWork
@@ -58,8 +58,6 @@ class ServiceRuntime:
         spec: ServiceSpec,
         settings: LodeSettings,
         transport: Transport,
-        *,
-        api_keys: ApiKeyLookup | None = None,
     ) -> None:
         self.spec = spec
         self.name = spec.name
@@ -88,12 +86,16 @@ class ServiceRuntime:
         )
         self.inbox.after_commit.append(lambda _handled: self.relay.notify())
         self.authenticator = Authenticator(
-            admin_token=settings.admin_token, jwt_secret=settings.jwt_secret, api_keys=api_keys
+            admin_token=settings.admin_token, jwt_secret=settings.jwt_secret
         )
+        """Tokens and JWTs; a service that recognises mines' API keys replaces it
+        (``lode_common.api_keys.recognise_api_keys``)."""
         self.subscription: Subscription | None = None
         self._lag_task: asyncio.Task[None] | None = None
         self._jobs: list[asyncio.Task[None]] = []
-        self.extensions: dict[str, object] = {}  # the service's own singletons (indexes, clients)
+        self.container: object | None = None
+        """The service's typed parts (a ``lode_common.container.ServiceContainer``), attached
+        by its bootstrap."""
         self.started = False
 
     def uow(self) -> UnitOfWork:

@@ -47,6 +47,15 @@ class LodeSettings(BaseSettings):
     )
     kafka_session_timeout_ms: int = 10_000
     kafka_fetch_max_wait_ms: int = 10
+    kafka_idle_fetch_max_wait_ms: int = Field(
+        100,
+        ge=0,
+        description="how long the broker may hold a consumer's fetch once it has been idle "
+        "(the first event after a quiet spell waits up to this; fewer empty fetches)",
+    )
+    kafka_idle_after_s: float = Field(
+        1.0, gt=0, description="seconds without records before a consumer counts as idle"
+    )
     admin_token: str = Field(DEV_SECRET, description="bootstrap admin token (all staff roles)")
     jwt_secret: str = Field(DEV_SECRET, description="HS256 key of staff tokens")
     metrics_token: str = Field(

@@ -3,8 +3,6 @@ with the event tables and a small domain, a relay, an inbox and a transport."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,17 +18,6 @@ from lode_common.messaging.outbox import UnitOfWork
 from lode_common.messaging.relay import Relay
 from lode_common.messaging.tables import event_tables
 from lode_common.messaging.transport import Delivery, Subscription, Transport
-
-
-async def eventually(
-    predicate: Callable[[], Awaitable[bool]], *, within: float = 30, what: str = "condition"
-) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {within}s waiting for {what}")
 
 
 @dataclass
@@ -186,6 +173,12 @@ class EventPath:
     async def unsent(self) -> int:
         o = self.tables.outbox
         return int(await self.scalar(select(func.count()).where(o.c.sent_at.is_(None))))
+
+    def publish_failures(self) -> float:
+        """How often the relay has failed to publish (its counter)."""
+        metrics = self.relay.metrics
+        labels = {"service": self.service}
+        return metrics.registry.get_sample_value("lode_relay_publish_failures_total", labels) or 0.0
 
 
 def sqlite_engine(path: str) -> AsyncEngine:

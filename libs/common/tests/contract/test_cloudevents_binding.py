@@ -13,8 +13,9 @@ from cloudevents.core.formats.json import JSONFormat
 
 from lode_common.events.envelope import Envelope, new_envelope
 from lode_common.messaging.transport import Delivery
+from lode_common.testing import eventually
 
-from .harness import EventPath, eventually
+from .harness import EventPath
 
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 

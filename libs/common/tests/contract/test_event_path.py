@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 
 from lode_common.messaging.relay import Relay
 from lode_common.messaging.transport import Delivery, Message
+from lode_common.testing import eventually
 
-from .harness import EventPath, eventually
+from .harness import EventPath
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -70,8 +71,12 @@ async def test_outbox_holds_events_while_the_bus_is_down(path: EventPath) -> Non
     path.freeze()
     try:
         held = [path.event("agg-held", i) for i in range(1, 6)]
+        failures = path.publish_failures()
         await path.commit_events(held)  # the change commits although the bus is down
-        await asyncio.sleep(2.5)
+        await eventually(
+            lambda: path.publish_failures() >= failures + 2,
+            what="the relay to try (and fail) to publish the held events twice",
+        )
         assert await path.unsent() == 5, "the outbox must hold what the bus did not take"
         assert await path.effect_count() == 1
     finally:
@@ -80,7 +85,7 @@ async def test_outbox_holds_events_while_the_bus_is_down(path: EventPath) -> Non
     async def delivered() -> bool:
         return await path.effect_count() == 6
 
-    await eventually(delivered, within=60, what="the held events after the bus came back")
+    await eventually(delivered, timeout_s=60, what="the held events after the bus came back")
     by_event = await path.effects_by_event()
     assert all(by_event[e.id] == 1 for e in held)
 
@@ -155,7 +160,7 @@ async def test_redelivery_after_consumer_crash_changes_nothing(path: EventPath) 
     async def redelivered_all() -> bool:
         return len(path.deliveries) >= delivered_before + 5
 
-    await eventually(redelivered_all, within=60, what="redelivery to the new member")
+    await eventually(redelivered_all, timeout_s=60, what="redelivery to the new member")
     await asyncio.sleep(0.3)
     redelivered = {d.value for d in path.deliveries[delivered_before:]}
     assert {d.value for d in path.deliveries[:delivered_before]} <= redelivered
@@ -184,7 +189,7 @@ async def test_order_per_aggregate_across_partitions_and_two_consumers(path: Eve
     async def all_handled() -> bool:
         return await path.effect_count() == total
 
-    await eventually(all_handled, within=90, what=f"{total} effects")
+    await eventually(all_handled, timeout_s=90, what=f"{total} effects")
     async with path.sessions() as session:
         rows = (
             await session.execute(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,18 +53,6 @@ def settings_for(tmp_path: Path, **overrides: Any) -> LodeSettings:
     }
     values.update(overrides)
     return LodeSettings(**values)
-
-
-async def eventually(
-    predicate: Callable[[], Awaitable[bool]], *, within: float = 5.0, what: str = "condition"
-) -> None:
-    """Poll ``predicate`` until it holds; fail saying what was awaited."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"timed out after {within}s waiting for {what}")
 
 
 def catalog_types() -> dict[str, type[Any]]:

@@ -206,5 +206,5 @@ def test_a_service_recognises_keys_only_when_it_consumes_their_events(tmp_path: 
     )
     runtime = ServiceRuntime(wired, settings, InProcessTransport())
     lookup = api_keys.recognise_api_keys(runtime)
-    assert runtime.extensions[api_keys.EXTENSION] is lookup
+    assert runtime.authenticator.api_keys is lookup
     assert lookup.on_committed in runtime.inbox.after_commit

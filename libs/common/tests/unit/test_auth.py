@@ -101,8 +101,11 @@ async def test_a_token_from_another_issuer_is_401(authenticator: Authenticator) 
 
 
 def _signed(**claims: object) -> str:
+    """A token signed at collection: valid for a day, however long the suite runs before it."""
     base: dict[str, object] = {"iss": "lode", "sub": "u", "roles": [VIEWER]}
-    return jwt.encode({**base, "exp": int(time.time()) + 60, **claims}, SECRET, algorithm="HS256")
+    return jwt.encode(
+        {**base, "exp": int(time.time()) + 86_400, **claims}, SECRET, algorithm="HS256"
+    )
 
 
 @pytest.mark.parametrize(
@@ -270,14 +273,33 @@ def test_other_staff_roles_do_not_stand_in_for_each_other() -> None:
     assert STAFF_ROLES | {MINE} == auth.ROLES
 
 
+class Clock:
+    """Seconds since the epoch that move only when a test moves them."""
+
+    def __init__(self) -> None:
+        self.now = float(int(time.time()))  # a whole second, as a token's iat and exp
+
+    def __call__(self) -> float:
+        return self.now
+
+
 async def test_a_cached_token_still_expires() -> None:
     """Verified tokens are remembered, but never past their exp."""
-    import asyncio
-
-    checker = Authenticator(admin_token=ADMIN_TOKEN, jwt_secret=SECRET)
-    token = issue_token(SECRET, user="brief", roles=[VIEWER], ttl_s=1)
+    clock = Clock()
+    checker = Authenticator(admin_token=ADMIN_TOKEN, jwt_secret=SECRET, clock=clock)
+    token = issue_token(SECRET, user="brief", roles=[VIEWER], ttl_s=1, clock=clock)
     assert (await checker.authenticate(f"Bearer {token}")).subject == "brief"
+    clock.now += 0.9
     assert (await checker.authenticate(f"Bearer {token}")).subject == "brief"  # from the cache
-    await asyncio.sleep(2.1)
+    clock.now += 0.1  # exp itself: no longer valid
     with pytest.raises(Unauthorized, match="expired"):
         await checker.authenticate(f"Bearer {token}")
+
+
+async def test_a_token_is_expired_by_the_authenticators_clock_not_only_the_cache() -> None:
+    clock = Clock()
+    token = issue_token(SECRET, user="late", roles=[VIEWER], ttl_s=60, clock=clock)
+    clock.now += 61
+    fresh = Authenticator(admin_token=ADMIN_TOKEN, jwt_secret=SECRET, clock=clock)
+    with pytest.raises(Unauthorized, match="expired"):
+        await fresh.authenticate(f"Bearer {token}")

@@ -16,9 +16,10 @@ from lode_common import api_docs, auth
 from lode_common.events.catalog import ApplicationForwarded
 from lode_common.http import with_security_headers
 from lode_common.messaging.transport import Message
+from lode_common.testing import eventually
 
 from .conftest import Service, running_service
-from .support import ADMIN_TOKEN, eventually
+from .support import ADMIN_TOKEN
 
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 WEB = Path(__file__).resolve().parents[2] / "web"  # libs/common/web: the docs' npm assets
@@ -128,7 +129,7 @@ async def test_a_parked_event_is_listed_and_redriven(service: Service) -> None:
         response = await service.client.get("/zoning/v1/admin/dead-letters", headers=admin)
         return bool(response.json()["total"])
 
-    await eventually(parked, what="the failing event to be parked")
+    await eventually(parked, timeout_s=5, what="the failing event to be parked")
     listing = (await service.client.get("/zoning/v1/admin/dead-letters", headers=admin)).json()
     [item] = listing["items"]
     assert item["event_id"] == envelope.id
@@ -322,7 +323,7 @@ async def test_a_write_through_the_unit_of_work_reaches_the_consumers(service: S
         outbox = await service.client.get("/zoning/v1/admin/outbox", headers=admin)
         return bool(outbox.json()["unsent"] == 0)
 
-    await eventually(published, what="the relay to publish the event")
+    await eventually(published, timeout_s=5, what="the relay to publish the event")
     # the probe emits a licensing event, which this service also consumes
     ends = await service.runtime.transport.end_offsets("lode.licensing")
     assert sum(ends.values()) == 1
@@ -330,14 +331,14 @@ async def test_a_write_through_the_unit_of_work_reaches_the_consumers(service: S
     async def handled() -> bool:
         return [e.id for e in service.handled] == [event_id]
 
-    await eventually(handled, what="the inbox to handle the event")
+    await eventually(handled, timeout_s=5, what="the inbox to handle the event")
 
     async def counted() -> bool:
         # the handler ran inside the inbox's transaction; the count follows its commit
         metrics = (await service.client.get("/zoning/metrics")).text
         return 'lode_events_consumed_total{outcome="handled",service="zoning"} 1.0' in metrics
 
-    await eventually(counted, what="the inbox to count the event once committed")
+    await eventually(counted, timeout_s=5, what="the inbox to count the event once committed")
     metrics = (await service.client.get("/zoning/metrics")).text
     assert 'lode_events_published_total{service="zoning"} 1.0' in metrics
 

@@ -10,8 +10,7 @@ import pytest
 
 from lode_common.messaging.inprocess import InProcessTransport, partition_for
 from lode_common.messaging.transport import Delivery, Message, TransportUnavailable
-
-from .support import eventually
+from lode_common.testing import eventually
 
 TOPIC = "lode.unittest"
 ALL = {(TOPIC, 0), (TOPIC, 1), (TOPIC, 2)}
@@ -77,7 +76,7 @@ async def test_each_key_keeps_its_order_on_its_partition(bus: InProcessTransport
     await bus.publish(messages(keys, 5, start=10))
     got = Collector()
     sub = await bus.subscribe(group="g", topics=[TOPIC], handler=got)
-    await eventually(lambda: got.has(90), what="90 deliveries")
+    await eventually(lambda: got.has(90), timeout_s=5, what="90 deliveries")
     await sub.stop()
     for key in keys:
         mine = [d for d in got.deliveries if d.key == key]
@@ -96,7 +95,7 @@ async def test_headers_and_bytes_survive(bus: InProcessTransport) -> None:
     await bus.publish([Message(TOPIC, "k", raw, (("traceparent", b"00-ab"), ("bin", b"\xff")))])
     got = Collector()
     sub = await bus.subscribe(group="g", topics=[TOPIC], handler=got)
-    await eventually(lambda: got.has(1), what="the message")
+    await eventually(lambda: got.has(1), timeout_s=5, what="the message")
     await sub.stop()
     [delivery] = got.deliveries
     assert delivery.value == raw
@@ -119,6 +118,7 @@ async def test_a_second_member_shares_the_partitions_and_gets_them_back_when_one
     await bus.publish(messages(keys, 2))
     await eventually(
         lambda: _total(a_got, b_got, 60),
+        timeout_s=5,
         what="60 deliveries over both members",
     )
     assert {d.partition for d in a_got.deliveries} == {p for _, p in a.assigned()}
@@ -129,7 +129,9 @@ async def test_a_second_member_shares_the_partitions_and_gets_them_back_when_one
     assert a.assigned() == ALL
     before = len(a_got.deliveries)
     await bus.publish(messages(keys, 1, start=2))
-    await eventually(lambda: a_got.has(before + 30), what="a to take over b's partitions")
+    await eventually(
+        lambda: a_got.has(before + 30), timeout_s=5, what="a to take over b's partitions"
+    )
     taken_over = {d.partition for d in a_got.deliveries[before:]}
     assert b_partitions <= taken_over
     values = a_got.values + b_got.values
@@ -147,8 +149,8 @@ async def test_groups_are_independent(bus: InProcessTransport) -> None:
     s1 = await bus.subscribe(group="one", topics=[TOPIC], handler=first)
     s2 = await bus.subscribe(group="two", topics=[TOPIC], handler=second)
     assert s1.assigned() == s2.assigned() == ALL
-    await eventually(lambda: first.has(6), what="group one")
-    await eventually(lambda: second.has(6), what="group two")
+    await eventually(lambda: first.has(6), timeout_s=5, what="group one")
+    await eventually(lambda: second.has(6), timeout_s=5, what="group two")
     await s1.stop()
     await s2.stop()
     assert sorted(first.values) == sorted(second.values)
@@ -161,7 +163,7 @@ async def test_committed_offsets_survive_a_restart(tmp_path: Path) -> None:
     await bus.publish(messages(["k1", "k2", "k3"], 2))  # 6 messages
     got = Collector()
     sub = await bus.subscribe(group="g", topics=[TOPIC], handler=got)
-    await eventually(lambda: got.has(6), what="the first six")
+    await eventually(lambda: got.has(6), timeout_s=5, what="the first six")
     await sub.stop()
     await bus.stop()
 
@@ -172,7 +174,7 @@ async def test_committed_offsets_survive_a_restart(tmp_path: Path) -> None:
         await bus.publish(messages(["k1", "k2", "k3"], 1, start=2))  # 3 more
         again = Collector()
         sub = await bus.subscribe(group="g", topics=[TOPIC], handler=again)
-        await eventually(lambda: again.has(3), what="the three new ones")
+        await eventually(lambda: again.has(3), timeout_s=5, what="the three new ones")
         await asyncio.sleep(0.05)
         await sub.stop()
         assert sorted(again.values) == ["k1:2", "k2:2", "k3:2"]  # from the committed offset
@@ -180,7 +182,7 @@ async def test_committed_offsets_survive_a_restart(tmp_path: Path) -> None:
 
         replay = Collector()
         sub = await bus.subscribe(group="new-reader", topics=[TOPIC], handler=replay)
-        await eventually(lambda: replay.has(9), what="a replay from the beginning")
+        await eventually(lambda: replay.has(9), timeout_s=5, what="a replay from the beginning")
         await sub.stop()
         assert len(replay.values) == 9
         assert sorted(replay.values) == sorted(got.values + again.values)
@@ -193,7 +195,7 @@ async def test_a_failing_handler_gets_the_batch_again(bus: InProcessTransport) -
     part = partition_for("k", 3)
     got = Collector(failures=2)
     sub = await bus.subscribe(group="g", topics=[TOPIC], handler=got)
-    await eventually(lambda: got.has(2), what="the batch after two failures")
+    await eventually(lambda: got.has(2), timeout_s=5, what="the batch after two failures")
     await sub.stop()
     assert got.batches == 3
     assert got.values == ["m1", "m2"]  # delivered whole, in order, once handled
@@ -212,7 +214,7 @@ async def test_a_failed_batch_comes_again_after_the_configured_back_off(tmp_path
     got = Collector(failures=3)
     sub = await bus.subscribe(group="g", topics=[TOPIC], handler=got)
     try:
-        await eventually(lambda: got.has(1), within=20, what="the batch after three failures")
+        await eventually(lambda: got.has(1), timeout_s=20, what="the batch after three failures")
     finally:
         await sub.stop()
         await bus.stop()
@@ -223,7 +225,7 @@ async def test_nothing_is_committed_while_the_handler_fails(bus: InProcessTransp
     part = partition_for("k", 3)
     got = Collector(failures=1_000_000)
     sub = await bus.subscribe(group="g", topics=[TOPIC], handler=got)
-    await eventually(lambda: _more_batches_than(got, 1), what="a redelivery")
+    await eventually(lambda: _more_batches_than(got, 1), timeout_s=5, what="a redelivery")
     assert bus.committed("g", TOPIC, part) == 0
     assert sub.lag()[(TOPIC, part)] == 1
     await sub.stop()
@@ -246,7 +248,7 @@ async def test_an_aborted_member_commits_nothing(bus: InProcessTransport) -> Non
     await sub.abort()
     got = Collector()
     sub = await bus.subscribe(group="g", topics=[TOPIC], handler=got)
-    await eventually(lambda: got.has(1), what="the redelivery")
+    await eventually(lambda: got.has(1), timeout_s=5, what="the redelivery")
     await sub.stop()
     assert got.values == ["m1"]
 
@@ -266,7 +268,7 @@ async def test_lag_counts_what_is_not_yet_committed(bus: InProcessTransport) -> 
     async def caught_up() -> bool:
         return sub.lag()[(TOPIC, part)] == 0
 
-    await eventually(caught_up, what="lag 0")
+    await eventually(caught_up, timeout_s=5, what="lag 0")
     await sub.stop()
 
 
@@ -294,7 +296,7 @@ async def test_an_in_memory_bus_works_and_a_stopped_one_refuses() -> None:
     await bus.publish([Message(TOPIC, "k", b"v")])
     got = Collector()
     await bus.subscribe(group="g", topics=[TOPIC], handler=got)
-    await eventually(lambda: got.has(1), what="the message")
+    await eventually(lambda: got.has(1), timeout_s=5, what="the message")
     await bus.stop()  # stops its members too
     with pytest.raises(RuntimeError, match="not started"):
         await bus.subscribe(group="g", topics=["lode.new"], handler=got)

@@ -18,9 +18,9 @@ from lode_common.messaging.outbox import UnitOfWork, outbox_rows
 from lode_common.messaging.relay import Relay
 from lode_common.messaging.transport import Delivery, TransportUnavailable
 from lode_common.metrics import ServiceMetrics
+from lode_common.testing import eventually
 
 from .conftest import EventDatabase
-from .support import eventually
 
 TOPIC = "lode.licensing"
 
@@ -74,7 +74,7 @@ async def read_all(bus: InProcessTransport) -> list[Delivery]:
     async def complete() -> bool:
         return len(got) >= expected
 
-    await eventually(complete, what=f"{expected} messages")
+    await eventually(complete, timeout_s=5, what=f"{expected} messages")
     await sub.stop()
     return got
 
@@ -138,7 +138,7 @@ async def test_run_backs_off_while_the_bus_is_down_then_delivers(
         async def failing_repeatedly() -> bool:
             return sample(relay.metrics, "lode_relay_publish_failures_total") >= 3
 
-        await eventually(failing_repeatedly, what="three failed attempts")
+        await eventually(failing_repeatedly, timeout_s=5, what="three failed attempts")
         await asyncio.sleep(0.3)
         failures = sample(relay.metrics, "lode_relay_publish_failures_total")
         # backing off (0.02, 0.04, 0.08, 0.08 ...): a handful of attempts, not a busy loop
@@ -151,7 +151,7 @@ async def test_run_backs_off_while_the_bus_is_down_then_delivers(
         async def all_sent() -> bool:
             return (await relay.backlog())[0] == 0
 
-        await eventually(all_sent, what="the rows to leave once the bus is back")
+        await eventually(all_sent, timeout_s=5, what="the rows to leave once the bus is back")
     finally:
         await relay.stop()
     assert [json.loads(d.value)["subject"] for d in await read_all(bus)] == ["a1", "a2", "a3"]
@@ -190,7 +190,7 @@ async def test_notify_publishes_without_waiting_for_the_poll(
         async def sent() -> bool:
             return (await relay.backlog())[0] == 0
 
-        await eventually(sent, within=2, what="the notified relay to publish")
+        await eventually(sent, timeout_s=2, what="the notified relay to publish")
     finally:
         await relay.stop()
 
@@ -237,7 +237,7 @@ async def test_on_postgres_one_relay_per_service_publishes(
         async def all_sent() -> bool:
             return (await first.backlog())[0] == 0
 
-        await eventually(all_sent, what="the outbox to drain")
+        await eventually(all_sent, timeout_s=5, what="the outbox to drain")
     finally:
         await first.stop()
         await second.stop()
@@ -261,7 +261,7 @@ async def test_on_postgres_a_commit_in_another_instance_wakes_the_leader(
     async def elected() -> bool:
         return leader._lock_conn is not None
 
-    await eventually(elected, what="the first relay to lead")
+    await eventually(elected, timeout_s=5, what="the first relay to lead")
     other.start()  # it finds the lock taken, and waits
     try:
         await asyncio.sleep(0.05)
@@ -271,7 +271,7 @@ async def test_on_postgres_a_commit_in_another_instance_wakes_the_leader(
             async def sent() -> bool:
                 return (await leader.backlog())[0] == 0
 
-            await eventually(sent, within=10, what="the leader, woken by NOTIFY, to publish")
+            await eventually(sent, timeout_s=10, what="the leader, woken by NOTIFY, to publish")
     finally:
         await other.stop()
         await leader.stop()

@@ -14,8 +14,9 @@ from lode_common.events.catalog import ApplicationForwarded
 from lode_common.events.envelope import Envelope
 from lode_common.messaging.inprocess import InProcessTransport
 from lode_common.runtime import ServiceRuntime, ServiceSpec, prune_once
+from lode_common.testing import eventually
 
-from .support import eventually, settings_for, zoning_migrations
+from .support import settings_for, zoning_migrations
 
 FORWARDED = "lode.licensing.application.forwarded"
 
@@ -82,7 +83,7 @@ async def test_one_service_publishes_and_another_consumes(tmp_path: Path) -> Non
         async def arrived() -> bool:
             return [e.id for e in seen] == [sent.id]
 
-        await eventually(arrived, what="the event in the other service")
+        await eventually(arrived, timeout_s=5, what="the event in the other service")
     finally:
         await reporting.stop()
         await licensing.stop()
@@ -112,7 +113,7 @@ async def test_what_the_bus_refused_before_a_stop_is_published_on_the_next_start
         async def published() -> bool:
             return sum((await bus.end_offsets("lode.licensing")).values()) == 1
 
-        await eventually(published, what="the leftover row to be published")
+        await eventually(published, timeout_s=5, what="the leftover row to be published")
     finally:
         await again.stop()
         await bus.stop()
@@ -197,7 +198,7 @@ async def test_the_retention_pass_forgets_sent_events_past_the_setting_and_count
         async def sent() -> bool:
             return (await runtime.relay.backlog())[0] == 0
 
-        await eventually(sent, what="the event to be published")
+        await eventually(sent, timeout_s=5, what="the event to be published")
         await runtime.relay.settle()
         assert (await prune_once(runtime)).outbox == 0  # sent today: kept for 7 days
         later = datetime.now(UTC) + timedelta(days=8)

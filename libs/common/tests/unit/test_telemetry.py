@@ -19,9 +19,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from lode_common import telemetry
 from lode_common.events.envelope import Envelope
 from lode_common.metrics import ServiceMetrics, count_emitted
+from lode_common.testing import eventually
 
 from .conftest import Service
-from .support import eventually
 
 TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 PARENT_SPAN = "b7ad6b7169203331"
@@ -88,7 +88,7 @@ async def test_tracing_off_leaves_envelopes_without_trace_context(service: Servi
         "/zoning/v1/probe/things/off-1", headers={"traceparent": TRACEPARENT}
     )
     assert r.status_code == 201
-    await eventually(lambda: _handled(service, "off-1"), what="the event handled")
+    await eventually(lambda: _handled(service, "off-1"), timeout_s=5, what="the event handled")
     envelope = next(e for e in service.handled if e.subject == "off-1")
     assert envelope.traceparent is None
     assert "traceparent" not in json.loads(envelope.to_json())
@@ -106,7 +106,7 @@ async def test_a_request_and_the_handler_of_its_event_share_one_trace(
         headers={"traceparent": TRACEPARENT, "tracestate": "lode=1"},
     )
     assert r.status_code == 201
-    await eventually(lambda: _handled(service, "t-1"), what="the event handled")
+    await eventually(lambda: _handled(service, "t-1"), timeout_s=5, what="the event handled")
 
     server = next(
         s
@@ -132,7 +132,7 @@ async def test_a_request_and_the_handler_of_its_event_share_one_trace(
 
     # ... and the consumer's handler runs in a span that is its child.
     await eventually(
-        lambda: _async(bool(named(spans, SpanKind.CONSUMER))), what="the consumer span"
+        lambda: _async(bool(named(spans, SpanKind.CONSUMER))), timeout_s=5, what="the consumer span"
     )
     consumer = named(spans, SpanKind.CONSUMER)[0]
     assert consumer.name == "lode.licensing.application.forwarded process"

@@ -11,10 +11,10 @@ from lode_common import api_keys
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
-from lode_licensing.handlers import HANDLERS, jobs
+from lode_licensing import container
+from lode_licensing.handlers import CONSUMES, HANDLERS, jobs
 from lode_licensing.handlers.demo_loader import load_demo_licences
 from lode_licensing.settings import LicensingSettings
-from lode_licensing.wiring import KEY, close_clients, wire
 
 NAME = "licensing"
 SETTINGS_CLASS = LicensingSettings
@@ -27,11 +27,10 @@ DESCRIPTION = (
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",
-    # lode.monitoring only for mines' API keys (the rest is skipped before any database work)
-    consumes=("lode.zoning", api_keys.TOPIC),
-    handlers={**HANDLERS, **api_keys.REPLICA_HANDLERS},
+    consumes=CONSUMES,
+    handlers=HANDLERS,
     background=(jobs.recheck_and_forward, jobs.daily_expiry, load_demo_licences),
-    on_stop=(close_clients,),
+    on_stop=(container.close_clients,),
 )
 
 
@@ -43,7 +42,11 @@ def build(
 ) -> tuple[ServiceRuntime, FastAPI]:
     """The licensing runtime and app; without a transport it runs standalone (distributed
     mode). ``zoning_http`` reaches zoning in-process (embedded mode)."""
+    from lode_common.openapi import publish_bodies
     from lode_licensing.api import ROUTERS
+    from lode_licensing.api.applications import SUBMITTED
+    from lode_licensing.api.deps import ERRORS
+    from lode_licensing.api.province import PROVINCE_DECISION
 
     settings = settings or LicensingSettings()
     runtime, app = build_service(
@@ -53,7 +56,9 @@ def build(
         title=TITLE,
         description=DESCRIPTION,
         routers=ROUTERS,
+        errors=ERRORS,
     )
-    runtime.extensions[KEY] = wire(settings, zoning_http)
-    api_keys.recognise_api_keys(runtime)  # mines' keys, from monitoring's events
+    publish_bodies(app, [SUBMITTED, PROVINCE_DECISION])  # the bodies routes read by hand
+    keys = api_keys.recognise_api_keys(runtime)  # mines' keys, from monitoring's events
+    container.build(runtime, settings, keys, zoning_http).attach()
     return runtime, app

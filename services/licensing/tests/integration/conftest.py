@@ -3,7 +3,6 @@ zoning in-process through a transport that can be switched off (zoning "down")."
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,9 +13,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest, services_under_test
-from lode_licensing.adapters.tables import PlanInForce
+from lode_common.testing.plugin import BACKENDS, backend_services
 from lode_licensing.bootstrap import build as build_licensing
+from lode_licensing.container import Licensing
 from lode_licensing.settings import LicensingSettings
 from lode_zoning.bootstrap import build as build_zoning
 from lode_zoning.settings import ZoningSettings
@@ -54,12 +55,7 @@ async def _system(
             links["link"] = SwitchableTransport(apps["zoning"])
         return {"licensing": {"zoning_http": links["link"]}} if links else {}
 
-    extra: dict[str, Any] = {}
-    if backend == "postgres":
-        extra = {
-            "postgres": request.getfixturevalue("postgres_server"),
-            "kafka": request.getfixturevalue("kafka"),
-        }
+    extra = backend_services(request, backend)
     async with services_under_test(
         {
             "zoning": (build_zoning, ZoningSettings),
@@ -78,12 +74,11 @@ async def _system(
 
 
 async def _wait_for_plan(licensing: ServiceUnderTest) -> None:
-    for _ in range(600):
-        async with licensing.runtime.sessions() as session:
-            if await session.get(PlanInForce, "pingquan-2021-2025") is not None:
-                return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the plan never reached licensing")
+    async def plan_known() -> bool:
+        service = Licensing.of(licensing.runtime)
+        return await service.plans.in_force(service.plan_id) is not None
+
+    await eventually(plan_known, what="the plan to reach licensing")
 
 
 open_system = asynccontextmanager(_system)
@@ -96,7 +91,7 @@ async def system(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         yield s
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 async def system_both(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[System]:
     async for s in _system(request, tmp_path, request.param):
         yield s

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
+from lode_common.testing import eventually
+
 from .builders import (
     HOLDER,
     OTHER,
     block,
     checks,
-    eventually,
     mining,
     problem,
     square,
@@ -84,7 +85,7 @@ async def test_an_eligible_application_is_decided_locally_and_issues_a_licence(
         events = await z.published()
         return any(e.type.endswith("block.holder_assigned.v1") for e in events)
 
-    await eventually(zoning_knows_the_holder)
+    await eventually(zoning_knows_the_holder, what="zoning to know the block's holder")
 
 
 async def test_below_the_minimum_scale_is_ineligible_citing_the_clause(system: System) -> None:
@@ -166,7 +167,7 @@ async def test_overlapping_an_active_licence_fails(system: System) -> None:
         )
         return bool(r.json()["licences"])
 
-    await eventually(footprint_in_zoning)
+    await eventually(footprint_in_zoning, what="the licence footprint in zoning")
     other = mining(applicant={"name": "另一示意矿业", "credit_code": OTHER})
     view = (await submit(lic, other)).json()
     assert view["verdict"] == "ineligible"
@@ -217,7 +218,7 @@ async def test_while_zoning_is_down_the_application_waits_and_is_checked_later(
         )
         return bool(r.json()["status"] == "checked")
 
-    await eventually(checked, seconds=30)
+    await eventually(checked, timeout_s=30, what="the application to be checked")
     final = (
         await lic.client.get(f"/licensing/v1/applications/{view['id']}", headers=lic.auth("viewer"))
     ).json()

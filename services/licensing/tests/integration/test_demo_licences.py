@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
 
-from .builders import eventually
 from .conftest import open_system
 
 pytestmark = pytest.mark.timeout(120)
@@ -40,7 +40,9 @@ async def test_demo_licences_reproduce_the_baseline_and_lapse_by_date(
             ]
             return bool(listed["total"] == 63 and not lapsed_active)
 
-        await eventually(loaded_and_expired, seconds=60)
+        await eventually(
+            loaded_and_expired, timeout_s=60, what="the demo licences to load and expire"
+        )
         items = (await _licences(lic))["items"]
         assert all(i["illustrative"] for i in items)
         assert Counter(i["scale"] for i in items) == {"small": 55, "medium": 8}
@@ -58,4 +60,4 @@ async def test_demo_licences_reproduce_the_baseline_and_lapse_by_date(
             )
             return first["licence_no"] in {hit["licence_no"] for hit in r.json()["licences"]}
 
-        await eventually(zoning_has_the_footprint)
+        await eventually(zoning_has_the_footprint, what="zoning to have the demo footprint")

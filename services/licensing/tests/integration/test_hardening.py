@@ -16,11 +16,12 @@ import pytest
 import structlog
 from sqlalchemy import select
 
+from lode_common.testing import eventually
 from lode_licensing.domain.licence import cst_today
 from lode_licensing.domain.province import sign
 
 from ..province.servers import SECRET
-from .builders import HOLDER, INSIDE, OTHER, block, eventually, mining, problem, square, submit
+from .builders import HOLDER, INSIDE, OTHER, block, mining, problem, square, submit
 from .conftest import System, open_system
 
 pytestmark = pytest.mark.timeout(120)
@@ -498,7 +499,7 @@ async def test_an_area_found_invalid_after_an_outage_is_ineligible_saying_why(
         )
         return bool(r.json()["status"] == "checked")
 
-    await eventually(checked)
+    await eventually(checked, what="the application to be checked")
     final = (
         await lic.client.get(f"/licensing/v1/applications/{view['id']}", headers=lic.auth("viewer"))
     ).json()
@@ -528,7 +529,7 @@ async def test_a_mine_reading_its_application_is_not_told_who_holds_the_block(
         async with lic.runtime.sessions() as session:
             return (await session.execute(select(BlockHolderReplica))).first() is not None
 
-    await eventually(replicated)
+    await eventually(replicated, what="the licence to be replicated")
     mine = lic.auth("mine", enterprise=HOLDER)
     area = {"geometry": square(INSIDE[0] + 0.012, INSIDE[1] + 0.012, 0.005)}
     own = await lic.client.post("/licensing/v1/applications", json=mining(area=area), headers=mine)

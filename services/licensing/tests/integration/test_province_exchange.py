@@ -13,13 +13,14 @@ from typing import Any
 import httpx
 import pytest
 
+from lode.doubles.province_sim import SimPolicy, create_sim_app
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
 from lode_common.testing.services import free_port
 from lode_licensing.domain.province import sign
-from lode_licensing.province_sim import SimPolicy, create_sim_app
 
 from ..province.servers import SECRET, serve
-from .builders import block, eventually, mining, problem, submit
+from .builders import block, mining, problem, submit
 from .conftest import open_system
 
 pytestmark = pytest.mark.timeout(120)
@@ -63,7 +64,7 @@ async def test_forward_callback_and_one_licence(
                 )
                 return bool(r.json()["status"] == "approved")
 
-            await eventually(approved, seconds=60)
+            await eventually(approved, timeout_s=60, what="the province to approve the application")
             await sim.state.simulator.drain()
             final = (
                 await lic.client.get(

@@ -13,6 +13,7 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from lode_common.testing import eventually
 from lode_common.testing.services import free_port
 
 SECRET = "province-test-secret-0123456789abcdef-0123456789"
@@ -24,14 +25,14 @@ async def serve(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
-    deadline = time.monotonic() + 10
-    while not server.started:
+
+    def started() -> bool:
         if task.done():
             task.result()  # raises what stopped it
             raise RuntimeError("uvicorn stopped before it started")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"uvicorn did not start on port {port}")
-        await asyncio.sleep(0.01)
+        return bool(server.started)
+
+    await eventually(started, timeout_s=10, interval_s=0.01, what=f"uvicorn on port {port}")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

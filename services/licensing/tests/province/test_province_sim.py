@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from lode.doubles.province_sim import ProvinceSimulator, SimPolicy, create_sim_app
 from lode_licensing.adapters.province_client import (
     ProvinceClient,
     ProvinceRefused,
@@ -22,7 +23,6 @@ from lode_licensing.adapters.province_client import (
 from lode_licensing.domain.errors import SignatureRejected
 from lode_licensing.domain.licence import add_years, cst_today
 from lode_licensing.domain.province import forward_idempotency_key, verify_signature
-from lode_licensing.province_sim import ProvinceSimulator, SimPolicy, create_sim_app
 
 from .servers import SECRET, Callback, Receiver, serve
 

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from lode_licensing.domain.licence import licence_no_problem, validity_problem
-from lode_licensing.domain.vocabulary import Scale
-from lode_licensing.province_sim import (
+from lode.doubles.province_sim import (
     SimPolicy,
     judge,
     kept_number,
@@ -18,6 +16,8 @@ from lode_licensing.province_sim import (
     province_sim_command,
     validity,
 )
+from lode_licensing.domain.licence import licence_no_problem, validity_problem
+from lode_licensing.domain.vocabulary import Scale
 
 from ..unit.builders import real_rules
 

@@ -12,8 +12,11 @@ from typing import Any
 
 import yaml
 
-import lode_zoning.plan_data
+import lode_common.plan.data
 from lode_common.credit_code import with_check_character
+from lode_common.plan.document import load_plan_document
+from lode_common.plan.standards import CatalogueEntry
+from lode_common.testing.examples import iron_mine_application
 from lode_licensing.domain.application import Application, parse_application
 from lode_licensing.domain.checks import (
     CheckContext,
@@ -28,7 +31,7 @@ from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
 
 # The plan data the product ships (zoning publishes it; licensing receives it by event).
-PLAN_DIR = Path(lode_zoning.plan_data.__file__).parent
+PLAN_DIR = Path(lode_common.plan.data.__file__).parent
 AT = datetime(2022, 3, 1, 9, 0, tzinfo=UTC)
 
 APPLICANT_CODE = with_check_character("91130881MA0A00001")
@@ -55,7 +58,21 @@ def plan_document() -> dict[str, Any]:
 
 
 def real_rules() -> PlanRules:
-    return load_plan_rules(plan_document())
+    """The rules of the plan the product ships (`lode_common.plan.data`)."""
+    return load_plan_rules(lode_common.plan.data.bundled_documents())
+
+
+def rules_from(document: dict[str, Any]) -> PlanRules:
+    """The rules of a (modified) raw document, validated first as zoning publishes it;
+    `PlanDocumentInvalid` when the typed model refuses it."""
+    return load_plan_rules(load_plan_document(document))
+
+
+def catalogue_entry(name: str, rules: PlanRules | None = None) -> CatalogueEntry:
+    """The catalogue entry of a name the plan uses (``铁矿``, ``岩金``)."""
+    entry = (rules or real_rules()).standards.mineral(name)
+    assert entry is not None, name
+    return entry
 
 
 def entry_rule(document: dict[str, Any], rule_id: str) -> dict[str, Any]:
@@ -65,29 +82,12 @@ def entry_rule(document: dict[str, Any], rule_id: str) -> dict[str, Any]:
 
 
 def mining_body(**overrides: Any) -> dict[str, Any]:
-    """A valid new underground iron mining application (API.md's example, made eligible)."""
-    body: dict[str, Any] = {
-        "right_type": "mining",
-        "kind": "new",
-        "applicant": {"name": "平泉市某矿业有限公司", "credit_code": APPLICANT_CODE},
-        "mineral": "铁矿",
-        "mining_method": "underground",
-        "capacity": {"value": 30, "unit": "万吨/年"},
-        "area": {"geometry": {"type": "Polygon", "coordinates": []}},
-        "depth_m": [650, 420],
-        "reserves_10kt": 1200,
-        "development_plan": {
-            "mining_recovery_pct": 85,
-            "processing_recovery_pct": 90,
-            "comprehensive_utilization_pct": 40,
-            "ore_type": "magnetite",
-            "concentrate_output_10kt": 2.5,
-        },
-        "green_mine_plan": True,
-        "demonstration_report": False,
-    }
-    body.update(overrides)
-    return body
+    """A valid new underground iron mining application (:func:`iron_mine_application`) of
+    30 万吨/年 (中型); the geometry is left empty, the checks take the spatial analysis."""
+    changes: dict[str, Any] = {"capacity": {"value": 30, "unit": "万吨/年"}, **overrides}
+    return iron_mine_application(
+        "平泉市某矿业有限公司", APPLICANT_CODE, {"type": "Polygon", "coordinates": []}, **changes
+    )
 
 
 def gold_body(method: str = "open_pit", t_per_day: Any = 400, **overrides: Any) -> dict[str, Any]:

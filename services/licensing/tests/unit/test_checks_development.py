@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from lode_licensing.domain.plan_rules import load_plan_rules
-
-from .builders import checks_by_id, gold_body, mining_body
+from .builders import checks_by_id, gold_body, mining_body, rules_from
 
 RULE = "development_plan_required"
 
@@ -129,7 +127,7 @@ def test_a_changed_minimum_changes_the_outcome(document: dict[str, Any]) -> None
     item = document["standards"]["three_rates_minimums"]["items"][2]  # 铁矿 underground 75
     assert item["method"] == "underground"
     item["mining_recovery_min"] = 80
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     body = iron(mining_recovery_pct=78)
     assert checks_by_id(body, rules=rules)[RULE].outcome == "fail"
     assert checks_by_id(body)[RULE].outcome == "pass"

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from lode_licensing.domain.checks import check_mineral_policy
-from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
 
 from .builders import (
@@ -17,6 +16,7 @@ from .builders import (
     application,
     exploration_body,
     mining_body,
+    rules_from,
 )
 
 
@@ -89,7 +89,7 @@ def test_restricted_without_report_says_so(rules: PlanRules) -> None:
 def test_the_lists_come_from_the_document(document: dict[str, Any]) -> None:
     document["mineral_policy"]["mining"]["prohibited_zh"].remove("砂金")
     document["mineral_policy"]["mining"]["restricted_zh"].append("萤石")
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     placer = application(mining("砂金"), rules)
     assert check_mineral_policy(placer, rules.mining_policy).outcome == "pass"
     fluorite = application(mining("萤石"), rules)

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from lode_licensing.domain.plan_rules import load_plan_rules
-
-from .builders import checks_by_id, context, entry_rule, gold_body, mining_body, zone
+from .builders import checks_by_id, context, entry_rule, gold_body, mining_body, rules_from, zone
 
 
 @pytest.mark.parametrize(
@@ -40,7 +38,7 @@ def test_a_strict_reading_bars_the_minimum_itself(
         "inclusive"
     ] = False
     body = mining_body(capacity={"value": capacity, "unit": "万吨/年"})
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     assert checks_by_id(body, rules=rules)["min_scale_underground_iron"].outcome == outcome
 
 
@@ -49,7 +47,7 @@ def test_a_changed_minimum_changes_the_outcome(document: dict[str, Any]) -> None
         "min"
     ] = 12
     body = mining_body(capacity={"value": 10, "unit": "万吨/年"})
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     assert checks_by_id(body, rules=rules)["min_scale_underground_iron"].outcome == "fail"
     assert checks_by_id(body)["min_scale_underground_iron"].outcome == "pass"
 
@@ -207,7 +205,7 @@ def test_building_stone_service_years_use_density() -> None:
 
 def test_changed_service_years_change_the_outcome(document: dict[str, Any]) -> None:
     document["standards"]["min_service_years_by_scale"]["medium"] = 15
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     body = mining_body(reserves_10kt=450)
     assert checks_by_id(body, rules=rules)["scale_matches_reserves"].outcome == "pass"
     assert checks_by_id(body)["scale_matches_reserves"].outcome == "review"

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from lode_licensing.domain.plan_rules import load_plan_rules
-
-from .builders import checks_by_id, context, exploration_body, mining_body, zone
+from .builders import checks_by_id, context, exploration_body, mining_body, rules_from, zone
 
 
 def stone(volume: Any = 10) -> dict[str, Any]:
@@ -76,7 +74,7 @@ def test_output_control_only_for_controlled_minerals() -> None:
 def test_a_changed_target_changes_the_outcome(document: dict[str, Any]) -> None:
     item = next(i for i in document["indicators"]["items"] if i["id"] == "iron_concentrate_output")
     item["target"] = 150
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     assert checks_by_id(mining_body(), rules=rules)["output_control"].outcome == "warn"
     assert checks_by_id(mining_body())["output_control"].outcome == "pass"
 
@@ -103,7 +101,7 @@ def test_unknown_mine_count_is_said() -> None:
 
 def test_a_changed_cap_changes_the_outcome(document: dict[str, Any]) -> None:
     next(t for t in document["text_targets"] if t["id"] == "total_mines_cap")["limit"]["max"] = 60
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     ctx = context(zone("mining_block"), mines=55)
     assert checks_by_id(mining_body(), ctx, rules=rules)["mine_count_cap"].outcome == "pass"
     assert checks_by_id(mining_body(), ctx)["mine_count_cap"].outcome == "warn"

@@ -84,4 +84,5 @@ def test_a_validity_that_has_ended_is_refused(rules: PlanRules) -> None:
         )
         is None
     ), "the last valid day may be today"
-    assert terms.mining_max_years == {"large": 30, "medium": 20, "small": 10}
+    years = terms.mining_max_years
+    assert (years.large, years.medium, years.small) == (30, 20, 10)

@@ -23,7 +23,7 @@ from lode_licensing.domain.minerals import Capacity, annual_unit
 from lode_licensing.domain.rulebook import PlanRules
 from lode_licensing.domain.scale import classify_scale
 
-from .builders import PLAN_DIR
+from .builders import PLAN_DIR, catalogue_entry
 
 
 @cache
@@ -127,7 +127,7 @@ def test_every_capacity_classifies_to_its_scale_by_the_national_table() -> None:
 def test_the_licensing_domain_classifies_them_the_same(rules: PlanRules) -> None:
     for licence in licences():
         assert licence.capacity is not None
-        mineral = rules.catalogue.get(licence.mineral)
+        mineral = catalogue_entry(licence.mineral, rules)
         assert licence.capacity.unit == annual_unit(mineral, rules)
         assert licence.mining_method in rules.known_methods
         result = classify_scale(

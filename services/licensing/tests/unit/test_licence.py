@@ -29,10 +29,16 @@ from lode_licensing.domain.licence import (
     validity_problem,
 )
 from lode_licensing.domain.party import Party
-from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
 
-from .builders import APPLICANT_CODE, EXPLORATION_LICENCE, MINING_LICENCE, OTHER_CODE, day
+from .builders import (
+    APPLICANT_CODE,
+    EXPLORATION_LICENCE,
+    MINING_LICENCE,
+    OTHER_CODE,
+    day,
+    rules_from,
+)
 
 HOLDER = Party("平泉市某矿业有限公司", APPLICANT_CODE)
 
@@ -84,7 +90,7 @@ def test_the_wrong_letter_is_explained(rules: PlanRules) -> None:
 
 def test_the_numbering_pattern_comes_from_the_document(document: dict[str, Any]) -> None:
     document["standards"]["licence_terms"]["numbering"]["pattern"] = "^[CT][0-9]{10}$"
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     assert licence_no_problem("C0123456789", "mining", rules.licence_terms) is None
     assert licence_no_problem(MINING_LICENCE, "mining", rules.licence_terms) is not None
 
@@ -139,7 +145,7 @@ def test_exploration_validity(rules: PlanRules) -> None:
 
 def test_terms_come_from_the_document(document: dict[str, Any]) -> None:
     document["standards"]["licence_terms"]["mining_max_years"]["small"] = 5
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     assert validity_problem(
         "mining", "small", day("2021-07-01"), day("2031-07-01"), rules.licence_terms
     )
@@ -171,7 +177,7 @@ def test_renewal_notice(rules: PlanRules, filed_on: str, late: bool, refused: bo
 
 def test_the_notice_period_comes_from_the_document(document: dict[str, Any]) -> None:
     document["standards"]["licence_terms"]["mining_renewal_notice_days"] = 60
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     with pytest.raises(RenewalRefused, match="at least 60 days"):
         check_renewal_filing(licence(), day("2031-05-31"), rules.licence_terms)
 
@@ -260,8 +266,10 @@ def test_phase_out_for_prohibited_minerals(rules: PlanRules, document: dict[str,
     assert is_phase_out(licence(mineral_zh="placer_gold"), rules)
     assert not is_phase_out(licence(), rules)
     assert not is_phase_out(licence(mineral_zh="超贫磁铁矿"), rules)  # restricted, not prohibited
+    # the typed plan refuses a mineral in two lists: 铁矿 moves from priority to prohibited
+    document["mineral_policy"]["mining"]["priority_zh"].remove("铁矿")
     document["mineral_policy"]["mining"]["prohibited_zh"].append("铁矿")
-    assert is_phase_out(licence(), load_plan_rules(document))
+    assert is_phase_out(licence(), rules_from(document))
 
 
 def test_today_is_in_china_standard_time() -> None:

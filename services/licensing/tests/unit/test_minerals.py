@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from lode_licensing.domain.catalogue import is_among, standard_zh
 from lode_licensing.domain.errors import InvalidInput
 from lode_licensing.domain.minerals import (
     Capacity,
@@ -17,8 +18,9 @@ from lode_licensing.domain.minerals import (
     normalise_unit,
     resolve_mineral,
 )
-from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
+
+from .builders import catalogue_entry, rules_from
 
 
 @pytest.mark.parametrize(
@@ -38,13 +40,13 @@ from lode_licensing.domain.rulebook import PlanRules
     ],
 )
 def test_resolve_by_name_alias_or_code(rules: PlanRules, name: str, zh: str) -> None:
-    assert resolve_mineral(name, rules.catalogue).zh == zh
+    assert resolve_mineral(name, rules.standards).zh == zh
 
 
 def test_ultra_low_grade_magnetite_is_treated_as_iron(rules: PlanRules) -> None:
-    entry = resolve_mineral("超贫磁铁矿", rules.catalogue)
-    assert entry.standard_zh == "铁矿"
-    assert entry.is_(["铁矿"])
+    entry = resolve_mineral("超贫磁铁矿", rules.standards)
+    assert standard_zh(rules.standards, entry) == "铁矿"
+    assert is_among(rules.standards, entry, ["铁矿"])
 
 
 @pytest.mark.parametrize(
@@ -53,7 +55,7 @@ def test_ultra_low_grade_magnetite_is_treated_as_iron(rules: PlanRules) -> None:
 )
 def test_unknown_mineral_lists_close_names(rules: PlanRules, name: str, suggested: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        resolve_mineral(name, rules.catalogue)
+        resolve_mineral(name, rules.standards)
     (error,) = caught.value.errors
     assert error.field == "mineral"
     assert f"unknown mineral {name!r}" in error.message
@@ -63,7 +65,7 @@ def test_unknown_mineral_lists_close_names(rules: PlanRules, name: str, suggeste
 @pytest.mark.parametrize("name", [None, "", "  ", 7])
 def test_missing_mineral_is_a_field_error(rules: PlanRules, name: Any) -> None:
     with pytest.raises(InvalidInput, match="mineral: a mineral name or catalogue code"):
-        resolve_mineral(name, rules.catalogue)
+        resolve_mineral(name, rules.standards)
 
 
 @pytest.mark.parametrize(
@@ -79,21 +81,21 @@ def test_missing_mineral_is_a_field_error(rules: PlanRules, name: Any) -> None:
     ],
 )
 def test_units_per_mineral(rules: PlanRules, name: str, units: tuple[str, ...]) -> None:
-    assert accepted_units(rules.catalogue.get(name), rules) == units
+    assert accepted_units(catalogue_entry(name, rules), rules) == units
 
 
 def test_catalogue_unit_decides(document: dict[str, Any]) -> None:
     document["standards"]["mineral_catalogue"][11]["capacity_unit_zh"] = "万立方米/年"  # 萤石
-    rules = load_plan_rules(document)
-    assert annual_unit(rules.catalogue.get("萤石"), rules) == "万立方米/年"
+    rules = rules_from(document)
+    assert annual_unit(catalogue_entry("萤石", rules), rules) == "万立方米/年"
 
 
 def test_t_per_day_is_required_only_for_new_rock_gold_mines(rules: PlanRules) -> None:
-    gold = rules.catalogue.get("金矿")
+    gold = catalogue_entry("金矿", rules)
     assert daily_unit_required(gold, "mining", "new", rules)
     assert not daily_unit_required(gold, "mining", "renewal", rules)
     assert not daily_unit_required(gold, "exploration", "new", rules)
-    assert not daily_unit_required(rules.catalogue.get("铁矿"), "mining", "new", rules)
+    assert not daily_unit_required(catalogue_entry("铁矿", rules), "mining", "new", rules)
 
 
 @pytest.mark.parametrize(
@@ -126,13 +128,13 @@ def test_conversions(
     rules: PlanRules, mineral: str, value: str, unit: str, to: str, expected: Decimal | None
 ) -> None:
     converted = convert_capacity(
-        Capacity(Decimal(value), unit), to, rules.catalogue.get(mineral), rules
+        Capacity(Decimal(value), unit), to, catalogue_entry(mineral, rules), rules
     )
     assert converted == expected
 
 
 def test_working_days_come_from_the_standards(document: dict[str, Any]) -> None:
     document["standards"]["scale_classes"]["working_days_per_year"] = 300
-    rules = load_plan_rules(document)
-    gold = rules.catalogue.get("金矿")
+    rules = rules_from(document)
+    gold = catalogue_entry("金矿", rules)
     assert convert_capacity(Capacity(Decimal(300), "t/d"), "万吨/年", gold, rules) == Decimal(9)

@@ -1,4 +1,5 @@
-"""Reading the plan document into rules: the real document, modified ones, broken ones."""
+"""Reading a typed plan document into licensing's rules: the real document, modified ones,
+ones the typed model refuses at publication and ones licensing cannot run."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
+import lode_common.plan.data
+from lode_common.plan.document import load_plan_document
+from lode_common.plan.issues import PlanDocumentInvalid
 from lode_licensing.domain.errors import RuleDocumentInvalid
 from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import (
@@ -26,7 +31,7 @@ from lode_licensing.domain.rulebook import (
     ZoneScaleRule,
 )
 
-from .builders import PLAN_DIR, entry_rule
+from .builders import PLAN_DIR, catalogue_entry, entry_rule, rules_from
 
 
 def rule_by_id(rules: PlanRules, rule_id: str) -> Any:
@@ -64,12 +69,13 @@ def test_figures_come_from_the_document(rules: PlanRules) -> None:
     assert iron.clause == "第四章第三节"
     gold = rule_by_id(rules, "min_scale_rock_gold_open_pit")
     assert (gold.minimum, gold.unit) == (Decimal(300), "t/d")
-    assert rules.scale_table.working_days_per_year == 330
-    assert dict(rules.licence_terms.mining_max_years) == {"large": 30, "medium": 20, "small": 10}
-    assert rules.licence_terms.renewal_notice_days == 30
+    assert rules.standards.scale_classes.working_days_per_year == 330
+    years = rules.licence_terms.mining_max_years
+    assert (years.large, years.medium, years.small) == (30, 20, 10)
+    assert rules.licence_terms.mining_renewal_notice_days == 30
     assert rules.licence_terms.exploration_years == 5
-    assert rules.licence_terms.numbering_since == date(2020, 7, 10)
-    assert rules.min_service_years["medium"] == Decimal(20)
+    assert rules.licence_terms.numbering.since == date(2020, 7, 10)
+    assert rules.min_service_years("medium") == Decimal(20)
     assert rule_by_id(rules, "mine_count_cap").cap == 50
     controls = {c.indicator_id: c for c in rule_by_id(rules, "output_control").controls}
     assert controls["iron_concentrate_output"].target == Decimal(200)
@@ -79,9 +85,13 @@ def test_figures_come_from_the_document(rules: PlanRules) -> None:
 
 def test_policy_names_are_read_against_the_catalogue(rules: PlanRules) -> None:
     # 专栏4 says 建筑石料矿产: an alias of the catalogue's 建筑石料.
-    assert "建筑石料" in rules.mining_policy.priority_zh
-    assert rules.mining_policy.restricted_zh == ("超贫磁铁矿",)
-    assert rules.exploration_policy.prohibited_zh == ("砖瓦用粘土", "砂金", "泥炭")
+    assert "建筑石料矿产" in rules.mining_policy.lists.priority_zh
+    assert rules.mining_policy.category(catalogue_entry("建筑石料", rules)) == "priority"
+    assert rules.mining_policy.lists.restricted_zh == ("超贫磁铁矿",)
+    assert rules.mining_policy.category(catalogue_entry("超贫磁铁矿", rules)) == "restricted"
+    # what a mineral is treated as does not count: 铁矿 is not restricted
+    assert rules.mining_policy.category(catalogue_entry("铁矿", rules)) == "priority"
+    assert rules.exploration_policy.lists.prohibited_zh == ("砖瓦用粘土", "砂金", "泥炭")
     assert rules.mining_policy.clause == "第三章第一节 专栏4"
 
 
@@ -96,17 +106,17 @@ def test_yaml_native_values_read_as_well(document: dict[str, Any]) -> None:
     plan["standards"] = yaml.safe_load(
         (PLAN_DIR / "national-standards.yaml").read_text(encoding="utf-8")
     )
-    rules = load_plan_rules(plan)
-    building_stone = rules.catalogue.get("建筑石料")
+    rules = rules_from(plan)
+    building_stone = catalogue_entry("建筑石料", rules)
     assert building_stone.density_t_per_m3 == Decimal("2.7")
-    assert rules.licence_terms.numbering_since == date(2020, 7, 10)
+    assert rules.licence_terms.numbering.since == date(2020, 7, 10)
 
 
 def test_rules_are_immutable(rules: PlanRules) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         rules.plan_id = "other"  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        rules.min_service_years["large"] = Decimal(1)  # type: ignore[index]
+    with pytest.raises(ValidationError, match="frozen"):
+        rules.standards.min_service_years_by_scale.large = 1  # type: ignore[misc]
 
 
 def test_a_new_minimum_scale_rule_is_picked_up_by_shape(document: dict[str, Any]) -> None:
@@ -119,25 +129,32 @@ def test_a_new_minimum_scale_rule_is_picked_up_by_shape(document: dict[str, Any]
             "clause": "示意",
         }
     )
-    rule = rule_by_id(load_plan_rules(document), "min_scale_fluorite")
+    rule = rule_by_id(rules_from(document), "min_scale_fluorite")
     assert isinstance(rule, MinScaleRule)
     assert (rule.minimum, rule.inclusive) == (Decimal(5), True)
 
 
 def test_an_unknown_shape_is_kept_uninterpreted(document: dict[str, Any]) -> None:
+    # Valid for the typed model (a check of its vocabulary), but no shape licensing checks.
     document["entry_rules"].append(
-        {"id": "something_new", "statement_zh": "新规则", "clause": "示意", "effect": "inform"}
+        {
+            "id": "something_new",
+            "statement_zh": "新规则",
+            "clause": "示意",
+            "check": {"green_mine_plan": "required"},
+        }
     )
-    (kept,) = load_plan_rules(document).rules_of(UninterpretedRule)
+    (kept,) = rules_from(document).rules_of(UninterpretedRule)
     assert kept.id == "something_new"
-    assert kept.raw["effect"] == "inform"
+    assert kept.entry.check is not None
+    assert kept.entry.check.green_mine_plan == "required"
 
 
 def test_an_inclusive_false_reading_is_kept(document: dict[str, Any]) -> None:
     entry_rule(document, "min_scale_underground_iron")["check"]["capacity_ore_10kt_per_year"][
         "inclusive"
     ] = False
-    rule = rule_by_id(load_plan_rules(document), "min_scale_underground_iron")
+    rule = rule_by_id(rules_from(document), "min_scale_underground_iron")
     assert rule.inclusive is False
 
 
@@ -159,8 +176,6 @@ def _break(document: dict[str, Any], how: str) -> None:
         standards["licence_terms"]["numbering"]["pattern"] = "^[CT"
     elif how == "unknown indicator":
         entry_rule(document, "output_control")["indicators"] = ["copper_output"]
-    elif how == "target without max":
-        document["text_targets"][0]["limit"] = {"min": 1}
     elif how == "missing scale term":
         del standards["licence_terms"]["mining_max_years"]["small"]
     elif how == "bad scale":
@@ -173,6 +188,10 @@ def _break(document: dict[str, Any], how: str) -> None:
         standards["mineral_catalogue"][1]["treat_as_zh"] = "铁"
     elif how == "shared alias":
         standards["mineral_catalogue"][0]["aliases_zh"] = ["岩金"]
+    elif how == "density not positive":
+        standards["mineral_catalogue"][16]["density_t_per_m3"] = 0  # 建筑石料
+    elif how == "number as text":
+        entry_rule(document, "min_scale_underground_iron")["statement_zh"] = 1.5
     elif how == "inclusive not a flag":
         entry_rule(document, "min_scale_underground_iron")["check"]["capacity_ore_10kt_per_year"][
             "inclusive"
@@ -182,30 +201,73 @@ def _break(document: dict[str, Any], how: str) -> None:
 @pytest.mark.parametrize(
     ("how", "path", "problem"),
     [
-        ("no standards", "standards", "missing"),
+        ("no standards", "standards", "required"),
         ("bad number", "standards.scale_classes.items[3].large_min", "expected a number"),
-        ("large below medium", "standards.scale_classes.items[3]", "below medium_min"),
+        ("large below medium", "standards.scale_classes.items[3]", "medium_min < large_min"),
         ("unknown zone type", "entry_rules[8].applies_to.zone_type", "nature_park"),
-        ("unknown policy mineral", "mineral_policy.mining.prohibited_zh[3]", "稀土"),
-        ("duplicate id", "entry_rules", "mine_count_cap"),
+        ("unknown policy mineral", "mineral_policy.mining.prohibited_zh", "稀土"),
+        ("duplicate id", "entry_rules[13].id", "mine_count_cap"),
         ("bad pattern", "standards.licence_terms.numbering.pattern", "regular expression"),
         ("unknown indicator", "entry_rules[11].indicators", "copper_output"),
-        ("target without max", "entry_rules[12].target", "limit.max"),
-        ("missing scale term", "standards.licence_terms.mining_max_years.small", "missing"),
+        ("missing scale term", "standards.licence_terms.mining_max_years.small", "required"),
         ("bad scale", "standards.three_rates_minimums.items[0].scale", "huge"),
         ("percent above 100", "standards.three_rates_minimums.items[0]", "percentage"),
         ("unknown effect", "entry_rules[0].effect", "shrug"),
         ("unknown treat_as", "standards.mineral_catalogue[1].treat_as_zh", "铁"),
         ("shared alias", "standards.mineral_catalogue[2]", "岩金"),
         ("inclusive not a flag", "capacity_ore_10kt_per_year.inclusive", "true or false"),
+        # where licensing's own reader used to differ from monitoring's: both now refuse
+        ("density not positive", "standards.mineral_catalogue[16].density_t_per_m3", "greater"),
+        ("number as text", "entry_rules[0].statement_zh", "expected text"),
     ],
 )
-def test_a_broken_document_says_where_and_what(
+def test_a_broken_document_is_refused_before_licensing_reads_it(
     document: dict[str, Any], how: str, path: str, problem: str
 ) -> None:
+    """The typed plan document (`lode_common.plan`) refuses these at publication, saying
+    where and what; licensing only ever receives a document that passed."""
     _break(document, how)
+    with pytest.raises(PlanDocumentInvalid) as caught:
+        rules_from(document)
+    issues = caught.value.issues
+    assert any(path in issue.path and problem in issue.message for issue in issues), issues
+
+
+def _unrunnable(document: dict[str, Any], how: str) -> None:
+    iron = entry_rule(document, "min_scale_underground_iron")
+    if how == "target without max":
+        document["text_targets"][0]["limit"] = {"min": 1}
+    elif how == "cap not a count":
+        document["text_targets"][0]["limit"]["max"] = 50.5
+    elif how == "minimum without min":
+        iron["check"]["capacity_ore_10kt_per_year"] = {"max": 5}
+    elif how == "two minimums":
+        iron["check"]["processing_t_per_day"] = {"min": 100}
+    elif how == "uncounted indicator":
+        entry_rule(document, "output_control")["indicators"] = ["large_medium_mine_ratio"]
+    elif how == "zone scale without zone":
+        del entry_rule(document, "key_mining_area_large_scale")["applies_to"]["zone_type"]
+
+
+@pytest.mark.parametrize(
+    ("how", "path", "problem"),
+    [
+        ("target without max", "entry_rules[12].target", "limit.max"),
+        ("cap not a count", "entry_rules[12].target", "not a count"),
+        ("minimum without min", "entry_rules[0].check.capacity_ore_10kt_per_year.min", "missing"),
+        ("two minimums", "entry_rules[0].check", "one minimum per rule"),
+        ("uncounted indicator", "entry_rules[11].indicators", "large_medium_mine_ratio"),
+        ("zone scale without zone", "entry_rules[3]", "applies_to.zone_type"),
+    ],
+)
+def test_a_rule_licensing_cannot_run_says_where_and_what(
+    document: dict[str, Any], how: str, path: str, problem: str
+) -> None:
+    """Valid for the typed model, but missing what the check of its shape needs."""
+    _unrunnable(document, how)
+    typed = load_plan_document(document)
     with pytest.raises(RuleDocumentInvalid) as caught:
-        load_plan_rules(document)
+        load_plan_rules(typed)
     assert path in caught.value.path
     assert problem in caught.value.problem
 
@@ -214,6 +276,8 @@ def test_the_real_document_has_the_rule_positions_the_broken_cases_assume(
     document: dict[str, Any],
 ) -> None:
     ids = [r["id"] for r in document["entry_rules"]]
+    assert ids.index("min_scale_underground_iron") == 0
+    assert ids.index("key_mining_area_large_scale") == 3
     assert ids.index("ecological_red_line") == 8
     assert ids.index("output_control") == 11
     assert ids.index("mine_count_cap") == 12
@@ -222,14 +286,8 @@ def test_the_real_document_has_the_rule_positions_the_broken_cases_assume(
 def test_the_plan_as_zoning_publishes_it_gives_every_rule_its_kind() -> None:
     """Zoning writes defaults out (e.g. ``indicators: []``); licensing must read them the
     same as when they are absent."""
-    import lode_zoning.plan_data
-    from lode_licensing.domain.rulebook import (
-        MineCountCapRule,
-        OutputControlRule,
-        UninterpretedRule,
-    )
-
-    rules = load_plan_rules(lode_zoning.plan_data.bundled_documents().as_published())
+    published = lode_common.plan.data.bundled_documents().as_published()
+    rules = rules_from(published)
     kinds = {rule.id: type(rule) for rule in rules.entry_rules}
     assert kinds["mine_count_cap"] is MineCountCapRule
     assert kinds["output_control"] is OutputControlRule

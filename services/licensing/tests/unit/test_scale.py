@@ -8,14 +8,15 @@ from typing import Any
 import pytest
 
 from lode_licensing.domain.minerals import Capacity
-from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
 from lode_licensing.domain.scale import classify_scale
+
+from .builders import catalogue_entry, rules_from
 
 
 def classify(rules: PlanRules, mineral: str, value: str, unit: str, method: str | None) -> Any:
     return classify_scale(
-        Capacity(Decimal(value), unit), rules.catalogue.get(mineral), method, rules
+        Capacity(Decimal(value), unit), catalogue_entry(mineral, rules), method, rules
     )
 
 
@@ -71,7 +72,7 @@ def test_method_row_first_then_any(document: dict[str, Any]) -> None:
             "confidence": "unverified",
         }
     )
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     assert classify(rules, "金矿", "15", "万吨/年", "open_pit").scale == "small"
     assert classify(rules, "金矿", "15", "万吨/年", "underground").scale == "large"
 
@@ -91,5 +92,5 @@ def test_iron_without_method_has_no_row(rules: PlanRules) -> None:
 
 def test_a_changed_table_changes_the_scale(document: dict[str, Any]) -> None:
     document["standards"]["scale_classes"]["items"][2]["medium_min"] = 40  # 铁矿 underground
-    rules = load_plan_rules(document)
+    rules = rules_from(document)
     assert classify(rules, "铁矿", "30", "万吨/年", "underground").scale == "small"

@@ -9,12 +9,13 @@ from fastapi import FastAPI
 from lode_common.auth import Authenticator
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
+from lode_common.plan import replica
 from lode_common.runtime import ServiceRuntime, ServiceSpec
+from lode_monitoring import container
 from lode_monitoring.handlers import HANDLERS
-from lode_monitoring.handlers.api_keys import EXTENSION as KEY_LOOKUP
-from lode_monitoring.handlers.api_keys import KeyLookup
 from lode_monitoring.handlers.deadlines import daily_deadlines
 from lode_monitoring.handlers.demo_loader import load_demo_reports
+from lode_monitoring.handlers.intake import close_connections
 from lode_monitoring.settings import MonitoringSettings
 
 NAME = "monitoring"
@@ -28,35 +29,37 @@ DESCRIPTION = (
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",
-    consumes=(
-        "lode.licensing",
-        "lode.zoning",
-    ),
+    consumes=("lode.licensing", replica.TOPIC),
     handlers=HANDLERS,
     background=(daily_deadlines, load_demo_reports),
+    on_stop=(close_connections,),
 )
 
 
 def build(
     settings: MonitoringSettings | None = None, *, transport: Transport | None = None
 ) -> tuple[ServiceRuntime, FastAPI]:
-    """The monitoring runtime and app; without a transport it runs standalone (distributed mode)."""
+    """The monitoring runtime and app, its container attached; without a transport it runs
+    standalone (distributed mode)."""
+    from lode_common.openapi import publish_bodies
     from lode_monitoring.api import ROUTERS
+    from lode_monitoring.api.problems import ERRORS
+    from lode_monitoring.api.schemas import BODIES
 
+    settings = settings or MonitoringSettings()
     runtime, app = build_service(
         SPEC,
-        settings or MonitoringSettings(),
+        settings,
         transport=transport,
         title=TITLE,
         description=DESCRIPTION,
         routers=ROUTERS,
+        errors=ERRORS,
     )
+    publish_bodies(app, BODIES)  # the bodies routes read by hand
+    service = container.build(runtime, settings).attach()
     # mines authenticate with their enterprise's API key, looked up in this database
-    key_lookup = KeyLookup(runtime.sessions)
-    runtime.extensions[KEY_LOOKUP] = key_lookup  # the revoking route forgets the key's row
     runtime.authenticator = Authenticator(
-        admin_token=runtime.settings.admin_token,
-        jwt_secret=runtime.settings.jwt_secret,
-        api_keys=key_lookup,
+        admin_token=settings.admin_token, jwt_secret=settings.jwt_secret, api_keys=service.keys
     )
     return runtime, app

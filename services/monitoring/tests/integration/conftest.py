@@ -7,37 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from lode_common.testing.apps import ServiceUnderTest, service_under_test
+from lode_common.testing.apps import ServiceUnderTest
+from lode_common.testing.plugin import BACKENDS, service_on
 from lode_monitoring.bootstrap import build
 from lode_monitoring.settings import MonitoringSettings
-
-
-async def _monitoring(
-    request: pytest.FixtureRequest, tmp_path: Path, backend: str
-) -> AsyncIterator[ServiceUnderTest]:
-    extra = {}
-    if backend == "postgres":
-        extra = {
-            "postgres": request.getfixturevalue("postgres_server"),
-            "kafka": request.getfixturevalue("kafka"),
-        }
-    async with service_under_test(
-        build, MonitoringSettings, backend=backend, tmp_path=tmp_path, **extra
-    ) as service:
-        yield service
 
 
 @pytest.fixture
 async def monitoring(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[ServiceUnderTest]:
-    async for service in _monitoring(request, tmp_path, "sqlite"):
+    """Monitoring on SQLite and the in-process bus (the fast runtime)."""
+    async with service_on(build, MonitoringSettings, request, tmp_path, "sqlite") as service:
         yield service
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 async def monitoring_both(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[ServiceUnderTest]:
-    async for service in _monitoring(request, tmp_path, request.param):
+    """Monitoring on each runtime in turn."""
+    async with service_on(build, MonitoringSettings, request, tmp_path, request.param) as service:
         yield service

@@ -3,7 +3,6 @@ the mines' own path and the findings tell the intended story."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from lode_common.testing import eventually
 from lode_common.testing.apps import services_under_test
 from lode_licensing.bootstrap import build as build_licensing
 from lode_licensing.settings import LicensingSettings
@@ -42,7 +42,8 @@ async def test_demo_reports_tell_the_story(tmp_path: Path) -> None:
     ) as services:
         m = services["monitoring"]
         inspector = m.auth("inspector")
-        for _ in range(1200):
+
+        async def loaded() -> tuple[int, dict[str, Any]]:
             total = (
                 await m.client.get("/monitoring/v1/reports?limit=1", headers=inspector)
             ).json()["total"]
@@ -57,9 +58,14 @@ async def test_demo_reports_tell_the_story(tmp_path: Path) -> None:
                 )
             ).json()
             deadline_checked = any(f["code"] == "annual_report_missing" for f in missing["items"])
-            if total >= 223 and progress["total"] and deadline_checked:
-                break
-            await asyncio.sleep(0.1)
+            assert total >= 223, f"{total} reports so far"
+            assert progress["total"], progress
+            assert deadline_checked, "the deadline job has not run yet"
+            return total, progress
+
+        total, progress = await eventually(
+            loaded, timeout_s=120, interval_s=0.1, what="the demo reports and the deadline job"
+        )
         assert total == 223
         findings = (
             await m.client.get("/monitoring/v1/findings?limit=1000", headers=inspector)

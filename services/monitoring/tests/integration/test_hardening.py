@@ -4,7 +4,6 @@ is refused first and told nothing of it."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 
 from lode_common.events.catalog import Holder, LicenceIssued
 from lode_common.limits import LABEL_MAX, NAME_MAX, PRODUCTS_PER_REPORT_MAX, TEXT_MAX
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
 from lode_monitoring.adapters.tables import ExplorationResult, ProjectProgress
 
@@ -178,11 +178,12 @@ async def _molybdenum_exploration_licence(m: ServiceUnderTest) -> None:
             status="active",
         ),
     )
-    for _ in range(400):
+
+    async def replicated() -> bool:
         r = await m.client.get(f"/monitoring/v1/mines/{MOLYBDENUM_T}", headers=m.auth("viewer"))
-        if r.status_code == 200:
-            break
-        await asyncio.sleep(0.05)
+        return r.status_code == 200
+
+    await eventually(replicated, timeout_s=20, what=f"the replica of {MOLYBDENUM_T}")
 
 
 def _result(**changes: Any) -> dict[str, Any]:

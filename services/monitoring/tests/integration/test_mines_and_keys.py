@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from lode_common.events.catalog import (
     LicenceTransferred,
 )
 from lode_common.messaging.transport import Message
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
 
 pytestmark = pytest.mark.timeout(120)
@@ -52,16 +52,6 @@ async def mine(service: ServiceUnderTest) -> dict[str, Any] | None:
     return r.json() if r.status_code == 200 else None
 
 
-async def until(predicate: Any, seconds: float = 30) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
-
-
 async def test_the_mine_replica_follows_issue_transfer_suspension_and_cancellation(
     monitoring_both: ServiceUnderTest,
 ) -> None:
@@ -72,7 +62,7 @@ async def test_the_mine_replica_follows_issue_transfer_suspension_and_cancellati
         found = await mine(m)
         return found is not None and found["status"] == "active"
 
-    await until(issued)
+    await eventually(issued, what="the issued licence in the replica")
     await send(
         m,
         LicenceTransferred(
@@ -86,7 +76,7 @@ async def test_the_mine_replica_follows_issue_transfer_suspension_and_cancellati
         found = await mine(m)
         return found is not None and found["holder"]["credit_code"] == B
 
-    await until(transferred)
+    await eventually(transferred, what="the transfer in the replica")
     await send(
         m,
         LicenceSuspended(
@@ -106,7 +96,7 @@ async def test_the_mine_replica_follows_issue_transfer_suspension_and_cancellati
         found = await mine(m)
         return found is not None and found["status"] == "cancelled"
 
-    await until(cancelled)
+    await eventually(cancelled, what="the cancellation in the replica")
     found = await mine(m)
     assert found is not None
     assert [h["status"] for h in found["status_history"]] == ["active", "suspended", "cancelled"]
@@ -154,7 +144,7 @@ async def test_a_key_sees_only_its_enterprises_mines(monitoring: ServiceUnderTes
     async def known() -> bool:
         return await mine(m) is not None
 
-    await until(known)
+    await eventually(known, what="the mines in the replica")
     admin = m.auth("admin-token")
     key_a = (await m.client.post(f"/monitoring/v1/enterprises/{A}/api-keys", headers=admin)).json()[
         "key"

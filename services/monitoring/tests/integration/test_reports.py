@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
@@ -11,8 +10,9 @@ import pytest
 from lode_common.credit_code import with_check_character
 from lode_common.events.catalog import Holder, LicenceIssued, PlanPublished
 from lode_common.messaging.transport import Message
+from lode_common.plan.data import bundled_documents
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
-from lode_zoning.plan_data import bundled_documents
 
 pytestmark = pytest.mark.timeout(120)
 A = "91130881MA0A000007"
@@ -52,11 +52,12 @@ async def ready(m: ServiceUnderTest) -> dict[str, str]:
             status="active",
         ),
     )
-    for _ in range(400):
+
+    async def replicated() -> bool:
         r = await m.client.get(f"/monitoring/v1/mines/{IRON}", headers=m.auth("viewer"))
-        if r.status_code == 200:
-            break
-        await asyncio.sleep(0.05)
+        return r.status_code == 200
+
+    await eventually(replicated, timeout_s=20, what=f"the replica of {IRON}")
     admin = m.auth("admin-token")
     key_a = (await m.client.post(f"/monitoring/v1/enterprises/{A}/api-keys", headers=admin)).json()[
         "key"

@@ -3,13 +3,13 @@ and an annual report behind it opens ``restoration_behind_plan``; a correction c
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
 import pytest
 
 from lode_common.events.catalog import Holder, LicenceChanged, RestorationMilestone
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
 
 from .test_reports import IRON, A, post, publish, ready, report
@@ -36,13 +36,16 @@ def _changed(plan: list[RestorationMilestone], green_mine: bool) -> LicenceChang
 
 
 async def _mine(m: ServiceUnderTest, until: Any) -> dict[str, Any]:
-    for _ in range(400):
+    async def replica() -> dict[str, Any]:
         r = await m.client.get(f"/monitoring/v1/mines/{IRON}", headers=m.auth("viewer"))
-        if r.status_code == 200 and until(r.json()):
-            body: dict[str, Any] = r.json()
-            return body
-        await asyncio.sleep(0.05)
-    raise AssertionError("the licence's new state never reached the replica")
+        assert r.status_code == 200, r.text
+        body: dict[str, Any] = r.json()
+        assert until(body), body
+        return body
+
+    return await eventually(
+        replica, timeout_s=20, what="the licence's new state to reach the replica"
+    )
 
 
 async def test_a_report_behind_the_plan_opens_the_finding_and_a_correction_closes_it(

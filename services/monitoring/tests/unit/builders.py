@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from lode_common.plan.data import bundled_documents
+from lode_common.plan.document import PlanDocument
 from lode_monitoring.domain.capacity import Capacity
 from lode_monitoring.domain.licence import LicenceView, RestorationPlan, StatusChange
 from lode_monitoring.domain.report import OutputReport, Product
-from lode_monitoring.domain.standards import MonitoringStandards, load_standards
-from lode_zoning.plan_data import bundled_documents
+from lode_monitoring.domain.standards import MonitoringStandards
 
 MINING_NO = "C1308812021017120000001"
 OTHER_MINING_NO = "C1308812021017120000002"
@@ -26,7 +27,12 @@ def plan_document() -> dict[str, Any]:
 
 
 def real_standards() -> MonitoringStandards:
-    return load_standards(plan_document())
+    return MonitoringStandards.of(bundled_documents())
+
+
+def standards_of(document: dict[str, Any]) -> MonitoringStandards:
+    """Monitoring's reading of a (modified) document, read as the replica reads it."""
+    return MonitoringStandards.of(PlanDocument.model_validate(document))
 
 
 def licence(**overrides: Any) -> LicenceView:

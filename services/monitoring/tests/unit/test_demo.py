@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 import lode_monitoring.demo as demo_module
+from lode_common.plan.data import bundled_documents
 from lode_licensing.demo import demo_licences
 from lode_monitoring.demo import (
     AS_OF,
@@ -42,8 +43,7 @@ from lode_monitoring.domain.report import (
     parse_output_report,
     parse_project_progress,
 )
-from lode_monitoring.domain.standards import MonitoringStandards, load_standards
-from lode_zoning.plan_data import bundled_documents
+from lode_monitoring.domain.standards import MonitoringStandards
 
 TODAY = date(2025, 6, 1)
 _API_FIELDS = {
@@ -73,7 +73,7 @@ def _data() -> DemoData:
 
 @cache
 def _standards() -> MonitoringStandards:
-    return load_standards(bundled_documents().as_published())
+    return MonitoringStandards.of(bundled_documents())
 
 
 def _licence(number: str) -> DemoLicence:

@@ -110,11 +110,9 @@ def test_rock_gold_shows_the_working_days(standards: MonitoringStandards) -> Non
 
 
 def test_the_density_is_the_published_one(standards: MonitoringStandards) -> None:
-    from dataclasses import replace
-
     stone = standards.catalogue.lookup("建筑石料")
     assert stone is not None
-    denser = replace(stone, density_t_per_m3=Decimal(3))
+    denser = stone.model_copy(update={"density_t_per_m3": Decimal(3)})
     assert over_capacity(report(ore_mined_10kt="29.5"), STONE, denser, standards) == []
     assert over_capacity(report(ore_mined_10kt="29.5"), STONE, stone, standards) != []
 

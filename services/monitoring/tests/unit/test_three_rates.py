@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from lode_monitoring.domain.standards import MonitoringStandards, load_standards
+from lode_monitoring.domain.standards import MonitoringStandards
+
+from .builders import standards_of
 
 
 def _minimum(standards: MonitoringStandards, mineral: str, rate: str, **kw: object) -> Decimal:
@@ -85,7 +87,7 @@ def test_a_more_specific_minimum_with_an_unknown_condition_is_weighed(
         {"mineral_zh": "铁矿", "method": "underground", "scale": ["large"],
          "mining_recovery_min": 70, "confidence": "found"}
     )  # fmt: skip
-    table = load_standards(document).three_rates
+    table = standards_of(document).three_rates
     unknown = table.minimum_for(
         "铁矿", "mining_recovery", method="underground", scale=None, ore_type=None
     )

@@ -9,9 +9,16 @@ from fastapi import FastAPI
 from lode_common import api_keys
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
+from lode_common.plan import replica
+from lode_common.plan.data import bundled_documents
+from lode_common.plan.replica import PlanReplica
 from lode_common.runtime import ServiceRuntime, ServiceSpec
+from lode_reporting.api.errors import ERRORS
+from lode_reporting.api.plan_years import document_plan_years
+from lode_reporting.container import Reporting
 from lode_reporting.handlers import HANDLERS
 from lode_reporting.settings import ReportingSettings
+from lode_reporting.signal import JournalSignal
 
 NAME = "reporting"
 SETTINGS_CLASS = ReportingSettings
@@ -24,12 +31,8 @@ DESCRIPTION = (
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",
-    consumes=(
-        "lode.zoning",
-        "lode.licensing",
-        "lode.monitoring",
-    ),
-    handlers={**HANDLERS, **api_keys.REPLICA_HANDLERS},
+    consumes=(replica.TOPIC, "lode.licensing", "lode.monitoring"),  # plans and zones first
+    handlers=HANDLERS,
     publishes=False,
 )
 
@@ -39,16 +42,27 @@ def build(
 ) -> tuple[ServiceRuntime, FastAPI]:
     """The reporting runtime and app; without a transport it runs standalone (distributed mode)."""
     from lode_reporting.api import ROUTERS
-    from lode_reporting.api.stream import journal_signal
 
+    settings = settings or ReportingSettings()
     runtime, app = build_service(
         SPEC,
-        settings or ReportingSettings(),
+        settings,
         transport=transport,
         title=TITLE,
         description=DESCRIPTION,
         routers=ROUTERS,
+        errors=ERRORS,
     )
-    journal_signal(runtime)  # the inbox wakes the SSE streams when it commits
-    api_keys.recognise_api_keys(runtime)  # mines' keys, from monitoring's events
+    bundled = bundled_documents().plan
+    if bundled.id == settings.plan_id:
+        document_plan_years(app, bundled)
+    journal = JournalSignal()
+    runtime.inbox.after_commit.append(journal.notify)  # the inbox wakes the SSE streams
+    Reporting(
+        runtime,
+        settings=settings,
+        plans=PlanReplica(runtime.sessions),
+        journal=journal,
+        api_keys=api_keys.recognise_api_keys(runtime),  # mines' keys, from monitoring's events
+    ).attach()
     return runtime, app

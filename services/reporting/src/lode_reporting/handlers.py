@@ -1,24 +1,70 @@
-"""Event consumers of the reporting service, by base event type (no version suffix).
+"""Event consumers of the reporting service, each reading its typed payload.
 
-Every handler journals the event and updates only the read-model rows it touches."""
+Every consumer journals the event, then updates only the read-model rows it touches
+(:func:`~lode_reporting.projections.journal.journaled`). The plan in force is kept by the
+shared replica (:mod:`lode_common.plan.replica`): its handlers run here after the journal
+entry, so that the dashboard's stream shows a plan published like any other event. Mines'
+API keys (:mod:`lode_common.api_keys`) are not domain events of the dashboard: their replica
+handlers are added unjournaled."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lode_common import api_keys
+from lode_common.events.catalog import (
+    ExplorationResultReported,
+    FindingClosed,
+    FindingOpened,
+    LicenceCancelled,
+    LicenceChanged,
+    LicenceExpired,
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceRevoked,
+    LicenceSuspended,
+    LicenceTransferred,
+    OutputCorrected,
+    OutputReported,
+    PlanPublished,
+    ProjectProgressReported,
+    ZoneChanged,
+    ZoneCreated,
+    ZoneRetired,
+)
+from lode_common.events.envelope import Envelope
+from lode_common.messaging.consumers import Consumers, base_type
 from lode_common.messaging.inbox import EventHandler
+from lode_common.plan import replica
 from lode_reporting.projections import licences, monitoring, zoning
 from lode_reporting.projections.journal import journaled
 
-HANDLERS: dict[str, EventHandler] = {
-    "lode.zoning.plan.published": journaled(zoning.plan_published),
-    **{
-        f"lode.zoning.zone.{a}": journaled(zoning.zone_event)
-        for a in ("created", "changed", "retired")
-    },
-    **{f"lode.licensing.licence.{a}": journaled(licences.licence_event) for a in licences.ACTIONS},
-    "lode.monitoring.output.reported": journaled(monitoring.output_report),
-    "lode.monitoring.output.corrected": journaled(monitoring.output_report),
-    "lode.monitoring.exploration.result_reported": journaled(monitoring.exploration_result),
-    "lode.monitoring.project.progress_reported": journaled(monitoring.project_progress),
-    "lode.monitoring.finding.opened": journaled(monitoring.finding_event),
-    "lode.monitoring.finding.closed": journaled(monitoring.finding_event),
-}
+consumers = Consumers()
+
+
+@consumers.on(PlanPublished)
+@journaled
+async def plan_published(session: AsyncSession, envelope: Envelope, plan: PlanPublished) -> None:
+    """The shared replica keeps the latest version (an older one replayed changes nothing)."""
+    await replica.REPLICA_HANDLERS[base_type(PlanPublished)](session, envelope, plan)
+
+
+consumers.on(ZoneCreated, ZoneChanged, ZoneRetired)(journaled(zoning.zone_event))
+consumers.on(
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceChanged,
+    LicenceTransferred,
+    LicenceSuspended,
+    LicenceRevoked,
+    LicenceExpired,
+    LicenceCancelled,
+)(journaled(licences.licence_event))
+consumers.on(OutputReported, OutputCorrected)(journaled(monitoring.output_report))
+consumers.on(ExplorationResultReported)(journaled(monitoring.exploration_result))
+consumers.on(ProjectProgressReported)(journaled(monitoring.project_progress))
+consumers.on(FindingOpened, FindingClosed)(journaled(monitoring.finding_event))
+consumers.include(api_keys.REPLICA_HANDLERS)
+
+HANDLERS: dict[str, EventHandler] = consumers.handlers
+"""By base event type (no version suffix): ``ServiceSpec.handlers``."""

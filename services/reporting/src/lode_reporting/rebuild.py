@@ -19,16 +19,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import SQLModel
 
 from lode_common.bootstrap import build_transport
 from lode_common.database import create_engine, is_sqlite, migrate, session_factory
 from lode_common.messaging.inbox import Inbox
 from lode_common.messaging.tables import EVENT_TABLES
 from lode_common.messaging.transport import Transport
+from lode_common.plan.replica import PLAN_REPLICA
 from lode_reporting.adapters.tables import READ_MODELS, JournalEntry
 from lode_reporting.bootstrap import SPEC
 from lode_reporting.settings import ReportingSettings
@@ -36,7 +36,14 @@ from lode_reporting.settings import ReportingSettings
 Progress = Callable[[str, int, int], None]
 """(topic, messages replayed so far, messages in the topic)."""
 
-IGNORED_COLUMNS = {"seq"}  # the journal's position is commit order, not part of the content
+IGNORED_COLUMNS = {"seq", "received_at"}
+"""Not part of the content: the journal's position (commit order) and when the plan replica
+received a version."""
+READ_TABLES: tuple[Table, ...] = (
+    *(model.__table__ for model in READ_MODELS),  # type: ignore[attr-defined]
+    PLAN_REPLICA,
+)
+"""Everything the consumers write: the journal, the read models and the plan in force."""
 
 
 @dataclass
@@ -181,9 +188,8 @@ def _normal(value: Any) -> Any:
 
 
 async def _rows(
-    sessions: async_sessionmaker[AsyncSession], model: type[SQLModel]
+    sessions: async_sessionmaker[AsyncSession], table: Table
 ) -> dict[tuple[Any, ...], dict[str, Any]]:
-    table = model.__table__  # type: ignore[attr-defined]
     key_columns = [c.name for c in table.primary_key.columns if c.name not in IGNORED_COLUMNS]
     if not key_columns:  # the journal: keyed by its event id
         key_columns = ["event_id"]
@@ -202,9 +208,9 @@ async def compare(
     """What differs between two sets of read models (empty when they are equal): rows
     missing on either side and columns with other values, by table and key."""
     differences = []
-    for model in READ_MODELS:
-        name = model.__table__.name  # type: ignore[attr-defined]
-        left, right = await _rows(a, model), await _rows(b, model)
+    for table in READ_TABLES:
+        name = table.name
+        left, right = await _rows(a, table), await _rows(b, table)
         for key in sorted(left.keys() - right.keys(), key=str):
             differences.append(f"{name} {key}: only in the first")
         for key in sorted(right.keys() - left.keys(), key=str):

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from lode_common.limits import PLAN_ID_MAX
 from lode_common.settings import LodeSettings
 from lode_reporting.domain.status import Rules
 
@@ -14,6 +15,13 @@ from lode_reporting.domain.status import Rules
 class ReportingSettings(LodeSettings):
     service: ClassVar[str] = "reporting"
 
+    plan_id: str = Field(
+        "pingquan-2021-2025",
+        min_length=1,
+        max_length=PLAN_ID_MAX,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="the plan the dashboard shows and a request names when it gives no plan_id",
+    )
     tolerance_pct: Decimal = Field(
         Decimal(10),
         ge=0,

@@ -5,13 +5,13 @@ Chinese and English, and changes a card when a mine reports, without a reload.""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
+from lode_common.testing import eventually
 from lode_reporting.api import home
 
 if TYPE_CHECKING:
@@ -41,13 +41,17 @@ async def _indicators(api: httpx.AsyncClient, year: int) -> dict[str, Any]:
 
 async def _demo_reports_arrived(api: httpx.AsyncClient) -> None:
     """Until reporting holds the demo mines' reports of 2024 (the demo loads after start)."""
-    deadline = time.monotonic() + DEMO_DEADLINE_S
-    while time.monotonic() < deadline:
+
+    async def arrived() -> bool:
         items = {i["id"]: i for i in (await _indicators(api, 2024))["items"]}
-        if items[IRON]["actual"] is not None:
-            return
-        await asyncio.sleep(0.25)
-    raise AssertionError("the demo reports of 2024 did not reach reporting")
+        return items[IRON]["actual"] is not None
+
+    await eventually(
+        arrived,
+        timeout_s=DEMO_DEADLINE_S,
+        interval_s=0.25,
+        what="the demo reports of 2024 to reach reporting",
+    )
 
 
 class Watched:

@@ -1,4 +1,6 @@
-"""The reporting service on a real database and bus (both runtimes)."""
+"""The reporting service on a real database and bus (both runtimes). Its live stream
+re-reads the journal only every 30 s: in one process the in-process notification must
+carry every event to it."""
 
 from __future__ import annotations
 
@@ -7,37 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from lode_common.testing.apps import ServiceUnderTest, service_under_test
+from lode_common.testing.apps import ServiceUnderTest
+from lode_common.testing.plugin import BACKENDS, service_on
 from lode_reporting.bootstrap import build
 from lode_reporting.settings import ReportingSettings
-
-
-async def _reporting(
-    request: pytest.FixtureRequest, tmp_path: Path, backend: str
-) -> AsyncIterator[ServiceUnderTest]:
-    extra = {}
-    if backend == "postgres":
-        extra = {
-            "postgres": request.getfixturevalue("postgres_server"),
-            "kafka": request.getfixturevalue("kafka"),
-        }
-    async with service_under_test(
-        build, ReportingSettings, backend=backend, tmp_path=tmp_path, stream_poll_s=30.0, **extra
-    ) as service:
-        yield service
 
 
 @pytest.fixture
 async def reporting(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[ServiceUnderTest]:
-    async for service in _reporting(request, tmp_path, "sqlite"):
+    """Reporting on SQLite and the in-process bus (the fast runtime)."""
+    async with service_on(
+        build, ReportingSettings, request, tmp_path, "sqlite", stream_poll_s=30.0
+    ) as service:
         yield service
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 async def reporting_both(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[ServiceUnderTest]:
-    async for service in _reporting(request, tmp_path, request.param):
+    """Reporting on each runtime in turn."""
+    async with service_on(
+        build, ReportingSettings, request, tmp_path, request.param, stream_poll_s=30.0
+    ) as service:
         yield service

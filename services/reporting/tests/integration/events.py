@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,9 +11,10 @@ from sqlalchemy import func, select
 from lode_common.events import catalog
 from lode_common.events.envelope import Envelope
 from lode_common.messaging.transport import Message
+from lode_common.plan.data import bundled_documents
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
 from lode_reporting.adapters.tables import JournalEntry
-from lode_zoning.plan_data import bundled_documents
 
 HOLDER = catalog.Holder(name="平泉示意矿业有限公司", credit_code="91130881MA0A000007")
 SQUARE = {
@@ -147,11 +147,12 @@ async def send(
             [Message(envelope.topic, envelope.subject, envelope.to_json())]
         )
     wanted = before + (len({e.id for e in envelopes}) if expect_new is None else expect_new)
-    deadline = asyncio.get_running_loop().time() + 30
-    while await journal_size(service) < wanted:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"reporting journaled {await journal_size(service)} of {wanted}")
-        await asyncio.sleep(0.02)
+
+    async def journaled() -> None:
+        size = await journal_size(service)
+        assert size >= wanted, f"reporting journaled {size} of {wanted}"
+
+    await eventually(journaled, interval_s=0.02, what=f"reporting to journal {wanted} events")
 
 
 def at(year: int, month: int = 6, day: int = 1) -> datetime:

@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
+from lode_common.plan.replica import PlanNotLoaded
 from lode_common.testing.apps import ServiceUnderTest
-from lode_reporting.queries.annual import PlanNotReceived, annual_report
+from lode_reporting.container import Reporting
+from lode_reporting.queries.annual import annual_report
 from lode_reporting.report.model import IndicatorStatus
-from lode_reporting.settings import ReportingSettings
 from services.reporting.tests.integration.events import (
     at,
     finding,
@@ -27,11 +28,9 @@ C2 = "C1308812022019900000002"
 async def test_the_years_report_has_indicators_licences_findings_and_restoration(
     reporting: ServiceUnderTest,
 ) -> None:
-    settings = reporting.runtime.settings
-    assert isinstance(settings, ReportingSettings)
-    rules = settings.status_rules()
-    with pytest.raises(PlanNotReceived):
-        await annual_report(reporting.runtime.sessions, "pingquan-2021-2025", 2022, rules)
+    service = Reporting.of(reporting.runtime)
+    with pytest.raises(PlanNotLoaded):
+        await annual_report(service, "pingquan-2021-2025", 2022)
     await send(reporting, plan_published())
     await send(
         reporting,
@@ -43,7 +42,7 @@ async def test_the_years_report_has_indicators_licences_findings_and_restoration
         finding("f1", C1),
     )
     await send(reporting, licence(C1, "revoked", status="revoked", time=at(2022, 9)))
-    report = await annual_report(reporting.runtime.sessions, "pingquan-2021-2025", 2022, rules)
+    report = await annual_report(service, "pingquan-2021-2025", 2022)
     assert report.title_zh == "平泉市矿产资源总体规划2022年度实施情况报告"
     rows = {row.id: row for row in report.indicators}
     assert len(rows) == 12

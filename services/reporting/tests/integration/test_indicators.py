@@ -181,16 +181,17 @@ async def test_the_facts_are_read_once_per_state_of_the_read_models(
     reporting_both: ServiceUnderTest,
 ) -> None:
     """A dashboard polling the indicators reads the tables only after something changed."""
-    from lode_reporting.queries.facts import load_facts, plan_in_force, snapshot
+    from lode_reporting.container import Reporting
+    from lode_reporting.queries.facts import snapshot
 
     service = reporting_both
+    reporting = Reporting.of(service.runtime)
     await send(service, plan_published(), licence(C1, scale="medium"))
 
     async def facts() -> Any:
         async with snapshot(service.runtime.sessions) as session:
-            row = await plan_in_force(session, "pingquan-2021-2025")
-            assert row is not None
-            return await load_facts(session, row.document)
+            plan = await reporting.plans.require("pingquan-2021-2025", session)
+            return await reporting.facts.load(session, plan.document)
 
     first = await facts()
     assert await facts() is first  # nothing changed: the same facts

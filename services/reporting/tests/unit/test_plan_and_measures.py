@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from lode_common.plan.data import bundled_documents
 from lode_reporting.domain import measures, plan
 from lode_reporting.domain.measures import Facts, LicenceVersion, Output, Product
-from lode_zoning.plan_data import bundled_documents
 
-DOCUMENT = bundled_documents().as_published()  # what plan.published carries
+DOCUMENT = bundled_documents()  # what plan.published carries, as every consumer reads it
 D = Decimal
 
 
 def test_every_indicator_and_text_target_is_defined_with_a_measure() -> None:
     defs = {d.id: d for d in plan.definitions(DOCUMENT)}
-    expected = [i["id"] for i in DOCUMENT["indicators"]["items"]] + [
-        t["id"] for t in DOCUMENT["text_targets"]
-    ]
+    expected = [i.id for i in DOCUMENT.indicators.items] + [t.id for t in DOCUMENT.text_targets]
     assert list(defs) == expected
     assert set(defs) <= set(measures.MEASURES)
     assert defs["iron_concentrate_output"].target_text == "200±"

@@ -10,8 +10,10 @@ from lode_common import api_keys
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
+from lode_zoning.adapters.spatial_index import IndexHolder
+from lode_zoning.container import Zoning
 from lode_zoning.demo import load_demo_zones
-from lode_zoning.handlers import HANDLERS
+from lode_zoning.handlers import CONSUMERS
 from lode_zoning.handlers.plans import load_bundled_plan
 from lode_zoning.settings import ZoningSettings
 
@@ -28,7 +30,7 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     # lode.monitoring only for mines' API keys (the rest is skipped before any database work)
     consumes=("lode.licensing", api_keys.TOPIC),
-    handlers={**HANDLERS, **api_keys.REPLICA_HANDLERS},
+    handlers=CONSUMERS.handlers,
     on_start=(load_bundled_plan, load_demo_zones),
 )
 
@@ -37,15 +39,25 @@ def build(
     settings: ZoningSettings | None = None, *, transport: Transport | None = None
 ) -> tuple[ServiceRuntime, FastAPI]:
     """The zoning runtime and app; without a transport it runs standalone (distributed mode)."""
-    from lode_zoning.api import ROUTERS
+    from lode_common.openapi import publish_bodies
+    from lode_zoning.api import BODIES, ROUTERS
+    from lode_zoning.api.errors import ERRORS
 
+    settings = settings or ZoningSettings()
     runtime, app = build_service(
         SPEC,
-        settings or ZoningSettings(),
+        settings,
         transport=transport,
         title=TITLE,
         description=DESCRIPTION,
         routers=ROUTERS,
+        errors=ERRORS,
     )
-    api_keys.recognise_api_keys(runtime)  # mines' keys, from monitoring's events
+    publish_bodies(app, BODIES)
+    Zoning(
+        runtime,
+        settings=settings,
+        api_keys=api_keys.recognise_api_keys(runtime),  # mines' keys, from monitoring's events
+        spatial_index=IndexHolder(runtime.sessions),
+    ).attach()
     return runtime, app

@@ -25,9 +25,10 @@ from lode_common.demo.pingquan import (
 )
 from lode_common.runtime import ServiceRuntime
 from lode_zoning.adapters.tables import ZoneVersion
+from lode_zoning.container import Zoning
 from lode_zoning.handlers import zones
+from lode_zoning.handlers.plans import current_version
 from lode_zoning.handlers.zones import ZoneInput
-from lode_zoning.plan_data import PINGQUAN_PLAN_ID
 
 __all__ = [
     "CENTRE",
@@ -46,14 +47,19 @@ DEMO_ACTOR = "demo"
 
 
 async def load_demo_zones(runtime: ServiceRuntime) -> None:
-    """Start-up hook: with ``LODE_DEMO=1`` and no demo zones yet, create them (idempotent)."""
+    """Start-up hook: with ``LODE_DEMO=1`` and no demo zones yet, create them in the
+    deployment's plan (``settings.plan_id``), once it is published (idempotent)."""
     if not runtime.settings.demo:
         return
+    plan_id = Zoning.of(runtime).settings.plan_id
     async with runtime.uow() as uow:
+        if await current_version(uow.session, plan_id) is None:
+            log.info("no demo zones: the plan is not published", plan_id=plan_id)
+            return
         present = (
             await uow.session.execute(
                 select(func.count()).where(
-                    col(ZoneVersion.plan_id) == PINGQUAN_PLAN_ID,
+                    col(ZoneVersion.plan_id) == plan_id,
                     col(ZoneVersion.illustrative).is_(True),
                 )
             )
@@ -61,7 +67,7 @@ async def load_demo_zones(runtime: ServiceRuntime) -> None:
         if present:
             return
         outline = ZoneInput(
-            plan_id=PINGQUAN_PLAN_ID,
+            plan_id=plan_id,
             type="administrative_boundary",
             code=BOUNDARY_CODE,
             name_zh=BOUNDARY_NAME_ZH,
@@ -74,7 +80,7 @@ async def load_demo_zones(runtime: ServiceRuntime) -> None:
             await zones.create(
                 uow,
                 ZoneInput(
-                    plan_id=PINGQUAN_PLAN_ID,
+                    plan_id=plan_id,
                     type=z.type,
                     code=z.code,
                     name_zh=z.name_zh,

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
+from lode_common.plan.data import PINGQUAN_PLAN_ID
 from lode_common.settings import LodeSettings
 
 
 class ZoningSettings(LodeSettings):
     service: ClassVar[str] = "zoning"
+
+    plan_id: str = Field(
+        PINGQUAN_PLAN_ID,
+        description="the deployment's own plan: published from the bundled document on first "
+        "start when it is the bundled plan, and the plan the demo zones belong to",
+    )

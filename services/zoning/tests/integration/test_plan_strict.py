@@ -13,14 +13,14 @@ import pytest
 import yaml
 
 from lode_common.testing.apps import ServiceUnderTest
-
-from ..strict_plan_cases import (
+from lode_common.testing.plan_cases import (
     FORMERLY_OPEN_SECTIONS,
     FORMERLY_UNDECLARED_NUMBERS,
     UNKNOWN_KEY,
     with_unknown_key,
     with_value,
 )
+
 from .test_zoning_api import PLAN, problem
 
 pytestmark = pytest.mark.timeout(300)

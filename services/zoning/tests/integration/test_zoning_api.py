@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import httpx
@@ -17,6 +17,7 @@ from shapely.geometry import box, shape
 
 from lode_common.events.catalog import Holder, LicenceIssued, LicenceRevoked
 from lode_common.messaging.transport import Message
+from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
 from lode_zoning.domain.area import area_ha
 
@@ -532,17 +533,6 @@ async def analyse(z: ServiceUnderTest, body: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def wait_for(predicate: Any, seconds: float = 30) -> None:
-    import asyncio
-
-    deadline = datetime.now(UTC).timestamp() + seconds
-    while datetime.now(UTC).timestamp() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
-
-
 async def test_analysis_finds_zones_and_licence_footprints(zoning_both: ServiceUnderTest) -> None:
     z = zoning_both
     block = (await create(z, zone_feature("KC-A", lon=118.8, lat=41.0, d=0.02))).json()
@@ -569,7 +559,7 @@ async def test_analysis_finds_zones_and_licence_footprints(zoning_both: ServiceU
     async def footprint_known() -> bool:
         return bool((await analyse(z, {"geometry": query}))["licences"])
 
-    await wait_for(footprint_known)
+    await eventually(footprint_known, what="zoning to know the licence footprint")
     hit = (await analyse(z, {"geometry": query}))["licences"][0]
     assert hit["licence_no"] == number
     assert hit["overlap_ha"] == pytest.approx(
@@ -597,7 +587,7 @@ async def test_analysis_finds_zones_and_licence_footprints(zoning_both: ServiceU
     async def footprint_gone() -> bool:
         return not (await analyse(z, {"geometry": query}))["licences"]
 
-    await wait_for(footprint_gone)
+    await eventually(footprint_gone, what="the footprint to be gone")
     released = [e for e in await z.published() if e.type.endswith("holder_released.v1")]
     assert [e.data["zone_id"] for e in released] == [block["id"]]
 

@@ -1,12 +1,10 @@
-"""Small builders of test data: polygons around Pingquan, GeoJSON, corner lists, plan documents."""
+"""Small builders of test data: polygons around Pingquan, GeoJSON, corner lists (plan
+documents: ``libs/common/tests/unit/plan/builders.py``)."""
 
 from __future__ import annotations
 
-import copy
 import math
-import re
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 from shapely.geometry import Polygon
@@ -19,7 +17,6 @@ from lode_zoning.domain.crs import (
     lonlat_to_survey,
     transform_geometry,
 )
-from lode_zoning.plan_data import bundled_raw_document
 
 # Pingquan's rough extent (plan: region.approx_extent_lonlat)
 PINGQUAN_BBOX = (118.35, 40.7, 119.25, 41.4)
@@ -95,42 +92,3 @@ def survey_rectangle(
     sw = lonlat_to_survey(lon, lat, crs)
     x, y = round(sw.x, 2), round(sw.y, 2)
     return [(x + height_m, y), (x + height_m, y + width_m), (x, y + width_m), (x, y)]
-
-
-@cache
-def _bundled() -> dict[str, Any]:
-    return bundled_raw_document()
-
-
-def plan_document() -> dict[str, Any]:
-    """A fresh deep copy of the bundled Pingquan plan with its standards, as parsed YAML."""
-    return copy.deepcopy(_bundled())
-
-
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def _steps(path: str) -> list[str | int]:
-    return [int(i) if i else name for name, i in _TOKEN.findall(path)]
-
-
-def changed(path: str, value: Any, doc: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The plan document with the value at ``path`` (``entry_rules[3].check.x``) replaced."""
-    doc = plan_document() if doc is None else doc
-    *parents, last = _steps(path)
-    node: Any = doc
-    for step in parents:
-        node = node[step]
-    node[last] = value
-    return doc
-
-
-def removed(path: str, doc: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The plan document without the key or item at ``path``."""
-    doc = plan_document() if doc is None else doc
-    *parents, last = _steps(path)
-    node: Any = doc
-    for step in parents:
-        node = node[step]
-    del node[last]
-    return doc

@@ -172,3 +172,13 @@ def test_build_corner_list_from_points() -> None:
     result = build_corner_list([ring], GK_ZONE_40)
     assert result.area_ha == Decimal("16.0000")
     assert result.declared_area_ha is None
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4490", "CGCS2000"])
+def test_corners_in_a_geographic_crs_are_refused_naming_crs(crs: str) -> None:
+    assert fields({"corners": as_json(BLOCK), "crs": crs}) == [("crs", CornerProblemCode.WRONG_CRS)]
+    with pytest.raises(CornerListInvalid) as caught:
+        parse_corner_text("\n".join(corner_lines(BLOCK)), crs)
+    [problem] = caught.value.problems
+    assert (problem.field, problem.code) == ("crs", CornerProblemCode.WRONG_CRS)
+    assert "geometry" in problem.message_en

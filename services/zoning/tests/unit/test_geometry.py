@@ -359,7 +359,7 @@ def test_geojson_round_trip(
 
 
 def test_the_plans_approximate_extent_stands_in_for_the_region() -> None:
-    from lode_zoning.plan_data import bundled_documents
+    from lode_common.plan.data import bundled_documents
 
     plan = bundled_documents()
     region = Region.from_bbox(plan.region.approx_extent_lonlat, name_zh=plan.region.name_zh)

@@ -11,12 +11,12 @@ import pytest
 import yaml
 
 from lode_common.limits import PLAN_VALUES_MAX, VERTICES_MAX
+from lode_common.plan.bounds import document_bound_issues
 from lode_zoning.domain.corner_text import parse_corner_text
 from lode_zoning.domain.corners import CornerProblemCode, parse_corners_json
 from lode_zoning.domain.crs import parse_crs
 from lode_zoning.domain.errors import CornerListInvalid, UnknownCrs
 from lode_zoning.domain.geometry import ProblemCode, validate_geojson_geometry, vertex_count
-from lode_zoning.domain.plan_bounds import document_bound_issues
 from lode_zoning.domain.topology import RingCrossing, ring_crossings
 
 pytestmark = pytest.mark.timeout(60)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
 from lode_common.events.quantities import Quantity
 from lode_common.events.registry import EventPayload
+from lode_common.plan.document import PlanDocument
 
 GeoJSON = dict[str, Any]
 
@@ -37,14 +38,22 @@ class Capacity(BaseModel):
 
 # --- zoning --------------------------------------------------------------------------------
 class PlanPublished(EventPayload):
-    """A plan version was published (规划发布); carries the whole document."""
+    """A plan version was published (规划发布); carries the whole document, read by every
+    consumer as the typed :class:`~lode_common.plan.document.PlanDocument` (the plan and
+    the national standards in force). Zoning validated it before publishing, so every
+    ``plan.published`` ever written reads as one; the document is sent as zoning publishes
+    it (exact numbers as JSON numbers, no nulls)."""
 
     event_type = "lode.zoning.plan.published.v1"
     plan_id: str
     version: int
     region_adcode: str
     parent_plan_id: str | None = None
-    document: dict[str, Any]
+    document: PlanDocument
+
+    @field_serializer("document", mode="plain")
+    def _published(self, document: PlanDocument) -> dict[str, Any]:
+        return document.as_published()
 
 
 class _ZoneEvent(EventPayload):
@@ -163,7 +172,7 @@ class RestorationMilestone(BaseModel):
     restored_area_ha: Quantity
 
 
-class _LicenceState(EventPayload):
+class LicenceState(EventPayload):
     """The licence's state after the change (event-carried state transfer)."""
 
     licence_no: str = Field(pattern=r"^[CT][0-9]{22}$")
@@ -185,28 +194,28 @@ class _LicenceState(EventPayload):
     green_mine: bool = Field(False, description="listed on the 绿色矿山名录")
 
 
-class LicenceIssued(_LicenceState):
+class LicenceIssued(LicenceState):
     """A licence was issued (颁发采矿/勘查许可证)."""
 
     event_type = "lode.licensing.licence.issued.v1"
     application_id: str | None = None
 
 
-class LicenceRenewed(_LicenceState):
+class LicenceRenewed(LicenceState):
     """A licence was renewed (延续)."""
 
     event_type = "lode.licensing.licence.renewed.v1"
     previous_valid_to: date
 
 
-class LicenceChanged(_LicenceState):
+class LicenceChanged(LicenceState):
     """A licence changed area, capacity, mineral or method (变更)."""
 
     event_type = "lode.licensing.licence.changed.v1"
     changed: list[str]
 
 
-class LicenceTransferred(_LicenceState):
+class LicenceTransferred(LicenceState):
     """A licence passed to a new holder (转让)."""
 
     event_type = "lode.licensing.licence.transferred.v1"
@@ -214,27 +223,27 @@ class LicenceTransferred(_LicenceState):
     to_holder: Holder
 
 
-class LicenceSuspended(_LicenceState):
+class LicenceSuspended(LicenceState):
     """A licence was suspended (暂扣/停产整顿)."""
 
     event_type = "lode.licensing.licence.suspended.v1"
     reason: str
 
 
-class LicenceRevoked(_LicenceState):
+class LicenceRevoked(LicenceState):
     """A licence was revoked (吊销)."""
 
     event_type = "lode.licensing.licence.revoked.v1"
     reason: str
 
 
-class LicenceExpired(_LicenceState):
+class LicenceExpired(LicenceState):
     """A licence lapsed at the end of its validity (到期失效)."""
 
     event_type = "lode.licensing.licence.expired.v1"
 
 
-class LicenceCancelled(_LicenceState):
+class LicenceCancelled(LicenceState):
     """A licence was cancelled (注销), after closure and restoration."""
 
     event_type = "lode.licensing.licence.cancelled.v1"

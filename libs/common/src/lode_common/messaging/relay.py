@@ -8,6 +8,12 @@ A commit in the leader's own process wakes it at once (:meth:`Relay.notify`); a 
 another instance of the service wakes it through PostgreSQL (``NOTIFY`` on the channel
 ``lode_outbox_<service>``, which the leader ``LISTEN``s to on its lock connection), so no
 event waits for the leader's idle poll.
+
+On PostgreSQL the leader reads and marks the outbox on that same autocommitted connection,
+with asyncpg directly: while reports keep coming, one statement a batch reads the next rows
+and marks the last batch's sent (a data-modifying CTE); before it goes idle the leader marks
+what it published in one more statement. Elsewhere (SQLite, a pass run outside the loop)
+marking sent runs in the background on a pooled connection while the next pass publishes.
 """
 
 from __future__ import annotations
@@ -62,6 +68,8 @@ class Relay:
         self._lock_conn: AsyncConnection | None = None
         self._in_flight: set[int] = set()  # published, being marked sent
         self._marking: set[asyncio.Task[None]] = set()
+        self._lock_driver: Any = None  # the lock connection's asyncpg connection
+        self._unmarked: list[int] = []  # published by the leader, marked by its next statement
         self._channel = f"lode_outbox_{service}"
         self._leader_notice: asyncio.Task[None] | None = None  # sends NOTIFYs while wanted
         self._notice_wanted = False
@@ -131,12 +139,15 @@ class Relay:
                     await self.backlog()
                     next_gauge = loop.time() + 1.0
                 if sent < self.batch:
+                    if not self._wake.is_set():  # nothing more yet: mark now, then idle
+                        await self._flush_marks()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll_s)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # transport or database down: keep the rows, back off
                 self.metrics.publish_failures.labels(self.service).inc()
+                await self._flush_marks()  # what did go out is not sent again, if it can be
                 log.warning(
                     "relay cannot publish; retrying",
                     service=self.service,
@@ -164,6 +175,10 @@ class Relay:
         )
         seqs = [r["seq"] for r in rows]
         self._in_flight.update(seqs)
+        if self._lock_driver is not None:
+            self._unmarked.extend(seqs)
+            self.metrics.published.labels(self.service).inc(len(rows))
+            return len(rows)
         task = asyncio.create_task(self._mark(seqs))
         self._marking.add(task)
         task.add_done_callback(self._marking.discard)
@@ -183,8 +198,30 @@ class Relay:
         finally:
             self._in_flight.difference_update(seqs)
 
+    async def _flush_marks(self) -> None:
+        """Mark sent what the leader published and no statement has marked yet. When that
+        fails the leader gives up its connection (it may be dead or mid-protocol): the rows
+        go out again from whoever leads next."""
+        if not self._unmarked:
+            return
+        seqs, self._unmarked = self._unmarked, []
+        try:
+            await self._mark_sent(seqs)
+        except Exception as exc:
+            log.warning(
+                "relay could not mark rows sent; they will be republished",
+                service=self.service,
+                rows=len(seqs),
+                error=repr(exc),
+            )
+            self._in_flight.difference_update(seqs)
+            await self._release_leadership()
+        else:
+            self._in_flight.difference_update(seqs)
+
     async def settle(self) -> None:
         """Wait until every published row is marked sent (or given up for republishing)."""
+        await self._flush_marks()
         while self._marking:
             await asyncio.gather(*list(self._marking), return_exceptions=True)
 
@@ -207,6 +244,8 @@ class Relay:
 
     # --- steps (overridable by tests that simulate a crash between them) -----------------
     async def _unsent(self) -> Sequence[Any]:
+        if self._lock_driver is not None:
+            return await self._leader_unsent()
         o = self.tables.outbox
         query = (
             select(o.c.seq, o.c.topic, o.c.key, o.c.envelope)
@@ -216,8 +255,6 @@ class Relay:
         )
         if self._in_flight:
             query = query.where(~self._seq_in(sorted(self._in_flight)))
-        if self._lock_conn is not None:  # the leader's own autocommit connection: 1 round trip
-            return (await self._lock_conn.execute(query)).mappings().all()
         async with self.engine.connect() as conn:
             return (await conn.execute(query)).mappings().all()
 
@@ -228,7 +265,36 @@ class Relay:
         # one array parameter instead of a thousand
         return o.c.seq == any_(cast(literal(seqs, ARRAY(BigInteger)), ARRAY(BigInteger)))
 
+    async def _leader_unsent(self) -> Sequence[Any]:
+        """The next unsent rows, on the leader's connection; the rows published since its
+        last statement are marked sent by the same statement."""
+        marking, self._unmarked = self._unmarked, []
+        outbox = self.tables.outbox.fullname
+        read = (
+            f"SELECT seq, topic, key, envelope FROM {outbox} WHERE sent_at IS NULL"  # noqa: S608
+            " AND seq <> ALL($1::bigint[]) ORDER BY seq LIMIT $2"
+        )
+        statement, args = read, [sorted(self._in_flight), self.batch]
+        if marking:
+            statement = (
+                f"WITH marked AS (UPDATE {outbox} SET sent_at = now()"  # noqa: S608
+                f" WHERE seq = ANY($3::bigint[])) {read}"
+            )
+            args.append(marking)
+        try:
+            rows: Sequence[Any] = await self._lock_driver.fetch(statement, *args)
+        finally:  # marked, or left unsent to go out again (the loop gives up leading)
+            self._in_flight.difference_update(marking)
+        return rows
+
     async def _mark_sent(self, seqs: list[int]) -> None:
+        if self._lock_driver is not None:
+            await self._lock_driver.execute(
+                f"UPDATE {self.tables.outbox.fullname} SET sent_at = now()"  # noqa: S608
+                " WHERE seq = ANY($1::bigint[])",
+                seqs,
+            )
+            return
         o = self.tables.outbox
         async with self.engine.begin() as conn:
             await conn.execute(
@@ -248,6 +314,7 @@ class Relay:
             raw = await conn.get_raw_connection()
             assert raw.driver_connection is not None
             await raw.driver_connection.add_listener(self._channel, self._on_notice)
+            self._lock_driver = raw.driver_connection
             return True
         await conn.close()
         return False
@@ -260,6 +327,9 @@ class Relay:
         """Give up the lock by closing its connection for good: it is not returned to the
         pool (it carries the LISTEN, and after a failure it may be dead or mid-protocol),
         and closing it releases the session's advisory lock on the server."""
+        self._lock_driver = None
+        self._in_flight.difference_update(self._unmarked)  # not marked: they go out again
+        self._unmarked = []
         if self._lock_conn is not None:
             conn, self._lock_conn = self._lock_conn, None
             with contextlib.suppress(Exception):

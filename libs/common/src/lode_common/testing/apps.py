@@ -7,7 +7,6 @@ PostgreSQL database + the Kafka-protocol broker).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -27,6 +26,7 @@ from lode_common.messaging.kafka import KafkaConfig, KafkaTransport
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime
 from lode_common.settings import LodeSettings
+from lode_common.testing.eventually import eventually
 from lode_common.testing.services import KafkaBroker, PostgresServer
 
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef-0123456789"
@@ -59,29 +59,34 @@ class ServiceUnderTest:
         they were committed."""
         relay = self.runtime.relay
         relay.notify()
-        deadline = asyncio.get_running_loop().time() + 30
-        while (await relay.backlog())[0] or relay._in_flight:
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError("the relay did not publish the outbox within 30 s")
-            await asyncio.sleep(0.02)
+
+        async def outbox_published() -> None:
+            unsent = (await relay.backlog())[0]
+            assert not unsent, f"{unsent} rows unsent"
+            assert not relay._in_flight, "a batch is in flight"
+
+        await eventually(outbox_published, interval_s=0.02, what="the relay to publish the outbox")
         outbox = self.runtime.tables.outbox
-        async with self.runtime.sessions() as session:
-            order = {
-                event_id: seq
-                for event_id, seq in await session.execute(select(outbox.c.event_id, outbox.c.seq))
-            }
-        envelopes: dict[str, Envelope] = {}
         topic = topic or self.runtime.spec.topic
-        wanted = {event_id for event_id, _ in order.items()}
-        for _ in range(100):  # a broker may show the end of a partition a moment late
+        async with self.runtime.sessions() as session:
+            rows = (
+                await session.execute(select(outbox.c.event_id, outbox.c.seq, outbox.c.topic))
+            ).all()
+        order = {event_id: seq for event_id, seq, _ in rows}
+        wanted = {event_id for event_id, _, on in rows if on == topic}
+        envelopes: dict[str, Envelope] = {}
+
+        async def replayed() -> None:
             async for batch in self.transport.replay(topic):
                 for delivery in batch:
                     envelope = Envelope.from_json(delivery.value)
                     if envelope.id in order:  # the broker outlives the test: others' too
                         envelopes.setdefault(envelope.id, envelope)
-            if topic != self.runtime.spec.topic or wanted <= envelopes.keys():
-                break
-            await asyncio.sleep(0.1)
+            missing = wanted - envelopes.keys()
+            assert not missing, f"{len(missing)} committed events not on {topic} yet"
+
+        # a broker may show the end of a partition a moment late
+        await eventually(replayed, timeout_s=10, interval_s=0.1, what=f"the events on {topic}")
         return sorted(envelopes.values(), key=lambda e: order[e.id])  # commit order
 
     async def types_published(self, topic: str | None = None) -> list[str]:

@@ -1,8 +1,11 @@
-"""Example requests the Pingquan plan accepts, shared by the cross-service tests and the
-benches (each service's own tests keep builders of their own, with every variation)."""
+"""Example requests the Pingquan plan accepts, shared by every test suite and the benches.
+
+:func:`iron_mine_application` is the one valid licensing application: the service tests
+derive their variations from it (``**changes``) rather than keep copies that drift apart."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 PLAN = "pingquan-2021-2025"
@@ -29,10 +32,15 @@ def mining_block(code: str, name_zh: str, geometry: dict[str, Any]) -> dict[str,
     }
 
 
-def iron_mine_application(name: str, credit_code: str, area: dict[str, Any]) -> dict[str, Any]:
+def iron_mine_application(
+    name: str, credit_code: str, area: dict[str, Any], **changes: Any
+) -> dict[str, Any]:
     """A new underground iron mine of 12 万吨/年 that passes every plan check (inside a
-    mining block for iron), for ``POST /licensing/v1/applications``."""
-    return {
+    mining block for iron), for ``POST /licensing/v1/applications``.
+
+    ``changes`` replace top-level fields (``None`` included, as a JSON ``null``); the body
+    is a fresh copy the caller may modify."""
+    body: dict[str, Any] = {
         "right_type": "mining",
         "kind": "new",
         "applicant": {"name": name, "credit_code": credit_code},
@@ -52,3 +60,5 @@ def iron_mine_application(name: str, credit_code: str, area: dict[str, Any]) -> 
         "green_mine_plan": True,
         "demonstration_report": False,
     }
+    body.update(changes)
+    return copy.deepcopy(body)

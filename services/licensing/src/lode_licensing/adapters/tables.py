@@ -1,6 +1,7 @@
-"""The licensing service's tables (SQLModel): the plan in force, block holders (replicas
-from zoning's events), applications with every step, licences with their history, and the
-province callbacks already seen."""
+"""The licensing service's tables (SQLModel): block holders (a replica from zoning's
+events), applications with every step, licences with their history, and the province
+callbacks already seen. The plan in force is the shared replica's table
+(:data:`lode_common.plan.replica.PLAN_REPLICA`)."""
 
 from __future__ import annotations
 
@@ -23,17 +24,6 @@ def _json(nullable: bool = False) -> Any:
 
 def _ts(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
-
-
-class PlanInForce(SQLModel, table=True):
-    """The latest plan version zoning published (规划), as licensing checks against it."""
-
-    __tablename__ = "plan_in_force"
-
-    plan_id: str = Field(primary_key=True, max_length=100)
-    version: int
-    document: dict[str, Any] = _json()
-    received_at: datetime = _ts()
 
 
 class BlockHolderReplica(SQLModel, table=True):

@@ -13,30 +13,38 @@ from sqlmodel import col
 
 from lode_common import idempotency
 from lode_common.auth import Principal
-from lode_common.errors import Conflict, Forbidden, InvalidInput
-from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW
+from lode_common.errors import Conflict, Forbidden
+from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW
 from lode_common.json_body import json_object
-from lode_common.limits import STRICT_BODY, Text
+from lode_common.limits import IDEMPOTENCY_KEY_MAX, STRICT_BODY, Text
+from lode_common.openapi import HandReadBody, problems, request_body
 from lode_licensing.adapters.tables import Application, ApplicationStep
 from lode_licensing.api import views
+from lode_licensing.api.answers import Applications, ApplicationWithSteps
+from lode_licensing.api.application_body import ApplicationBody
 from lode_licensing.api.deps import (
     ANYONE,
     APPLICANT_OR_OFFICER,
-    HANDLED,
     OFFICER,
     IsoDate,
     LicenceNo,
-    committed,
-    problem,
+    Service,
 )
+from lode_licensing.container import Licensing
 from lode_licensing.domain import workflow
 from lode_licensing.domain.licence import cst_today
 from lode_licensing.handlers import applications
-from lode_licensing.handlers.applications import UnknownApplication
-from lode_licensing.wiring import Licensing, licensing_of
 
 router = APIRouter(prefix="/licensing/v1/applications", tags=["applications"])
 
+
+SUBMITTED = HandReadBody(
+    "ApplicationBody",
+    ApplicationBody,
+    description="an application, by kind (new, renewal, change, transfer, cancellation); "
+    "checked against the plan in force, every refused field named at once",
+)
+"""The application's body: read from the bytes (its idempotency fingerprint is of them)."""
 
 ApplicationId = Annotated[
     str, Path(max_length=36, pattern="^[A-Za-z0-9-]+$", description="the application's id")
@@ -74,16 +82,9 @@ class Withdrawal(BaseModel):
     reason: Text | None = None
 
 
-def _service(runtime: Any) -> Licensing:
-    return licensing_of(runtime)
-
-
-async def _own(runtime: Any, application_id: str, principal: Principal) -> Application:
-    async with runtime.sessions() as session:
-        try:
-            row = await applications.load(session, application_id)
-        except UnknownApplication as error:
-            raise problem(error) from None
+async def _own(service: Licensing, application_id: str, principal: Principal) -> Application:
+    async with service.runtime.sessions() as session:
+        row = await applications.load(session, application_id)
     if not applications.may_see(principal, row):
         raise Forbidden(
             "This application belongs to another enterprise; you may only see your own."
@@ -92,9 +93,9 @@ async def _own(runtime: Any, application_id: str, principal: Principal) -> Appli
 
 
 async def _view(
-    runtime: Any, application_id: str, viewer: Principal | None = None
+    service: Licensing, application_id: str, viewer: Principal | None = None
 ) -> dict[str, Any]:
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         row = await applications.load(session, application_id)
         steps = list(
             (
@@ -113,20 +114,23 @@ async def _view(
     dependencies=[APPLICANT_OR_OFFICER],
     status_code=201,
     summary="Submit an application; the plan checks run at once",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"type": "object"}}},
-        }
-    },
+    response_model=ApplicationWithSteps,
+    responses=problems(409, 413, 503),
+    openapi_extra=request_body(SUBMITTED),
 )
 async def submit(
     request: Request,
-    runtime: Runtime,
+    service: Service,
     uow: UoW,
     principal: CurrentPrincipal,
     idempotency_key: Annotated[
-        str | None, Header(description="retry safely: the same key and body, one application")
+        str | None,
+        Header(
+            min_length=1,
+            max_length=IDEMPOTENCY_KEY_MAX,
+            pattern=r"\S",
+            description="retry safely: the same key and body, one application",
+        ),
     ] = None,
 ) -> JSONResponse:
     raw = await request.body()
@@ -136,58 +140,59 @@ async def submit(
     if key is not None:
         earlier = await idempotency.replay(uow.session, scope=scope, key=key, request_hash=digest)
         if earlier is not None:
-            view = await _view(runtime, earlier[1]["application_id"], principal)
+            view = await _view(service, earlier[1]["application_id"], principal)
             return JSONResponse(view, status_code=earlier[0])
     body = json_object(raw, "application")
-    service = _service(runtime)
     today = cst_today(datetime.now(UTC))
     # Validate, then ask zoning about the area, before anything is written: an area zoning
     # refuses is a 422 naming what is wrong; zoning unreachable leaves it pending_checks.
-    try:
-        async with runtime.sessions() as session:
-            app = await applications.validate(
-                session, body, principal=principal, plan_id=service.plan_id, today=today
-            )
-        analysed = await applications.analyse_area(service.zoning, app)
-    except HANDLED as error:
-        raise problem(error) from None
-    async with committed(uow):
-        row = await applications.submit(
-            uow,
+    async with service.runtime.sessions() as session:
+        app = await applications.validate(
+            session,
             body,
             principal=principal,
+            rules=service.rules,
             plan_id=service.plan_id,
             today=today,
         )
-        if key is not None:  # remembered with the application, in the same transaction
-            idempotency.remember(
-                uow.session,
-                scope=scope,
-                key=key,
-                request_hash=digest,
-                status_code=201,
-                response={"application_id": row.id},
-            )
-    await applications.run_pending_checks(runtime, service.zoning, row.id, analysed=analysed)
-    return JSONResponse(await _view(runtime, row.id, principal), status_code=201)
+    analysed = await applications.analyse_area(service.zoning, app)
+    row = await applications.submit(
+        uow, body, principal=principal, rules=service.rules, plan_id=service.plan_id, today=today
+    )
+    if key is not None:  # remembered with the application, in the same transaction
+        idempotency.remember(
+            uow.session,
+            scope=scope,
+            key=key,
+            request_hash=digest,
+            status_code=201,
+            response={"application_id": row.id},
+        )
+    await uow.commit()
+    await applications.run_pending_checks(service, row.id, analysed=analysed)
+    return JSONResponse(await _view(service, row.id, principal), status_code=201)
 
 
-@router.get("", dependencies=[ANYONE], summary="Applications, newest first")
+@router.get(
+    "",
+    dependencies=[ANYONE],
+    summary="Applications, newest first",
+    response_model=Applications,
+    response_model_exclude_unset=True,
+)
 async def list_applications(
-    runtime: Runtime,
+    service: Service,
     principal: CurrentPrincipal,
-    status: Annotated[str | None, Query(max_length=20, pattern="^[a-z_]+$")] = None,
+    status: workflow.ApplicationStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     query = select(Application)
     if status:
-        if status not in workflow.APPLICATION_STATUSES:
-            raise InvalidInput.field("status", f"one of {', '.join(workflow.APPLICATION_STATUSES)}")
         query = query.where(col(Application.status) == status)
     if not principal.is_staff:
         query = query.where(col(Application.applicant_credit_code) == principal.enterprise)
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         total = (
             await session.execute(select(func.count()).select_from(query.subquery()))
         ).scalar_one()
@@ -200,117 +205,136 @@ async def list_applications(
     return {"items": items, "total": total}
 
 
-@router.get("/{application_id}", dependencies=[ANYONE], summary="One application, with its steps")
+@router.get(
+    "/{application_id}",
+    dependencies=[ANYONE],
+    summary="One application, with its steps",
+    response_model=ApplicationWithSteps,
+    response_model_exclude_unset=True,
+    responses=problems(404),
+)
 async def get_application(
-    application_id: ApplicationId, runtime: Runtime, principal: CurrentPrincipal
+    application_id: ApplicationId, service: Service, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    await _own(runtime, application_id, principal)
-    return await _view(runtime, application_id, principal)
+    await _own(service, application_id, principal)
+    return await _view(service, application_id, principal)
 
 
 @router.post(
     "/{application_id}/review",
     dependencies=[OFFICER],
     summary="Settle a needs_review verdict: accept or reject, with a reason",
+    response_model=ApplicationWithSteps,
+    response_model_exclude_unset=True,
+    responses=problems(404, 409),
 )
 async def review(
     application_id: ApplicationId,
     body: Review,
-    runtime: Runtime,
+    service: Service,
     uow: UoW,
     principal: CurrentPrincipal,
 ) -> dict[str, Any]:
-    async with committed(uow):
-        await applications.move(
-            uow,
-            application_id,
-            lambda s: workflow.review(
-                s,
-                body.outcome,
-                body.reason,
-                actor=principal.subject,
-                role=applications.role_of(principal),
-                at=datetime.now(UTC),
-            ),
-        )
-    return await _view(runtime, application_id)
+    await applications.move(
+        uow,
+        application_id,
+        lambda s: workflow.review(
+            s,
+            body.outcome,
+            body.reason,
+            actor=principal.subject,
+            role=applications.role_of(principal),
+            at=datetime.now(UTC),
+        ),
+    )
+    await uow.commit()
+    return await _view(service, application_id)
 
 
 @router.post(
     "/{application_id}/forward",
     dependencies=[OFFICER],
     summary="Send an eligible (or accepted) application to the province platform",
+    response_model=ApplicationWithSteps,
+    response_model_exclude_unset=True,
+    responses=problems(404, 409),
 )
 async def forward(
     application_id: ApplicationId,
-    runtime: Runtime,
+    service: Service,
     uow: UoW,
     principal: CurrentPrincipal,
     body: Annotated[Forward | None, Body()] = None,
 ) -> dict[str, Any]:
-    service = _service(runtime)
     if service.province is None:
         raise Conflict(
             "No province approval platform is configured (LODE_PROVINCE_URL); "
             f"enter the decision with POST /licensing/v1/applications/"
             f"{application_id}/decision instead."
         )
-    async with committed(uow):
-        await applications.forward(
-            uow, application_id, actor=principal.subject, role=applications.role_of(principal)
-        )
+    await applications.forward(
+        uow, application_id, actor=principal.subject, role=applications.role_of(principal)
+    )
+    await uow.commit()
     service.wake()
-    return await _view(runtime, application_id)
+    return await _view(service, application_id)
 
 
 @router.post(
     "/{application_id}/decision",
     dependencies=[OFFICER],
     summary="Enter the decision locally (no province platform)",
+    response_model=ApplicationWithSteps,
+    response_model_exclude_unset=True,
+    responses=problems(404, 409),
 )
 async def decide(
     application_id: ApplicationId,
     body: Decision,
-    runtime: Runtime,
+    service: Service,
     uow: UoW,
     principal: CurrentPrincipal,
 ) -> dict[str, Any]:
-    async with committed(uow):
-        await applications.decide(
-            uow,
-            application_id,
-            body.model_dump(mode="json"),
-            actor=principal.subject,
-            role=applications.role_of(principal),
-            by_province=False,
-            today=cst_today(datetime.now(UTC)),
-        )
-    return await _view(runtime, application_id)
+    await applications.decide(
+        uow,
+        application_id,
+        body.model_dump(mode="json"),
+        rules=service.rules,
+        actor=principal.subject,
+        role=applications.role_of(principal),
+        by_province=False,
+        today=cst_today(datetime.now(UTC)),
+    )
+    await uow.commit()
+    return await _view(service, application_id)
 
 
 @router.post(
     "/{application_id}/withdraw",
     dependencies=[APPLICANT_OR_OFFICER],
     summary="Withdraw an application that is not decided yet",
+    response_model=ApplicationWithSteps,
+    response_model_exclude_unset=True,
+    responses=problems(404, 409),
 )
 async def withdraw(
     application_id: ApplicationId,
     body: Withdrawal,
-    runtime: Runtime,
+    service: Service,
     uow: UoW,
     principal: CurrentPrincipal,
 ) -> dict[str, Any]:
-    await _own(runtime, application_id, principal)
-    async with committed(uow):
-        await applications.move(
-            uow,
-            application_id,
-            lambda s: workflow.withdraw(
-                s,
-                actor=principal.subject,
-                role=applications.role_of(principal),
-                at=datetime.now(UTC),
-                note=body.reason,
-            ),
-        )
-    return await _view(runtime, application_id, principal)
+    await _own(service, application_id, principal)
+    await applications.move(
+        uow,
+        application_id,
+        lambda s: workflow.withdraw(
+            s,
+            actor=principal.subject,
+            role=applications.role_of(principal),
+            at=datetime.now(UTC),
+            note=body.reason,
+        ),
+    )
+    await uow.commit()
+    return await _view(service, application_id, principal)

@@ -10,15 +10,16 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from lode_common.errors import Forbidden, InvalidInput
-from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW
+from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW
 from lode_common.limits import CODE_MAX, NAME_MAX, STRICT_BODY, Name, Text, unsafe_character
+from lode_common.openapi import problems
 from lode_licensing.adapters.tables import Licence, LicenceHistory
 from lode_licensing.api import views
-from lode_licensing.api.deps import ANYONE, OFFICER, committed, problem
-from lode_licensing.domain.errors import LicensingError
-from lode_licensing.domain.licence import LICENCE_STATUSES
+from lode_licensing.api.answers import LicenceAnswer, Licences, LicenceWithHistory
+from lode_licensing.api.deps import ANYONE, OFFICER, Service
+from lode_licensing.domain.licence import LicenceStatus
+from lode_licensing.domain.vocabulary import RightType
 from lode_licensing.handlers import licences
-from lode_licensing.handlers.licences import UnknownLicence
 
 router = APIRouter(prefix="/licensing/v1/licences", tags=["licences"])
 
@@ -34,16 +35,21 @@ class StatusAction(BaseModel):
     reason: Annotated[Text, Field(min_length=2, description="why (kept in the history)")]
 
 
-@router.get("", dependencies=[ANYONE], summary="Licences (a mine's key sees its own)")
+@router.get(
+    "",
+    dependencies=[ANYONE],
+    summary="Licences (a mine's key sees its own)",
+    response_model=Licences,
+)
 async def list_licences(
-    runtime: Runtime,
+    service: Service,
     principal: CurrentPrincipal,
-    status: Annotated[str | None, Query(max_length=20)] = None,
+    status: LicenceStatus | None = None,
     mineral: Annotated[str | None, Query(max_length=CODE_MAX)] = None,
     holder: Annotated[
         str | None, Query(max_length=NAME_MAX, description="credit code or part of the name")
     ] = None,
-    right_type: Annotated[str | None, Query(pattern="^(mining|exploration)$")] = None,
+    right_type: RightType | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
@@ -53,8 +59,6 @@ async def list_licences(
             raise InvalidInput.field(name, f"must not contain {unsafe}")
     query = select(Licence)
     if status:
-        if status not in LICENCE_STATUSES:
-            raise InvalidInput.field("status", f"one of {', '.join(LICENCE_STATUSES)}")
         query = query.where(col(Licence.status) == status)
     if mineral:
         query = query.where(col(Licence.mineral) == mineral)
@@ -67,7 +71,7 @@ async def list_licences(
         )
     if not principal.is_staff:
         query = query.where(col(Licence.holder_credit_code) == principal.enterprise)
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         total = (
             await session.execute(select(func.count()).select_from(query.subquery()))
         ).scalar_one()
@@ -80,15 +84,18 @@ async def list_licences(
     return {"items": items, "total": total}
 
 
-@router.get("/{licence_no}", dependencies=[ANYONE], summary="One licence, with its history")
+@router.get(
+    "/{licence_no}",
+    dependencies=[ANYONE],
+    summary="One licence, with its history",
+    response_model=LicenceWithHistory,
+    responses=problems(404),
+)
 async def get_licence(
-    licence_no: LicenceNoPath, runtime: Runtime, principal: CurrentPrincipal
+    licence_no: LicenceNoPath, service: Service, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    async with runtime.sessions() as session:
-        try:
-            row = await licences.load(session, licence_no)
-        except UnknownLicence as error:
-            raise problem(error) from None
+    async with service.runtime.sessions() as session:
+        row = await licences.load(session, licence_no)
         if not principal.is_staff and principal.enterprise != row.holder_credit_code:
             raise Forbidden("This licence belongs to another enterprise.")
         history = (
@@ -110,19 +117,21 @@ async def get_licence(
     "/{licence_no}/{action}",
     dependencies=[OFFICER],
     summary="Suspend (暂扣), resume or revoke (吊销) a licence",
+    response_model=LicenceAnswer,
+    responses=problems(404, 409),
 )
 async def status_action(
     licence_no: LicenceNoPath,
     action: Literal["suspend", "resume", "revoke"],
     body: StatusAction,
-    runtime: Runtime,
+    service: Service,
     uow: UoW,
     principal: CurrentPrincipal,
 ) -> dict[str, Any]:
-    async with committed(uow, (LicensingError, UnknownLicence)):
-        row = await licences.set_status(
-            uow, licence_no, action, actor=principal.subject, reason=body.reason
-        )
+    row = await licences.set_status(
+        uow, licence_no, action, actor=principal.subject, reason=body.reason
+    )
+    await uow.commit()
     return views.licence(row)
 
 
@@ -146,6 +155,8 @@ class GreenMineListing(BaseModel):
     "/{licence_no}/green-mine",
     dependencies=[OFFICER],
     summary="Record a mine's listing on (or removal from) the 绿色矿山名录",
+    response_model=LicenceAnswer,
+    responses=problems(404, 409),
 )
 async def green_mine(
     licence_no: LicenceNoPath,
@@ -155,8 +166,8 @@ async def green_mine(
 ) -> dict[str, Any]:
     verb = "listed on" if body.green_mine else "removed from"
     note = f"{verb} the 绿色矿山名录: {body.list_ref}" + (f" — {body.note}" if body.note else "")
-    async with committed(uow, (LicensingError, UnknownLicence)):
-        row = await licences.list_green_mine(
-            uow, licence_no, body.green_mine, actor=principal.subject, note=note
-        )
+    row = await licences.list_green_mine(
+        uow, licence_no, body.green_mine, actor=principal.subject, note=note
+    )
+    await uow.commit()
     return views.licence(row)

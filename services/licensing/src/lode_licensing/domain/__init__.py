@@ -2,9 +2,11 @@
 
 Modules, one concept each:
 
-* :mod:`.plan_rules` reads the plan document (plan file + national standards under
-  ``standards``) into the rule objects of :mod:`.rulebook`; :mod:`.document_node` is its
-  path-aware value reader. Nothing else knows the document's layout.
+* :mod:`.rulebook`: licensing's reading of the typed plan document
+  (`lode_common.plan.document.PlanDocument`, national standards included): its entry
+  rules as checks, whom each applies to, the mineral policy by right type;
+  :mod:`.plan_rules` builds it (``load_plan_rules``).
+* :mod:`.catalogue`: which catalogue mineral a name means (aliases, codes, ``treat_as``).
 * :mod:`.vocabulary`: right types, application kinds, scales, outcomes, capacity units.
 * :mod:`.minerals`: minerals by name, alias or code (矿种); capacity units and conversions.
 * :mod:`.credit_code`: 统一社会信用代码 (GB 32100-2015).

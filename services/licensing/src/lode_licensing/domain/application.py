@@ -29,7 +29,9 @@ from lode_common.limits import (
     PERCENT_MAX,
     QUANTITY_MAX,
 )
+from lode_common.plan.standards import CatalogueEntry
 
+from .catalogue import standard_zh
 from .errors import FieldError, InvalidApplication, InvalidInput
 from .fields import checked_text, decimal_number, shown, strict_bool, unknown_fields
 from .licence import licence_no_problem
@@ -42,7 +44,8 @@ from .minerals import (
 )
 from .party import Party
 from .restoration import RestorationPlan, parse_restoration_plan
-from .rulebook import MineralEntry, PlanRules, ThreeRate
+from .rulebook import PlanRules, ThreeRate
+from .three_rates import ore_types
 from .vocabulary import (
     APPLICATION_KINDS,
     RIGHT_TYPE_ZH,
@@ -126,7 +129,7 @@ class Application:
     right_type: RightType
     kind: ApplicationKind
     applicant: Party
-    mineral: MineralEntry
+    mineral: CatalogueEntry
     mining_method: str | None = None
     capacity: Capacity | None = None
     area: Mapping[str, Any] | None = None
@@ -220,7 +223,7 @@ def _party(data: Mapping[str, Any], key: str, errors: list[FieldError]) -> Party
 
 def _capacity(
     data: Mapping[str, Any],
-    mineral: MineralEntry | None,
+    mineral: CatalogueEntry | None,
     right_type: RightType,
     kind: ApplicationKind,
     rules: PlanRules,
@@ -294,7 +297,7 @@ def _depth(data: Mapping[str, Any], errors: list[FieldError]) -> DepthRange | No
 
 def _development_plan(
     data: Mapping[str, Any],
-    mineral: MineralEntry | None,
+    mineral: CatalogueEntry | None,
     rules: PlanRules,
     errors: list[FieldError],
 ) -> DevelopmentPlan | None:
@@ -311,7 +314,8 @@ def _development_plan(
     }
     ore_type = raw.get("ore_type")
     if ore_type is not None:
-        known = rules.three_rates.ore_types(mineral.standard_zh) if mineral else frozenset()
+        mineral_zh = standard_zh(rules.standards, mineral) if mineral else ""
+        known = ore_types(rules.standards, mineral_zh) if mineral else frozenset()
         if checked_text(ore_type, "development_plan.ore_type", errors, max_length=CODE_MAX) is None:
             ore_type = None
         elif known and ore_type not in known:
@@ -319,7 +323,7 @@ def _development_plan(
                 FieldError(
                     "development_plan.ore_type",
                     f"unknown ore type {shown(ore_type)} for "
-                    f"{mineral.standard_zh if mineral else ''}; "
+                    f"{mineral_zh}; "
                     f"the standards distinguish {', '.join(sorted(known))}",
                 )
             )
@@ -383,7 +387,7 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
     kind = next((k for k in APPLICATION_KINDS if k == kind_text), None)
     applicant = _party(data, "applicant", errors)
 
-    mineral: MineralEntry | None = None
+    mineral: CatalogueEntry | None = None
     mineral_name = data.get("mineral")
     if isinstance(mineral_name, str) and len(mineral_name) > CODE_MAX:
         errors.append(
@@ -391,7 +395,7 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
         )
     else:
         try:
-            mineral = resolve_mineral(mineral_name, rules.catalogue)
+            mineral = resolve_mineral(mineral_name, rules.standards)
         except InvalidInput as exc:
             errors.extend(exc.errors)
 

@@ -19,18 +19,22 @@ Dates are calendar dates in China Standard Time; :func:`cst_today` gives "today"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from types import MappingProxyType
 from typing import Any, Final, Literal, get_args
 
+from lode_common.plan.standards import LicenceTerms
+
+from .catalogue import find_mineral
 from .errors import FieldError, IllegalTransition, InvalidInput, RenewalRefused
 from .fields import shown
 from .minerals import Capacity
 from .party import Party
 from .restoration import RestorationPlan, plan_outside_validity
-from .rulebook import LicenceTerms, PlanRules
+from .rulebook import PlanRules, by_scale
 from .vocabulary import RIGHT_TYPE_ZH, RightType, Scale
 
 LicenceStatus = Literal["active", "suspended", "expired", "revoked", "cancelled"]
@@ -64,6 +68,12 @@ LICENCE_TRANSITIONS: Final[Mapping[tuple[LicenceStatus, LicenceAction], LicenceS
 
 CHINA_STANDARD_TIME: Final = timezone(timedelta(hours=8), "CST")
 
+PREFIX_BY_RIGHT: Final[Mapping[RightType, str]] = MappingProxyType(
+    {"mining": "C", "exploration": "T"}
+)
+"""The letter a licence number starts with (统一配号): ``C`` 采矿, ``T`` 探矿. The standards'
+numbering pattern allows both; which one fits a right type is stated only in its note."""
+
 
 @dataclass(frozen=True)
 class Licence:
@@ -93,17 +103,16 @@ def cst_today(now: datetime) -> date:
 
 def licence_no_problem(licence_no: str, right_type: RightType, terms: LicenceTerms) -> str | None:
     """What is wrong with a licence number for a right type, or None when it fits."""
-    if not terms.numbering_pattern.fullmatch(licence_no):
+    pattern = terms.numbering.pattern
+    if not re.fullmatch(pattern, licence_no):
         return (
             f"{shown(licence_no)} is not a licence number: expected "
-            f"{terms.numbering_pattern.pattern} "
+            f"{pattern} "
             "(allocated upstream by 统一配号, never made up locally)"
         )
-    prefix = terms.prefix_by_right[right_type]
+    prefix = PREFIX_BY_RIGHT[right_type]
     if not licence_no.startswith(prefix):
-        other = next(
-            (r for r, p in terms.prefix_by_right.items() if licence_no.startswith(p)), None
-        )
+        other = next((r for r, p in PREFIX_BY_RIGHT.items() if licence_no.startswith(p)), None)
         what = f"a {RIGHT_TYPE_ZH[other]} ({other}) licence" if other else "another right type"
         return (
             f"{licence_no!r} is the number of {what}; a {RIGHT_TYPE_ZH[right_type]} "
@@ -134,7 +143,7 @@ def max_validity_years(
     """The longest term: by scale for mining (None when the scale is unknown), else exploration."""
     if right_type == "exploration":
         return terms.exploration_years
-    return terms.mining_max_years[scale] if scale is not None else None
+    return by_scale(terms.mining_max_years, scale) if scale is not None else None
 
 
 def validity_problem(
@@ -185,7 +194,7 @@ def apply_action(licence: Licence, action: LicenceAction) -> Licence:
 
 def renewal_deadline(licence: Licence, terms: LicenceTerms) -> date:
     """The last day a renewal may be filed without being late."""
-    return licence.valid_to - timedelta(days=terms.renewal_notice_days)
+    return licence.valid_to - timedelta(days=terms.mining_renewal_notice_days)
 
 
 def check_renewal_filing(
@@ -196,7 +205,7 @@ def check_renewal_filing(
         raise RenewalRefused(
             licence_no=licence.licence_no,
             days_before_expiry=(licence.valid_to - filed_on).days,
-            notice_days=terms.renewal_notice_days,
+            notice_days=terms.mining_renewal_notice_days,
         )
 
 
@@ -237,9 +246,10 @@ def expire_lapsed(licences: Iterable[Licence], today: date) -> tuple[Licence, ..
 
 def is_phase_out(licence: Licence, rules: PlanRules) -> bool:
     """True for a mineral the plan prohibits for this right type (依法有序逐步退出)."""
-    entry = rules.catalogue.lookup(licence.mineral_zh)
-    name = entry.zh if entry is not None else licence.mineral_zh
-    return name in rules.policy(licence.right_type).prohibited_zh
+    entry = find_mineral(rules.standards, licence.mineral_zh)
+    if entry is None:
+        return licence.mineral_zh in rules.policy(licence.right_type).lists.prohibited_zh
+    return rules.policy(licence.right_type).category(entry) == "prohibited"
 
 
 def with_restoration_plan(licence: Licence, plan: RestorationPlan) -> Licence:

@@ -14,8 +14,11 @@ import difflib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from lode_common.plan.standards import CatalogueEntry, NationalStandards
+
+from .catalogue import canonical_zh, catalogue_names, find_mineral, is_among, standard_zh
 from .errors import FieldError, InvalidInput
-from .rulebook import Catalogue, MineralEntry, MinScaleRule, PlanRules
+from .rulebook import MinScaleRule, PlanRules
 from .vocabulary import (
     CUBIC_METRES_10K_PER_YEAR,
     DEFAULT_CAPACITY_UNIT,
@@ -51,10 +54,10 @@ class Capacity:
         return f"{self.value} {self.unit}"
 
 
-def close_names(name: str, catalogue: Catalogue, limit: int = 5) -> list[str]:
+def close_names(name: str, standards: NationalStandards, limit: int = 5) -> list[str]:
     """Catalogue names near ``name``: those containing it or contained in it, then look-alikes."""
     wanted = name.strip().lower()
-    names = catalogue.all_names()
+    names = catalogue_names(standards)
     close: list[str] = []
     if wanted:
         close += [n for n in names if wanted in n.lower() or n.lower() in wanted]
@@ -63,13 +66,15 @@ def close_names(name: str, catalogue: Catalogue, limit: int = 5) -> list[str]:
     return unique[:limit]
 
 
-def resolve_mineral(name: object, catalogue: Catalogue, *, field: str = "mineral") -> MineralEntry:
+def resolve_mineral(
+    name: object, standards: NationalStandards, *, field: str = "mineral"
+) -> CatalogueEntry:
     """The catalogue entry for a Chinese name, alias or code; InvalidInput listing close names."""
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput([FieldError(field, "a mineral name or catalogue code is required")])
-    entry = catalogue.lookup(name)
+    entry = find_mineral(standards, name)
     if entry is None:
-        suggestions = close_names(name, catalogue)
+        suggestions = close_names(name, standards)
         hint = f"; close names: {', '.join(suggestions)}" if suggestions else ""
         raise InvalidInput(
             [
@@ -86,27 +91,28 @@ def normalise_unit(unit: str) -> str | None:
     return _UNIT_SPELLINGS.get(unit.strip().replace(" ", ""))
 
 
-def annual_unit(mineral: MineralEntry, rules: PlanRules) -> str:
+def annual_unit(mineral: CatalogueEntry, rules: PlanRules) -> str:
     """The mineral's yearly capacity unit: catalogue unit, else its scale rows', else 万吨/年."""
     if mineral.capacity_unit_zh:
         return normalise_unit(mineral.capacity_unit_zh) or mineral.capacity_unit_zh
-    for row in rules.scale_table.rows:
-        if row.mineral_zh == mineral.standard_zh:
+    standards = rules.standards
+    for row in standards.scale_classes.items:
+        if canonical_zh(standards, row.mineral_zh) == standard_zh(standards, mineral):
             return normalise_unit(row.unit_zh) or row.unit_zh
     return DEFAULT_CAPACITY_UNIT
 
 
-def _daily_rules(mineral: MineralEntry, rules: PlanRules) -> tuple[MinScaleRule, ...]:
+def _daily_rules(mineral: CatalogueEntry, rules: PlanRules) -> tuple[MinScaleRule, ...]:
     return tuple(
         rule
         for rule in rules.rules_of(MinScaleRule)
         if rule.unit == TONNES_PER_DAY
-        and rule.applies_to.minerals_zh is not None
-        and mineral.is_(rule.applies_to.minerals_zh)
+        and rule.applies_to.mineral_zh is not None
+        and is_among(rules.standards, mineral, rule.applies_to.mineral_zh)
     )
 
 
-def accepted_units(mineral: MineralEntry, rules: PlanRules) -> tuple[str, ...]:
+def accepted_units(mineral: CatalogueEntry, rules: PlanRules) -> tuple[str, ...]:
     """Units a capacity of this mineral may be given in (``t/d`` only where a rule uses it)."""
     units = [annual_unit(mineral, rules)]
     if _daily_rules(mineral, rules) and TONNES_PER_DAY not in units:
@@ -115,7 +121,7 @@ def accepted_units(mineral: MineralEntry, rules: PlanRules) -> tuple[str, ...]:
 
 
 def daily_unit_required(
-    mineral: MineralEntry, right_type: RightType, kind: ApplicationKind, rules: PlanRules
+    mineral: CatalogueEntry, right_type: RightType, kind: ApplicationKind, rules: PlanRules
 ) -> bool:
     """True when a minimum-scale rule in t/d covers this right and kind (new rock-gold mines).
 
@@ -123,30 +129,30 @@ def daily_unit_required(
     of the mineral's t/d minimums applies.
     """
     for rule in _daily_rules(mineral, rules):
-        applies = rule.applies_to
-        if (applies.rights is None or right_type in applies.rights) and (
-            applies.kinds is None or kind in applies.kinds
-        ):
+        scope = rule.applies_to
+        if scope.right in (None, right_type) and scope.kind in (None, kind):
             return True
     return False
 
 
 def convert_capacity(
-    capacity: Capacity, to_unit: str, mineral: MineralEntry, rules: PlanRules
+    capacity: Capacity, to_unit: str, mineral: CatalogueEntry, rules: PlanRules
 ) -> Decimal | None:
     """The capacity in ``to_unit``, or None when no conversion is known.
 
-    ``t/d`` ↔ ``万吨/年`` uses the standards' working days per year; ``万立方米/年`` ↔
-    ``万吨/年`` the catalogue density (t/m³) of the mineral, when it has one.
+    ``t/d`` ↔ ``万吨/年`` uses the standards' working days per year (when they state
+    them); ``万立方米/年`` ↔ ``万吨/年`` the catalogue density (t/m³) of the mineral, when
+    it has one.
     """
     source = normalise_unit(capacity.unit) or capacity.unit
     target = normalise_unit(to_unit) or to_unit
     if source == target:
         return capacity.value
-    days = Decimal(rules.scale_table.working_days_per_year)
+    working_days = rules.standards.scale_classes.working_days_per_year
+    days = Decimal(working_days) if working_days is not None else None
     density = mineral.density_t_per_m3
     # Through 万吨/年, the unit every other one converts to.
-    if source == TONNES_PER_DAY:
+    if source == TONNES_PER_DAY and days is not None:
         tonnes_10k = capacity.value * days / _TONNES_PER_10KT
     elif source == CUBIC_METRES_10K_PER_YEAR and density is not None:
         tonnes_10k = capacity.value * density
@@ -156,7 +162,7 @@ def convert_capacity(
         return None
     if target == TONNES_10K_PER_YEAR:
         return tonnes_10k
-    if target == TONNES_PER_DAY:
+    if target == TONNES_PER_DAY and days is not None:
         return tonnes_10k * _TONNES_PER_10KT / days
     if target == CUBIC_METRES_10K_PER_YEAR and density is not None:
         return tonnes_10k / density

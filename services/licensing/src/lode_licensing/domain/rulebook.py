@@ -1,31 +1,45 @@
-"""The plan's rules as typed, immutable objects (规则): what the checks work from.
+"""Licensing's reading of the plan in force: which checks its entry rules (准入规则) are.
 
-:func:`~.plan_rules.load_plan_rules` builds a :class:`PlanRules` from the plan document;
-nothing here knows the document's layout. Every figure (thresholds, mineral lists, scale
-tables, three-rate minimums, licence terms) is a field read from the document.
+The plan document is the typed `lode_common.plan.document.PlanDocument` every service
+reads, national standards included; the checks use its objects as they are (scale
+classes, three-rate minimums, service years, licence terms, the catalogue, the mineral
+policy lists, governance). What is licensing's own is here: the shape of an entry rule
+read as one kind of check (:class:`AdmissionRule` and its kinds), what the rule's effect
+means as a check outcome, whom it applies to (:func:`applies`, per application), and
+which minerals an output-control indicator counts. :func:`~.plan_rules.load_plan_rules`
+builds the :class:`PlanRules` of a document.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
+from lode_common.plan.document import (
+    Governance,
+    Indicator,
+    PlanDocument,
+    PolicyLists,
+    TextTarget,
+)
+from lode_common.plan.entry_rules import AppliesTo, EntryRule
+from lode_common.plan.standards import ByScale, CatalogueEntry, LicenceTerms, NationalStandards
+from lode_common.plan.types import Method
+
+from .catalogue import canonical_zh, is_among
 from .vocabulary import ApplicationKind, Outcome, RightType, Scale
 
 ANY_METHOD = "any"
-"""The scale table's wildcard method (a row for every mining method)."""
+"""The scale classes' wildcard method (a row for every mining method)."""
+
+MINING_METHODS: frozenset[str] = frozenset(get_args(Method))
+"""The mining methods the plan document can name (地下开采, 露天开采)."""
 
 ThreeRate = Literal["mining_recovery", "processing_recovery", "comprehensive_utilization"]
-THREE_RATES: tuple[ThreeRate, ...] = (
-    "mining_recovery",
-    "processing_recovery",
-    "comprehensive_utilization",
-)
+THREE_RATES: tuple[ThreeRate, ...] = get_args(ThreeRate)
 THREE_RATE_ZH: Mapping[ThreeRate, str] = MappingProxyType(
     {
         "mining_recovery": "开采回采率",
@@ -34,152 +48,110 @@ THREE_RATE_ZH: Mapping[ThreeRate, str] = MappingProxyType(
     }
 )
 
-# --- minerals -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MineralEntry:
-    """A mineral of the catalogue (矿种): Chinese name, code, aliases, capacity unit."""
-
-    zh: str
-    code: str
-    group: str
-    aliases_zh: tuple[str, ...] = ()
-    treat_as_zh: str | None = None
-    capacity_unit_zh: str | None = None
-    density_t_per_m3: Decimal | None = None
-    note: str | None = None
-
-    @property
-    def standard_zh(self) -> str:
-        """The name whose scale classes and three rates apply (超贫磁铁矿 → 铁矿)."""
-        return self.treat_as_zh or self.zh
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.zh, self.code, *self.aliases_zh)
-
-    def is_(self, names_zh: Iterable[str]) -> bool:
-        """True when this mineral, or the mineral it is treated as, is among ``names_zh``."""
-        wanted = set(names_zh)
-        return self.zh in wanted or (self.treat_as_zh is not None and self.treat_as_zh in wanted)
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The mineral catalogue (矿种目录) of the national standards document."""
-
-    entries: tuple[MineralEntry, ...]
-
-    def lookup(self, name: str) -> MineralEntry | None:
-        """The entry whose Chinese name, alias or code (any case) is exactly ``name``."""
-        wanted = name.strip()
-        for entry in self.entries:
-            if wanted in (entry.zh, *entry.aliases_zh) or wanted.lower() == entry.code.lower():
-                return entry
-        return None
-
-    def get(self, zh: str) -> MineralEntry:
-        """The entry named ``zh`` (canonical Chinese name); KeyError when there is none."""
-        for entry in self.entries:
-            if entry.zh == zh:
-                return entry
-        raise KeyError(zh)
-
-    def all_names(self) -> tuple[str, ...]:
-        return tuple(name for entry in self.entries for name in entry.names)
+PolicyCategory = Literal["prohibited", "restricted", "priority", "other"]
 
 
 @dataclass(frozen=True)
 class MineralPolicy:
-    """专栏3 (exploration) or 专栏4 (mining): priority, restricted and prohibited minerals."""
+    """专栏3 (exploration) or 专栏4 (mining) as it bears on one right type."""
 
     right_type: RightType
-    clause: str
-    priority_zh: tuple[str, ...]
-    restricted_zh: tuple[str, ...]
-    prohibited_zh: tuple[str, ...]
-    restricted_effect_zh: str | None = None
-    prohibited_effect_zh: str | None = None
+    lists: PolicyLists
+    standards: NationalStandards = field(repr=False)
 
-    def category(
-        self, mineral: MineralEntry
-    ) -> Literal["prohibited", "restricted", "priority", "other"]:
-        """Where the mineral stands in the policy (its own name; ``treat_as`` does not count)."""
-        if mineral.zh in self.prohibited_zh:
-            return "prohibited"
-        if mineral.zh in self.restricted_zh:
-            return "restricted"
-        if mineral.zh in self.priority_zh:
-            return "priority"
+    @property
+    def clause(self) -> str:
+        return self.lists.clause
+
+    def category(self, mineral: CatalogueEntry) -> PolicyCategory:
+        """Where the mineral stands in the policy: by its own name (an alias in the list
+        names it; what it is treated as does not count)."""
+        lists: tuple[tuple[PolicyCategory, tuple[str, ...]], ...] = (
+            ("prohibited", self.lists.prohibited_zh),
+            ("restricted", self.lists.restricted_zh),
+            ("priority", self.lists.priority_zh),
+        )
+        for category, names in lists:
+            if any(canonical_zh(self.standards, name) == mineral.zh for name in names):
+                return category
         return "other"
 
 
-# --- entry rules (准入规则) -----------------------------------------------------------------
+def by_scale(values: ByScale, scale: Scale) -> int:
+    """The figure of one scale class (years of a licence term, of service)."""
+    return {"large": values.large, "medium": values.medium, "small": values.small}[scale]
 
 
-@dataclass(frozen=True)
-class AppliesTo:
-    """Whom a rule applies to; ``None`` in a field means "any"."""
+def applies(
+    scope: AppliesTo,
+    standards: NationalStandards,
+    *,
+    right_type: RightType,
+    kind: ApplicationKind,
+    mineral: CatalogueEntry | None = None,
+    method: str | None = None,
+) -> bool:
+    """Whether the right, kind, mineral and method fit ``scope`` (a key it leaves out fits
+    everything; zone types are checked apart, against the area)."""
+    if scope.right is not None and right_type != scope.right:
+        return False
+    if scope.kind is not None and kind != scope.kind:
+        return False
+    if scope.mineral_zh is not None and (
+        mineral is None or not is_among(standards, mineral, scope.mineral_zh)
+    ):
+        return False
+    return scope.method is None or method == scope.method
 
-    rights: frozenset[RightType] | None = None
-    kinds: frozenset[ApplicationKind] | None = None
-    minerals_zh: frozenset[str] | None = None
-    methods: frozenset[str] | None = None
-    zone_types: frozenset[str] | None = None
 
-    def matches(
-        self,
-        *,
-        right_type: RightType,
-        kind: ApplicationKind,
-        mineral: MineralEntry | None = None,
-        method: str | None = None,
-    ) -> bool:
-        """Whether the right, kind, mineral and method fit (zone types are checked apart)."""
-        if self.rights is not None and right_type not in self.rights:
-            return False
-        if self.kinds is not None and kind not in self.kinds:
-            return False
-        if self.minerals_zh is not None and (mineral is None or not mineral.is_(self.minerals_zh)):
-            return False
-        return self.methods is None or method in self.methods
+# --- entry rules as checks (准入规则) --------------------------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True)
-class EntryRule:
-    """An entry rule of the plan file: its id, statement and clause (条款)."""
+class AdmissionRule:
+    """An entry rule of the plan (``entry``, as published) read as one kind of check.
 
-    id: str
-    statement_zh: str
-    clause: str
+    ``applies_to`` is whom licensing applies it to: the rule's own ``applies_to``, or
+    licensing's reading of a rule that names none (see `plan_rules`)."""
+
+    entry: EntryRule
     applies_to: AppliesTo = field(default_factory=AppliesTo)
-    note: str | None = None
+    outcome_when_unmet: Outcome = "fail"
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def statement_zh(self) -> str:
+        return self.entry.statement_zh
+
+    @property
+    def clause(self) -> str:
+        return self.entry.clause
 
 
 @dataclass(frozen=True, kw_only=True)
-class MinScaleRule(EntryRule):
+class MinScaleRule(AdmissionRule):
     """最低开采规模: capacity ≥ ``minimum`` ``unit`` (``inclusive``: the minimum itself passes)."""
 
     quantity: str
     unit: str
     minimum: Decimal
     inclusive: bool
-    outcome_when_unmet: Outcome = "fail"
 
 
 @dataclass(frozen=True, kw_only=True)
-class ZoneScaleRule(EntryRule):
+class ZoneScaleRule(AdmissionRule):
     """New mines in a zone type must reach ``required_scale`` (and have a green-mine plan)."""
 
     zone_types: frozenset[str]
     required_scale: Scale
     green_mine_plan_required: bool
-    outcome_when_unmet: Outcome = "fail"
 
 
 @dataclass(frozen=True, kw_only=True)
-class BlockHolderRule(EntryRule):
+class BlockHolderRule(AdmissionRule):
     """原则上一个规划区块只设一个主体: one holder per planning block (规划区块) of a right type."""
 
     right_type: RightType
@@ -188,7 +160,7 @@ class BlockHolderRule(EntryRule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class OutsideBlocksRule(EntryRule):
+class OutsideBlocksRule(AdmissionRule):
     """A right outside every planning block of its type needs strict demonstration (严格论证)."""
 
     kinds: frozenset[ApplicationKind]
@@ -196,24 +168,22 @@ class OutsideBlocksRule(EntryRule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ForbiddenZonesRule(EntryRule):
+class ForbiddenZonesRule(AdmissionRule):
     """Zones no right may touch (生态保护红线, 禁采区)."""
 
     zone_types: frozenset[str]
-    outcome_when_unmet: Outcome = "fail"
 
 
 @dataclass(frozen=True, kw_only=True)
-class DevelopmentPlanRule(EntryRule):
-    """开发利用方案 required; planned 三率 at least the national minimums."""
+class DevelopmentPlanRule(AdmissionRule):
+    """开发利用方案 required; with ``three_rates_national``, planned 三率 at least the
+    national minimums."""
 
-    development_plan_required: bool
     three_rates_national: bool
-    outcome_when_unmet: Outcome = "fail"
 
 
 @dataclass(frozen=True, kw_only=True)
-class ServiceYearsRule(EntryRule):
+class ServiceYearsRule(AdmissionRule):
     """Reserves / capacity must give the minimum service years of the mine's scale."""
 
     outcome_when_unmet: Outcome = "review"
@@ -221,170 +191,120 @@ class ServiceYearsRule(EntryRule):
 
 @dataclass(frozen=True)
 class OutputControl:
-    """One controlled total (开采总量调控): which minerals count, target, unit."""
+    """One controlled total (开采总量调控): the plan's indicator and which minerals it
+    counts, measured as ore or as concentrate (licensing's reading of the indicator)."""
 
-    indicator_id: str
-    name_zh: str
-    target: Decimal
-    unit_zh: str
+    indicator: Indicator
     minerals_zh: frozenset[str]
     groups: frozenset[str]
     measure: Literal["concentrate", "ore"]
-    clause: str
 
-    def covers(self, mineral: MineralEntry) -> bool:
-        return mineral.is_(self.minerals_zh) or mineral.group in self.groups
+    @property
+    def indicator_id(self) -> str:
+        return self.indicator.id
+
+    @property
+    def name_zh(self) -> str:
+        return self.indicator.name_zh
+
+    @property
+    def target(self) -> Decimal:
+        return self.indicator.target
+
+    @property
+    def unit_zh(self) -> str:
+        return self.indicator.unit_zh
+
+    def covers(self, mineral: CatalogueEntry, standards: NationalStandards) -> bool:
+        return is_among(standards, mineral, self.minerals_zh) or mineral.group in self.groups
 
 
 @dataclass(frozen=True, kw_only=True)
-class OutputControlRule(EntryRule):
+class OutputControlRule(AdmissionRule):
     controls: tuple[OutputControl, ...]
     outcome_when_unmet: Outcome = "warn"
 
 
 @dataclass(frozen=True, kw_only=True)
-class MineCountCapRule(EntryRule):
-    """矿山总数控制: at most ``cap`` mines (from the text target ``target_id``)."""
+class MineCountCapRule(AdmissionRule):
+    """矿山总数控制: at most ``cap`` mines (the ``limit.max`` of the text target)."""
 
-    target_id: str
+    target: TextTarget
     cap: int
     outcome_when_unmet: Outcome = "warn"
 
 
 @dataclass(frozen=True, kw_only=True)
-class UninterpretedRule(EntryRule):
-    """A rule whose shape the checks do not know; kept so the service can report it."""
-
-    raw: Mapping[str, Any]
+class UninterpretedRule(AdmissionRule):
+    """A rule whose shape the checks do not know; kept (``entry``) so the service can report it."""
 
 
-@dataclass(frozen=True)
-class RestorationDuty:
-    """闭坑前提交闭坑报告并完成地质环境恢复治理 (governance ``restoration_duty``)."""
-
-    id: str
-    statement_zh: str
-    clause: str
-
-
-# --- national standards (国家标准) ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScaleRow:
-    """A row of the scale table (矿山生产建设规模分类): large ≥ large_min, medium ≥ medium_min."""
-
-    mineral_zh: str
-    method: str
-    unit_zh: str
-    large_min: Decimal
-    medium_min: Decimal
-    confidence: str
-    source: str
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class ScaleTable:
-    source: str
-    rows: tuple[ScaleRow, ...]
-    working_days_per_year: int
-    rule_text: str | None = None
-
-
-@dataclass(frozen=True)
-class ThreeRateMinimum:
-    """A national minimum (“三率”最低指标) for one rate, under optional conditions."""
-
-    mineral_zh: str
-    rate: ThreeRate
-    minimum_pct: Decimal
-    confidence: str
-    source: str | None
-    method: str | None = None
-    scales: frozenset[Scale] | None = None
-    ore_type: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class ThreeRateTable:
-    items: tuple[ThreeRateMinimum, ...]
-    default_ore_type: Mapping[str, str]
-    not_found: tuple[str, ...]
-
-    def ore_types(self, mineral_zh: str) -> frozenset[str]:
-        """The ore types (矿石类型) the table distinguishes for a mineral."""
-        return frozenset(
-            item.ore_type
-            for item in self.items
-            if item.mineral_zh == mineral_zh and item.ore_type is not None
-        )
-
-
-@dataclass(frozen=True)
-class LicenceTerms:
-    """Licence validity (有效期) and numbering (统一配号) rules."""
-
-    mining_max_years: Mapping[Scale, int]
-    renewal_notice_days: int
-    exploration_years: int
-    numbering_pattern: re.Pattern[str]
-    prefix_by_right: Mapping[RightType, str]
-    numbering_since: date | None = None
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """A planning indicator of 专栏2."""
-
-    id: str
-    name_zh: str
-    unit_zh: str
-    target: Decimal
-    clause: str
-
-
-@dataclass(frozen=True)
-class TextTarget:
-    id: str
-    statement_zh: str
-    limit: Mapping[str, Any]
-    clause: str
-
-
-@dataclass(frozen=True)
-class ZoneType:
-    id: str
-    name_zh: str
-    clause: str | None = None
-
-
-R = TypeVar("R", bound=EntryRule)
+R = TypeVar("R", bound=AdmissionRule)
 
 
 @dataclass(frozen=True)
 class PlanRules:
-    """Everything the licensing checks take from the plan document, typed and immutable."""
+    """A plan version as licensing checks it: the typed document and its entry rules read
+    as checks."""
 
-    plan_id: str
-    title_zh: str
-    catalogue: Catalogue
-    exploration_policy: MineralPolicy
-    mining_policy: MineralPolicy
-    entry_rules: tuple[EntryRule, ...]
-    restoration_duty: RestorationDuty | None
-    indicators: Mapping[str, Indicator]
-    text_targets: Mapping[str, TextTarget]
-    zone_types: Mapping[str, ZoneType]
-    scale_table: ScaleTable
-    three_rates: ThreeRateTable
-    min_service_years: Mapping[Scale, Decimal]
-    licence_terms: LicenceTerms
-    known_methods: frozenset[str]
+    document: PlanDocument
+    entry_rules: tuple[AdmissionRule, ...]
+
+    @property
+    def plan_id(self) -> str:
+        return self.document.plan.id
+
+    @property
+    def standards(self) -> NationalStandards:
+        return self.document.standards
+
+    @property
+    def licence_terms(self) -> LicenceTerms:
+        return self.standards.licence_terms
+
+    @property
+    def known_methods(self) -> frozenset[str]:
+        return MINING_METHODS
+
+    @property
+    def exploration_policy(self) -> MineralPolicy:
+        return self.policy("exploration")
+
+    @property
+    def mining_policy(self) -> MineralPolicy:
+        return self.policy("mining")
+
+    @property
+    def restoration_duty(self) -> Governance | None:
+        """闭坑前提交闭坑报告并完成地质环境恢复治理 (governance ``restoration_duty``)."""
+        return next((g for g in self.document.governance if g.id == "restoration_duty"), None)
 
     def policy(self, right_type: RightType) -> MineralPolicy:
-        return self.exploration_policy if right_type == "exploration" else self.mining_policy
+        policy = self.document.mineral_policy
+        lists = policy.exploration if right_type == "exploration" else policy.mining
+        return MineralPolicy(right_type, lists, self.standards)
+
+    def min_service_years(self, scale: Scale) -> int:
+        return by_scale(self.standards.min_service_years_by_scale, scale)
+
+    def applies(
+        self,
+        rule: AdmissionRule,
+        *,
+        right_type: RightType,
+        kind: ApplicationKind,
+        mineral: CatalogueEntry | None = None,
+        method: str | None = None,
+    ) -> bool:
+        """Whether ``rule`` applies to an application of this right, kind, mineral, method."""
+        return applies(
+            rule.applies_to,
+            self.standards,
+            right_type=right_type,
+            kind=kind,
+            mineral=mineral,
+            method=method,
+        )
 
     def rules_of(self, kind: type[R]) -> tuple[R, ...]:
         """The entry rules of one shape, in document order."""
@@ -398,5 +318,5 @@ class PlanRules:
         return None
 
     def zone_name(self, zone_type: str) -> str:
-        known = self.zone_types.get(zone_type)
+        known = next((t for t in self.document.zones.types if t.id == zone_type), None)
         return known.name_zh if known else zone_type

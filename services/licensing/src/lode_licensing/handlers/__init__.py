@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from lode_common import api_keys
+from lode_common.messaging.consumers import Consumers
 from lode_common.messaging.inbox import EventHandler
+from lode_common.plan import replica
 from lode_licensing.handlers import replicas
 
-HANDLERS: dict[str, EventHandler] = {
-    "lode.zoning.plan.published": replicas.on_plan_published,
-    "lode.zoning.block.holder_assigned": replicas.on_holder_assigned,
-    "lode.zoning.block.holder_released": replicas.on_holder_released,
-}
+CONSUMES: tuple[str, ...] = (replica.TOPIC, api_keys.TOPIC)
+"""Zoning's topic (the plan, the block holders) and monitoring's, for mines' API keys only
+(the rest of it is skipped before any database work)."""
+
+CONSUMERS = Consumers()
+for _handlers in (replicas.consumers.handlers, replica.REPLICA_HANDLERS, api_keys.REPLICA_HANDLERS):
+    CONSUMERS.include(_handlers)
+
+HANDLERS: dict[str, EventHandler] = CONSUMERS.handlers
+"""Every consumer of the service by base event type: the block holders (typed), the plan in
+force and mines' API keys (the shared replicas)."""

@@ -15,10 +15,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -26,8 +26,10 @@ from lode_common.auth import Principal
 from lode_common.events import catalog
 from lode_common.jsonable import jsonable
 from lode_common.messaging.outbox import UnitOfWork
+from lode_common.runtime import ServiceRuntime
 from lode_licensing.adapters.tables import Application, ApplicationStep, BlockHolderReplica
 from lode_licensing.adapters.zoning_client import ZoningClient, ZoningRefused, ZoningUnavailable
+from lode_licensing.container import Licensing
 from lode_licensing.domain import licence as licence_domain
 from lode_licensing.domain import workflow
 from lode_licensing.domain.application import Application as DomainApplication
@@ -45,7 +47,7 @@ from lode_licensing.domain.errors import AlreadyDecided, FieldError, InvalidInpu
 from lode_licensing.domain.rulebook import PlanRules
 from lode_licensing.domain.scale import classify_scale
 from lode_licensing.handlers import licences
-from lode_licensing.handlers.rules import RulesInForce, rules_in_force
+from lode_licensing.handlers.rules import RulesCache, RulesInForce
 
 log = structlog.get_logger(__name__)
 SYSTEM = "system"
@@ -135,12 +137,13 @@ async def validate(
     body: Mapping[str, Any],
     *,
     principal: Principal,
+    rules: RulesCache,
     plan_id: str,
     today: date,
 ) -> DomainApplication:
     """The application of a submitted body, checked against the plan in force, the caller
     and the registry (InvalidInput, NotYours, RenewalRefused); nothing is written."""
-    in_force = await rules_in_force(session, plan_id)
+    in_force = await rules.in_force(session, plan_id)
     app = parse_application(body, in_force.rules)
     if not principal.is_staff and principal.enterprise != app.applicant.credit_code:
         raise NotYours(
@@ -190,12 +193,20 @@ def area_errors(exc: ZoningRefused) -> list[FieldError]:
 
 
 async def submit(
-    uow: UnitOfWork, body: Mapping[str, Any], *, principal: Principal, plan_id: str, today: date
+    uow: UnitOfWork,
+    body: Mapping[str, Any],
+    *,
+    principal: Principal,
+    rules: RulesCache,
+    plan_id: str,
+    today: date,
 ) -> Application:
     """Validate and store an application (``pending_checks``) with its submitted event."""
     session = uow.session
-    app = await validate(session, body, principal=principal, plan_id=plan_id, today=today)
-    in_force = await rules_in_force(session, plan_id)
+    app = await validate(
+        session, body, principal=principal, rules=rules, plan_id=plan_id, today=today
+    )
+    in_force = await rules.in_force(session, plan_id)
     now = datetime.now(UTC)
     row = Application(
         id=str(uuid.uuid4()),
@@ -287,22 +298,19 @@ async def _check_existing_licence(
 
 # --- checks -----------------------------------------------------------------------------------
 async def run_pending_checks(
-    runtime: Any,
-    zoning: ZoningClient,
-    application_id: str,
-    *,
-    analysed: AreaAnalysis | None = None,
+    service: Licensing, application_id: str, *, analysed: AreaAnalysis | None = None
 ) -> str:
     """Run the plan checks of a ``pending_checks`` application; returns its status after.
 
     Zoning is asked outside any transaction (unless the submission ``analysed`` the area
     already); a zoning outage leaves the application pending with its next attempt
     scheduled."""
+    runtime, zoning = service.runtime, service.zoning
     async with runtime.sessions() as session:
         row = await load(session, application_id)
         if row.status != "pending_checks":
             return row.status
-        in_force = await rules_in_force(session, row.plan_id or "")
+        in_force = await service.rules.in_force(session, row.plan_id or "")
         app = parse_stored(row, in_force.rules)
         holders = {
             h.zone_id: h.holder_credit_code
@@ -356,7 +364,7 @@ async def run_pending_checks(
             .values(status="checked", verdict=found)
         )
         row = await load(uow.session, application_id, lock=True)
-        if claimed.rowcount != 1:
+        if cast(CursorResult[Any], claimed).rowcount != 1:
             return row.status  # another worker got there first
         pending = workflow.ApplicationState(status="pending_checks")
         after = workflow.record_checks(
@@ -399,7 +407,7 @@ def _area_refused(exc: ZoningRefused) -> CheckResult:
     )
 
 
-async def _postpone(runtime: Any, application_id: str, error: str) -> None:
+async def _postpone(runtime: ServiceRuntime, application_id: str, error: str) -> None:
     async with runtime.uow() as uow:
         row = await load(uow.session, application_id, lock=True)
         row.attempts += 1
@@ -444,6 +452,7 @@ async def decide(
     application_id: str,
     body: Mapping[str, Any],
     *,
+    rules: RulesCache,
     actor: str,
     role: str,
     by_province: bool,
@@ -471,7 +480,7 @@ async def decide(
         after = workflow.decide_locally(
             state_of(row), given.decision, actor=actor, role=role, at=now, reason=given.reason
         )
-    in_force = await rules_in_force(session, row.plan_id or "")
+    in_force = await rules.in_force(session, row.plan_id or "")
     if given.decision == "approved":
         row.issued_licence_no = await _carry_out(uow, row, given, in_force, actor, today)
     _store(session, row, after)

@@ -14,8 +14,10 @@ import structlog
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from lode_common.plan.replica import PlanNotLoaded
 from lode_common.runtime import ServiceRuntime
 from lode_licensing.adapters.tables import Licence
+from lode_licensing.container import Licensing
 from lode_licensing.demo import demo_licences
 from lode_licensing.domain import licence as domain
 from lode_licensing.domain.minerals import Capacity
@@ -23,8 +25,6 @@ from lode_licensing.domain.party import Party
 from lode_licensing.domain.restoration import RestorationMilestone
 from lode_licensing.handlers import licences
 from lode_licensing.handlers.jobs import expire_once
-from lode_licensing.handlers.rules import PlanNotLoaded, rules_in_force
-from lode_licensing.wiring import licensing_of
 
 log = structlog.get_logger(__name__)
 DEMO_ACTOR = "demo"
@@ -33,7 +33,7 @@ DEMO_ACTOR = "demo"
 async def load_demo_licences(runtime: ServiceRuntime) -> None:
     if not runtime.settings.demo:
         return
-    plan_id = licensing_of(runtime).plan_id
+    service = Licensing.of(runtime)
     while True:
         async with runtime.uow() as uow:
             present = (
@@ -44,7 +44,7 @@ async def load_demo_licences(runtime: ServiceRuntime) -> None:
             if present:
                 return
             try:
-                in_force = await rules_in_force(uow.session, plan_id)
+                in_force = await service.rules.in_force(uow.session, service.plan_id)
             except PlanNotLoaded:
                 await asyncio.sleep(0.5)
                 continue

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import structlog
@@ -27,15 +29,11 @@ from lode_licensing.adapters.province_client import (
     retry_delay_s,
 )
 from lode_licensing.adapters.tables import Application
+from lode_licensing.container import Licensing
 from lode_licensing.domain.licence import cst_today
 from lode_licensing.handlers import applications, licences
-from lode_licensing.wiring import Licensing, licensing_of
 
 log = structlog.get_logger(__name__)
-
-
-def services(runtime: ServiceRuntime) -> Licensing:
-    return licensing_of(runtime)
 
 
 async def _due(runtime: ServiceRuntime, status: str, **where: Any) -> list[str]:
@@ -52,10 +50,9 @@ async def _due(runtime: ServiceRuntime, status: str, **where: Any) -> list[str]:
 
 async def recheck_once(runtime: ServiceRuntime) -> int:
     done = 0
+    service = Licensing.of(runtime)
     for application_id in await _due(runtime, "pending_checks"):
-        status = await applications.run_pending_checks(
-            runtime, services(runtime).zoning, application_id
-        )
+        status = await applications.run_pending_checks(service, application_id)
         done += status != "pending_checks"
     return done
 
@@ -101,7 +98,7 @@ async def forward_once(runtime: ServiceRuntime, province: ProvinceClient, callba
                 runtime,
                 application_id,
                 error=exc.reason,
-                delay=lambda n, e=exc: retry_delay_s(n, e),
+                delay=partial(retry_delay_s, error=exc),
             )
             continue
         except ProvinceRefused as exc:
@@ -127,7 +124,11 @@ async def forward_once(runtime: ServiceRuntime, province: ProvinceClient, callba
 
 
 async def _after_forward(
-    runtime: ServiceRuntime, application_id: str, *, error: str, delay: Any
+    runtime: ServiceRuntime,
+    application_id: str,
+    *,
+    error: str,
+    delay: Callable[[int], float] | None,
 ) -> None:
     async with runtime.uow() as uow:
         row = await applications.load(uow.session, application_id, lock=True)
@@ -160,11 +161,10 @@ async def expire_once(runtime: ServiceRuntime, now: datetime | None = None) -> l
 
 async def recheck_and_forward(runtime: ServiceRuntime) -> None:
     """Background job: pending checks and unacknowledged forwards, every few seconds."""
-    settings = runtime.settings
-    interval = float(getattr(settings, "recheck_interval_s", 2.0))
+    service = Licensing.of(runtime)
+    interval = service.settings.recheck_interval_s
     while True:
         await recheck_once(runtime)
-        service = services(runtime)
         if service.province is not None:
             await forward_once(runtime, service.province, service.callback_url)
         service.woken.clear()
@@ -174,7 +174,7 @@ async def recheck_and_forward(runtime: ServiceRuntime) -> None:
 
 async def daily_expiry(runtime: ServiceRuntime) -> None:
     """Background job: the expiry check, at start and then every interval (default 1 h)."""
-    interval = float(getattr(runtime.settings, "expiry_check_interval_s", 3600.0))
+    interval = Licensing.of(runtime).settings.expiry_check_interval_s
     while True:
         await expire_once(runtime)
         await asyncio.sleep(interval)

@@ -1,36 +1,50 @@
-"""The plan in force, as licensing's checks read it (from zoning's ``plan.published``)."""
+"""The plan in force (from the shared replica) and the rules licensing's checks read from it.
+
+The replica (:mod:`lode_common.plan.replica`) keeps the latest version zoning published and
+types its document; the rules of a version are derived from that document once per
+process (a published version never changes) and kept by the service's container.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lode_licensing.adapters.tables import PlanInForce
+from lode_common.plan.replica import PlanInForce, PlanReplica
 from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
-
-_CACHE: dict[tuple[str, int], PlanRules] = {}  # a version never changes once published
-
-
-class PlanNotLoaded(Exception):
-    """No version of the plan has reached licensing yet."""
 
 
 @dataclass(frozen=True)
 class RulesInForce:
-    plan_id: str
-    version: int
+    """A version of the plan in force and the checks' rules read from it."""
+
+    plan: PlanInForce
     rules: PlanRules
-    document: dict[str, Any]
+
+    @property
+    def plan_id(self) -> str:
+        return self.plan.plan_id
+
+    @property
+    def version(self) -> int:
+        return self.plan.version
 
 
-async def rules_in_force(session: AsyncSession, plan_id: str) -> RulesInForce:
-    row = await session.get(PlanInForce, plan_id)
-    if row is None:
-        raise PlanNotLoaded(plan_id)
-    key = (plan_id, row.version)
-    if key not in _CACHE:
-        _CACHE[key] = load_plan_rules(row.document)
-    return RulesInForce(plan_id, row.version, _CACHE[key], row.document)
+class RulesCache:
+    """The rules of each plan version in force, derived once per ``(plan_id, version)``."""
+
+    def __init__(self, plans: PlanReplica) -> None:
+        self._plans = plans
+        self._rules: dict[tuple[str, int], PlanRules] = {}
+
+    async def in_force(self, session: AsyncSession, plan_id: str) -> RulesInForce:
+        """The rules of ``plan_id`` in force, read in ``session``; ``PlanNotLoaded`` (503)
+        while zoning's plan has not reached licensing."""
+        plan = await self._plans.require(plan_id, session)
+        key = (plan.plan_id, plan.version)
+        rules = self._rules.get(key)
+        if rules is None:
+            rules = self._rules[key] = load_plan_rules(plan.document)
+        return RulesInForce(plan, rules)

@@ -29,17 +29,6 @@ def _qty() -> Any:
     return Field(default=None, sa_column=Column(Numeric(18, 4), nullable=True))
 
 
-class MonitoringPlan(SQLModel, table=True):
-    """The plan version in force (from ``plan.published``): the standards findings cite."""
-
-    __tablename__ = "monitoring_plan"
-
-    plan_id: str = Field(primary_key=True, max_length=100)
-    version: int
-    document: dict[str, Any] = _json()
-    received_at: datetime = _ts()
-
-
 class Mine(SQLModel, table=True):
     """A licence as monitoring knows it (矿山), replicated from licensing's events only."""
 

@@ -6,20 +6,37 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from lode_common.credit_code import credit_code_problem
+from lode_common.credit_code import CHARSET, LENGTH, credit_code_problem
 from lode_common.errors import Forbidden, InvalidInput, NotFound
-from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime
+from lode_common.http import MAX_OFFSET, CurrentPrincipal
 from lode_common.limits import STRICT_BODY, Label
+from lode_common.openapi import problems
 from lode_monitoring.adapters.tables import ApiKey, Mine
-from lode_monitoring.api.deps import ADMIN, ANYONE
+from lode_monitoring.api.deps import ADMIN, ANYONE, Service
+from lode_monitoring.api.schemas import ApiKeyPage, ApiKeyView, IssuedKey, MinePage, MineView
+from lode_monitoring.domain.licence import LicenceStatus
 from lode_monitoring.handlers import api_keys
 
 router = APIRouter(prefix="/monitoring/v1", tags=["enterprises and mines"])
+CREDIT_CODE_PATTERN = f"^[{CHARSET}]{{{LENGTH}}}$"
+
+CreditCode = Annotated[
+    str,
+    Path(
+        description="统一社会信用代码 (GB 32100): 18 characters, the last a check character",
+        json_schema_extra={
+            "minLength": LENGTH,
+            "maxLength": LENGTH,
+            "pattern": CREDIT_CODE_PATTERN,
+        },
+    ),
+]
+"""An enterprise's credit code in a path; :func:`_checked` says what is wrong with one."""
 
 
 class NewKey(BaseModel):
@@ -59,13 +76,18 @@ def _checked(credit_code: str) -> str:
     "/enterprises/{credit_code}/api-keys",
     dependencies=[ADMIN],
     status_code=201,
+    response_model=IssuedKey,
+    responses=problems(413, 415),
     summary="Issue an API key for an enterprise (shown once)",
 )
 async def issue_key(
-    credit_code: str, runtime: Runtime, principal: CurrentPrincipal, body: NewKey | None = None
+    credit_code: CreditCode,
+    service: Service,
+    principal: CurrentPrincipal,
+    body: NewKey | None = None,
 ) -> dict[str, Any]:
     _checked(credit_code)
-    async with runtime.uow() as uow:  # the key and its api_key.issued event, together
+    async with service.runtime.uow() as uow:  # the key and its api_key.issued event, together
         row, key = await api_keys.issue(
             uow,
             credit_code=credit_code,
@@ -83,11 +105,12 @@ async def issue_key(
 @router.get(
     "/enterprises/{credit_code}/api-keys",
     dependencies=[ADMIN],
+    response_model=ApiKeyPage,
     summary="An enterprise's keys, by prefix (never the keys themselves)",
 )
-async def list_keys(credit_code: str, runtime: Runtime) -> dict[str, Any]:
+async def list_keys(credit_code: CreditCode, service: Service) -> dict[str, Any]:
     _checked(credit_code)
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         rows = await api_keys.of_enterprise(session, credit_code)
     return {"items": [_key_view(r) for r in rows], "total": len(rows)}
 
@@ -95,10 +118,12 @@ async def list_keys(credit_code: str, runtime: Runtime) -> dict[str, Any]:
 @router.delete(
     "/enterprises/{credit_code}/api-keys/{key_id}",
     dependencies=[ADMIN],
+    response_model=ApiKeyView,
+    responses=problems(404),
     summary="Revoke a key (at once here; in other workers and services within seconds)",
 )
-async def revoke_key(credit_code: str, key_id: str, runtime: Runtime) -> dict[str, Any]:
-    async with runtime.uow() as uow:  # the revocation and its api_key.revoked event
+async def revoke_key(credit_code: CreditCode, key_id: str, service: Service) -> dict[str, Any]:
+    async with service.runtime.uow() as uow:  # the revocation and its api_key.revoked event
         row = await api_keys.revoke(uow, credit_code=credit_code, key_id=key_id)
         if row is None:
             raise NotFound(
@@ -106,9 +131,7 @@ async def revoke_key(credit_code: str, key_id: str, runtime: Runtime) -> dict[st
                 f"/monitoring/v1/enterprises/{credit_code}/api-keys."
             )
         await uow.commit()
-    lookup = runtime.extensions.get(api_keys.EXTENSION)
-    if isinstance(lookup, api_keys.KeyLookup):
-        lookup.forget(row.prefix)
+    service.keys.forget(row.prefix)  # refused at once by this worker
     return _key_view(row)
 
 
@@ -134,11 +157,16 @@ def _mine_view(row: Mine) -> dict[str, Any]:
     }
 
 
-@router.get("/mines", dependencies=[ANYONE], summary="Mines (a mine's key sees its own)")
+@router.get(
+    "/mines",
+    dependencies=[ANYONE],
+    response_model=MinePage,
+    summary="Mines (a mine's key sees its own)",
+)
 async def list_mines(
-    runtime: Runtime,
+    service: Service,
     principal: CurrentPrincipal,
-    status: str | None = None,
+    status: LicenceStatus | None = None,
     holder: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -150,7 +178,7 @@ async def list_mines(
         query = query.where(col(Mine.holder_credit_code) == holder)
     if not principal.is_staff:
         query = query.where(col(Mine.holder_credit_code) == principal.enterprise)
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         total = (
             await session.execute(select(func.count()).select_from(query.subquery()))
         ).scalar_one()
@@ -160,11 +188,17 @@ async def list_mines(
         return {"items": [_mine_view(r) for r in rows], "total": total}
 
 
-@router.get("/mines/{licence_no}", dependencies=[ANYONE], summary="One mine")
+@router.get(
+    "/mines/{licence_no}",
+    dependencies=[ANYONE],
+    response_model=MineView,
+    responses=problems(404),
+    summary="One mine",
+)
 async def get_mine(
-    licence_no: str, runtime: Runtime, principal: CurrentPrincipal
+    licence_no: str, service: Service, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         row = await session.get(Mine, licence_no)
     if row is None:
         raise NotFound(

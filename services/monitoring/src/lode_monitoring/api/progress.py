@@ -1,4 +1,6 @@
-"""Exploration results (新增资源量) and the progress of the plan's projects (规划项目进展)."""
+"""Exploration results (新增资源量) and the progress of the plan's projects (规划项目进展).
+
+Errors are raised, not translated here: :mod:`.problems` answers them."""
 
 from __future__ import annotations
 
@@ -9,47 +11,43 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlmodel import col
 
-from lode_common.errors import Forbidden, InvalidInput, Unavailable
-from lode_common.http import CurrentPrincipal, Runtime, UoW
+from lode_common.errors import Forbidden, InvalidInput
+from lode_common.http import CurrentPrincipal, UoW
 from lode_common.json_body import parse_json
 from lode_common.limits import CODE_MAX
+from lode_common.openapi import problems, request_body
 from lode_monitoring.adapters.tables import Mine, ProjectProgress
-from lode_monitoring.api.deps import ANYONE, MINE_OR_STAFF, STAFF
-from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
+from lode_monitoring.api.deps import ANYONE, MINE_OR_STAFF, STAFF, Service
+from lode_monitoring.api.schemas import (
+    ExplorationRecorded,
+    ExplorationResultBody,
+    ProgressPage,
+    ProgressRecorded,
+    ProjectProgressBody,
+)
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.domain.report import parse_exploration_result, parse_project_progress
 from lode_monitoring.handlers import progress as progress_store
-from lode_monitoring.handlers.reports import PlanNotLoaded, standards_in_force, view_of
+from lode_monitoring.handlers.reports import view_of
 
 router = APIRouter(prefix="/monitoring/v1", tags=["exploration and projects"])
-BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
-}
-PLAN = "pingquan-2021-2025"
 
 
 async def _json(request: Request) -> Any:
     return parse_json(await request.body())
 
 
-def _invalid(error: DomainInvalid) -> InvalidInput:
-    return InvalidInput(
-        f"{error} — fix the fields listed; nothing was stored.", errors=error.as_dicts()
-    )
-
-
 @router.post(
     "/exploration-results",
     dependencies=[MINE_OR_STAFF],
     status_code=201,
-    openapi_extra=BODY,
+    response_model=ExplorationRecorded,
+    responses=problems(413, 415, 503),
+    openapi_extra=request_body(ExplorationResultBody),
     summary="New resources proven (an exploration licence holder's key, or staff)",
 )
 async def report_exploration(
-    request: Request, uow: UoW, principal: CurrentPrincipal
+    request: Request, service: Service, uow: UoW, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """A result with a licence needs an exploration licence (探矿权) of the result's mineral
     (422 naming ``licence_no`` or ``mineral`` otherwise). A key for a licence that is not
@@ -68,18 +66,12 @@ async def report_exploration(
                 "不属于本企业的许可证 — a key reports results only for its own enterprise's "
                 "exploration licences (GET /monitoring/v1/mines lists them)."
             )
-    try:
-        standards = await standards_in_force(session, PLAN)
-        result = parse_exploration_result(
-            body,
-            standards=standards,
-            today=cst_date(datetime.now(UTC)),
-            licence=view_of(mine) if mine else None,
-        )
-    except DomainInvalid as error:
-        raise _invalid(error) from None
-    except PlanNotLoaded:
-        raise Unavailable("The plan has not reached monitoring yet; retry shortly.") from None
+    result = parse_exploration_result(
+        body,
+        standards=await service.standards.require(service.plan_id, session),
+        today=cst_date(datetime.now(UTC)),
+        licence=view_of(mine) if mine else None,
+    )
     if result.licence_no is not None and mine is None:
         raise InvalidInput.field(
             "licence_no",
@@ -101,23 +93,19 @@ async def report_exploration(
     "/projects/{project_id}/progress",
     dependencies=[STAFF],
     status_code=201,
-    openapi_extra=BODY,
+    response_model=ProgressRecorded,
+    responses=problems(413, 415, 503),
+    openapi_extra=request_body(ProjectProgressBody),
     summary="Progress of one of the plan's projects (staff)",
 )
 async def report_progress(
-    project_id: str, request: Request, uow: UoW, principal: CurrentPrincipal
+    project_id: str, request: Request, service: Service, uow: UoW, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     body = await _json(request)
-    session = uow.session
-    try:
-        standards = await standards_in_force(session, PLAN)
-        progress = parse_project_progress(
-            project_id, body, standards=standards, today=cst_date(datetime.now(UTC))
-        )
-    except DomainInvalid as error:
-        raise _invalid(error) from None
-    except PlanNotLoaded:
-        raise Unavailable("The plan has not reached monitoring yet; retry shortly.") from None
+    standards = await service.standards.require(service.plan_id, uow.session)
+    progress = parse_project_progress(
+        project_id, body, standards=standards, today=cst_date(datetime.now(UTC))
+    )
     row = progress_store.record_progress(uow, progress, actor=principal.subject)
     await uow.commit()
     return {
@@ -135,10 +123,11 @@ async def report_progress(
 @router.get(
     "/projects/{project_id}/progress",
     dependencies=[ANYONE],
+    response_model=ProgressPage,
     summary="A project's progress, year by year",
 )
-async def project_progress(project_id: str, runtime: Runtime) -> dict[str, Any]:
-    async with runtime.sessions() as session:
+async def project_progress(project_id: str, service: Service) -> dict[str, Any]:
+    async with service.runtime.sessions() as session:
         rows = list(
             (
                 await session.execute(

@@ -1,98 +1,45 @@
 """``/monitoring/v1/reports`` and ``/monitoring/v1/findings``: mines report with their keys,
-get their findings in the answer, correct by new versions; inspectors close findings."""
+get their findings in the answer, correct by new versions; inspectors close findings.
+
+Errors are raised, not translated here: :mod:`.problems` answers them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import structlog
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from lode_common import auth, idempotency
 from lode_common.auth import Principal
-from lode_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Unavailable
-from lode_common.http import MAX_OFFSET, CurrentPrincipal, Runtime, UoW, runtime_of
+from lode_common.errors import Conflict, Forbidden, NotFound
+from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW, runtime_of
 from lode_common.json_body import json_object
-from lode_common.limits import STRICT_BODY, YEAR_MAX, YEAR_MIN, Text
-from lode_monitoring.adapters.tables import Finding, Report
-from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF
-from lode_monitoring.domain.errors import InvalidInput as DomainInvalid
+from lode_common.limits import IDEMPOTENCY_KEY_MAX, YEAR_MAX, YEAR_MIN
+from lode_common.openapi import problems, request_body
+from lode_monitoring.adapters.tables import Finding, Mine, Report
+from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF, Service
+from lode_monitoring.api.schemas import (
+    Closing,
+    CorrectionBody,
+    FindingPage,
+    FindingView,
+    OutputReportBody,
+    ReportAccepted,
+    ReportHistory,
+    ReportPage,
+)
+from lode_monitoring.container import Monitoring
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.handlers import finding_store, intake, reports
 
-log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/monitoring/v1", tags=["reports and findings"])
-BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
-}
-
-
-class Closing(BaseModel):
-    """The note an inspector closes a finding with (整改情况)."""
-
-    model_config = STRICT_BODY
-
-    note: Text = Field(min_length=2, description="what was done (kept)")
-
-
-NOT_YOURS = (
-    "不属于本企业的许可证 — not one of this key's enterprise's licences: a key reports and "
-    "corrects only for its own enterprise's licences (GET /monitoring/v1/mines lists them). "
-    "Check the licence number; the attempt is logged."
-)
-"""The one answer to a key used for a licence that is not its enterprise's: the same for
-a licence of another enterprise, a report of one, and a licence number nobody holds."""
-
-
-def _plan(runtime: Any) -> str:
-    settings = runtime.settings
-    return str(getattr(settings, "plan_id", "pingquan-2021-2025"))
-
-
-def _problem(error: Exception, principal: Principal) -> Problem:
-    if isinstance(error, DomainInvalid):
-        return InvalidInput(
-            f"{error} — fix the fields listed and send it again; nothing was stored.",
-            errors=error.as_dicts(),
-        )
-    if isinstance(error, reports.NotYourLicence):
-        log.warning(
-            "report refused: not the key's enterprise's licence",
-            licence_no=str(error)[:23],
-            caller=principal.subject,
-            enterprise=principal.enterprise,
-        )
-        return Forbidden(NOT_YOURS)
-    if isinstance(error, reports.ReportExists):
-        return Conflict(
-            f"A report for this licence, year and period exists ({error.report_id});"
-            f" correct it with PUT /monitoring/v1/reports/{error.report_id}.",
-            report_id=error.report_id,
-        )
-    if isinstance(error, reports.UnknownReport):
-        return NotFound(f"There is no report {error}.")
-    if isinstance(error, reports.PlanNotLoaded):
-        return Unavailable("The plan has not reached monitoring yet; retry in a few seconds.")
-    raise error
-
-
-HANDLED = (
-    DomainInvalid,
-    reports.NotYourLicence,
-    reports.ReportExists,
-    reports.UnknownReport,
-    reports.PlanNotLoaded,
-)
 
 
 def _body(raw: bytes) -> dict[str, Any]:
@@ -125,14 +72,19 @@ hot_router.route_class = DirectRoute
 
 REPORTERS = (auth.MINE, *sorted(auth.STAFF_ROLES))
 SUBMIT_OPENAPI = {
-    **BODY,
+    **request_body(OutputReportBody),
     "security": [{"HTTPBearer": []}],
     "parameters": [
         {
             "name": "Idempotency-Key",
             "in": "header",
             "required": False,
-            "schema": {"type": "string", "maxLength": 200},
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": IDEMPOTENCY_KEY_MAX,
+                "pattern": r"\S",
+            },
             "description": "the same key and body return the first answer again",
         }
     ],
@@ -142,6 +94,8 @@ SUBMIT_OPENAPI = {
 @hot_router.post(
     "/reports",
     status_code=201,
+    response_model=ReportAccepted,
+    responses=problems(409, 413, 415, 503),
     openapi_extra=SUBMIT_OPENAPI,
     summary="Report output and the three rates for a licence (the mine's key)",
 )
@@ -151,6 +105,7 @@ async def submit_report(request: Request) -> JSONResponse:
     (:mod:`lode_monitoring.handlers.intake`). A key for a licence that is not its
     enterprise's gets 403 whether or not the licence exists."""
     runtime = runtime_of(request)
+    service = Monitoring.of(runtime)
     principal = await runtime.authenticator.authenticate(request.headers.get("authorization"))
     structlog.contextvars.bind_contextvars(principal=principal.subject)
     auth.require_role(principal, *REPORTERS)
@@ -165,46 +120,40 @@ async def submit_report(request: Request) -> JSONResponse:
         if earlier is not None:
             return JSONResponse(earlier[1], status_code=earlier[0])
         remember = intake.Remember(scope, key, digest)
-    body = _body(raw)
-    try:
-        accepted = await intake.submit_report(
-            runtime,
-            body,
-            principal=principal,
-            plan_id=_plan(runtime),
-            today=cst_date(datetime.now(UTC)),
-            remember=remember,
-        )
-    except HANDLED as error:
-        raise _problem(error, principal) from None
+    accepted = await intake.submit_report(
+        service,
+        _body(raw),
+        principal=principal,
+        today=cst_date(datetime.now(UTC)),
+        remember=remember,
+    )
     return JSONResponse(accepted.answer, status_code=201)
 
 
 @router.put(
     "/reports/{report_id}",
     dependencies=[MINE_OR_STAFF],
-    openapi_extra=BODY,
+    response_model=ReportAccepted,
+    responses=problems(404, 413, 415, 503),
+    openapi_extra=request_body(CorrectionBody),
     summary="Correct a report: a new version (the old one kept); 'reason' required",
 )
 async def correct_report(
-    report_id: str, request: Request, runtime: Runtime, uow: UoW, principal: CurrentPrincipal
+    report_id: str, request: Request, service: Service, uow: UoW, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """The caller's ownership of the report is checked first: a key for another
     enterprise's report gets 403, naming nothing of it, whatever the body."""
     raw = await request.body()
-    try:
-        target = await reports.correctable(uow.session, report_id, principal)
-        accepted = await reports.correct(
-            uow,
-            target,
-            _body(raw),
-            principal=principal,
-            plan_id=_plan(runtime),
-            today=cst_date(datetime.now(UTC)),
-        )
-        await uow.commit()
-    except HANDLED as error:
-        raise _problem(error, principal) from None
+    target = await reports.correctable(uow.session, report_id, principal)
+    accepted = await reports.correct(
+        uow,
+        target,
+        _body(raw),
+        principal=principal,
+        standards=await service.standards.require(service.plan_id, uow.session),
+        today=cst_date(datetime.now(UTC)),
+    )
+    await uow.commit()
     return _answer(accepted)
 
 
@@ -224,12 +173,10 @@ def _report_view(row: Report) -> dict[str, Any]:
     }
 
 
-async def _owned(runtime: Any, licence_no: str, principal: Principal) -> None:
+async def _owned(service: Monitoring, licence_no: str, principal: Principal) -> None:
     if principal.is_staff:
         return
-    from lode_monitoring.adapters.tables import Mine
-
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         mine = await session.get(Mine, licence_no)
     if mine is None or mine.holder_credit_code != principal.enterprise:
         raise Forbidden("This belongs to another enterprise.")
@@ -238,12 +185,15 @@ async def _owned(runtime: Any, licence_no: str, principal: Principal) -> None:
 @router.get(
     "/reports/{report_id}",
     dependencies=[ANYONE],
+    response_model=ReportHistory,
+    response_model_exclude_unset=True,  # a body shows the fields that were sent
+    responses=problems(404),
     summary="A report, every version (the current one last)",
 )
 async def get_report(
-    report_id: str, runtime: Runtime, principal: CurrentPrincipal
+    report_id: str, service: Service, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         rows = list(
             (
                 await session.execute(
@@ -253,21 +203,25 @@ async def get_report(
         )
     if not rows:
         raise NotFound(f"There is no report {report_id}.")
-    await _owned(runtime, rows[0].licence_no, principal)
+    await _owned(service, rows[0].licence_no, principal)
     return {"id": report_id, "versions": [_report_view(r) for r in rows]}
 
 
-@router.get("/reports", dependencies=[ANYONE], summary="Reports (current versions)")
+@router.get(
+    "/reports",
+    dependencies=[ANYONE],
+    response_model=ReportPage,
+    response_model_exclude_unset=True,  # a body shows the fields that were sent
+    summary="Reports (current versions)",
+)
 async def list_reports(
-    runtime: Runtime,
+    service: Service,
     principal: CurrentPrincipal,
     licence_no: str | None = None,
     year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
-    from lode_monitoring.adapters.tables import Mine
-
     query = select(Report).where(col(Report.is_current).is_(True))
     if licence_no:
         query = query.where(col(Report.licence_no) == licence_no)
@@ -278,7 +232,7 @@ async def list_reports(
             col(Mine.holder_credit_code) == principal.enterprise
         )
         query = query.where(col(Report.licence_no).in_(owned))
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         total = (
             await session.execute(select(func.count()).select_from(query.subquery()))
         ).scalar_one()
@@ -309,18 +263,21 @@ def _finding_view(row: Finding) -> dict[str, Any]:
     }
 
 
-@router.get("/findings", dependencies=[ANYONE], summary="Findings (a mine's key sees its own)")
+@router.get(
+    "/findings",
+    dependencies=[ANYONE],
+    response_model=FindingPage,
+    summary="Findings (a mine's key sees its own)",
+)
 async def list_findings(
-    runtime: Runtime,
+    service: Service,
     principal: CurrentPrincipal,
     year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     licence_no: str | None = None,
-    status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+    status: Literal["open", "closed"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
-    from lode_monitoring.adapters.tables import Mine
-
     query = select(Finding)
     if year:
         query = query.where(col(Finding.year) == year)
@@ -333,7 +290,7 @@ async def list_findings(
             col(Mine.holder_credit_code) == principal.enterprise
         )
         query = query.where(col(Finding.licence_no).in_(owned))
-    async with runtime.sessions() as session:
+    async with service.runtime.sessions() as session:
         total = (
             await session.execute(select(func.count()).select_from(query.subquery()))
         ).scalar_one()
@@ -348,6 +305,8 @@ async def list_findings(
 @router.post(
     "/findings/{finding_id}/close",
     dependencies=[INSPECTOR],
+    response_model=FindingView,
+    responses=problems(404, 409, 413, 415),
     summary="Close a finding with a note (整改完成)",
 )
 async def close_finding(

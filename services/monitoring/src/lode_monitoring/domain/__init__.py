@@ -2,9 +2,9 @@
 
 Modules, each with a small public API:
 
-* :mod:`.standards` — :func:`~.standards.load_standards`: what monitoring needs from the
-  plan document (catalogue, scale classes, three-rate minimums, 专栏4, licence terms,
-  projects, clauses); :mod:`.three_rates` picks the minimum that applies.
+* :mod:`.standards` — :meth:`~.standards.MonitoringStandards.of`: monitoring's reading of
+  the typed plan document (catalogue look-up, scale table, three-rate minimums, 专栏4,
+  licence numbering, projects, clauses); :mod:`.three_rates` picks the minimum that applies.
 * :mod:`.licence` — :class:`~.licence.LicenceView`: validity, status history, capacity,
   restoration plan; :mod:`.capacity` converts capacities to 万吨 of ore a year.
 * :mod:`.report` — output reports, exploration results and project progress, validated

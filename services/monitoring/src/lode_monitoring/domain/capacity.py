@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from .standards import MineralEntry, ScaleClasses
+from .standards import MineralEntry, ScaleClasses, scale_of, standard_zh
 from .vocabulary import Scale
 
 TONNES_10K_PER_YEAR: Final = "万吨/年"
@@ -118,8 +118,8 @@ def capacity_scale(
     converted to the row's unit."""
     if capacity is None:
         return None
-    row = scale_classes.row_for(mineral.standard_zh, method)
+    row = scale_classes.row_for(standard_zh(mineral), method)
     if row is None:
         return None
     value = capacity_in(capacity, row.unit_zh, mineral, scale_classes.working_days_per_year)
-    return row.scale_of(value) if value is not None else None
+    return scale_of(row, value) if value is not None else None

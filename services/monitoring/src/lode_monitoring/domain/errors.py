@@ -10,8 +10,10 @@ Exception tree (with the HTTP status the API layer is expected to map each to)::
     │   ├── InvalidExplorationResult  an exploration result (新增资源量) that fails validation
     │   └── InvalidProjectProgress    progress of a plan project (规划项目进展) that fails
     │                                 validation (``project_id`` unknown included)
-    ├── StandardsDocumentInvalid 422  the plan document (规划 + 国家标准) lacks or garbles
-    │                                 something monitoring needs; ``path`` says where
+    ├── StandardsDocumentInvalid 500  a plan version (validated by lode_common.plan) lacks
+    │                                 an optional part monitoring cannot do without (the
+    │                                 published plan's fault, not the caller's); ``path``
+    │                                 says where
     │                                 (``standards.scale_classes.working_days_per_year``),
     │                                 ``problem`` what
     └── LicenceDataInvalid       500  the licence view handed to the domain is inconsistent

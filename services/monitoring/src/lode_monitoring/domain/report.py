@@ -61,7 +61,7 @@ from .errors import (
 from .fields import FieldReader, shown
 from .licence import LicenceView, RightType
 from .periods import PERIODS, Period, cst_date, period_bounds
-from .standards import MineralEntry, MonitoringStandards
+from .standards import MineralEntry, MonitoringStandards, standard_zh
 from .vocabulary import THREE_RATES, ThreeRate
 
 EARLIEST_YEAR: Final = 1990
@@ -158,7 +158,7 @@ def _licence_no(
     number = reader.text("licence_no", max_length=CODE_MAX, required=required)
     if number is None:
         return None
-    pattern = standards.licence_terms.numbering_pattern
+    pattern = standards.numbering_pattern
     if not pattern.fullmatch(number):
         reader.error(
             "licence_no",
@@ -449,7 +449,7 @@ def _exploration_licence(
     if licensed is None:
         same = licence.mineral.strip() in (mineral.zh, mineral.code)
     else:
-        same = licensed == mineral or licensed.standard_zh == mineral.standard_zh
+        same = licensed == mineral or standard_zh(licensed) == standard_zh(mineral)
     if not same:
         reader.error(
             "mineral",

@@ -10,7 +10,7 @@ from .capacity import capacity_scale
 from .finding import Finding, fmt, join_clauses, period_en, period_zh
 from .licence import LicenceView
 from .report import OutputReport
-from .standards import MineralEntry, MonitoringStandards
+from .standards import MineralEntry, MonitoringStandards, standard_zh
 from .vocabulary import SCALE_ZH, THREE_RATE_ZH, THREE_RATES
 
 _METHOD_ZH = {"underground": "地下开采", "open_pit": "露天开采"}
@@ -41,7 +41,7 @@ def three_rates_below_standard(
     for rate in THREE_RATES:
         value = report.rate(rate)
         applicable = standards.three_rates.minimum_for(
-            mineral.standard_zh,
+            standard_zh(mineral),
             rate,
             method=licence.mining_method,
             scale=scale,

@@ -1,15 +1,18 @@
-"""What monitoring takes from the plan document (规划 + 国家标准), typed and immutable.
+"""What monitoring takes from a plan version, on top of the shared typed document.
 
-The plan document is the plan file's content (``plan``, ``mineral_policy``, ``projects``,
-``text_targets``, ``governance`` ...) with the national standards under ``standards``
-(``scale_classes``, ``three_rates_minimums``, ``licence_terms``, ``mineral_catalogue``).
-:func:`load_standards` is the only code in this service that knows that layout.
+The plan document and the national standards it carries are read and validated once, by
+:mod:`lode_common.plan` (:class:`~lode_common.plan.document.PlanDocument`); zoning refuses
+a version that does not validate before publishing it. This module keeps only what is
+monitoring's own reading of it:
 
-Needed parts (the catalogue, the scale classes and working days, the three-rate
-minimums, the licence numbering pattern, 专栏4's prohibited minerals) raise
-:class:`~.errors.StandardsDocumentInvalid` naming the path when missing or malformed.
-Parts only cited (clauses of ``governance`` and ``text_targets``) and ``projects`` are
-optional: a finding then cites less, a project id is then unknown.
+* the catalogue looked up as a mine writes a mineral (a Chinese name, an alias, or the
+  code in any case), every name the standards use resolved to the catalogue's own;
+* the scale table row of a mineral and method (the ``any`` row as fallback), and the
+  working days that turn t/d into a year, which monitoring cannot do without;
+* the three-rate minimums flattened one rate per item, for monitoring's choice of the
+  minimum that applies to a mine (:mod:`.three_rates`, deliberately not licensing's);
+* 专栏4's prohibited minerals, the licence numbering, what each project's progress
+  counts, and the clauses findings cite (optional: a finding then cites less).
 
 Every figure keeps its ``source`` and ``confidence``; a finding that relied on a figure
 of ``confidence: unverified`` says so.
@@ -22,40 +25,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
-from .document_node import DocumentNode
+from lode_common.plan.document import PlanDocument
+from lode_common.plan.standards import CatalogueEntry, ScaleClass, ThreeRatesMinimums
+
+from .errors import StandardsDocumentInvalid
 from .three_rates import ThreeRateMinimum, ThreeRateTable
-from .vocabulary import ANY_METHOD, SCALES, THREE_RATES, Scale
+from .vocabulary import ANY_METHOD, THREE_RATES, Scale
 
 ProjectMeasure = Literal["sheets", "area"]
 """What a plan project's progress counts: map sheets (幅) or hectares restored (公顷)."""
 
+MineralEntry = CatalogueEntry
+"""A mineral of the catalogue (矿种) as the shared standards give it."""
 
-# --- minerals (矿种目录) ------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class MineralEntry:
-    """A mineral of the catalogue (矿种): names, group, capacity unit, density."""
-
-    zh: str
-    code: str
-    group: str
-    aliases_zh: tuple[str, ...] = ()
-    treat_as_zh: str | None = None
-    capacity_unit_zh: str | None = None
-    density_t_per_m3: Decimal | None = None
-
-    @property
-    def standard_zh(self) -> str:
-        """The name whose scale classes and three rates apply (超贫磁铁矿 → 铁矿)."""
-        return self.treat_as_zh or self.zh
+def standard_zh(mineral: MineralEntry) -> str:
+    """The name whose scale classes and three rates apply (超贫磁铁矿 → 铁矿)."""
+    return mineral.treat_as_zh or mineral.zh
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The mineral catalogue (矿种目录) of the national standards."""
+    """The mineral catalogue (矿种目录), looked up as mines write minerals."""
 
     entries: tuple[MineralEntry, ...]
 
@@ -63,32 +56,23 @@ class Catalogue:
         """The entry whose Chinese name, alias or code (any case) is ``name``, else None."""
         wanted = name.strip()
         for entry in self.entries:
-            if wanted in (entry.zh, *entry.aliases_zh) or wanted.lower() == entry.code.lower():
+            if wanted in entry.names_zh or wanted.lower() == entry.code.lower():
                 return entry
         return None
 
+    def name_of(self, name: str) -> str:
+        """The catalogue's own name for ``name`` (an alias gives its mineral), else ``name``."""
+        entry = self.lookup(name)
+        return entry.zh if entry is not None else name
 
-# --- scale classes (矿山生产建设规模分类) -------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class ScaleRow:
-    """large if capacity ≥ ``large_min``, medium if ≥ ``medium_min`` (in ``unit_zh``)."""
-
-    mineral_zh: str
-    method: str
-    unit_zh: str
-    large_min: Decimal
-    medium_min: Decimal
-    confidence: str
-    source: str
-
-    def scale_of(self, capacity: Decimal) -> Scale:
-        if capacity >= self.large_min:
-            return "large"
-        if capacity >= self.medium_min:
-            return "medium"
-        return "small"
+def scale_of(row: ScaleClass, capacity: Decimal) -> Scale:
+    """Large if ``capacity`` reaches ``large_min``, medium if ``medium_min``, else small."""
+    if capacity >= row.large_min:
+        return "large"
+    if capacity >= row.medium_min:
+        return "medium"
+    return "small"
 
 
 @dataclass(frozen=True)
@@ -96,20 +80,18 @@ class ScaleClasses:
     """The national scale table, and the working days that turn t/d into a year."""
 
     source: str
-    rows: tuple[ScaleRow, ...]
+    rows: Mapping[str, tuple[ScaleClass, ...]]
+    """The rows of each mineral, under the catalogue's name for it."""
     working_days_per_year: int
 
-    def row_for(self, mineral_zh: str, method: str | None) -> ScaleRow | None:
+    def row_for(self, mineral_zh: str, method: str | None) -> ScaleClass | None:
         """The row of the mineral (its standard name) for the method, else its ``any`` row."""
-        rows = [row for row in self.rows if row.mineral_zh == mineral_zh]
+        rows = self.rows.get(mineral_zh, ())
         for wanted in (method, ANY_METHOD):
             for row in rows:
                 if wanted is not None and row.method == wanted:
                     return row
         return None
-
-
-# --- policy, licences, projects, clauses ------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -119,15 +101,6 @@ class ProhibitedMinerals:
     clause: str
     minerals_zh: frozenset[str]
     effect_zh: str | None = None
-
-
-@dataclass(frozen=True)
-class LicenceTerms:
-    """Licence numbering (统一配号) and validity terms (有效期) of the standards."""
-
-    numbering_pattern: re.Pattern[str]
-    mining_max_years: Mapping[Scale, int]
-    exploration_years: int | None = None
 
 
 @dataclass(frozen=True)
@@ -152,222 +125,113 @@ class PlanClauses:
 
 @dataclass(frozen=True)
 class MonitoringStandards:
-    """Everything the monitoring rules take from one plan document version."""
+    """Everything the monitoring rules take from one plan version (:meth:`of`)."""
 
-    plan_id: str
-    plan_period: tuple[int, int] | None
+    document: PlanDocument
     catalogue: Catalogue
     scale_classes: ScaleClasses
     three_rates: ThreeRateTable
     prohibited_mining: ProhibitedMinerals
-    licence_terms: LicenceTerms
+    numbering_pattern: re.Pattern[str]
+    """Licence numbers (统一配号), compiled once per version."""
     projects: tuple[Project, ...] = ()
     clauses: PlanClauses = PlanClauses()
+
+    @property
+    def plan_id(self) -> str:
+        return self.document.plan.id
+
+    @property
+    def plan_period(self) -> tuple[int, int]:
+        return self.document.plan.period
 
     def project(self, project_id: str) -> Project | None:
         return next((p for p in self.projects if p.id == project_id), None)
 
-
-# --- reading the document ---------------------------------------------------------------------
-
-
-def _catalogue(node: DocumentNode) -> Catalogue:
-    entries: list[MineralEntry] = []
-    seen: dict[str, str] = {}
-    for item in node.items():
-        density = item.opt("density_t_per_m3")
-        entry = MineralEntry(
-            zh=item.get("zh").text(),
-            code=item.get("code").text(),
-            group=item.get("group").text(),
-            aliases_zh=item.get("aliases_zh").texts() if item.has("aliases_zh") else (),
-            treat_as_zh=item.opt_text("treat_as_zh"),
-            capacity_unit_zh=item.opt_text("capacity_unit_zh"),
-            density_t_per_m3=density.number() if density is not None else None,
+    @classmethod
+    def of(cls, document: PlanDocument) -> MonitoringStandards:
+        """Monitoring's reading of a validated plan version. Raises
+        :class:`~.errors.StandardsDocumentInvalid` for the one part the shared document
+        leaves optional and monitoring cannot do without (the working days a year)."""
+        national = document.standards
+        catalogue = Catalogue(tuple(national.mineral_catalogue))
+        policy = document.mineral_policy.mining
+        return cls(
+            document=document,
+            catalogue=catalogue,
+            scale_classes=_scale_classes(document, catalogue),
+            three_rates=_three_rates(national.three_rates_minimums, catalogue),
+            prohibited_mining=ProhibitedMinerals(
+                clause=policy.clause,
+                minerals_zh=frozenset(catalogue.name_of(n) for n in policy.prohibited_zh),
+                effect_zh=policy.prohibited_effect_zh,
+            ),
+            numbering_pattern=re.compile(national.licence_terms.numbering.pattern),
+            projects=_projects(document),
+            clauses=PlanClauses(
+                three_rates=next(
+                    (t.clause for t in document.text_targets if t.id == "three_rates_compliance"),
+                    None,
+                ),
+                enforcement=_governance_clause(document, "monitoring_enforcement"),
+                restoration=_governance_clause(document, "restoration_duty"),
+            ),
         )
-        if entry.density_t_per_m3 is not None and entry.density_t_per_m3 <= 0:
-            item.get("density_t_per_m3").fail("a density must be above zero")
-        for name in (entry.zh, entry.code.lower(), *entry.aliases_zh):
-            if seen.get(name, entry.zh) != entry.zh:
-                item.fail(f"name {name!r} is used by both {seen[name]} and {entry.zh}")
-            seen[name] = entry.zh
-        entries.append(entry)
-    catalogue = Catalogue(tuple(entries))
-    for item, entry in zip(node.items(), entries, strict=True):
-        if entry.treat_as_zh is not None and catalogue.lookup(entry.treat_as_zh) is None:
-            item.get("treat_as_zh").fail(f"{entry.treat_as_zh!r} is not in the catalogue")
-    return catalogue
 
 
-def _mineral(node: DocumentNode, catalogue: Catalogue) -> str:
-    entry = catalogue.lookup(node.text())
-    if entry is None:
-        node.fail(f"mineral {node.text()!r} is not in standards.mineral_catalogue")
-    return entry.zh
-
-
-def _scale(node: DocumentNode) -> Scale:
-    text = node.choice(SCALES)
-    return next(s for s in SCALES if s == text)
-
-
-def _scale_classes(node: DocumentNode, catalogue: Catalogue) -> ScaleClasses:
-    source = node.get("source").text()
-    rows: list[ScaleRow] = []
-    for item in node.get("items").items():
-        row = ScaleRow(
-            mineral_zh=_mineral(item.get("mineral_zh"), catalogue),
-            method=item.get("method").text(),
-            unit_zh=item.get("unit_zh").text(),
-            large_min=item.get("large_min").number(),
-            medium_min=item.get("medium_min").number(),
-            confidence=item.opt_text("confidence") or "unstated",
-            source=item.opt_text("source") or source,
+def _scale_classes(document: PlanDocument, catalogue: Catalogue) -> ScaleClasses:
+    table = document.standards.scale_classes
+    if table.working_days_per_year is None:
+        raise StandardsDocumentInvalid(
+            "standards.scale_classes.working_days_per_year",
+            "required by monitoring: capacities in t/d are compared over a year of them",
         )
-        if row.large_min < row.medium_min:
-            item.fail(f"large_min {row.large_min} is below medium_min {row.medium_min}")
-        rows.append(row)
-    days_node = node.get("working_days_per_year")
-    days = days_node.integer()
-    if not 0 < days <= 366:
-        days_node.fail(f"{days} is not a number of days in a year")
-    return ScaleClasses(source, tuple(rows), days)
+    rows: dict[str, tuple[ScaleClass, ...]] = {}
+    for row in table.items:
+        name = catalogue.name_of(row.mineral_zh)
+        rows[name] = (*rows.get(name, ()), row)
+    return ScaleClasses(table.source, MappingProxyType(rows), table.working_days_per_year)
 
 
-def _three_rates(node: DocumentNode, catalogue: Catalogue) -> ThreeRateTable:
-    sources: dict[str, str] = {}
-    for key, child in node.get("sources").entries() if node.has("sources") else []:
-        entry = catalogue.lookup(key)
-        sources[entry.zh if entry is not None else key] = child.text()
-    defaults: dict[str, str] = {}
-    for key, child in (
-        node.get("default_ore_type").entries() if node.has("default_ore_type") else []
-    ):
-        defaults[_mineral(DocumentNode(key, child.path), catalogue)] = child.text()
+def _three_rates(section: ThreeRatesMinimums, catalogue: Catalogue) -> ThreeRateTable:
+    """One item per rate an entry names, minerals under the catalogue's names."""
+    sources = {catalogue.name_of(k): v for k, v in section.sources.items()}
+    defaults = {catalogue.name_of(k): v for k, v in section.default_ore_type.items()}
     items: list[ThreeRateMinimum] = []
-    for item in node.get("items").items():
-        mineral = _mineral(item.get("mineral_zh"), catalogue)
-        scales = item.opt("scale")
-        rates = [(rate, item.opt(f"{rate}_min")) for rate in THREE_RATES]
-        if all(minimum is None for _, minimum in rates):
-            item.fail("names no rate (mining_recovery_min, processing_recovery_min, ...)")
-        for rate, minimum in rates:
+    for entry in section.items:
+        mineral = catalogue.name_of(entry.mineral_zh)
+        for rate in THREE_RATES:
+            minimum: Decimal | None = getattr(entry, f"{rate}_min")
             if minimum is None:
                 continue
-            value = minimum.number()
-            if not Decimal(0) <= value <= Decimal(100):
-                minimum.fail(f"{value} is not a percentage (0-100)")
             items.append(
                 ThreeRateMinimum(
                     mineral_zh=mineral,
                     rate=rate,
-                    minimum_pct=value,
-                    confidence=item.opt_text("confidence") or "unstated",
-                    source=item.opt_text("source") or sources.get(mineral),
-                    method=item.opt_text("method"),
-                    scales=(
-                        frozenset(_scale(DocumentNode(s, scales.path)) for s in scales.texts())
-                        if scales is not None
-                        else None
-                    ),
-                    ore_type=item.opt_text("ore_type"),
-                    note=item.opt_text("note"),
+                    minimum_pct=minimum,
+                    confidence=entry.confidence,
+                    source=sources.get(mineral),
+                    method=entry.method,
+                    scales=frozenset(entry.scale) if entry.scale is not None else None,
+                    ore_type=entry.ore_type,
+                    note=entry.note,
                 )
             )
-    not_found = node.get("not_found").texts() if node.has("not_found") else ()
-    return ThreeRateTable(tuple(items), MappingProxyType(defaults), not_found)
+    return ThreeRateTable(tuple(items), MappingProxyType(defaults), section.not_found)
 
 
-def _prohibited(node: DocumentNode, catalogue: Catalogue) -> ProhibitedMinerals:
-    names = node.get("prohibited_zh") if node.has("prohibited_zh") else None
-    return ProhibitedMinerals(
-        clause=node.get("clause").text(),
-        minerals_zh=frozenset(
-            _mineral(item, catalogue) for item in (names.items() if names else [])
-        ),
-        effect_zh=node.opt_text("prohibited_effect_zh"),
-    )
-
-
-def _licence_terms(node: DocumentNode) -> LicenceTerms:
-    pattern_node = node.get("numbering").get("pattern")
-    try:
-        pattern = re.compile(pattern_node.text())
-    except re.error as exc:
-        pattern_node.fail(f"not a regular expression: {exc}")
-    years = node.get("mining_max_years")
-    exploration = node.opt("exploration_years")
-    return LicenceTerms(
-        numbering_pattern=pattern,
-        mining_max_years=MappingProxyType({s: years.get(s).integer() for s in SCALES}),
-        exploration_years=exploration.integer() if exploration is not None else None,
-    )
-
-
-def _projects(root: DocumentNode) -> tuple[Project, ...]:
+def _projects(document: PlanDocument) -> tuple[Project, ...]:
     projects: list[Project] = []
-    for item in root.get("projects").items() if root.has("projects") else []:
+    for item in document.projects:
         measure: ProjectMeasure | None = None
         target: Decimal | None = None
-        if item.has("sheets"):
-            measure, target = "sheets", item.get("sheets").number()
-        elif item.has("area_ha"):
-            measure, target = "area", item.get("area_ha").number()
-        project = Project(
-            id=item.get("id").text(),
-            name_zh=item.get("name_zh").text(),
-            clause=item.opt_text("clause"),
-            measure=measure,
-            target=target,
-        )
-        if any(p.id == project.id for p in projects):
-            item.get("id").fail(f"duplicate project id {project.id!r}")
-        projects.append(project)
+        if item.sheets is not None:
+            measure, target = "sheets", Decimal(item.sheets)
+        elif item.area_ha is not None:
+            measure, target = "area", item.area_ha
+        projects.append(Project(item.id, item.name_zh, item.clause, measure, target))
     return tuple(projects)
 
 
-def _clause_of(root: DocumentNode, section: str, item_id: str) -> str | None:
-    for item in root.get(section).items() if root.has(section) else []:
-        if item.opt_text("id") == item_id:
-            return item.opt_text("clause")
-    return None
-
-
-def _plan_period(plan: DocumentNode) -> tuple[int, int] | None:
-    period = plan.opt("period")
-    if period is None:
-        return None
-    years = period.items()
-    if len(years) != 2:
-        period.fail("expected [first year, last year]")
-    first, last = years[0].integer(), years[1].integer()
-    if first > last:
-        period.fail(f"the period ends ({last}) before it starts ({first})")
-    return first, last
-
-
-def load_standards(document: Mapping[str, Any]) -> MonitoringStandards:
-    """Read a plan document (plan file + national standards under ``standards``).
-
-    Raises :class:`~.errors.StandardsDocumentInvalid` naming the path and the problem
-    when a part monitoring needs is missing, malformed or names an unknown mineral.
-    """
-    root = DocumentNode(document)
-    plan = root.get("plan")
-    standards = root.get("standards")
-    catalogue = _catalogue(standards.get("mineral_catalogue"))
-    return MonitoringStandards(
-        plan_id=plan.get("id").text(),
-        plan_period=_plan_period(plan),
-        catalogue=catalogue,
-        scale_classes=_scale_classes(standards.get("scale_classes"), catalogue),
-        three_rates=_three_rates(standards.get("three_rates_minimums"), catalogue),
-        prohibited_mining=_prohibited(root.get("mineral_policy").get("mining"), catalogue),
-        licence_terms=_licence_terms(standards.get("licence_terms")),
-        projects=_projects(root),
-        clauses=PlanClauses(
-            three_rates=_clause_of(root, "text_targets", "three_rates_compliance"),
-            enforcement=_clause_of(root, "governance", "monitoring_enforcement"),
-            restoration=_clause_of(root, "governance", "restoration_duty"),
-        ),
-    )
+def _governance_clause(document: PlanDocument, item_id: str) -> str | None:
+    return next((g.clause for g in document.governance if g.id == item_id), None)

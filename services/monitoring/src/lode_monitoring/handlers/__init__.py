@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from lode_common.messaging.inbox import EventHandler
-from lode_monitoring.handlers import replicas
+from lode_common.plan.replica import REPLICA_HANDLERS
+from lode_monitoring.handlers.replicas import consumers
 
-LICENCE_ACTIONS = (
-    "issued",
-    "renewed",
-    "changed",
-    "transferred",
-    "suspended",
-    "revoked",
-    "expired",
-    "cancelled",
-)
+consumers.include(REPLICA_HANDLERS)
 
-HANDLERS: dict[str, EventHandler] = {
-    "lode.zoning.plan.published": replicas.on_plan_published,
-    **{f"lode.licensing.licence.{a}": replicas.on_licence_event for a in LICENCE_ACTIONS},
-}
+HANDLERS: dict[str, EventHandler] = consumers.handlers
+"""Every consumer of the service: the licences (mines) and the plan in force."""

@@ -20,6 +20,7 @@ from lode_common import api_keys as shared_keys
 from lode_common.auth import generate_api_key
 from lode_common.events.catalog import ApiKeyIssued, ApiKeyRevoked
 from lode_common.messaging.outbox import UnitOfWork
+from lode_monitoring.adapters.report_store import IntakeConnections, answered_or_dropped
 from lode_monitoring.adapters.tables import ApiKey
 
 LAST_USED_EVERY_S = 60.0  # last-used time is written at most once a minute per key
@@ -99,7 +100,9 @@ class KeyLookup(shared_keys.ReplicaKeyLookup):
 
     A key's row is kept for :data:`KEY_CACHE_TTL_S` seconds (the hash is still compared on
     every request); :meth:`forget` drops it when the key is revoked here. Unknown and
-    revoked keys are not kept: they are read again each time."""
+    revoked keys are not kept: they are read again each time. On PostgreSQL, given the
+    intake's ``connections``, the row is read and the last use written by one asyncpg
+    statement each, on the connections the report that follows uses (no ORM session)."""
 
     def __init__(
         self,
@@ -107,11 +110,19 @@ class KeyLookup(shared_keys.ReplicaKeyLookup):
         ttl_s: float = KEY_CACHE_TTL_S,
         *,
         clock: Callable[[], float] = time.monotonic,
+        connections: IntakeConnections | None = None,
     ) -> None:
         super().__init__(sessions, ttl_s=ttl_s, clock=clock)
         self._touched: dict[str, float] = {}
+        self._raw = connections if connections is not None and connections.on_postgres else None
 
     async def _row(self, prefix: str) -> shared_keys.KeyRow | None:
+        if self._raw is not None:
+            async with self._raw.connection() as conn:
+                found = await answered_or_dropped(conn, conn.fetchrow(_PG_KEY, prefix))
+            if found is None:
+                return None
+            return shared_keys.KeyRow(*found)
         query = select(
             col(ApiKey.id), col(ApiKey.key_hash), col(ApiKey.credit_code), col(ApiKey.revoked_at)
         ).where(col(ApiKey.prefix) == prefix)
@@ -125,6 +136,12 @@ class KeyLookup(shared_keys.ReplicaKeyLookup):
         if now - self._touched.get(row.key_id, float("-inf")) <= LAST_USED_EVERY_S:
             return
         self._touched[row.key_id] = now
+        if self._raw is not None:
+            async with self._raw.connection() as conn:
+                await answered_or_dropped(
+                    conn, conn.execute(_PG_USED, row.key_id, datetime.now(UTC))
+                )
+            return
         async with self._sessions() as session:
             await session.execute(
                 update(ApiKey)
@@ -134,5 +151,5 @@ class KeyLookup(shared_keys.ReplicaKeyLookup):
             await session.commit()
 
 
-EXTENSION = "monitoring.api_keys"
-"""Where the service's :class:`KeyLookup` is kept on its runtime (``runtime.extensions``)."""
+_PG_KEY = "SELECT id, key_hash, credit_code, revoked_at IS NOT NULL FROM api_key WHERE prefix = $1"
+_PG_USED = "UPDATE api_key SET last_used_at = $2 WHERE id = $1"

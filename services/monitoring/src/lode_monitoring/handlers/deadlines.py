@@ -10,28 +10,28 @@ import structlog
 from sqlalchemy import select
 from sqlmodel import col
 
+from lode_common.plan.replica import PlanNotLoaded
 from lode_common.runtime import ServiceRuntime
 from lode_monitoring.adapters.tables import Finding, Mine, Report
+from lode_monitoring.container import Monitoring
 from lode_monitoring.domain.finding import DEADLINE_CODES
 from lode_monitoring.domain.findings import missing_reports
 from lode_monitoring.handlers.finding_store import settle
-from lode_monitoring.handlers.reports import PlanNotLoaded, standards_in_force, view_of
+from lode_monitoring.handlers.reports import view_of
 
 log = structlog.get_logger(__name__)
 ACTOR = "system:deadline"
 
 
 async def check_deadlines(
-    runtime: ServiceRuntime,
-    today: date | datetime | None = None,
-    *,
-    plan_id: str = "pingquan-2021-2025",
+    runtime: ServiceRuntime, today: date | datetime | None = None
 ) -> tuple[int, int]:
-    """One pass: (findings opened, findings closed)."""
+    """One pass over the service's plan: (findings opened, findings closed)."""
+    service = Monitoring.of(runtime)
     async with runtime.uow() as uow:
         session = uow.session
         try:
-            standards = await standards_in_force(session, plan_id)
+            standards = await service.standards.require(service.plan_id, session)
         except PlanNotLoaded:
             return 0, 0
         mines = [view_of(m) for m in (await session.execute(select(Mine))).scalars()]
@@ -44,7 +44,7 @@ async def check_deadlines(
             mines,
             filed,
             today or datetime.now(UTC),
-            first_year=(standards.plan_period or (None, None))[0],
+            first_year=standards.plan_period[0],
             standards=standards,
         )
         open_rows = list(

@@ -11,24 +11,26 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from lode_common.auth import ADMIN, STAFF_ROLES, Principal
+from lode_common.plan.replica import PlanNotLoaded
 from lode_common.runtime import ServiceRuntime
 from lode_monitoring.adapters.tables import Mine, Report
+from lode_monitoring.container import Monitoring
 from lode_monitoring.demo import DemoLicence, demo_reports
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.domain.report import parse_exploration_result, parse_project_progress
-from lode_monitoring.handlers import intake, reports
+from lode_monitoring.handlers import intake
 from lode_monitoring.handlers.deadlines import check_deadlines
 from lode_monitoring.handlers.progress import record_exploration, record_progress
 
 log = structlog.get_logger(__name__)
 DEMO = Principal("demo", STAFF_ROLES | {ADMIN})
-PLAN = "pingquan-2021-2025"
 DEMO_MINES = 63  # the licensing demo register (the 2020 baseline)
 
 
 async def load_demo_reports(runtime: ServiceRuntime) -> None:
     if not runtime.settings.demo:
         return
+    service = Monitoring.of(runtime)
     while True:
         async with runtime.sessions() as session:
             if (
@@ -43,8 +45,8 @@ async def load_demo_reports(runtime: ServiceRuntime) -> None:
                 ).scalars()
             )
             try:
-                standards = await reports.standards_in_force(session, PLAN)
-            except reports.PlanNotLoaded:
+                standards = await service.standards.require(service.plan_id, session)
+            except PlanNotLoaded:
                 standards = None
         if standards is not None and len(mines) >= DEMO_MINES:
             break
@@ -66,9 +68,7 @@ async def load_demo_reports(runtime: ServiceRuntime) -> None:
     data = await asyncio.to_thread(demo_reports, licences)
     today = cst_date(datetime.now(UTC))
     for body in data.reports:
-        await intake.submit_report(
-            runtime, body, principal=DEMO, plan_id=PLAN, today=today, illustrative=True
-        )
+        await intake.submit_report(service, body, principal=DEMO, today=today, illustrative=True)
     async with runtime.uow() as uow:
         for body in data.exploration_results:
             result = parse_exploration_result(body, standards=standards, today=today)

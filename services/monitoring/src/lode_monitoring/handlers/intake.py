@@ -11,6 +11,7 @@ and events are those the rest of the service writes: ``report`` (version 1),
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,24 +24,25 @@ from lode_common.events.envelope import Envelope
 from lode_common.limits import CODE_MAX
 from lode_common.messaging.outbox import outbox_rows, traced
 from lode_common.metrics import count_emitted
+from lode_common.plan.replica import PlanNotLoaded
 from lode_common.runtime import ServiceRuntime
-from lode_monitoring.adapters.report_store import ReportStore, Writes, report_store
+from lode_monitoring.adapters.report_store import Context, ReportStore, StaleContext, Writes
+from lode_monitoring.container import Monitoring
+from lode_monitoring.domain.errors import MonitoringError
 from lode_monitoring.domain.finding import reconcile
 from lode_monitoring.domain.findings import evaluate
 from lode_monitoring.domain.report import parse_output_report
-from lode_monitoring.domain.standards import MonitoringStandards
 from lode_monitoring.handlers.finding_store import finding_values, opened_event
 from lode_monitoring.handlers.reports import (
     NotYourLicence,
-    PlanNotLoaded,
     ReportExists,
     event_fields,
     finding_view,
     history_of,
-    standards_of,
     unknown_licence,
     view_from,
 )
+from lode_monitoring.handlers.standards import StandardsInForce
 
 
 @dataclass(frozen=True)
@@ -60,19 +62,9 @@ class Intake:
     event_types: tuple[str, ...]
 
 
-async def _standards(store: ReportStore, plan_id: str, version: int) -> MonitoringStandards:
-    standards = standards_of(plan_id, version)
-    if standards is None:  # a plan version not read yet: its document, once
-        found = await store.plan_document(plan_id)
-        if found is None:
-            raise PlanNotLoaded(plan_id)
-        standards = standards_of(plan_id, found[0], found[1])
-        assert standards is not None
-    return standards
-
-
 async def submit(
     store: ReportStore,
+    in_force: StandardsInForce,
     body: Mapping[str, Any],
     *,
     principal: Principal,
@@ -83,19 +75,60 @@ async def submit(
 ) -> Intake:
     """Judge and store a first report for its licence, year and period.
 
+    The plan version in force comes with the context's read; its standards are those
+    ``in_force`` keeps for that version (read from the replica once a version).
     PlanNotLoaded (no plan yet), InvalidReport (an invalid field; an unknown licence for
     staff), NotYourLicence (a key for another enterprise's licence, or for a licence number
     monitoring does not know: answered alike), ReportExists (the period is reported:
-    correct it instead)."""
+    correct it instead).
+
+    A context the store remembered from an earlier report of the licence is trusted only
+    as far as the write's check: a refusal judged with it, or a write that finds it
+    stale, is judged again on a fresh read."""
     licence_no = body.get("licence_no")
     looked_up = licence_no if isinstance(licence_no, str) and len(licence_no) <= CODE_MAX else None
+    judged = functools.partial(
+        _judged,
+        store,
+        in_force,
+        body,
+        licence_no,
+        looked_up,
+        principal=principal,
+        plan_id=plan_id,
+        today=today,
+        illustrative=illustrative,
+        remember=remember,
+    )
     context = await store.context(plan_id, looked_up)
+    try:
+        return await judged(context)
+    except (StaleContext, MonitoringError, NotYourLicence):
+        if not context.remembered:
+            raise
+    return await judged(await store.context(plan_id, looked_up, fresh=True))
+
+
+async def _judged(
+    store: ReportStore,
+    in_force: StandardsInForce,
+    body: Mapping[str, Any],
+    licence_no: Any,
+    looked_up: str | None,
+    context: Context,
+    *,
+    principal: Principal,
+    plan_id: str,
+    today: date,
+    illustrative: bool,
+    remember: Remember | None,
+) -> Intake:
     if context.plan_version is None:
         raise PlanNotLoaded(plan_id)
-    standards = await _standards(store, plan_id, context.plan_version)
+    standards = await in_force.of_version(plan_id, context.plan_version)
     mine = context.mine
     if mine is None:
-        if looked_up is None or not standards.licence_terms.numbering_pattern.fullmatch(looked_up):
+        if looked_up is None or not standards.numbering_pattern.fullmatch(looked_up):
             # not a licence number at all: the body's own errors say so (and name no licence)
             parse_output_report(body, standards=standards, today=today)
         elif not principal.is_staff:
@@ -162,23 +195,25 @@ async def submit(
 
 
 async def submit_report(
-    runtime: ServiceRuntime,
+    service: Monitoring,
     body: Mapping[str, Any],
     *,
     principal: Principal,
-    plan_id: str,
     today: date,
     illustrative: bool = False,
     remember: Remember | None = None,
 ) -> Intake:
-    """:func:`submit` on a store of the runtime's database; once committed, the events are
-    counted (``lode_events_emitted_total``) and the relay is woken, as a unit of work does."""
-    async with report_store(runtime.engine) as store:
+    """:func:`submit` against the service's plan, on a store of the intake's connections;
+    once committed, the events are counted (``lode_events_emitted_total``) and the relay is
+    woken, as a unit of work does."""
+    runtime = service.runtime
+    async with service.intake.store() as store:
         intake = await submit(
             store,
+            service.standards,
             body,
             principal=principal,
-            plan_id=plan_id,
+            plan_id=service.plan_id,
             today=today,
             illustrative=illustrative,
             remember=remember,
@@ -186,3 +221,8 @@ async def submit_report(
     count_emitted(intake.event_types)
     runtime.relay.notify()
     return intake
+
+
+async def close_connections(runtime: ServiceRuntime) -> None:
+    """The service stops: close the intake's own connections (``on_stop``)."""
+    await Monitoring.of(runtime).intake.close()

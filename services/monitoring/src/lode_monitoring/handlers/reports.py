@@ -19,7 +19,7 @@ from lode_common.auth import Principal
 from lode_common.events import catalog
 from lode_common.jsonable import jsonable
 from lode_common.messaging.outbox import UnitOfWork
-from lode_monitoring.adapters.tables import Finding, Mine, MonitoringPlan, Report
+from lode_monitoring.adapters.tables import Finding, Mine, Report
 from lode_monitoring.domain.capacity import Capacity
 from lode_monitoring.domain.errors import FieldError, InvalidReport
 from lode_monitoring.domain.fields import shown
@@ -33,15 +33,10 @@ from lode_monitoring.domain.licence import (
     StatusChange,
 )
 from lode_monitoring.domain.report import OutputReport, parse_correction, parse_output_report
-from lode_monitoring.domain.standards import MonitoringStandards, load_standards
+from lode_monitoring.domain.standards import MonitoringStandards
 from lode_monitoring.handlers.finding_store import settle
 
 log = structlog.get_logger(__name__)
-_STANDARDS: dict[tuple[str, int], MonitoringStandards] = {}
-
-
-class PlanNotLoaded(Exception):
-    """No plan version has reached monitoring yet."""
 
 
 class NotYourLicence(Exception):
@@ -58,17 +53,6 @@ class ReportExists(Exception):
     def __init__(self, report_id: str) -> None:
         super().__init__(report_id)
         self.report_id = report_id
-
-
-def standards_of(
-    plan_id: str, version: int, document: Mapping[str, Any] | None = None
-) -> MonitoringStandards | None:
-    """The standards of a plan version: read once from its ``document``, then kept (None
-    when not kept yet and no document is given)."""
-    key = (plan_id, version)
-    if key not in _STANDARDS and document is not None:
-        _STANDARDS[key] = load_standards(document)
-    return _STANDARDS.get(key)
 
 
 def unknown_licence(licence_no: Any) -> InvalidReport:
@@ -101,24 +85,6 @@ def history_of(
                 problem=str(error)[:500],
             )
     return history
-
-
-async def standards_in_force(session: AsyncSession, plan_id: str) -> MonitoringStandards:
-    """The standards of the plan version in force (the document is read once per version)."""
-    version = (
-        await session.execute(
-            select(col(MonitoringPlan.version)).where(col(MonitoringPlan.plan_id) == plan_id)
-        )
-    ).scalar_one_or_none()
-    if version is None:
-        raise PlanNotLoaded(plan_id)
-    key = (plan_id, version)
-    if key not in _STANDARDS:
-        row = await session.get(MonitoringPlan, plan_id)
-        assert row is not None
-        _STANDARDS[(plan_id, row.version)] = load_standards(row.document)
-        key = (plan_id, row.version)
-    return _STANDARDS[key]
 
 
 def view_from(mine: Mapping[str, Any]) -> LicenceView:
@@ -285,14 +251,14 @@ async def correct(
     body: object,
     *,
     principal: Principal,
-    plan_id: str,
+    standards: MonitoringStandards,
     today: date,
 ) -> Accepted:
     """A new version of the ``target`` report (see :func:`correctable`) with the fields and
-    the reason of the correction ``body``; InvalidReport lists every bad field."""
+    the reason of the correction ``body``, judged by ``standards`` (those of the plan in
+    force); InvalidReport lists every bad field."""
     session = uow.session
     current, mine = target.current, target.mine
-    standards = await standards_in_force(session, plan_id)
     licence = view_of(mine)
     correction = parse_correction(
         current.body, body, standards=standards, today=today, licence=licence

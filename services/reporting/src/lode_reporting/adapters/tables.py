@@ -1,7 +1,8 @@
 """The reporting service's tables (SQLModel): the event journal and the read models fed
-only by events (the plan in force, zones, licences with their versions, output reports,
-exploration results, project progress, findings). Each read-model row names the event
-behind it (``event_id``), which the journal holds, so every figure can be traced."""
+only by events (zones, licences with their versions, output reports, exploration results,
+project progress, findings). Each read-model row names the event behind it (``event_id``),
+which the journal holds, so every figure can be traced. The plan in force is the shared
+replica's table (:data:`lode_common.plan.replica.PLAN_REPLICA`), with its event id too."""
 
 from __future__ import annotations
 
@@ -50,17 +51,6 @@ class JournalEntry(SQLModel, table=True):
     licence_no: str | None = Field(default=None, max_length=23)
     time: datetime = _ts()
     envelope: dict[str, Any] = _json()
-
-
-class ReportingPlan(SQLModel, table=True):
-    """The plan version in force, with its whole document (from ``plan.published``)."""
-
-    __tablename__ = "reporting_plan"
-
-    plan_id: str = Field(primary_key=True, max_length=100)
-    version: int
-    document: dict[str, Any] = _json()
-    event_id: str = Field(max_length=64)
 
 
 class ReportingZone(SQLModel, table=True):
@@ -193,7 +183,6 @@ class ReportingFinding(SQLModel, table=True):
 
 READ_MODELS: tuple[type[SQLModel], ...] = (
     JournalEntry,
-    ReportingPlan,
     ReportingZone,
     ReportingLicence,
     ReportingLicenceVersion,

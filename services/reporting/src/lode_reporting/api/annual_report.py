@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Query, Response
 
-from lode_common.errors import InvalidInput, NotFound
-from lode_common.http import Runtime
-from lode_reporting.api.deps import PLAN, STAFF, PlanId, YearPath
-from lode_reporting.queries.annual import PlanNotReceived, annual_report
-from lode_reporting.report.fonts import CjkFont, find_cjk_font
+from lode_common.openapi import problems
+from lode_reporting.api.deps import STAFF, PlanId, Service, YearPath
+from lode_reporting.container import Reporting
+from lode_reporting.queries.annual import annual_report
 from lode_reporting.report.model import AnnualReport
 from lode_reporting.report.render import Rendered, ReportFormat, render
-from lode_reporting.settings import ReportingSettings
 
 router = APIRouter(prefix="/reporting/v1", tags=["annual report"])
 
 
-@lru_cache(maxsize=4)
-def _font(configured: str | None) -> CjkFont:
-    """The PDF's CJK font, looked up once per configured path (registration is global)."""
-    return find_cjk_font(configured)
-
-
-def _render(report: AnnualReport, format: ReportFormat, configured_font: str | None) -> Rendered:
-    font = _font(configured_font) if format is ReportFormat.PDF else None
+def _render(report: AnnualReport, format: ReportFormat, service: Reporting) -> Rendered:
+    font = service.pdf_font() if format is ReportFormat.PDF else None
     return render(report, format, font=font)
 
 
@@ -39,28 +31,19 @@ def _render(report: AnnualReport, format: ReportFormat, configured_font: str | N
         200: {
             "description": "The report as a download (HTML is shown inline)",
             "content": {f.media_type: {} for f in ReportFormat},
-        }
+        },
+        **problems(404),
     },
 )
 async def annual_report_of_year(
-    runtime: Runtime,
+    service: Service,
     year: YearPath,
-    format: ReportFormat = Query(ReportFormat.HTML, description="html, xlsx or pdf"),  # noqa: B008
-    plan_id: PlanId = PLAN,
+    plan_id: PlanId,
+    format: Annotated[ReportFormat, Query(description="html, xlsx or pdf")] = ReportFormat.HTML,
 ) -> Response:
-    settings = runtime.settings
-    assert isinstance(settings, ReportingSettings)
-    try:
-        report = await annual_report(runtime.sessions, plan_id, year, settings.status_rules())
-    except PlanNotReceived:
-        raise NotFound(
-            f"plan_id: no plan {plan_id!r} has reached reporting (published plans arrive "
-            "by the lode.zoning.plan.published event)"
-        ) from None
-    except ValueError as error:
-        raise InvalidInput.field("year", str(error)) from None
+    report = await annual_report(service, plan_id, year)
     # Rendering a PDF or a workbook takes CPU for a while: keep the event loop free.
-    rendered = await anyio.to_thread.run_sync(_render, report, format, settings.cjk_font)
+    rendered = await anyio.to_thread.run_sync(_render, report, format, service)
     disposition = "inline" if format is ReportFormat.HTML else "attachment"
     return Response(
         rendered.content,

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Literal, NotRequired
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import col
+from typing_extensions import TypedDict
 
-from lode_common.http import Runtime
 from lode_common.limits import YEAR_MAX, YEAR_MIN
 from lode_reporting.adapters.tables import ReportingFinding, ReportingLicence
-from lode_reporting.api.deps import STAFF
+from lode_reporting.api.deps import STAFF, Service
 from lode_reporting.api.indicators import AsOf
 from lode_reporting.projections.journal import position
 from lode_reporting.queries.facts import snapshot
@@ -20,15 +20,30 @@ from lode_reporting.queries.facts import snapshot
 router = APIRouter(prefix="/reporting/v1", tags=["compliance"])
 
 
+FindingStatus = Literal["open", "closed"]
+
+
+class FindingEvent(TypedDict):
+    """One event of a finding's history: opened (again) or closed, with what it said."""
+
+    event_id: str
+    type: str
+    time: Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+    status: FindingStatus
+    message: str
+    note: NotRequired[str]
+    closed_by: NotRequired[str]
+
+
 class FindingView(BaseModel):
     finding_id: str
     code: str
-    severity: str
+    severity: Literal["info", "warning", "violation"]
     message: str
     standard: str
     year: int | None
-    status: str
-    history: list[dict[str, Any]]
+    status: FindingStatus
+    history: list[FindingEvent]
 
 
 class MineCompliance(BaseModel):
@@ -53,16 +68,7 @@ class Compliance(AsOf):
 
 
 def _view(row: ReportingFinding) -> FindingView:
-    return FindingView(
-        finding_id=row.finding_id,
-        code=row.code,
-        severity=row.severity,
-        message=row.message,
-        standard=row.standard,
-        year=row.year,
-        status=row.status,
-        history=row.history,
-    )
+    return FindingView.model_validate(row, from_attributes=True)
 
 
 @router.get(
@@ -72,12 +78,12 @@ def _view(row: ReportingFinding) -> FindingView:
     summary="Mines with open findings (of a year, or all), by kind, with their history",
 )
 async def compliance(
-    runtime: Runtime,
+    service: Service,
     year: Annotated[
         int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description="findings about this year")
     ] = None,
 ) -> Compliance:
-    async with snapshot(runtime.sessions) as session:
+    async with snapshot(service.runtime.sessions) as session:
         as_of = await position(session)
         open_query = select(ReportingFinding).where(col(ReportingFinding.status) == "open")
         if year is not None:

@@ -1,6 +1,7 @@
-"""Roles and bounded parameters of the reporting API: every ``/reporting/v1/*`` route is for
-staff, and every path and query parameter is bounded at the edge (a year no date can hold,
-a page of text, a control character: a 422 naming the parameter, never a 500)."""
+"""The reporting service as a route takes it (:data:`Service`), its roles and its bounded
+parameters: every ``/reporting/v1/*`` route is for staff, and every path and query parameter
+is bounded at the edge (a year no date can hold, a page of text, a control character: a 422
+naming the parameter, never a 500)."""
 
 from __future__ import annotations
 
@@ -11,24 +12,38 @@ from fastapi import Depends, Path, Query
 from lode_common import auth
 from lode_common.http import requires
 from lode_common.limits import CODE_MAX, YEAR_MAX, YEAR_MIN
+from lode_reporting.container import Reporting
 
+Service = Annotated[Reporting, Depends(Reporting.from_request)]
+"""The service's parts (plan replica, facts, journal signal, settings), for a route."""
 STAFF = Depends(requires(*sorted(auth.STAFF_ROLES)))
-PLAN: Final = "pingquan-2021-2025"
 PLAN_ID_PATTERN: Final = r"^[a-z0-9][a-z0-9-]*$"
 """A plan's id as zoning accepts it in a plan document (``pingquan-2021-2025``)."""
 INDICATOR_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 """An indicator's id in the plan file (``iron_concentrate_output``)."""
 
-PlanId = Annotated[
-    str,
-    Query(
-        min_length=1,
-        max_length=CODE_MAX,
-        pattern=PLAN_ID_PATTERN,
-        description="the plan's id (lower-case letters, digits and hyphens), "
-        "e.g. pingquan-2021-2025",
-    ),
-]
+
+def requested_plan(
+    service: Service,
+    plan_id: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=CODE_MAX,
+            pattern=PLAN_ID_PATTERN,
+            description="the plan's id (lower-case letters, digits and hyphens), e.g. "
+            "pingquan-2021-2025; without it, the plan this deployment follows "
+            "(LODE_REPORTING_PLAN_ID)",
+        ),
+    ] = None,
+) -> str:
+    """The plan a request names; a request naming none reads the plan this deployment
+    follows (settings), so that no route carries a plan's id of its own."""
+    return plan_id or service.settings.plan_id
+
+
+PlanId = Annotated[str, Depends(requested_plan)]
+"""The plan a request names, else the deployment's."""
 IndicatorId = Annotated[
     str,
     Path(

@@ -1,7 +1,10 @@
 """The dashboard (看板) at ``/`` and its static files under ``/reporting/static/``.
 
 The page itself is public and carries no data: the browser signs in with a staff token and
-reads everything from ``/reporting/v1`` (and the plan's title from ``/zoning/v1``). Its
+reads everything from ``/reporting/v1`` (and the plan's title from ``/zoning/v1``). It names
+the plan the deployment follows (``LODE_REPORTING_PLAN_ID``), its title and its years: those
+of the version in force here, or, in the first seconds of a first start before zoning's
+event has arrived, those of the bundled plan of that id (what zoning is about to publish). Its
 scripts are this package's own and ECharts, copied from npm at build time by
 ``make assets``: nothing is fetched from the internet at run time. Without the copied
 assets the page answers 503 with the command that brings them, rather than a broken page.
@@ -15,11 +18,18 @@ from functools import cache
 from pathlib import Path
 from typing import Final, Literal
 
+import structlog
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lode_common.errors import NotFound
+from lode_common.messaging.inbox import is_infrastructure_error
+from lode_common.plan.data import bundled_documents
+from lode_common.plan.document import PlanMeta
+from lode_reporting.api.deps import Service
+
+log = structlog.get_logger(__name__)
 
 router = APIRouter(tags=["dashboard"])
 
@@ -27,10 +37,6 @@ WEB: Final = Path(__file__).resolve().parent.parent / "web"
 STATIC: Final = WEB / "static"
 STATIC_URL: Final = "/reporting/static"
 VENDOR_FILES: Final = ("vendor/echarts.min.js",)
-PLAN_ID: Final = "pingquan-2021-2025"
-PLAN_TITLE_ZH: Final = "平泉市矿产资源总体规划（2021-2025年）"
-PLAN_TITLE_EN: Final = "Pingquan City Mineral Resources Master Plan (2021-2025)"
-YEARS: Final = (2021, 2022, 2023, 2024, 2025)
 
 SERVICES: Final = (
     ("zoning", "规划分区", "Zoning"),
@@ -63,8 +69,26 @@ def _templates() -> Environment:
     )
 
 
+async def _plan_shown(service: Service) -> PlanMeta | None:
+    """The plan the page shows: the version in force here, else the bundled plan of the
+    deployment's id, else none (the page then waits for it under its id). The page is
+    served while the database is down: its figures then say so, not the page."""
+    plan_id = service.settings.plan_id
+    try:
+        in_force = await service.plans.in_force(plan_id)
+    except Exception as error:
+        if not is_infrastructure_error(error):
+            raise
+        log.warning("plan in force unreadable; the page shows the bundled plan", error=repr(error))
+        in_force = None
+    if in_force is not None:
+        return in_force.document.plan
+    bundled = bundled_documents().plan
+    return bundled if bundled.id == plan_id else None
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-async def dashboard() -> HTMLResponse:
+async def dashboard(service: Service) -> HTMLResponse:
     """The dashboard page; 503 naming ``make assets`` when the bundled scripts are missing."""
     missing = [name for name in VENDOR_FILES if not (STATIC / name).is_file()]
     if missing:
@@ -72,14 +96,17 @@ async def dashboard() -> HTMLResponse:
         return HTMLResponse(
             page.render(missing=[f"{STATIC / name}" for name in missing]), status_code=503
         )
+    plan_id = service.settings.plan_id
+    plan = await _plan_shown(service)
+    first, last = plan.period if plan is not None else (0, -1)
     page = _templates().get_template("dashboard.html")
     return HTMLResponse(
         page.render(
             static=STATIC_URL,
-            plan_id=PLAN_ID,
-            plan_title_zh=PLAN_TITLE_ZH,
-            plan_title_en=PLAN_TITLE_EN,
-            years=YEARS,
+            plan_id=plan_id,
+            plan_title_zh=plan.title_zh if plan is not None else plan_id,
+            plan_title_en=(plan.title_en or plan.title_zh) if plan is not None else plan_id,
+            years=range(first, last + 1),
             services=SERVICES,
         ),
         headers={"Cache-Control": "no-cache"},

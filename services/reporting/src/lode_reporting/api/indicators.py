@@ -12,19 +12,17 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
-from lode_common.errors import InvalidInput, NotFound
 from lode_common.events.quantities import Quantity
-from lode_common.http import Runtime
+from lode_common.openapi import problems
 from lode_reporting.adapters.tables import JournalEntry
-from lode_reporting.api.deps import PLAN, STAFF, IndicatorId, PlanId, YearQuery
+from lode_reporting.api.deps import STAFF, IndicatorId, PlanId, Service, YearQuery
 from lode_reporting.domain import plan as plan_rules
 from lode_reporting.domain.evaluate import Evaluation, evaluate
 from lode_reporting.domain.measures import Facts
 from lode_reporting.domain.plan import IndicatorDefinition
-from lode_reporting.domain.status import Kind, Status
+from lode_reporting.domain.status import Kind, Rules, Status
 from lode_reporting.projections.journal import aware, position
-from lode_reporting.queries.facts import journal_state, load_facts, plan_in_force, snapshot
-from lode_reporting.settings import ReportingSettings
+from lode_reporting.queries.facts import journal_state, snapshot
 
 router = APIRouter(prefix="/reporting/v1", tags=["indicators"])
 
@@ -123,53 +121,17 @@ def _item(evaluation: Evaluation) -> IndicatorItem:
     )
 
 
-def _settings(runtime: Runtime) -> ReportingSettings:
-    settings = runtime.settings
-    assert isinstance(settings, ReportingSettings)
-    return settings
-
-
-def check_year(document: dict[str, Any], year: int) -> None:
-    first, last = plan_rules.period(document)
-    base = int((document.get("plan") or {}).get("base_year", first - 1))
-    if not base <= year <= last:
-        raise InvalidInput.field(
-            "year", f"must be within the plan's baseline and period, {base}–{last}; got {year}"
-        )
-
-
-async def plan_or_404(session: Any, plan_id: str) -> tuple[int, dict[str, Any]]:
-    row = await plan_in_force(session, plan_id)
-    if row is None:
-        raise NotFound(
-            f"plan_id: no plan {plan_id!r} has reached reporting (published plans arrive "
-            "by the lode.zoning.plan.published event)"
-        )
-    return row.version, row.document
-
-
-def _definition(document: dict[str, Any], indicator_id: str) -> IndicatorDefinition:
-    for definition in plan_rules.definitions(document):
-        if definition.id == indicator_id:
-            return definition
-    known = ", ".join(d.id for d in plan_rules.definitions(document))
-    raise NotFound(f"indicator_id: the plan has no indicator {indicator_id!r}; it has {known}")
-
-
-def _etag(state: tuple[int, int], plan_version: int, runtime: Any) -> str:
-    """A weak validator of an answer computed from the read models: their state (named by
-    the journal), the plan version and the status rules."""
-    rules = _settings(runtime).status_rules()
-    seq, count = state
-    return f'W/"{seq}.{count}.{plan_version}.{rules.tolerance_pct}.{rules.margin_pct}"'
-
-
 def _not_modified(request: Request, etag: str) -> Response | None:
     """304 when the caller already holds this answer (``If-None-Match``)."""
     held = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
     if etag in held or "*" in held:
         return Response(status_code=304, headers={"ETag": etag})
     return None
+
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the `If-None-Match` ETag is current"}
+}
 
 
 @router.get(
@@ -179,27 +141,29 @@ def _not_modified(request: Request, etag: str) -> Response | None:
     summary="Every indicator of 专栏2 and every text target: target, actual, status, clause",
     description="Answers carry a weak `ETag`; send it back in `If-None-Match` and an "
     "unchanged answer is a 304 with no body (a dashboard polling costs one small query).",
+    responses={**NOT_MODIFIED, **problems(404)},
 )
 async def indicators(
-    runtime: Runtime,
+    service: Service,
     request: Request,
     response: Response,
     year: YearQuery,
-    plan_id: PlanId = PLAN,
+    plan_id: PlanId,
 ) -> Indicators | Response:
-    async with snapshot(runtime.sessions) as session:
-        version, document = await plan_or_404(session, plan_id)
-        check_year(document, year)
+    async with snapshot(service.runtime.sessions) as session:
+        plan = await service.plans.require(plan_id, session)
+        document = plan.document
+        plan_rules.check_year(document, year)
         state = await journal_state(session)
-        etag = _etag(state, version, runtime)
+        etag = service.etag(state, plan.version)
         if (unchanged := _not_modified(request, etag)) is not None:
             return unchanged
         as_of = await position(session)
-        facts = await load_facts(session, document, state)
-    rules = _settings(runtime).status_rules()
+        facts = await service.facts.load(session, document, state)
+    rules = service.rules
     items = [_item(evaluate(d, facts, year, rules)) for d in plan_rules.definitions(document)]
     response.headers["ETag"] = etag
-    return Indicators(plan_id=plan_id, plan_version=version, year=year, items=items, **as_of)
+    return Indicators(plan_id=plan_id, plan_version=plan.version, year=year, items=items, **as_of)
 
 
 @router.get(
@@ -207,27 +171,29 @@ async def indicators(
     dependencies=[STAFF],
     response_model=Sources,
     summary="The events behind an indicator's figure for a year, with what each contributed",
+    responses={**NOT_MODIFIED, **problems(404)},
 )
 async def sources(
-    runtime: Runtime,
+    service: Service,
     request: Request,
     response: Response,
     indicator_id: IndicatorId,
     year: YearQuery,
-    plan_id: PlanId = PLAN,
+    plan_id: PlanId,
 ) -> Sources | Response:
-    async with snapshot(runtime.sessions) as session:
-        version, document = await plan_or_404(session, plan_id)
-        definition = _definition(document, indicator_id)
-        check_year(document, year)
+    async with snapshot(service.runtime.sessions) as session:
+        plan = await service.plans.require(plan_id, session)
+        document = plan.document
+        definition = plan_rules.definition(document, indicator_id)
+        plan_rules.check_year(document, year)
         state = await journal_state(session)
-        etag = _etag(state, version, runtime)
+        etag = service.etag(state, plan.version)
         if (unchanged := _not_modified(request, etag)) is not None:
             return unchanged
         response.headers["ETag"] = etag
         as_of = await position(session)
-        facts = await load_facts(session, document, state)
-        evaluation = evaluate(definition, facts, year, _settings(runtime).status_rules())
+        facts = await service.facts.load(session, document, state)
+        evaluation = evaluate(definition, facts, year, service.rules)
         ids = [c.event_id for c in evaluation.figure.contributions]
         journal = {
             e.event_id: e
@@ -261,7 +227,7 @@ async def sources(
 
 
 def _baseline(
-    definition: IndicatorDefinition, facts: Facts, rules: Any
+    definition: IndicatorDefinition, facts: Facts, rules: Rules
 ) -> tuple[Decimal | None, Literal["plan", "events"] | None]:
     if definition.target.baseline is not None:
         return definition.target.baseline, "plan"
@@ -276,14 +242,15 @@ def _baseline(
     dependencies=[STAFF],
     response_model=Trend,
     summary="An indicator's 2020 baseline and its figure for each year of the plan period",
+    responses=problems(404),
 )
-async def trend(runtime: Runtime, indicator_id: IndicatorId, plan_id: PlanId = PLAN) -> Trend:
-    async with snapshot(runtime.sessions) as session:
-        _version, document = await plan_or_404(session, plan_id)
-        definition = _definition(document, indicator_id)
+async def trend(service: Service, indicator_id: IndicatorId, plan_id: PlanId) -> Trend:
+    async with snapshot(service.runtime.sessions) as session:
+        document = (await service.plans.require(plan_id, session)).document
+        definition = plan_rules.definition(document, indicator_id)
         as_of = await position(session)
-        facts = await load_facts(session, document)
-    rules = _settings(runtime).status_rules()
+        facts = await service.facts.load(session, document)
+    rules = service.rules
     first, last = plan_rules.period(document)
     points = []
     unit = definition.unit_zh

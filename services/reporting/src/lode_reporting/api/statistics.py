@@ -4,7 +4,7 @@ output by mineral."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
@@ -12,13 +12,17 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from lode_common.events.quantities import Quantity
-from lode_common.http import Runtime
+from lode_common.openapi import problems
 from lode_reporting.adapters.tables import ReportingLicence
-from lode_reporting.api.deps import PLAN, STAFF, PlanId, YearQuery
-from lode_reporting.api.indicators import AsOf, check_year, plan_or_404
+from lode_reporting.api.deps import STAFF, PlanId, Service, YearQuery
+from lode_reporting.api.indicators import AsOf
+from lode_reporting.domain import plan as plan_rules
 from lode_reporting.domain.statistics import count_licences, output_by_mineral
 from lode_reporting.projections.journal import position
-from lode_reporting.queries.facts import load_facts, snapshot
+from lode_reporting.queries.facts import snapshot
+
+RightType = Literal["exploration", "mining"]
+LicenceStatus = Literal["active", "suspended", "expired", "revoked", "cancelled"]
 
 router = APIRouter(prefix="/reporting/v1", tags=["statistics"])
 
@@ -64,10 +68,10 @@ class OutputByMineral(AsOf):
     summary="Licences as they stand, counted by right type, mineral, status and scale",
 )
 async def licence_summary(
-    runtime: Runtime,
-    right_type: Annotated[str | None, Query(pattern="^(exploration|mining)$")] = None,
+    service: Service,
+    right_type: Annotated[RightType | None, Query(description="only licences of this kind")] = None,
     status: Annotated[
-        str | None, Query(pattern="^(active|suspended|expired|revoked|cancelled)$")
+        LicenceStatus | None, Query(description="only licences in this status")
     ] = None,
 ) -> LicenceSummary:
     query = select(
@@ -80,7 +84,7 @@ async def licence_summary(
         query = query.where(col(ReportingLicence.right_type) == right_type)
     if status is not None:
         query = query.where(col(ReportingLicence.status) == status)
-    async with snapshot(runtime.sessions) as session:
+    async with snapshot(service.runtime.sessions) as session:
         as_of = await position(session)
         rows = (await session.execute(query)).all()
     counts = count_licences((r[0], r[1], r[2], r[3]) for r in rows)
@@ -102,17 +106,14 @@ async def licence_summary(
     dependencies=[STAFF],
     response_model=OutputByMineral,
     summary="The year's output by mineral, from the mines' current reports",
+    responses=problems(404),
 )
-async def output(
-    runtime: Runtime,
-    year: YearQuery,
-    plan_id: PlanId = PLAN,
-) -> OutputByMineral:
-    async with snapshot(runtime.sessions) as session:
-        _version, document = await plan_or_404(session, plan_id)
-        check_year(document, year)
+async def output(service: Service, year: YearQuery, plan_id: PlanId) -> OutputByMineral:
+    async with snapshot(service.runtime.sessions) as session:
+        document = (await service.plans.require(plan_id, session)).document
+        plan_rules.check_year(document, year)
         as_of = await position(session)
-        facts = await load_facts(session, document)
+        facts = await service.facts.load(session, document)
     minerals = output_by_mineral(facts, year)
     return OutputByMineral(
         year=year,

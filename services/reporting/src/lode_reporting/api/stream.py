@@ -20,13 +20,11 @@ from sqlmodel import col
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from lode_common.errors import InvalidInput, Problem
-from lode_common.http import Runtime
-from lode_common.runtime import ServiceRuntime
+from lode_common.openapi import problems
 from lode_reporting.adapters.tables import JournalEntry
-from lode_reporting.api.deps import STAFF
+from lode_reporting.api.deps import STAFF, Service
 from lode_reporting.api.negotiation import accepts
-from lode_reporting.settings import ReportingSettings
-from lode_reporting.signal import JournalSignal
+from lode_reporting.container import Reporting
 
 router = APIRouter(prefix="/reporting/v1", tags=["stream"])
 PAGE = 500
@@ -43,17 +41,8 @@ class NotAcceptable(Problem):
     title = "Not acceptable"
 
 
-def journal_signal(runtime: ServiceRuntime) -> JournalSignal:
-    signal = runtime.extensions.get("journal_signal")
-    if not isinstance(signal, JournalSignal):
-        signal = JournalSignal()
-        runtime.extensions["journal_signal"] = signal
-        runtime.inbox.after_commit.append(signal.notify)
-    return signal
-
-
-async def _start(runtime: ServiceRuntime, last_event_id: str | None) -> int:
-    async with runtime.sessions() as session:
+async def _start(service: Reporting, last_event_id: str | None) -> int:
+    async with service.runtime.sessions() as session:
         if last_event_id is None:
             end = (await session.execute(select(func.max(col(JournalEntry.seq))))).scalar_one()
             return int(end or 0)
@@ -69,14 +58,12 @@ async def _start(runtime: ServiceRuntime, last_event_id: str | None) -> int:
     return int(seq)
 
 
-async def tail(
-    runtime: ServiceRuntime, after: int, *, poll_s: float
-) -> AsyncIterator[ServerSentEvent]:
+async def tail(service: Reporting, after: int, *, poll_s: float) -> AsyncIterator[ServerSentEvent]:
     """The journal's entries after position ``after``, then each new one as it commits."""
-    signal = journal_signal(runtime)
+    signal = service.journal
     while True:
         ticket = signal.ticket()
-        async with runtime.sessions() as session:
+        async with service.runtime.sessions() as session:
             rows = (
                 (
                     await session.execute(
@@ -105,9 +92,16 @@ async def tail(
     dependencies=[STAFF],
     summary="Server-sent events: one per domain event, resumable with Last-Event-ID",
     response_class=EventSourceResponse,
+    responses={
+        200: {
+            "description": "One event per domain event, until the client goes away",
+            "content": {MEDIA_TYPE: {"schema": {"type": "string"}}},
+        },
+        **problems(406),
+    },
 )
 async def stream(
-    runtime: Runtime,
+    service: Service,
     request: Request,
     last_event_id: Annotated[
         str | None,
@@ -127,9 +121,8 @@ async def stream(
             f"excludes it; send 'Accept: {MEDIA_TYPE}' (or '*/*', or no Accept)",
             errors=[{"field": "Accept", "message": f"must accept {MEDIA_TYPE}"}],
         )
-    settings = runtime.settings
-    assert isinstance(settings, ReportingSettings)
-    after = await _start(runtime, last_event_id)
+    settings = service.settings
+    after = await _start(service, last_event_id)
     return EventSourceResponse(
-        tail(runtime, after, poll_s=settings.stream_poll_s), ping=settings.stream_ping_s
+        tail(service, after, poll_s=settings.stream_poll_s), ping=settings.stream_ping_s
     )

@@ -1,5 +1,6 @@
-"""The indicators a plan version sets (专栏2 and the text targets), read from the published
-plan document as it arrived by event: pure, no I/O, never from a file.
+"""The indicators a plan version sets (专栏2 and the text targets), read from the typed plan
+document (:class:`~lode_common.plan.document.PlanDocument`) as it arrived by event: pure,
+no I/O, never from a file.
 
 Each indicator the plan names becomes an :class:`IndicatorDefinition`: its target kind
 (see :mod:`lode_reporting.domain.status`), target, 2020 baseline, unit and clause. Which
@@ -9,11 +10,11 @@ plan names that reporting has no measure for is still listed, with ``no_data``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Literal
+from decimal import Decimal
+from typing import Final, Literal
 
+from lode_common.plan.document import PlanDocument, TextTarget
 from lode_reporting.domain.status import Kind, Target
 
 Section = Literal["专栏2", "text"]
@@ -51,64 +52,49 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _decimal(value: object) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _baseline(document: Mapping[str, Any], indicator_id: str) -> Decimal | None:
+def _baseline(document: PlanDocument, indicator_id: str) -> Decimal | None:
     """The 2020 figure the plan gives for an indicator that is not counted from zero."""
-    base = document.get("baseline_2020") or {}
-    mines = _decimal(base.get("licensed_mines"))
+    base = document.baseline_2020
+    mines = None if base is None or base.licensed_mines is None else Decimal(base.licensed_mines)
     if indicator_id == "large_medium_mine_ratio":
-        scales = base.get("mines_by_scale") or {}
-        large, medium = _decimal(scales.get("large", 0)), _decimal(scales.get("medium", 0))
-        if mines and large is not None and medium is not None:
+        scales = base.mines_by_scale if base is not None else None
+        large = Decimal(scales.large or 0) if scales is not None else Decimal(0)
+        medium = Decimal(scales.medium or 0) if scales is not None else Decimal(0)
+        if mines:
             return ((large + medium) * 100 / mines).quantize(Decimal("0.01"))
         return None
     if indicator_id in ("total_mines_cap", "mining_rights_decrease"):
         return mines
     if indicator_id == "land_reclamation_new_mines":
-        return _decimal(base.get("land_reclamation_rate_new_and_building_pct"))
-    if indicator_id == "three_rates_compliance":
-        rows = (document.get("previous_plan_results") or {}).get("rows") or []
-        for row in rows:
-            if "三率" in str(row.get("indicator", "")):
-                return _decimal(row.get("achieved"))
+        return None if base is None else base.land_reclamation_rate_new_and_building_pct
+    if indicator_id == "three_rates_compliance" and document.previous_plan_results is not None:
+        for row in document.previous_plan_results.rows:
+            if "三率" in row.indicator:
+                return row.achieved
     return None
 
 
-def definitions(document: Mapping[str, Any]) -> list[IndicatorDefinition]:
+def definitions(document: PlanDocument) -> list[IndicatorDefinition]:
     """Every indicator of 专栏2, then every text target, in the plan's order."""
-    base_year = int(document.get("plan", {}).get("base_year", 2020))
-    target_year = int(document.get("plan", {}).get("target_year", 2025))
+    base_year, target_year = document.plan.base_year, document.plan.target_year
     out: list[IndicatorDefinition] = []
-    table = document.get("indicators") or {}
-    table_clause = str(table.get("clause", "专栏2"))
-    for item in table.get("items") or []:
-        goal = _decimal(item.get("target"))
-        if goal is None:
-            continue
-        cumulative = bool(item.get("cumulative", False))
-        kind: Kind = "around" if item.get("tolerance") else "at_least"
-        baseline = Decimal(0) if cumulative else _baseline(document, item["id"])
-        detail = item.get("detail_clause")
+    table_clause = document.indicators.clause
+    for item in document.indicators.items:
+        kind: Kind = "around" if item.tolerance else "at_least"
+        baseline = Decimal(0) if item.cumulative else _baseline(document, item.id)
+        detail = item.detail_clause
         out.append(
             IndicatorDefinition(
-                id=str(item["id"]),
-                name_zh=str(item.get("name_zh", item["id"])),
-                unit_zh=str(item.get("unit_zh", "")),
+                id=item.id,
+                name_zh=item.name_zh,
+                unit_zh=item.unit_zh,
                 section="专栏2",
                 clause=f"{table_clause}; {detail}" if detail else table_clause,
-                target=Target(kind, goal, target_year, base_year, baseline),
-                cumulative=cumulative,
+                target=Target(kind, item.target, target_year, base_year, baseline),
+                cumulative=item.cumulative,
             )
         )
-    for text in document.get("text_targets") or []:
+    for text in document.text_targets:
         definition = _text_target(document, text, base_year, target_year)
         if definition is not None:
             out.append(definition)
@@ -116,73 +102,107 @@ def definitions(document: Mapping[str, Any]) -> list[IndicatorDefinition]:
 
 
 def _text_target(
-    document: Mapping[str, Any], text: Mapping[str, Any], base_year: int, target_year: int
+    document: PlanDocument, text: TextTarget, base_year: int, target_year: int
 ) -> IndicatorDefinition | None:
-    limit = text.get("limit") or {}
+    """A text target bounded from above (``max``, ``below``), by a floor in per cent
+    (``min_pct``) or by a cumulative minimum (``min``); any other bound is not measured."""
+    limit = text.limit
     kind: Kind
-    if "max" in limit:
-        kind, goal, unit, cumulative = (
-            "at_most",
-            _decimal(limit["max"]),
-            limit.get("unit_zh"),
-            False,
-        )
-    elif "below" in limit:
-        kind, goal, unit, cumulative = (
-            "below",
-            _decimal(limit["below"]),
-            limit.get("unit_zh"),
-            False,
-        )
-    elif "min_pct" in limit:
-        kind, goal, unit, cumulative = "floor", _decimal(limit["min_pct"]), "%", False
-    elif "min" in limit:
-        kind, goal, unit, cumulative = (
-            "at_least",
-            _decimal(limit["min"]),
-            limit.get("unit_zh"),
-            True,
-        )
+    if limit.max is not None:
+        kind, goal, unit, cumulative = "at_most", limit.max, limit.unit_zh, False
+    elif limit.below is not None:
+        kind, goal, unit, cumulative = "below", limit.below, limit.unit_zh, False
+    elif limit.min_pct is not None:
+        kind, goal, unit, cumulative = "floor", limit.min_pct, "%", False
+    elif limit.min is not None:
+        kind, goal, unit, cumulative = "at_least", limit.min, limit.unit_zh, True
     else:
         return None
-    if goal is None:
-        return None
-    indicator_id = str(text["id"])
-    baseline = Decimal(0) if cumulative else _baseline(document, indicator_id)
-    statement = str(text.get("statement_zh", indicator_id))
+    baseline = Decimal(0) if cumulative else _baseline(document, text.id)
     return IndicatorDefinition(
-        id=indicator_id,
-        name_zh=statement,
-        unit_zh=str(unit) if unit else "",
+        id=text.id,
+        name_zh=text.statement_zh,
+        unit_zh=unit or "",
         section="text",
-        clause=str(text.get("clause", "")),
+        clause=text.clause,
         target=Target(kind, goal, target_year, base_year, baseline),
         cumulative=cumulative,
-        statement_zh=statement,
+        statement_zh=text.statement_zh,
     )
 
 
-def mineral_group(document: Mapping[str, Any], group: str) -> frozenset[str]:
+def mineral_group(document: PlanDocument, group: str) -> frozenset[str]:
     """The names (and aliases) of the catalogue's minerals in ``group``."""
-    catalogue = (document.get("standards") or {}).get("mineral_catalogue") or []
-    names: set[str] = set()
-    for entry in catalogue:
-        if entry.get("group") == group:
-            names.add(str(entry["zh"]))
-            names.update(str(a) for a in entry.get("aliases_zh") or [])
-    return frozenset(names)
+    return frozenset(
+        name
+        for entry in document.standards.mineral_catalogue
+        if entry.group == group
+        for name in entry.names_zh
+    )
 
 
-def mineral_names(document: Mapping[str, Any], code: str) -> frozenset[str]:
+def mineral_names(document: PlanDocument, code: str) -> frozenset[str]:
     """The names (and aliases) of the catalogue's mineral with ``code`` (e.g. molybdenum)."""
-    catalogue = (document.get("standards") or {}).get("mineral_catalogue") or []
-    for entry in catalogue:
-        if entry.get("code") == code:
-            return frozenset({str(entry["zh"]), *(str(a) for a in entry.get("aliases_zh") or [])})
+    for entry in document.standards.mineral_catalogue:
+        if entry.code == code:
+            return frozenset(entry.names_zh)
     return frozenset()
 
 
-def period(document: Mapping[str, Any]) -> tuple[int, int]:
+def period(document: PlanDocument) -> tuple[int, int]:
     """The plan period's first and last year (2021, 2025)."""
-    years = (document.get("plan") or {}).get("period") or [2021, 2025]
-    return int(years[0]), int(years[1])
+    first, last = document.plan.period
+    return first, last
+
+
+def nature_zh(document: PlanDocument, indicator_id: str) -> str | None:
+    """Whether an indicator of 专栏2 is 预期性 or 约束性 (None for a text target)."""
+    indicator = document.indicator(indicator_id)
+    return None if indicator is None else indicator.nature_zh
+
+
+class ReportingError(Exception):
+    """A request the plan in force cannot answer (the caller's to correct); answered as a
+    problem by the service's error policy (``lode_reporting.api.errors``)."""
+
+
+class YearOutsidePlan(ReportingError):
+    """A year the plan has no figures for (before its baseline or after its period)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownIndicator(ReportingError):
+    """An indicator id the plan in force does not name."""
+
+    def __init__(self, indicator_id: str, known: list[str]) -> None:
+        super().__init__(indicator_id)
+        self.indicator_id = indicator_id
+        self.known = known
+
+
+def check_year(document: PlanDocument, year: int) -> None:
+    """Indicators have a figure from the baseline year to the end of the plan period."""
+    base, (_first, last) = document.plan.base_year, period(document)
+    if not base <= year <= last:
+        raise YearOutsidePlan(
+            f"must be within the plan's baseline and period, {base}–{last}; got {year}"
+        )
+
+
+def check_report_year(document: PlanDocument, year: int) -> None:
+    """An implementation report is written for a year of the plan period."""
+    first, last = period(document)
+    if not first <= year <= last:
+        raise YearOutsidePlan(f"year {year} is outside the plan period {first}-{last}")
+
+
+def definition(document: PlanDocument, indicator_id: str) -> IndicatorDefinition:
+    """The plan's indicator ``indicator_id``; :class:`UnknownIndicator` if it names none."""
+    every = definitions(document)
+    for found in every:
+        if found.id == indicator_id:
+            return found
+    raise UnknownIndicator(indicator_id, [d.id for d in every])

@@ -6,9 +6,8 @@ and the indicator sources refer to.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,38 +15,44 @@ from sqlmodel import col
 
 from lode_common.events.envelope import Envelope
 from lode_common.events.registry import EventPayload
-from lode_common.messaging.inbox import EventHandler
+from lode_common.messaging.consumers import Consumer
 from lode_reporting.adapters.tables import JournalEntry
 
-Apply = Callable[[AsyncSession, Envelope], Awaitable[None]]
+P = TypeVar("P", bound=EventPayload)
 
 
-def licence_no_of(envelope: Envelope) -> str | None:
-    value = envelope.data.get("licence_no")
+def licence_no_of(payload: EventPayload) -> str | None:
+    """The licence an event is about, when its payload names one (licence states, reports,
+    findings): the journal is indexed by it."""
+    value = getattr(payload, "licence_no", None)
     return value if isinstance(value, str) else None
 
 
-def journaled(apply: Apply) -> EventHandler:
-    """A handler that records the event in the journal, then applies it to the read models
-    (one transaction: the inbox's)."""
-
-    async def handler(
-        session: AsyncSession, envelope: Envelope, _payload: EventPayload | None
-    ) -> None:
-        session.add(
-            JournalEntry(
-                event_id=envelope.id,
-                type=envelope.type,
-                subject=envelope.subject,
-                licence_no=licence_no_of(envelope),
-                time=envelope.time,
-                envelope=envelope.model_dump(mode="json", exclude_none=True),
-            )
+def record(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:
+    """Add the event to the journal (in the inbox's transaction)."""
+    session.add(
+        JournalEntry(
+            event_id=envelope.id,
+            type=envelope.type,
+            subject=envelope.subject,
+            licence_no=licence_no_of(payload),
+            time=envelope.time,
+            envelope=envelope.model_dump(mode="json", exclude_none=True),
         )
-        await apply(session, envelope)
+    )
 
-    handler.__name__ = f"journaled_{apply.__name__}"
-    return handler
+
+def journaled(project: Consumer[P]) -> Consumer[P]:
+    """A consumer that records the event in the journal, then projects it onto the read
+    models (one transaction: the inbox's), so that the journal holds every event behind
+    every row."""
+
+    async def consume(session: AsyncSession, envelope: Envelope, payload: P) -> None:
+        record(session, envelope, payload)
+        await project(session, envelope, payload)
+
+    consume.__name__ = consume.__qualname__ = project.__name__
+    return consume
 
 
 def aware(moment: datetime) -> datetime:

@@ -9,9 +9,12 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from lode_common.events.catalog import LicenceCancelled, LicenceRevoked, LicenceSuspended
+from lode_common.events.envelope import Envelope
+from lode_common.events.registry import payload_class
+from lode_common.plan.document import PlanDocument
 from lode_reporting.adapters.tables import (
     JournalEntry,
     ReportingExploration,
@@ -21,21 +24,18 @@ from lode_reporting.adapters.tables import (
     ReportingOutput,
     ReportingProgress,
 )
+from lode_reporting.container import Reporting
 from lode_reporting.domain import measures, plan
 from lode_reporting.domain.dates import cst_date
 from lode_reporting.domain.evaluate import evaluate
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Rules
 from lode_reporting.projections.journal import aware, position
-from lode_reporting.queries.facts import load_facts, plan_in_force, snapshot
+from lode_reporting.queries.facts import snapshot
 from lode_reporting.report import model
 
 CATEGORY_ZH = {"专栏2": "主要规划指标（专栏2）", "text": "规划文本目标"}
 CLOSING = ("expired", "revoked", "cancelled")
-
-
-class PlanNotReceived(LookupError):
-    """No version of the plan has reached reporting yet."""
 
 
 def _target(definition: IndicatorDefinition) -> model.Target:
@@ -44,15 +44,8 @@ def _target(definition: IndicatorDefinition) -> model.Target:
     return definition.target_text
 
 
-def _nature(document: dict[str, Any], indicator_id: str) -> str | None:
-    for item in (document.get("indicators") or {}).get("items") or []:
-        if item.get("id") == indicator_id:
-            return cast(str | None, item.get("nature_zh"))
-    return None
-
-
 def _indicator_rows(
-    document: dict[str, Any], facts: measures.Facts, year: int, rules: Rules
+    document: PlanDocument, facts: measures.Facts, year: int, rules: Rules
 ) -> tuple[model.IndicatorRow, ...]:
     rows = []
     for definition in plan.definitions(document):
@@ -74,10 +67,24 @@ def _indicator_rows(
                 cumulative=cumulative,
                 status=model.IndicatorStatus(evaluation.assessment.status),
                 clause=definition.clause,
-                nature_zh=_nature(document, definition.id),
+                nature_zh=plan.nature_zh(document, definition.id),
             )
         )
     return tuple(rows)
+
+
+REASONED = (LicenceSuspended, LicenceRevoked, LicenceCancelled)
+"""The licence events that say why (暂扣, 吊销, 注销)."""
+
+
+def _reason(entry: JournalEntry) -> str | None:
+    """Why a licence changed, from the event the journal kept, read as its catalog model."""
+    envelope = Envelope.model_validate(entry.envelope)
+    kind = payload_class(envelope.type)
+    if kind is None or not issubclass(kind, REASONED):
+        return None
+    payload = kind.model_validate(envelope.data)
+    return payload.reason if isinstance(payload, REASONED) else None
 
 
 def _day(entry: dict[str, Any]) -> date:
@@ -128,18 +135,17 @@ def _findings(
     )
 
 
-async def annual_report(
-    sessions: async_sessionmaker[AsyncSession], plan_id: str, year: int, rules: Rules
-) -> model.AnnualReport:
-    """The report of ``year`` for the plan version in force; :class:`PlanNotReceived` when
-    no version has arrived; ``ValueError`` when the year is outside the plan period."""
-    async with snapshot(sessions) as session:
-        plan_row = await plan_in_force(session, plan_id)
-        if plan_row is None:
-            raise PlanNotReceived(plan_id)
+async def annual_report(service: Reporting, plan_id: str, year: int) -> model.AnnualReport:
+    """The report of ``year`` for the plan version in force; ``PlanNotLoaded`` when no
+    version has arrived; :class:`~lode_reporting.domain.plan.YearOutsidePlan` when the year
+    is outside the plan period."""
+    rules = service.rules
+    async with snapshot(service.runtime.sessions) as session:
+        plan_row = await service.plans.require(plan_id, session)
         document = plan_row.document
+        plan.check_report_year(document, year)
         as_of = await position(session)
-        facts = await load_facts(session, document)
+        facts = await service.facts.load(session, document)
         licences = {
             r.licence_no: r for r in (await session.execute(select(ReportingLicence))).scalars()
         }
@@ -176,7 +182,7 @@ async def annual_report(
             .scalars()
             .all()
         )
-    info = document.get("plan") or {}
+    info = document.plan
     first, last = plan.period(document)
     issued, closed = [], []
     for version, entry in versions:
@@ -190,7 +196,7 @@ async def annual_report(
             right_type=cast(model.RightType, version.right_type),
             change=cast(model.LicenceChangeKind, action),
             on=version.effective_on,
-            reason=entry.envelope.get("data", {}).get("reason"),
+            reason=_reason(entry),
         )
         if action == "issued":
             issued.append(change)
@@ -204,13 +210,13 @@ async def annual_report(
         by_mineral.setdefault(mineral, []).append(report.ore_mined_10kt)
     restoration_target = next(
         (
-            Decimal(str(t["limit"]["min"]))
-            for t in document.get("text_targets") or []
-            if t.get("id") == measures.RESTORATION_PROJECT and "min" in (t.get("limit") or {})
+            t.limit.min
+            for t in document.text_targets
+            if t.id == measures.RESTORATION_PROJECT and t.limit.min is not None
         ),
         Decimal(150),
     )
-    project_names = {p["id"]: p.get("name_zh", p["id"]) for p in document.get("projects") or []}
+    project_names = {p.id: p.name_zh for p in document.projects}
     restoration_rows = [
         p
         for p in progress
@@ -244,13 +250,13 @@ async def annual_report(
     return model.AnnualReport(
         plan=model.PlanRef(
             id=plan_row.plan_id,
-            name_zh=str(info.get("title_zh", plan_row.plan_id)),
-            name_en=str(info.get("title_en", plan_row.plan_id)),
+            name_zh=info.title_zh,
+            name_en=info.title_en or plan_row.plan_id,
             version=plan_row.version,
             period=(first, last),
-            region_zh=str((document.get("region") or {}).get("name_zh", "平泉市")),
-            base_year=int(info.get("base_year", first - 1)),
-            target_year=int(info.get("target_year", last)),
+            region_zh=document.region.name_zh,
+            base_year=info.base_year,
+            target_year=info.target_year,
         ),
         year=year,
         as_of=cst_date(aware(as_of["as_of"])) if as_of["as_of"] else date(year, 12, 31),

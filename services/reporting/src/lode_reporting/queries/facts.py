@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from lode_common.plan.document import PlanDocument
 from lode_reporting.adapters.tables import (
     JournalEntry,
     ReportingExploration,
@@ -23,7 +23,6 @@ from lode_reporting.adapters.tables import (
     ReportingLicence,
     ReportingLicenceVersion,
     ReportingOutput,
-    ReportingPlan,
     ReportingProgress,
 )
 from lode_reporting.domain import measures, plan
@@ -41,10 +40,6 @@ async def snapshot(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[
         else:
             await session.execute(text("BEGIN DEFERRED"))
         yield session  # closing the session ends the transaction (nothing was written)
-
-
-async def plan_in_force(session: AsyncSession, plan_id: str) -> ReportingPlan | None:
-    return await session.get(ReportingPlan, plan_id)
 
 
 def _qty(value: Any) -> Decimal:
@@ -92,38 +87,40 @@ async def journal_state(session: AsyncSession) -> tuple[int, int]:
     return int(seq or 0), int(count)
 
 
-_LATEST: WeakKeyDictionary[Any, tuple[_Key, Facts]] = WeakKeyDictionary()
-
-
-async def load_facts(
-    session: AsyncSession, document: dict[str, Any], state: tuple[int, int] | None = None
-) -> Facts:
-    """The facts of the session's snapshot, read once per state of the read models.
+class FactsCache:
+    """The facts of the read models, read once per state of them (one per service: its
+    container holds it).
 
     Every change to a read model is journaled in the same transaction, so the journal's
     highest position and its number of entries (both: PostgreSQL may commit positions out of
     order) name the state; while they and the plan's mineral groups are unchanged, the facts
-    read last time by this database's engine are the answer, and a dashboard polling the
-    indicators costs one small query instead of reading every table. ``state`` is
-    :func:`journal_state` when the caller has read it already (in this snapshot)."""
-    seq, count = state if state is not None else await journal_state(session)
-    key: _Key = (
-        seq,
-        count,
-        plan.mineral_group(document, plan.BUILDING_STONE_GROUP),
-        plan.mineral_names(document, "molybdenum"),
-        plan.period(document)[0],
-    )
-    engine = session.get_bind()
-    latest = _LATEST.get(engine)
-    if latest is not None and latest[0] == key:
-        return latest[1]
-    facts = await _read_facts(session, document)
-    _LATEST[engine] = (key, facts)
-    return facts
+    read last time are the answer, and a dashboard polling the indicators costs one small
+    query instead of reading every table."""
+
+    def __init__(self) -> None:
+        self._latest: tuple[_Key, Facts] | None = None
+
+    async def load(
+        self, session: AsyncSession, document: PlanDocument, state: tuple[int, int] | None = None
+    ) -> Facts:
+        """The facts of the session's snapshot. ``state`` is :func:`journal_state` when the
+        caller has read it already (in this snapshot)."""
+        seq, count = state if state is not None else await journal_state(session)
+        key: _Key = (
+            seq,
+            count,
+            plan.mineral_group(document, plan.BUILDING_STONE_GROUP),
+            plan.mineral_names(document, "molybdenum"),
+            plan.period(document)[0],
+        )
+        if self._latest is not None and self._latest[0] == key:
+            return self._latest[1]
+        facts = await _read_facts(session, document)
+        self._latest = (key, facts)
+        return facts
 
 
-async def _read_facts(session: AsyncSession, document: dict[str, Any]) -> Facts:
+async def _read_facts(session: AsyncSession, document: PlanDocument) -> Facts:
     licences = (await session.execute(select(ReportingLicence))).scalars().all()
     versions = (await session.execute(select(ReportingLicenceVersion))).scalars().all()
     outputs = (await session.execute(select(ReportingOutput))).scalars().all()

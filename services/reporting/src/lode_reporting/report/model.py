@@ -90,9 +90,9 @@ class PlanRef:
     name_en: str
     version: int
     period: tuple[int, int]
-    region_zh: str = "平泉市"
-    base_year: int = 2020
-    target_year: int = 2025
+    region_zh: str
+    base_year: int
+    target_year: int
 
     @property
     def short_name_zh(self) -> str:

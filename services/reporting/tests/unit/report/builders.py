@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
+from lode_common.plan.data import bundled_raw_document
 from lode_reporting.report.model import (
     AnnualReport,
     ExplorationResult,
@@ -26,7 +27,6 @@ from lode_reporting.report.model import (
     Restoration,
     RestorationProject,
 )
-from lode_zoning.plan_data import bundled_raw_document
 
 YEAR: Final = 2024
 HOSTILE_HOLDER: Final = "<script>alert('x')</script>平泉&县<b>矿业</b>有限公司"

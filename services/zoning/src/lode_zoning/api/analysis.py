@@ -13,14 +13,22 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from lode_common.http import CurrentPrincipal, Runtime
-from lode_common.limits import CODE_MAX, PLAN_ID_MAX, STRICT_BODY, Code, text_problem
-from lode_zoning.adapters.spatial_index import Analysis, IndexHolder
-from lode_zoning.api.deps import ANY_ROLE, invalid, json_body, validated
+from lode_common.http import CurrentPrincipal
+from lode_common.limits import STRICT_BODY, Code, PlanId
+from lode_common.openapi import problems, request_body
+from lode_zoning.adapters.spatial_index import Analysis
+from lode_zoning.api.deps import ANY_ROLE, ZoningParts, json_body, validated
+from lode_zoning.api.schemas import (
+    AN_AREA,
+    CornersAsSent,
+    CrsCode,
+    Geometry,
+    GeometryAsSent,
+    NamedCrsAsSent,
+)
 from lode_zoning.domain.crs import CGCS2000
-from lode_zoning.domain.errors import ZoningDomainError
 from lode_zoning.domain.geometry import shape_to_geojson
 from lode_zoning.handlers.area_input import area_vertices, read_area
 from lode_zoning.handlers.offload import run_geometry_work
@@ -28,25 +36,18 @@ from lode_zoning.handlers.offload import run_geometry_work
 router = APIRouter(prefix="/zoning/v1", tags=["analysis"])
 
 
-def _plan_id(value: str) -> str:
-    if problem := text_problem(value, max_length=PLAN_ID_MAX):
-        raise ValueError(problem)
-    return value
-
-
-PlanId = Annotated[str, Field(max_length=PLAN_ID_MAX), AfterValidator(_plan_id)]
-
-
 class AnalysisRequest(BaseModel):
-    model_config = STRICT_BODY
+    """An area to analyse (``geometry``, or ``corners`` with ``crs``), and what to count."""
 
-    geometry: dict[str, Any] | None = Field(None, description="GeoJSON, EPSG:4490 lon/lat")
-    corners: list[Any] | str | None = Field(
+    model_config = ConfigDict(**STRICT_BODY, json_schema_extra=AN_AREA)
+
+    geometry: GeometryAsSent | None = Field(
+        None, description="GeoJSON, EPSG:4490 lon/lat (or projected, with crs)"
+    )
+    corners: CornersAsSent | None = Field(
         None, description="[[X, Y], ...] (X northing, Y easting with zone prefix) or the text"
     )
-    crs: Annotated[str, Field(max_length=CODE_MAX)] | dict[str, Any] | None = Field(
-        None, description="e.g. EPSG:4528"
-    )
+    crs: CrsCode | NamedCrsAsSent | None = Field(None, description="e.g. EPSG:4528")
     plan_id: PlanId | None = Field(None, description="only this plan's zones")
     exclude_licence: Code | None = Field(None, description="a licence not to count (its own)")
 
@@ -71,7 +72,7 @@ class LicenceHit(BaseModel):
 
 class AnalysisResult(BaseModel):
     area_ha: float
-    geometry: dict[str, Any] | None = Field(
+    geometry: Geometry | None = Field(
         None,
         description="the area as analysed, GeoJSON EPSG:4490: with ?include=geometry, or when "
         "the area was sent as corners or in a projected CRS (its conversion, not an echo)",
@@ -80,30 +81,18 @@ class AnalysisResult(BaseModel):
     licences: list[LicenceHit]
 
 
-def index_of(runtime: Any) -> IndexHolder:
-    holder = runtime.extensions.get("spatial_index")
-    if holder is None:
-        holder = runtime.extensions["spatial_index"] = IndexHolder(runtime.sessions)
-    assert isinstance(holder, IndexHolder)
-    return holder
-
-
 @router.post(
     "/analysis",
     dependencies=[ANY_ROLE],
     summary="Spatial analysis of an area",
     response_model=AnalysisResult,
     response_model_exclude_none=True,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": AnalysisRequest.model_json_schema()}},
-        }
-    },
+    openapi_extra=request_body(AnalysisRequest),
+    responses=problems(413),
 )
 async def analyse(
     request: Request,
-    runtime: Runtime,
+    parts: ZoningParts,
     principal: CurrentPrincipal,
     include: Annotated[
         Literal["geometry"] | None,
@@ -114,7 +103,7 @@ async def analyse(
     body = validated(AnalysisRequest, await json_body(request))
     fields = {"geometry": body.geometry, "corners": body.corners, "crs": body.crs}
     area_body = {k: v for k, v in fields.items() if v is not None}
-    index = await index_of(runtime).current()
+    index = await parts.spatial_index.current()
 
     def work() -> tuple[Analysis, dict[str, Any] | None]:
         area = read_area(area_body, region=None)
@@ -126,10 +115,7 @@ async def analyse(
         geometry = shape_to_geojson(area.geometry) if include or converted else None
         return result, geometry
 
-    try:
-        result, geometry = await run_geometry_work(area_vertices(area_body), work)
-    except ZoningDomainError as error:
-        raise invalid(error) from None
+    result, geometry = await run_geometry_work(area_vertices(area_body), work)
     # built as plain JSON (the hot path of the service): the shape is AnalysisResult's
     return JSONResponse(
         {

@@ -1,8 +1,8 @@
-"""What every zoning router shares: roles, and the mapping of domain errors to 422."""
+"""What every zoning router shares: roles, the service's container, reading a JSON body."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from anyio import to_thread
 from fastapi import Depends, Request
@@ -13,32 +13,13 @@ from lode_common import auth
 from lode_common.errors import InvalidInput
 from lode_common.http import requires
 from lode_common.json_body import parse_json
-from lode_zoning.domain.errors import ZoningDomainError
+from lode_zoning.container import Zoning
 
 ANY_ROLE = Depends(requires(*sorted(auth.ROLES)))
 STAFF = Depends(requires(*sorted(auth.STAFF_ROLES)))
 PLANNER = Depends(requires(auth.PLANNER))
-FIELD_ERRORS_MAX = 100
-"""Problems listed in one answer: a 100,000-vertex ring of text is one fault 100,000 times,
-and its answer must not be bigger than the request."""
-
-
-def invalid(error: ZoningDomainError, *, prefix: str = "") -> InvalidInput:
-    """A domain error as a 422 problem naming the fields (``prefix`` locates them)."""
-    found = error.field_errors()
-    errors = [
-        {"field": f"{prefix}{e['field']}" if prefix else e["field"], "message": e["message"]}
-        for e in found[:FIELD_ERRORS_MAX]
-    ]
-    detail = error.detail if error.detail.endswith(".") else f"{error.detail}."
-    more = (
-        f" The first {FIELD_ERRORS_MAX} of {len(found)} problems are listed."
-        if len(found) > FIELD_ERRORS_MAX
-        else ""
-    )
-    return InvalidInput(
-        f"{detail}{more} Fix the fields listed and send it again.", errors=errors or None
-    )
+ZoningParts = Annotated[Zoning, Depends(Zoning.from_request)]
+"""The service's container, as a route takes it."""
 
 
 JSON_IN_THREAD_BYTES = 256 * 1024

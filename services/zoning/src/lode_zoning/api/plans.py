@@ -10,16 +10,28 @@ from typing import Annotated, Any
 import yaml
 from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from lode_common.errors import Conflict, InvalidInput, NotFound
-from lode_common.http import MAX_INT32, CurrentPrincipal, Runtime, UoW
+from lode_common.http import MAX_INT32, CurrentPrincipal, UoW
 from lode_common.limits import PLAN_ID_MAX, PLAN_NOTE_MAX, PLAN_NUMBER_MAX, text_problem
+from lode_common.openapi import HandReadBody, problems, request_body
+from lode_common.plan.document import (
+    Indicators,
+    MineralPolicy,
+    PlanDocument,
+    PlanRegion,
+    Project,
+    TextTarget,
+    ZoneType,
+)
+from lode_common.plan.entry_rules import EntryRule
+from lode_common.plan.standards import NationalStandards
 from lode_common.types import UtcDatetime
 from lode_zoning.adapters.tables import PlanVersion
-from lode_zoning.api.deps import ANY_ROLE, PLANNER, invalid
-from lode_zoning.domain.errors import PlanDocumentInvalid
+from lode_zoning.api.deps import ANY_ROLE, PLANNER, ZoningParts
 from lode_zoning.handlers import plans
 
 router = APIRouter(prefix="/zoning/v1/plans", tags=["plans"])
@@ -48,57 +60,77 @@ class PlanList(BaseModel):
 
 
 class PlanInForce(PlanSummary):
-    """The version in force: what the plan decides, and the national standards it uses."""
+    """The version in force: what the plan decides, and the national standards it uses
+    (the sections of its document, as published)."""
 
     period: list[int] = Field(description="规划期 [2021, 2025]")
-    region: dict[str, Any]
-    indicators: dict[str, Any] = Field(description="专栏2 主要规划指标")
-    text_targets: list[dict[str, Any]]
-    mineral_policy: dict[str, Any] = Field(description="专栏3, 专栏4")
-    entry_rules: list[dict[str, Any]]
-    zone_types: list[dict[str, Any]]
-    projects: list[dict[str, Any]]
-    standards: dict[str, Any] = Field(description="national standards in force")
+    region: PlanRegion
+    indicators: Indicators = Field(description="专栏2 主要规划指标")
+    text_targets: list[TextTarget]
+    mineral_policy: MineralPolicy = Field(description="专栏3, 专栏4")
+    entry_rules: list[EntryRule]
+    zone_types: list[ZoneType]
+    projects: list[Project]
+    standards: NationalStandards = Field(description="national standards in force")
 
 
 class PlanVersionDocument(PlanSummary):
-    document: dict[str, Any]
+    document: PlanDocument = Field(description="the whole document, as published")
+
+
+TO_PUBLISH = HandReadBody(
+    "PlanDocumentToPublish",
+    PlanDocument,
+    optional=("standards",),
+    description="A plan document to publish; without `standards` it keeps the national "
+    "standards of the version in force (or the bundled ones for a new plan).",
+)
 
 
 def _summary(row: PlanVersion) -> PlanSummary:
     return PlanSummary.model_validate(row, from_attributes=True)
 
 
-def _in_force(row: PlanVersion) -> PlanInForce:
+def _in_force(row: PlanVersion) -> JSONResponse:
+    """The answer as stored: the document was validated when it was published, and is
+    sent as published (exact numbers, no nulls); its shape is `PlanInForce`'s."""
     doc = row.document
-    return PlanInForce(
-        **_summary(row).model_dump(),
-        period=list(doc["plan"].get("period", [])),
-        region=doc["region"],
-        indicators=doc["indicators"],
-        text_targets=doc.get("text_targets", []),
-        mineral_policy=doc["mineral_policy"],
-        entry_rules=doc["entry_rules"],
-        zone_types=doc["zones"]["types"],
-        projects=doc.get("projects", []),
-        standards=doc["standards"],
+    return JSONResponse(
+        {
+            **_summary(row).model_dump(mode="json"),
+            "period": list(doc["plan"].get("period", [])),
+            "region": doc["region"],
+            "indicators": doc["indicators"],
+            "text_targets": doc.get("text_targets", []),
+            "mineral_policy": doc["mineral_policy"],
+            "entry_rules": doc["entry_rules"],
+            "zone_types": doc["zones"]["types"],
+            "projects": doc.get("projects", []),
+            "standards": doc["standards"],
+        }
     )
 
 
 @router.get("", dependencies=[ANY_ROLE], summary="The plans and their versions in force")
-async def list_plans(runtime: Runtime) -> PlanList:
-    async with runtime.sessions() as session:
+async def list_plans(parts: ZoningParts) -> PlanList:
+    async with parts.runtime.sessions() as session:
         rows = await plans.current_plans(session)
     return PlanList(items=[_summary(r) for r in rows], total=len(rows))
 
 
-@router.get("/{plan_id}", dependencies=[ANY_ROLE], summary="A plan's version in force")
+@router.get(
+    "/{plan_id}",
+    dependencies=[ANY_ROLE],
+    summary="A plan's version in force",
+    response_model=PlanInForce,
+    responses=problems(404),
+)
 async def get_plan(
     plan_id: PlanIdPath,
-    runtime: Runtime,
+    parts: ZoningParts,
     version: Annotated[int | None, Query(ge=1, le=MAX_INT32, description="a past version")] = None,
-) -> PlanInForce:
-    async with runtime.sessions() as session:
+) -> JSONResponse:
+    async with parts.runtime.sessions() as session:
         row = await (
             plans.version_of(session, plan_id, version)
             if version
@@ -109,9 +141,14 @@ async def get_plan(
     return _in_force(row)
 
 
-@router.get("/{plan_id}/versions", dependencies=[ANY_ROLE], summary="Every published version")
-async def list_versions(plan_id: PlanIdPath, runtime: Runtime) -> PlanList:
-    async with runtime.sessions() as session:
+@router.get(
+    "/{plan_id}/versions",
+    dependencies=[ANY_ROLE],
+    summary="Every published version",
+    responses=problems(404),
+)
+async def list_versions(plan_id: PlanIdPath, parts: ZoningParts) -> PlanList:
+    async with parts.runtime.sessions() as session:
         rows = await plans.versions(session, plan_id)
     if not rows:
         raise _unknown(plan_id, None)
@@ -119,16 +156,20 @@ async def list_versions(plan_id: PlanIdPath, runtime: Runtime) -> PlanList:
 
 
 @router.get(
-    "/{plan_id}/versions/{version}", dependencies=[ANY_ROLE], summary="One version's whole document"
+    "/{plan_id}/versions/{version}",
+    dependencies=[ANY_ROLE],
+    summary="One version's whole document",
+    response_model=PlanVersionDocument,
+    responses=problems(404),
 )
 async def get_version(
-    plan_id: PlanIdPath, version: Annotated[int, Path(ge=1, le=MAX_INT32)], runtime: Runtime
-) -> PlanVersionDocument:
-    async with runtime.sessions() as session:
+    plan_id: PlanIdPath, version: Annotated[int, Path(ge=1, le=MAX_INT32)], parts: ZoningParts
+) -> JSONResponse:
+    async with parts.runtime.sessions() as session:
         row = await plans.version_of(session, plan_id, version)
     if row is None:
         raise _unknown(plan_id, version)
-    return PlanVersionDocument(**_summary(row).model_dump(), document=row.document)
+    return JSONResponse({**_summary(row).model_dump(mode="json"), "document": row.document})
 
 
 @router.put(
@@ -136,15 +177,8 @@ async def get_version(
     dependencies=[PLANNER],
     status_code=201,
     summary="Publish a new version of a plan document (JSON or YAML)",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"type": "object"}},
-                "application/yaml": {"schema": {"type": "string"}},
-            },
-        }
-    },
+    openapi_extra=request_body(TO_PUBLISH, "application/json", *YAML_TYPES),
+    responses=problems(409, 413),
 )
 async def publish_plan(
     plan_id: PlanIdPath,
@@ -158,13 +192,9 @@ async def publish_plan(
     if note is not None and (problem := text_problem(note, max_length=NOTE_MAX, multiline=True)):
         raise InvalidInput.field("note", problem)
     raw = await _document_from(request)
+    row = await plans.publish(uow, plan_id=plan_id, raw=raw, actor=principal.subject, note=note)
     try:
-        row = await plans.publish(uow, plan_id=plan_id, raw=raw, actor=principal.subject, note=note)
         await uow.commit()
-    except PlanDocumentInvalid as error:
-        raise invalid(error) from None
-    except plans.PlanMismatch as error:
-        raise InvalidInput.field("plan.id", str(error)) from None
     except IntegrityError:
         raise Conflict(
             f"Another version of {plan_id} was published at the same moment; read it with "

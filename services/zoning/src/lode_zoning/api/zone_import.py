@@ -15,10 +15,18 @@ from pydantic import BaseModel
 
 from lode_common.errors import InvalidInput
 from lode_common.http import CurrentPrincipal, UoW
-from lode_common.limits import CODE_MAX, FEATURES_PER_IMPORT_MAX, PLAN_ID_MAX, text_problem
+from lode_common.limits import (
+    CODE_MAX,
+    FEATURES_PER_IMPORT_MAX,
+    PLAN_ID_MAX,
+    text_pattern,
+    text_problem,
+)
+from lode_common.openapi import problems, request_body
 from lode_zoning.adapters.shapefile import read_zipped_shapefile, zone_properties
-from lode_zoning.api.deps import PLANNER, invalid, json_body
+from lode_zoning.api.deps import PLANNER, ZoningParts, json_body
 from lode_zoning.api.geojson import ZoneFields, zone_fields, zone_input
+from lode_zoning.api.schemas import ZoneImport
 from lode_zoning.domain.errors import ZoningDomainError
 from lode_zoning.handlers import zones
 from lode_zoning.handlers.area_input import area_vertices
@@ -103,32 +111,52 @@ def _read_areas(
     dependencies=[PLANNER],
     status_code=201,
     summary="Import a GeoJSON FeatureCollection or a zipped Shapefile (all or nothing)",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/geo+json": {"schema": {"type": "object"}},
-                "application/zip": {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    },
+    openapi_extra=request_body(
+        ZoneImport,
+        "application/geo+json",
+        alternatives={
+            "application/zip": {
+                "schema": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "a zipped Shapefile (.shp, .shx, .dbf, .prj)",
+                }
+            }
+        },
+    ),
+    responses=problems(413),
 )
 async def import_zones(
     request: Request,
     uow: UoW,
     principal: CurrentPrincipal,
-    plan_id: Annotated[str | None, Query(description="for features that do not name one")] = None,
-    type: Annotated[str | None, Query(description="for features that do not name one")] = None,
+    parts: ZoningParts,
+    # bounded by `_import_defaults` (its problems name the parameter as the import's field)
+    plan_id: Annotated[
+        str | None,
+        Query(
+            description="for features that name none",
+            json_schema_extra={
+                "minLength": 1,
+                "maxLength": PLAN_ID_MAX,
+                "pattern": text_pattern(),
+            },
+        ),
+    ] = None,
+    type: Annotated[
+        str | None,
+        Query(
+            description="for features that name none",
+            json_schema_extra={"minLength": 1, "maxLength": CODE_MAX, "pattern": text_pattern()},
+        ),
+    ] = None,
 ) -> ImportResult:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     defaults = _import_defaults(plan_id, type)
     crs: Any = None
     if content_type in ZIP_TYPES:
         data = await request.body()
-        try:
-            layer = await run_geometry_work(THREAD_VERTICES, lambda: read_zipped_shapefile(data))
-        except ZoningDomainError as error:
-            raise invalid(error) from None
+        layer = await run_geometry_work(THREAD_VERTICES, lambda: read_zipped_shapefile(data))
         crs = layer.crs.code
         features: list[Any] = [
             {**f, "properties": zone_properties(f["properties"])} for f in layer.features
@@ -160,7 +188,7 @@ async def import_zones(
         try:
             if fields.plan_id not in regions:
                 plan = await zones.plan_in_force(uow.session, fields.plan_id)
-                regions[fields.plan_id] = await zones.region_of(uow.session, plan)
+                regions[fields.plan_id] = await parts.boundaries.region(uow.session, plan)
             known.append((number, item, fields))
         except ZoneError as error:
             errors.append(

@@ -55,6 +55,7 @@ from lode_zoning.domain.corners import (
     build_corner_list,
     check_point_crs,
     check_ring,
+    geographic_crs_problem,
     too_many_corners,
 )
 from lode_zoning.domain.crs import KnownCrs, parse_crs, reproject
@@ -301,6 +302,8 @@ def parse_corner_text(text: str, crs: KnownCrs | str) -> CornerList:
     Raises `CornerListInvalid` with every problem found, each naming its line.
     """
     known = crs if isinstance(crs, KnownCrs) else parse_crs(crs)
+    if geographic := geographic_crs_problem(known):
+        raise CornerListInvalid([geographic])
     lines = text.splitlines()
     if oversized := too_many_corners(len(lines), unit=("lines", "行")):
         raise CornerListInvalid([oversized])

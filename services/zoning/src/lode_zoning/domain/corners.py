@@ -446,6 +446,20 @@ def corner_count(corners: object) -> int:
     )
 
 
+def geographic_crs_problem(crs: KnownCrs) -> CornerProblem | None:
+    """Why corners cannot be in ``crs``, if it is geographic: corners are X/Y metres."""
+    if not crs.is_geographic and crs.zone is not None:
+        return None
+    return _problem(
+        CornerProblemCode.WRONG_CRS,
+        f"corners are X (northing) and Y (easting) in metres, so their crs is a projected "
+        f"one (e.g. EPSG:4528), not {crs.code}; send lon/lat as 'geometry' instead",
+        f"拐点坐标为平面坐标（米），坐标系应为投影坐标系（如 EPSG:4528），不能是 {crs.code}；"
+        "经纬度请以 geometry 提交",
+        field="crs",
+    )
+
+
 def parse_corners_json(payload: object, *, default_crs: KnownCrs | None = None) -> CornerList:
     """Read the API's ``{"corners": [[X, Y], ...], "crs": "EPSG:4528"}``.
 
@@ -482,6 +496,9 @@ def parse_corners_json(payload: object, *, default_crs: KnownCrs | None = None) 
                 field="crs",
             )
         )
+    if crs is not None and (geographic := geographic_crs_problem(crs)):
+        problems.append(geographic)
+        raise CornerListInvalid(problems)
     corners = payload.get("corners")
     if isinstance(corners, str) and crs is not None and not problems:
         from lode_zoning.domain.corner_text import parse_corner_text

@@ -33,12 +33,11 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from lode_common.plan.types import CHINA_LONLAT_BOUNDS
 from lode_zoning.domain.errors import UnknownCrs, UnsupportedZone
 
 ZONE_WIDTH_DEG = 3
 FALSE_EASTING_M = 500_000.0
-# Generous bounding box of China's territory (mainland and islands), lon/lat degrees.
-CHINA_LONLAT_BOUNDS = (73.0, 3.0, 136.0, 54.0)
 # Plausible northing (X) for China, metres: equator to beyond 54°N.
 _MAX_NORTHING_M = 6_200_000.0
 # A 3-degree zone is at most ~170 km wide either side of its meridian in China; beyond

@@ -8,12 +8,12 @@ Exception tree::
     ├── GeometryInvalid          a GeoJSON geometry with problems (``problems``:
     │                            ``geometry.GeometryProblem``: code, English and Chinese
     │                            message, ring, point, coordinates)
-    ├── CornerListInvalid        a corner list (拐点坐标) with problems (``problems``:
-    │                            ``corners.CornerProblem``: code, messages, line number
-    │                            and text, or the JSON field)
-    └── PlanDocumentInvalid      a plan document that does not validate (``issues``:
-                                 ``plan_types.PlanIssue``: path inside the document
-                                 and message)
+    └── CornerListInvalid        a corner list (拐点坐标) with problems (``problems``:
+                                 ``corners.CornerProblem``: code, messages, line number
+                                 and text, or the JSON field)
+
+A plan document that does not validate is ``lode_common.plan.PlanDocumentInvalid`` (every
+service reads plan documents with the same model); the API answers it the same way.
 
 ``field_errors()`` gives the ``[{field, message}]`` list of an RFC 9457 problem body, so
 the API needs one handler for the whole tree.
@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lode_zoning.domain.corners import CornerProblem
     from lode_zoning.domain.geometry_problem import GeometryProblem
-    from lode_zoning.domain.plan_types import PlanIssue
 
 
 class ZoningDomainError(Exception):
@@ -97,17 +96,3 @@ class CornerListInvalid(ZoningDomainError):
 
     def field_errors(self) -> list[dict[str, str]]:
         return [p.as_field_error() for p in self.problems]
-
-
-class PlanDocumentInvalid(ZoningDomainError):
-    """A plan document that does not validate; ``issues`` name the path of each fault."""
-
-    def __init__(self, issues: Sequence[PlanIssue]) -> None:
-        self.issues = tuple(issues)
-        first = self.issues[0]
-        super().__init__(
-            f"plan document has {len(self.issues)} problem(s); first: {first.path}: {first.message}"
-        )
-
-    def field_errors(self) -> list[dict[str, str]]:
-        return [{"field": i.path, "message": i.message} for i in self.issues]

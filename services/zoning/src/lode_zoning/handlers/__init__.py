@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from lode_common.messaging.inbox import EventHandler
+from lode_common import api_keys
+from lode_common.messaging.consumers import Consumers
 from lode_zoning.handlers import licences
 
-HANDLERS: dict[str, EventHandler] = {
-    f"lode.licensing.licence.{action}": licences.on_licence_event
-    for action in licences.LICENCE_ACTIONS
-}
+CONSUMERS = Consumers()
+"""Every event zoning consumes: licensing's licences and monitoring's API keys."""
+CONSUMERS.include(licences.consumers.handlers)
+CONSUMERS.include(api_keys.REPLICA_HANDLERS)

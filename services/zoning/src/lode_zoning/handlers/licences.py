@@ -18,45 +18,67 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from lode_common.events.catalog import BlockHolderAssigned, BlockHolderReleased, Holder
+from lode_common.events.catalog import (
+    BlockHolderAssigned,
+    BlockHolderReleased,
+    Holder,
+    LicenceCancelled,
+    LicenceChanged,
+    LicenceExpired,
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceRevoked,
+    LicenceSuspended,
+    LicenceTransferred,
+)
 from lode_common.events.envelope import Envelope
-from lode_common.events.registry import EventPayload
+from lode_common.messaging.consumers import Consumers
 from lode_common.messaging.outbox import emit
 from lode_zoning.adapters.spatial_index import bump_generation
 from lode_zoning.adapters.tables import BlockHolder, LicenceFootprint, ZoneVersion
 
-LICENCE_ACTIONS = (
-    "issued",
-    "renewed",
-    "changed",
-    "transferred",
-    "suspended",
-    "revoked",
-    "expired",
-    "cancelled",
+LicenceEvent = (
+    LicenceIssued
+    | LicenceRenewed
+    | LicenceChanged
+    | LicenceTransferred
+    | LicenceSuspended
+    | LicenceRevoked
+    | LicenceExpired
+    | LicenceCancelled
 )
+LICENCE_EVENTS: tuple[type[LicenceEvent], ...] = (
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceChanged,
+    LicenceTransferred,
+    LicenceSuspended,
+    LicenceRevoked,
+    LicenceExpired,
+    LicenceCancelled,
+)
+"""Every licence event: each carries the licence's whole state after the change."""
 BLOCK_TYPE_BY_RIGHT = {"exploration": "exploration_block", "mining": "mining_block"}
 ENDED = {"revoked", "expired", "cancelled"}
 
 
 async def on_licence_event(
-    session: AsyncSession, envelope: Envelope, payload: EventPayload | None
+    session: AsyncSession, envelope: Envelope, licence: LicenceEvent
 ) -> None:
-    data: dict[str, Any] = envelope.data
-    holder = data["holder"]
-    state = {
-        "right_type": data["right_type"],
-        "holder_name": holder["name"],
-        "holder_credit_code": holder["credit_code"],
-        "mineral": data["mineral"],
-        "status": data["status"],
-        "geometry": data.get("area"),
-        "illustrative": bool(data.get("illustrative", False)),
+    """Keep the licence's footprint as the event states it, then its blocks' holder."""
+    state: dict[str, Any] = {
+        "right_type": licence.right_type,
+        "holder_name": licence.holder.name,
+        "holder_credit_code": licence.holder.credit_code,
+        "mineral": licence.mineral,
+        "status": licence.status,
+        "geometry": licence.area,
+        "illustrative": licence.illustrative,
         "updated_at": envelope.time,
     }
-    footprint = await session.get(LicenceFootprint, data["licence_no"])
+    footprint = await session.get(LicenceFootprint, licence.licence_no)
     if footprint is None:
-        footprint = LicenceFootprint(licence_no=data["licence_no"], **state)
+        footprint = LicenceFootprint(licence_no=licence.licence_no, **state)
         session.add(footprint)
     elif _aware(footprint.updated_at) > envelope.time:
         return  # an older state arriving late (replay of an earlier event): keep the newer
@@ -67,7 +89,11 @@ async def on_licence_event(
     if footprint.status in ENDED:
         await _release_blocks(session, footprint)
     elif footprint.status == "active" and footprint.geometry:
-        await _assign_blocks(session, footprint, envelope.type.endswith("transferred.v1"))
+        await _assign_blocks(session, footprint, isinstance(licence, LicenceTransferred))
+
+
+consumers = Consumers()
+consumers.on(*LICENCE_EVENTS)(on_licence_event)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -17,10 +17,12 @@ from sqlmodel import col
 
 from lode_common.events.catalog import PlanPublished
 from lode_common.messaging.outbox import UnitOfWork
+from lode_common.plan.data import bundled_raw_document
+from lode_common.plan.document import with_standards
 from lode_common.runtime import ServiceRuntime
 from lode_zoning.adapters.tables import PlanVersion
-from lode_zoning.domain.plan_document import load_plan_document, with_standards
-from lode_zoning.plan_data import bundled_raw_document
+from lode_zoning.container import Zoning
+from lode_zoning.domain.plan_crs import validated_plan
 
 log = structlog.get_logger(__name__)
 SYSTEM = "system"
@@ -77,7 +79,7 @@ async def publish(
     if "standards" not in raw:
         standards = (previous.document if previous else bundled_raw_document())["standards"]
         raw = with_standards(raw, standards)
-    document = load_plan_document(raw)
+    document = validated_plan(raw)
     if document.plan.id != plan_id:
         raise PlanMismatch(
             f"the document's plan.id is {document.plan.id!r} but it is published at "
@@ -125,9 +127,14 @@ async def publish(
 
 
 async def load_bundled_plan(runtime: ServiceRuntime) -> None:
-    """On first start, the bundled Pingquan plan becomes version 1 (start-up hook)."""
+    """On first start, the bundled plan becomes version 1 of the deployment's plan
+    (``settings.plan_id``) when that is the bundled one; any other plan is published by its
+    planners (start-up hook)."""
+    plan_id = Zoning.of(runtime).settings.plan_id
     raw = bundled_raw_document()
-    plan_id = raw["plan"]["id"]
+    if raw["plan"]["id"] != plan_id:
+        log.info("no bundled plan for this deployment", plan_id=plan_id)
+        return
     async with runtime.uow() as uow:
         if await current_version(uow.session, plan_id) is not None:
             return

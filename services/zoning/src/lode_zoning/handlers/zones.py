@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import shapely
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import MultiPolygon, Polygon
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -25,11 +24,8 @@ from lode_common.messaging.outbox import UnitOfWork
 from lode_zoning.adapters.spatial_index import bump_generation
 from lode_zoning.adapters.tables import PlanVersion, ZoneVersion
 from lode_zoning.domain.area import area_ha
-from lode_zoning.domain.geometry import Region, shape_to_geojson, vertex_count
-from lode_zoning.handlers.offload import run_geometry_work
+from lode_zoning.domain.geometry import shape_to_geojson
 from lode_zoning.handlers.plans import current_version
-
-BOUNDARY = "administrative_boundary"
 
 
 class ZoneError(Exception):
@@ -85,48 +81,6 @@ async def plan_in_force(session: AsyncSession, plan_id: str) -> PlanVersion:
             f"there is no plan {plan_id!r}; GET /zoning/v1/plans lists them", "plan_id"
         )
     return plan
-
-
-async def region_of(session: AsyncSession, plan: PlanVersion) -> Region:
-    """The plan's administrative boundary zone if loaded, else its approximate extent."""
-    boundary = (
-        (
-            await session.execute(
-                select(ZoneVersion).where(
-                    col(ZoneVersion.plan_id) == plan.plan_id,
-                    col(ZoneVersion.type) == BOUNDARY,
-                    col(ZoneVersion.is_current).is_(True),
-                    col(ZoneVersion.status) == "active",
-                )
-            )
-        )
-        .scalars()
-        .first()
-    )
-    name = plan.document["region"].get("name_zh", "")
-    if boundary is None:
-        return Region.from_bbox(plan.document["region"]["approx_extent_lonlat"], name_zh=name)
-    key = (boundary.zone_id, boundary.version)
-    stored = boundary.geometry  # validated when it was stored: built, not checked again
-    if key not in _boundaries:
-        wkb: bytes = await run_geometry_work(
-            vertex_count(stored), lambda: shapely.to_wkb(shape(stored))
-        )
-        if len(_boundaries) >= _BOUNDARIES_KEPT:
-            _boundaries.pop(next(iter(_boundaries)))
-        _boundaries[key] = wkb
-    kept = _boundaries[key]
-    # a geometry of its own for each request: a prepared geometry is not shared by threads
-    return await run_geometry_work(
-        vertex_count(stored),
-        lambda: Region(shapely.from_wkb(kept), name_zh=name, approximate=False),
-    )
-
-
-_BOUNDARIES_KEPT = 8
-_boundaries: dict[tuple[str, int], bytes] = {}
-"""Administrative boundaries as WKB, by zone version: a county boundary has ~60,000
-vertices, read from JSON in Python once rather than for every zone written in its plan."""
 
 
 def _zone_types(plan: PlanVersion) -> dict[str, dict[str, Any]]:

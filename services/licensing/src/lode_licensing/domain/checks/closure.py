@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from lode_common.plan.document import Governance
+
 from ..application import Application
-from ..rulebook import RestorationDuty
 from .result import CheckResult
 
 
-def check_restoration_duty(application: Application, duty: RestorationDuty) -> CheckResult:
+def check_restoration_duty(application: Application, duty: Governance) -> CheckResult:
     """A mining cancellation passes only with the 闭坑报告 submitted and restoration completed."""
     details = {
         "closure_report": application.closure_report,

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..application import Application
-from ..rulebook import THREE_RATE_ZH, DevelopmentPlanRule, PlanRules, ThreeRateMinimum
+from ..catalogue import standard_zh
+from ..rulebook import THREE_RATE_ZH, DevelopmentPlanRule, PlanRules
 from ..scale import classify_scale
-from ..three_rates import select_minimums
+from ..three_rates import RateMinimum, select_minimums
 from .result import CheckResult, fmt
 
 
-def _standard(item: ThreeRateMinimum) -> tuple[str, str]:
-    source = item.source or "国家标准（来源未载明）"
-    unverified = item.confidence == "unverified"
-    zh = f"{source}，可信度 {item.confidence}" + ("（未核实）" if unverified else "")
-    en = f"{source}, confidence {item.confidence}" + (" — unverified" if unverified else "")
+def _standard(minimum: RateMinimum) -> tuple[str, str]:
+    source = minimum.source or "国家标准（来源未载明）"
+    confidence = minimum.item.confidence
+    unverified = confidence == "unverified"
+    zh = f"{source}，可信度 {confidence}" + ("（未核实）" if unverified else "")
+    en = f"{source}, confidence {confidence}" + (" — unverified" if unverified else "")
     return zh, en
 
 
@@ -29,13 +31,12 @@ def check_development_plan(
     when the minimum depends on an input that is missing (scale, method).
     """
     plan = application.development_plan
-    mineral = application.mineral
+    mineral_zh = standard_zh(rules.standards, application.mineral)
     details: dict[str, Any] = {"development_plan": plan is not None}
     if plan is None:
-        outcome = rule.outcome_when_unmet if rule.development_plan_required else "review"
         return CheckResult(
             rule.id,
-            outcome,
+            rule.outcome_when_unmet,
             f"未提交矿产资源开发利用方案：{rule.statement_zh}",
             "no development plan (矿产资源开发利用方案) is given; a new mine must have one "
             "whose three rates meet the national standards",
@@ -54,53 +55,53 @@ def check_development_plan(
     scale = None
     if application.capacity is not None:
         scale = classify_scale(
-            application.capacity, mineral, application.mining_method, rules
+            application.capacity, application.mineral, application.mining_method, rules
         ).scale
     selection = select_minimums(
-        mineral.standard_zh,
+        mineral_zh,
         method=application.mining_method,
         scale=scale,
         ore_type=plan.ore_type,
-        table=rules.three_rates,
+        standards=rules.standards,
     )
     below_zh: list[str] = []
     below_en: list[str] = []
     open_zh: list[str] = []
     open_en: list[str] = []
     rates: list[dict[str, Any]] = []
-    for item in selection.chosen:
-        planned = plan.planned(item.rate)
-        name = THREE_RATE_ZH[item.rate]
-        std_zh, std_en = _standard(item)
+    for minimum in selection.chosen:
+        planned = plan.planned(minimum.rate)
+        name = THREE_RATE_ZH[minimum.rate]
+        std_zh, std_en = _standard(minimum)
         status = "pass"
         if planned is None:
             status = "missing"
-            open_zh.append(f"{name}未给出（国家最低 {fmt(item.minimum_pct)}%，{std_zh}）")
+            open_zh.append(f"{name}未给出（国家最低 {fmt(minimum.minimum_pct)}%，{std_zh}）")
             open_en.append(
-                f"{item.rate} not given (national minimum {fmt(item.minimum_pct)}%, {std_en})"
+                f"{minimum.rate} not given (national minimum {fmt(minimum.minimum_pct)}%, {std_en})"
             )
-        elif planned < item.minimum_pct:
+        elif planned < minimum.minimum_pct:
             status = "fail"
             below_zh.append(
-                f"{name}计划 {fmt(planned)}% 低于国家最低 {fmt(item.minimum_pct)}%（{std_zh}）"
+                f"{name}计划 {fmt(planned)}% 低于国家最低 {fmt(minimum.minimum_pct)}%（{std_zh}）"
             )
             below_en.append(
-                f"planned {item.rate} {fmt(planned)}% is below the national minimum "
-                f"{fmt(item.minimum_pct)}% ({std_en})"
+                f"planned {minimum.rate} {fmt(planned)}% is below the national minimum "
+                f"{fmt(minimum.minimum_pct)}% ({std_en})"
             )
         rates.append(
             {
-                "rate": item.rate,
+                "rate": minimum.rate,
                 "planned_pct": planned,
-                "minimum_pct": item.minimum_pct,
-                "source": item.source,
-                "confidence": item.confidence,
+                "minimum_pct": minimum.minimum_pct,
+                "source": minimum.source,
+                "confidence": minimum.item.confidence,
                 "conditions": {
-                    "method": item.method,
-                    "scales": sorted(item.scales) if item.scales else None,
-                    "ore_type": item.ore_type,
+                    "method": minimum.item.method,
+                    "scales": sorted(minimum.item.scale) if minimum.item.scale else None,
+                    "ore_type": minimum.item.ore_type,
                 },
-                "note": item.note,
+                "note": minimum.item.note,
                 "outcome": status,
             }
         )
@@ -143,9 +144,9 @@ def check_development_plan(
         return CheckResult(
             rule.id,
             "pass",
-            f"已提交开发利用方案；国家标准数据中无{mineral.standard_zh}“三率”最低指标，未比对",
+            f"已提交开发利用方案；国家标准数据中无{mineral_zh}“三率”最低指标，未比对",
             f"a development plan is given; the standards hold no three-rate minimums for "
-            f"{mineral.standard_zh}, so none were compared",
+            f"{mineral_zh}, so none were compared",
             rule.clause,
             details,
         )

@@ -40,7 +40,7 @@ def check_mineral_policy(application: Application, policy: MineralPolicy) -> Che
         )
 
     if category == "prohibited":
-        effect = policy.prohibited_effect_zh or ""
+        effect = policy.lists.prohibited_effect_zh or ""
         if kind == "new":
             return result(
                 "fail",
@@ -59,7 +59,7 @@ def check_mineral_policy(application: Application, policy: MineralPolicy) -> Che
             f"{mineral} is prohibited and existing rights are to exit; a {kind} needs review",
         )
     if category == "restricted":
-        effect = policy.restricted_effect_zh or ""
+        effect = policy.lists.restricted_effect_zh or ""
         if kind != "new":
             return result(
                 "pass",

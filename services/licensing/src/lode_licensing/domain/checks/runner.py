@@ -44,7 +44,8 @@ def _area_checks(
     results.append(check_licence_overlap(application, spatial))
     for zone_rule in rules.rules_of(ZoneScaleRule):
         zones = spatial.touched(zone_rule.zone_types)
-        if zones and zone_rule.applies_to.matches(
+        if zones and rules.applies(
+            zone_rule,
             right_type=right,
             kind=kind,
             mineral=application.mineral,
@@ -53,7 +54,7 @@ def _area_checks(
             results.append(check_zone_scale(application, zone_rule, zones, rules))
     for block_rule in rules.rules_of(BlockHolderRule):
         blocks = spatial.touched({block_rule.zone_type})
-        if blocks and block_rule.applies_to.matches(right_type=right, kind=kind):
+        if blocks and rules.applies(block_rule, right_type=right, kind=kind):
             results.append(
                 check_block_holder(application, block_rule, blocks, context.block_holders)
             )
@@ -83,9 +84,7 @@ def run_checks(
     mineral, method = application.mineral, application.mining_method
     results = [check_mineral_policy(application, rules.policy(right))]
     for scale_rule in rules.rules_of(MinScaleRule):
-        if scale_rule.applies_to.matches(
-            right_type=right, kind=kind, mineral=mineral, method=method
-        ):
+        if rules.applies(scale_rule, right_type=right, kind=kind, mineral=mineral, method=method):
             results.append(check_min_scale(application, scale_rule, rules))
 
     if application.area is not None:
@@ -99,22 +98,18 @@ def run_checks(
             results += _area_checks(application, rules, context.spatial, context)
 
     for plan_rule in rules.rules_of(DevelopmentPlanRule):
-        if plan_rule.applies_to.matches(
-            right_type=right, kind=kind, mineral=mineral, method=method
-        ):
+        if rules.applies(plan_rule, right_type=right, kind=kind, mineral=mineral, method=method):
             results.append(check_development_plan(application, plan_rule, rules))
     for years_rule in rules.rules_of(ServiceYearsRule):
-        if years_rule.applies_to.matches(
-            right_type=right, kind=kind, mineral=mineral, method=method
-        ):
+        if rules.applies(years_rule, right_type=right, kind=kind, mineral=mineral, method=method):
             results.append(check_service_years(application, years_rule, rules))
     for output_rule in rules.rules_of(OutputControlRule):
-        if output_rule.applies_to.matches(
-            right_type=right, kind=kind, mineral=mineral, method=method
-        ) and any(c.covers(mineral) for c in output_rule.controls):
+        if rules.applies(
+            output_rule, right_type=right, kind=kind, mineral=mineral, method=method
+        ) and any(c.covers(mineral, rules.standards) for c in output_rule.controls):
             results.append(check_output_control(application, output_rule, context.registry, rules))
     for cap_rule in rules.rules_of(MineCountCapRule):
-        if cap_rule.applies_to.matches(right_type=right, kind=kind, mineral=mineral, method=method):
+        if rules.applies(cap_rule, right_type=right, kind=kind, mineral=mineral, method=method):
             results.append(check_mine_count_cap(application, cap_rule, context.registry))
     if rules.restoration_duty is not None and right == "mining" and kind == "cancellation":
         results.append(check_restoration_duty(application, rules.restoration_duty))

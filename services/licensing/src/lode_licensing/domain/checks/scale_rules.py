@@ -171,7 +171,7 @@ def check_service_years(
             "years are unknown",
         )
     years = reserves / annual
-    minimum = rules.min_service_years[classification.scale]
+    minimum = rules.min_service_years(classification.scale)
     shown = years.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     details.update({"service_years": shown, "min_service_years": minimum})
     scale_zh = SCALE_ZH[classification.scale]

@@ -38,7 +38,7 @@ def check_output_control(
     en: list[str] = []
     items: list[dict[str, Any]] = []
     worst = "pass"
-    for control in (c for c in rule.controls if c.covers(application.mineral)):
+    for control in (c for c in rule.controls if c.covers(application.mineral, rules.standards)):
         current = registry.current_output_10kt.get(control.indicator_id)
         addition, source = _addition(application, control, rules)
         total = current + addition if current is not None and addition is not None else None

@@ -1,0 +1,49 @@
+"""The reporting service's parts, typed: built once by ``bootstrap.build``, reached by the
+routes as ``api.deps.Service`` and by anything holding the runtime as
+``Reporting.of(runtime)``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lode_common.api_keys import ReplicaKeyLookup
+from lode_common.container import ServiceContainer
+from lode_common.plan.replica import PlanReplica
+from lode_reporting.domain.status import Rules
+from lode_reporting.queries.facts import FactsCache
+from lode_reporting.report.fonts import CjkFont, find_cjk_font
+from lode_reporting.settings import ReportingSettings
+from lode_reporting.signal import JournalSignal
+
+
+@dataclass
+class Reporting(ServiceContainer):
+    """What reporting built on its runtime."""
+
+    settings: ReportingSettings
+    plans: PlanReplica
+    """The plan in force, from zoning's ``plan.published`` (the shared replica)."""
+    journal: JournalSignal
+    """Wakes the SSE streams when the inbox commits new journal entries."""
+    api_keys: ReplicaKeyLookup
+    """Mines' API keys, from monitoring's events (a mine's key is refused here, by role)."""
+    facts: FactsCache = field(default_factory=FactsCache)
+    _font: CjkFont | None = field(default=None, init=False, repr=False)
+
+    @property
+    def rules(self) -> Rules:
+        return self.settings.status_rules()
+
+    def etag(self, state: tuple[int, int], plan_version: int) -> str:
+        """A weak validator of an answer computed from the read models: their state (named
+        by the journal: :func:`~lode_reporting.queries.facts.journal_state`), the plan
+        version and the status rules."""
+        rules = self.rules
+        seq, count = state
+        return f'W/"{seq}.{count}.{plan_version}.{rules.tolerance_pct}.{rules.margin_pct}"'
+
+    def pdf_font(self) -> CjkFont:
+        """The PDF report's CJK font, looked up (and registered with reportlab) once."""
+        if self._font is None:
+            self._font = find_cjk_font(self.settings.cjk_font)
+        return self._font
