@@ -6,7 +6,6 @@ The admin token and JWT key are the test ones, so ``ServiceUnderTest``-style tok
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from lode.embedded import EmbeddedSystem
+from lode.testing import served as lode_served
 from lode_common.auth import issue_token
 from lode_common.testing.apps import ADMIN_TOKEN, JWT_SECRET
-from lode_common.testing.services import free_port, wait_for_port
+from lode_common.testing.services import free_port
 
 PROVINCE_SECRET = "served-province-secret-0123456789abcdef-0123"
 
@@ -72,21 +71,8 @@ def served_system(data_dir: Path) -> Iterator[Served]:
             log_json=False,
             log_level="WARNING",
         )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            system.asgi(),
-            host="127.0.0.1",
-            port=port,
-            lifespan="on",
-            log_config=None,
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, name="lode-served-uvicorn", daemon=True)
-    thread.start()
-    try:
-        wait_for_port("127.0.0.1", port, 60, "the embedded system")
-        served = Served(f"http://127.0.0.1:{port}", system)
+    with lode_served(system, name="lode-served") as url:
+        served = Served(url, system)
 
         def plan_reached_licensing() -> bool:
             answer = httpx.post(
@@ -99,6 +85,3 @@ def served_system(data_dir: Path) -> Iterator[Served]:
 
         served.until("the plan reaches licensing", plan_reached_licensing)
         yield served
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)

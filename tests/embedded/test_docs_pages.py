@@ -9,7 +9,6 @@ without it the browser test is skipped loudly (a failure under LODE_REQUIRE_SERV
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,13 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
 from lode.embedded import SERVICES, EmbeddedSystem
+from lode.testing import served
 from lode_common import api_docs
 from lode_common.http import CONTENT_SECURITY_POLICY
 from lode_common.testing.plugin import missing
-from lode_common.testing.services import free_port, wait_for_port
+from lode_common.testing.services import free_port
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -66,24 +65,8 @@ def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     system = EmbeddedSystem(
         data_dir=tmp_path_factory.mktemp("docs"), port=port, demo=False, log_json=True
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            system.asgi(),
-            host="127.0.0.1",
-            port=port,
-            lifespan="on",
-            log_config=None,
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, name="lode-docs-uvicorn", daemon=True)
-    thread.start()
-    try:
-        wait_for_port("127.0.0.1", port, 60, "the embedded system")
-        yield Served(f"http://127.0.0.1:{port}")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
+    with served(system, name="lode-docs") as url:
+        yield Served(url)
 
 
 # ------------------------------------------------------------------ over HTTP, no browser

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -23,12 +22,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
 from lode.embedded import EmbeddedSystem
+from lode.testing import served
 from lode_common.auth import issue_token
 from lode_common.testing.plugin import missing
-from lode_common.testing.services import free_port, wait_for_port
+from lode_common.testing.services import free_port
 from lode_reporting.api.home import STATIC, VENDOR_FILES
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -60,26 +59,10 @@ def _serve(data_dir: Path, *, demo: bool) -> Iterator[Lode]:
     """The embedded system on 127.0.0.1 until the block ends."""
     port = free_port()
     system = EmbeddedSystem(data_dir=data_dir, port=port, demo=demo, log_json=True)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            system.asgi(),
-            host="127.0.0.1",
-            port=port,
-            lifespan="on",
-            log_config=None,
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, name="lode-uvicorn", daemon=True)
-    thread.start()
-    try:
-        wait_for_port("127.0.0.1", port, 60, "the embedded system")
+    with served(system) as url:
         viewer = issue_token(system.secrets.jwt_secret, user="看板测试", roles=["viewer"])
-        _wait_for_the_plan(f"http://127.0.0.1:{port}", viewer)
-        yield Lode(f"http://127.0.0.1:{port}", system.secrets.admin_token, viewer, system, demo)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
+        _wait_for_the_plan(url, viewer)
+        yield Lode(url, system.secrets.admin_token, viewer, system, demo)
 
 
 def _wait_for_the_plan(url: str, token: str, timeout_s: float = 60) -> None:
