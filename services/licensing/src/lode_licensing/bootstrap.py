@@ -45,7 +45,7 @@ def build(
     from lode_common.openapi import publish_bodies
     from lode_licensing.api import ROUTERS
     from lode_licensing.api.applications import SUBMITTED
-    from lode_licensing.api.deps import ERRORS
+    from lode_licensing.api.errors import ERRORS
     from lode_licensing.api.province import PROVINCE_DECISION
 
     settings = settings or LicensingSettings()

@@ -16,7 +16,7 @@ from lode_common.events.envelope import Envelope, new_envelope
 from lode_common.plan.replica import PlanNotLoaded
 from lode_common.testing.apps import ServiceUnderTest, services_under_test
 from lode_licensing.adapters.tables import BlockHolderReplica
-from lode_licensing.api.deps import ERRORS
+from lode_licensing.api.errors import ERRORS
 from lode_licensing.bootstrap import build as build_licensing
 from lode_licensing.container import Licensing
 from lode_licensing.domain.errors import (

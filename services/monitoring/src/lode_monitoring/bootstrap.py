@@ -43,7 +43,7 @@ def build(
     standalone (distributed mode)."""
     from lode_common.openapi import publish_bodies
     from lode_monitoring.api import ROUTERS
-    from lode_monitoring.api.problems import ERRORS
+    from lode_monitoring.api.errors import ERRORS
     from lode_monitoring.api.schemas import BODIES
 
     settings = settings or MonitoringSettings()
