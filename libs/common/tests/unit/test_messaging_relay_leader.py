@@ -148,6 +148,27 @@ async def test_a_failed_mark_before_idling_gives_up_the_connection(
     assert await subjects(bus) == ["a0", "a1", "a0", "a1"]  # at least once
 
 
+async def test_stop_drains_on_a_new_connection_when_the_leaders_died(
+    event_db: EventDatabase, bus: InProcessTransport
+) -> None:
+    """The leader's connection dies while it waits (a database restart, say); stopping still
+    publishes what is pending, on a connection of its own."""
+    relay = new_relay(event_db, bus, idle_poll_s=30)
+    relay.start()
+    try:
+
+        async def leading() -> bool:
+            return relay._lock_driver is not None
+
+        await eventually(leading, timeout_s=5, what="the relay to lead")
+        await commit(event_db, "a1", "a2")  # no notify: only the drain will see them
+        await kill_the_lock_connection(event_db, relay)
+    finally:
+        await relay.stop()
+    assert await sent(event_db) == [True, True]
+    assert await subjects(bus) == ["a1", "a2"]
+
+
 async def test_the_running_leader_survives_losing_its_connection(
     event_db: EventDatabase, bus: InProcessTransport
 ) -> None:

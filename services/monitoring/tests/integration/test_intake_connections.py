@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from lode_common.database import create_engine
+from lode_common.testing import eventually
 from lode_common.testing.plugin import service_on
 from lode_common.testing.services import PostgresServer
 from lode_monitoring.adapters.report_store import IntakeConnections
@@ -114,3 +115,20 @@ async def test_a_statement_cut_off_drops_its_connection_and_an_error_keeps_it(
             f"/monitoring/v1/reports?licence_no={IRON}", headers=m.auth("viewer")
         )
         assert sorted(r["year"] for r in reports.json()["items"]) == [2022, 2023]
+
+
+async def test_closing_cuts_a_connection_never_given_back(postgres_server: PostgresServer) -> None:
+    database = postgres_server.create_database("lode_intake")
+    engine = create_engine(postgres_server.url(database))
+    intake = IntakeConnections(engine, size=1)
+    try:
+        async with intake.connection() as conn:
+            assert await conn.fetchval("SELECT 1") == 1
+            await intake.close(timeout_s=0.2)  # the service stops while a request hangs
+
+        async def gone() -> bool:
+            return await connections_to(postgres_server, database) == 0
+
+        await eventually(gone, timeout_s=5, what="the connection to be cut")
+    finally:
+        await engine.dispose()

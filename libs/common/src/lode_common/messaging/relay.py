@@ -103,7 +103,9 @@ class Relay:
         self._task = asyncio.create_task(self.run(), name=f"relay-{self.service}")
 
     async def stop(self, *, drain_timeout_s: float = 10.0) -> None:
-        """Stop the loop, then publish what is pending (while the bus answers)."""
+        """Stop the loop, then publish what is pending (while the bus answers). A leader
+        whose connection died while it was idle drains on a new one; what cannot be
+        drained stays unsent for the next start."""
         if self._task is None:
             return
         self._stopping = True
@@ -117,9 +119,23 @@ class Relay:
         self._task = None
         with contextlib.suppress(TransportError, TimeoutError, OSError):
             async with asyncio.timeout(drain_timeout_s):
-                if await self._lead():
-                    while await self.publish_pending():
-                        pass
+                for last in (False, True):
+                    try:
+                        if await self._lead():
+                            while await self.publish_pending():
+                                pass
+                        break
+                    except (TransportError, OSError):
+                        raise
+                    except Exception as exc:  # the leader's connection, dead or mid-protocol
+                        log.warning(
+                            "relay cannot drain on its connection",
+                            service=self.service,
+                            error=repr(exc),
+                        )
+                        await self._release_leadership()
+                        if last:
+                            break
         await self.settle()
         await self._release_leadership()
 

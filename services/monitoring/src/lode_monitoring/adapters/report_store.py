@@ -1,6 +1,6 @@
 """Where a new report is read and written: the hot path of ``POST /monitoring/v1/reports``.
 
-Two round trips per report, whatever the backend:
+Two round trips per report (one on PostgreSQL once the licence's context is remembered):
 
 1. :meth:`ReportStore.context`: the plan version in force (the shared replica's; its
    standards are read once a version, :mod:`lode_monitoring.handlers.standards`), the mine
@@ -12,12 +12,13 @@ Two round trips per report, whatever the backend:
 
 On PostgreSQL the statements go to asyncpg itself (prepared once per connection by
 asyncpg's statement cache), on a pool of the intake's own (:class:`IntakeConnections`:
-checking a connection out and in costs a few µs there, against about 170 µs through
+checking a connection out and in costs about 20 µs there, against about 170 µs through
 SQLAlchemy's pool), the write as one statement of data-modifying CTEs in autocommit: one
 round trip, one transaction (a leaner one for the usual report: one event, no findings, no
-``Idempotency-Key``). On SQLite (embedded mode) the same rows go through SQLAlchemy Core
-in one transaction. Both write exactly the rows the caller built (:class:`Writes`): tests
-read them back on both backends.
+``Idempotency-Key``). A licence's context is remembered by the process and the write
+checks that it is still current (:class:`PostgresReportStore`). On SQLite (embedded mode)
+the same rows go through SQLAlchemy Core in one transaction. Both write exactly the rows the
+caller built (:class:`Writes`): tests read them back on both backends.
 """
 
 from __future__ import annotations
@@ -171,11 +172,16 @@ class IntakeConnections:
                 )
             return self._pool
 
-    async def close(self) -> None:
-        """Close the pool (the service stops); a later use opens a new one."""
+    async def close(self, *, timeout_s: float = 10.0) -> None:
+        """Close the pool (the service stops; a later use opens a new one): gracefully once
+        every connection is back, or cut after ``timeout_s``."""
         pool, self._pool = self._pool, None
-        if pool is not None:
-            await pool.close()
+        if pool is None:
+            return
+        try:
+            await asyncio.wait_for(pool.close(), timeout=timeout_s)
+        except TimeoutError:
+            pool.terminate()
 
 
 async def _json_codecs(conn: Any) -> None:
