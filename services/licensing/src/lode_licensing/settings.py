@@ -6,15 +6,14 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from lode_common.plan.data import PINGQUAN_PLAN_ID
 from lode_common.settings import LodeSettings
 
 
 class LicensingSettings(LodeSettings):
     service: ClassVar[str] = "licensing"
 
-    plan_id: str = Field(
-        "pingquan-2021-2025", description="the plan applications are checked against"
-    )
+    plan_id: str = Field(PINGQUAN_PLAN_ID, description="the plan applications are checked against")
     zoning_url: str = Field(
         "", description="base URL of the zoning service (empty: in-process in embedded mode)"
     )

@@ -8,6 +8,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from lode_common.limits import PLAN_ID_MAX
+from lode_common.plan.data import PINGQUAN_PLAN_ID
 from lode_common.settings import LodeSettings
 from lode_reporting.domain.status import Rules
 
@@ -16,7 +17,7 @@ class ReportingSettings(LodeSettings):
     service: ClassVar[str] = "reporting"
 
     plan_id: str = Field(
-        "pingquan-2021-2025",
+        PINGQUAN_PLAN_ID,
         min_length=1,
         max_length=PLAN_ID_MAX,
         pattern=r"^[a-z0-9][a-z0-9-]*$",
