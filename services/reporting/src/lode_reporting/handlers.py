@@ -13,17 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lode_common import api_keys
 from lode_common.events.catalog import (
+    LICENCE_EVENTS,
     ExplorationResultReported,
     FindingClosed,
     FindingOpened,
-    LicenceCancelled,
-    LicenceChanged,
-    LicenceExpired,
-    LicenceIssued,
-    LicenceRenewed,
-    LicenceRevoked,
-    LicenceSuspended,
-    LicenceTransferred,
     OutputCorrected,
     OutputReported,
     PlanPublished,
@@ -50,16 +43,7 @@ async def plan_published(session: AsyncSession, envelope: Envelope, plan: PlanPu
 
 
 consumers.on(ZoneCreated, ZoneChanged, ZoneRetired)(journaled(zoning.zone_event))
-consumers.on(
-    LicenceIssued,
-    LicenceRenewed,
-    LicenceChanged,
-    LicenceTransferred,
-    LicenceSuspended,
-    LicenceRevoked,
-    LicenceExpired,
-    LicenceCancelled,
-)(journaled(licences.licence_event))
+consumers.on(*LICENCE_EVENTS)(journaled(licences.licence_event))
 consumers.on(OutputReported, OutputCorrected)(journaled(monitoring.output_report))
 consumers.on(ExplorationResultReported)(journaled(monitoring.exploration_result))
 consumers.on(ProjectProgressReported)(journaled(monitoring.project_progress))

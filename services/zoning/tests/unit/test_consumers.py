@@ -7,11 +7,10 @@ from datetime import date
 import pytest
 
 from lode_common import api_keys
-from lode_common.events.catalog import Holder, LicenceIssued, ZoneCreated
+from lode_common.events.catalog import LICENCE_EVENTS, Holder, LicenceIssued, ZoneCreated
 from lode_common.messaging.consumers import base_type
 from lode_zoning.bootstrap import SPEC
 from lode_zoning.handlers import CONSUMERS
-from lode_zoning.handlers.licences import LICENCE_EVENTS
 
 
 def test_zoning_consumes_every_licence_event_and_the_api_keys() -> None:

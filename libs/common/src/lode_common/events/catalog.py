@@ -250,6 +250,20 @@ class LicenceCancelled(LicenceState):
     reason: str | None = None
 
 
+LICENCE_EVENTS: tuple[type[LicenceState], ...] = (
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceChanged,
+    LicenceTransferred,
+    LicenceSuspended,
+    LicenceRevoked,
+    LicenceExpired,
+    LicenceCancelled,
+)
+"""The eight licence events, each carrying the licence's whole state after the change:
+what a replica of the licences consumes (``Consumers.on(*LICENCE_EVENTS)``)."""
+
+
 # --- monitoring ----------------------------------------------------------------------------
 class Product(BaseModel):
     """A product of a mine's report (产品), e.g. 铁精粉 at a grade."""

@@ -10,15 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lode_common.events.catalog import (
-    LicenceCancelled,
-    LicenceChanged,
-    LicenceExpired,
+    LICENCE_EVENTS,
     LicenceIssued,
-    LicenceRenewed,
-    LicenceRevoked,
     LicenceState,
-    LicenceSuspended,
-    LicenceTransferred,
 )
 from lode_common.events.envelope import Envelope
 from lode_common.messaging.consumers import Consumers
@@ -54,16 +48,7 @@ def _state(licence: LicenceState, envelope: Envelope) -> dict[str, Any]:
     }
 
 
-@consumers.on(
-    LicenceIssued,
-    LicenceRenewed,
-    LicenceChanged,
-    LicenceTransferred,
-    LicenceSuspended,
-    LicenceRevoked,
-    LicenceExpired,
-    LicenceCancelled,
-)
+@consumers.on(*LICENCE_EVENTS)
 async def on_licence_event(
     session: AsyncSession, envelope: Envelope, licence: LicenceState
 ) -> None:

@@ -19,16 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from lode_common.events.catalog import (
+    LICENCE_EVENTS,
     BlockHolderAssigned,
     BlockHolderReleased,
     Holder,
-    LicenceCancelled,
-    LicenceChanged,
-    LicenceExpired,
-    LicenceIssued,
-    LicenceRenewed,
-    LicenceRevoked,
-    LicenceSuspended,
+    LicenceState,
     LicenceTransferred,
 )
 from lode_common.events.envelope import Envelope
@@ -37,33 +32,12 @@ from lode_common.messaging.outbox import emit
 from lode_zoning.adapters.spatial_index import bump_generation
 from lode_zoning.adapters.tables import BlockHolder, LicenceFootprint, ZoneVersion
 
-LicenceEvent = (
-    LicenceIssued
-    | LicenceRenewed
-    | LicenceChanged
-    | LicenceTransferred
-    | LicenceSuspended
-    | LicenceRevoked
-    | LicenceExpired
-    | LicenceCancelled
-)
-LICENCE_EVENTS: tuple[type[LicenceEvent], ...] = (
-    LicenceIssued,
-    LicenceRenewed,
-    LicenceChanged,
-    LicenceTransferred,
-    LicenceSuspended,
-    LicenceRevoked,
-    LicenceExpired,
-    LicenceCancelled,
-)
-"""Every licence event: each carries the licence's whole state after the change."""
 BLOCK_TYPE_BY_RIGHT = {"exploration": "exploration_block", "mining": "mining_block"}
 ENDED = {"revoked", "expired", "cancelled"}
 
 
 async def on_licence_event(
-    session: AsyncSession, envelope: Envelope, licence: LicenceEvent
+    session: AsyncSession, envelope: Envelope, licence: LicenceState
 ) -> None:
     """Keep the licence's footprint as the event states it, then its blocks' holder."""
     state: dict[str, Any] = {
