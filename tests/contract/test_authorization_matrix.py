@@ -43,17 +43,14 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, get_args, get_origin
+from typing import Any, Literal, NamedTuple
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from fastapi.routing import APIRoute, iter_route_contexts
 
 from lode.embedded import EmbeddedSystem
 from lode_common import auth
@@ -62,9 +59,9 @@ from lode_common.testing import eventually
 from lode_common.testing.apps import ADMIN_TOKEN, JWT_SECRET
 from lode_common.testing.examples import iron_mine_application, square
 
-pytestmark = pytest.mark.timeout(120)
+from .routes import Route, Served, fill, route_id, routes_at_collection, served_routes
 
-Route = tuple[str, str]  # (method, path template)
+pytestmark = pytest.mark.timeout(120)
 
 
 class Open(enum.Enum):
@@ -348,58 +345,7 @@ def allowed(caller_roles: frozenset[str], access: frozenset[str]) -> bool:
 
 
 # --- the routes the apps serve ---------------------------------------------------------------
-@dataclass(frozen=True)
-class Served:
-    service: str
-    path_params: dict[str, Any]  # name -> annotation
-
-
-def served_routes(apps: Mapping[str, FastAPI]) -> dict[Route, Served]:
-    """Every APIRoute of every app, as (method, path template)."""
-    served: dict[Route, Served] = {}
-    for service, app in apps.items():
-        for context in iter_route_contexts(app.routes):
-            if not isinstance(context.original_route, APIRoute):
-                continue  # openapi.json, docs: Starlette routes, public by design
-            params = {p.name: p.field_info.annotation for p in context.dependant.path_params}
-            for method in sorted(context.methods or ()):
-                route = (method, str(context.path))
-                assert route not in served, f"{route} is served by two apps"
-                served[route] = Served(service, params)
-    return served
-
-
-def _routes_at_collection() -> dict[Route, Served]:
-    """The routes, known before any test runs so that each one gets its own test ids: the
-    apps are built (not started) once, with their data in a throwaway directory."""
-    with tempfile.TemporaryDirectory(prefix="lode-routes-") as tmp:
-        return served_routes(EmbeddedSystem(data_dir=Path(tmp), demo=False, port=0).apps)
-
-
-SERVED = _routes_at_collection()
-
-
-def fill(template: str, params: Mapping[str, Any], values: Mapping[str, str] | None = None) -> str:
-    path = template
-    for name, annotation in params.items():
-        value = (values or {}).get(name) or _placeholder(name, annotation)
-        path = path.replace("{" + name + "}", value)
-    assert "{" not in path, f"{template}: a path parameter was left unfilled in {path}"
-    return path
-
-
-def _placeholder(name: str, annotation: Any) -> str:
-    if name in PATH_VALUES:
-        return PATH_VALUES[name]
-    if annotation is int:
-        return "987654"
-    if get_origin(annotation) is Literal:
-        return str(get_args(annotation)[0])
-    return f"no-such-{name.replace('_', '-')}"
-
-
-def _id(route: Route) -> str:
-    return f"{route[0]} {route[1]}"
+SERVED = routes_at_collection()
 
 
 def _matrix() -> Iterator[Any]:
@@ -407,7 +353,7 @@ def _matrix() -> Iterator[Any]:
         for caller in CALLERS:
             reason = KNOWN_WRONG.get((route, caller))
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(route, caller, id=f"{_id(route)} as {caller}", marks=marks)
+            yield pytest.param(route, caller, id=f"{route_id(route)} as {caller}", marks=marks)
 
 
 # --- the system ------------------------------------------------------------------------------
@@ -435,7 +381,7 @@ class Lode:
             headers["Accept"] = "application/json"
         return await self.clients[served.service].request(
             method,
-            fill(template, served.path_params, values),
+            fill(template, served.path_params, values, PATH_VALUES),
             headers=headers,
             json=body,
             params=params,
@@ -531,7 +477,7 @@ def is_problem(response: httpx.Response, status: int) -> dict[str, Any]:
 def assert_let_in(route: Route, caller_name: str, response: httpx.Response) -> None:
     """Past authentication and authorization; the request itself may be refused (404, 409,
     422 with the placeholder ids and ``{}`` bodies) but the service must not fail."""
-    what = f"{_id(route)} lets {caller_name} in, yet answered {response.status_code}"
+    what = f"{route_id(route)} lets {caller_name} in, yet answered {response.status_code}"
     assert response.status_code not in (401, 403), f"{what}: {response.text[:300]}"
     assert response.status_code < 500, f"{what}: {response.text[:300]}"
 
@@ -542,11 +488,11 @@ def test_the_table_names_every_route_the_apps_serve_and_no_other(lode: Lode) -> 
     gone = sorted(EXPECTED.keys() - lode.served.keys())
     assert not missing, (
         "routes served but missing from EXPECTED (add each with the roles that may call it): "
-        + ", ".join(map(_id, missing))
+        + ", ".join(map(route_id, missing))
     )
     assert not gone, (
         "EXPECTED names routes that no app serves any more (remove them): "
-        + ", ".join(map(_id, gone))
+        + ", ".join(map(route_id, gone))
     )
     assert lode.served.keys() == SERVED.keys(), "the routes changed between collection and run"
 
@@ -576,12 +522,12 @@ def test_the_callers_cover_every_role() -> None:
 def test_every_route_that_lets_a_mine_in_says_whether_it_carries_owned_data() -> None:
     for route, access in EXPECTED.items():
         if isinstance(access, Open) or MINE not in access:
-            assert route not in OWNED, f"{_id(route)} does not allow mine: not OWNED"
-            assert route not in NOT_OWNED_REASON, f"{_id(route)} does not allow mine"
+            assert route not in OWNED, f"{route_id(route)} does not allow mine: not OWNED"
+            assert route not in NOT_OWNED_REASON, f"{route_id(route)} does not allow mine"
             continue
         places = [route in OWNED, route in NOT_OWNED_REASON, route in OWNED_ELSEWHERE]
         assert places.count(True) == 1, (
-            f"{_id(route)} allows mine: put it in OWNED (it reads or changes an enterprise's "
+            f"{route_id(route)} allows mine: put it in OWNED (it reads or changes an enterprise's "
             "data; the ownership test then covers it), in OWNED_ELSEWHERE (naming the test "
             "that proves it) or in NOT_OWNED_REASON (say why not), in exactly one"
         )
@@ -589,19 +535,19 @@ def test_every_route_that_lets_a_mine_in_says_whether_it_carries_owned_data() ->
     for route, where in OWNED_ELSEWHERE.items():
         file, _, name = where.partition("::")
         assert f"def {name}(" in (root / file).read_text(encoding="utf-8"), (
-            f"{_id(route)}: the test proving its ownership, {where}, does not exist"
+            f"{route_id(route)}: the test proving its ownership, {where}, does not exist"
         )
     for route in OWNED.keys() | NOT_OWNED_REASON.keys() | OWNED_ELSEWHERE.keys():
-        assert route in EXPECTED, f"{_id(route)} is not in EXPECTED"
+        assert route in EXPECTED, f"{route_id(route)} is not in EXPECTED"
 
 
 # --- the matrix ------------------------------------------------------------------------------
 @pytest.mark.parametrize(("route", "caller_name"), list(_matrix()))
 async def test_route_access(lode: Lode, route: Route, caller_name: str) -> None:
     assert route in EXPECTED, (
-        f"{_id(route)} is served but not in EXPECTED: add it with the roles that may call it"
+        f"{route_id(route)} is served but not in EXPECTED: add it with the roles that may call it"
     )
-    assert route in lode.served, f"EXPECTED names {_id(route)}, which no app serves: remove it"
+    assert route in lode.served, f"EXPECTED names {route_id(route)}, which no app serves: remove it"
     access = EXPECTED[route]
     caller = CALLERS[caller_name]
     response = await lode.call(route, caller)
@@ -622,7 +568,9 @@ async def test_route_access(lode: Lode, route: Route, caller_name: str) -> None:
     else:
         body = is_problem(response, 403)
         named = [role for role in sorted(access) if role in body["detail"]]
-        assert named, f"the 403 should name a role that may call {_id(route)}: {body['detail']}"
+        assert named, (
+            f"the 403 should name a role that may call {route_id(route)}: {body['detail']}"
+        )
 
 
 # --- the province callback: a signature, not a token ------------------------------------------
@@ -707,7 +655,7 @@ async def _eventually_found(lode: Lode, route: Route, values: Mapping[str, str])
         r = await lode.call(route, CALLERS[VIEWER], values=values)
         assert r.status_code == 200, f"{r.status_code} {r.text}"
 
-    await eventually(found, timeout_s=30, what=f"{_id(route)} {dict(values)} to appear")
+    await eventually(found, timeout_s=30, what=f"{route_id(route)} {dict(values)} to appear")
 
 
 @pytest.fixture(scope="module")
@@ -773,7 +721,7 @@ def _listed(response: httpx.Response, what: str) -> dict[str, str]:
     return {item[key]: item[owner]["credit_code"] for item in body["items"]}
 
 
-@pytest.mark.parametrize("route", sorted(OWNED), ids=_id)
+@pytest.mark.parametrize("route", sorted(OWNED), ids=route_id)
 async def test_a_mine_sees_and_touches_only_its_own_enterprises_data(
     lode: Lode, owned_data: OwnedData, route: Route
 ) -> None:

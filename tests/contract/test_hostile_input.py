@@ -35,19 +35,15 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute, iter_route_contexts
 
-from lode.embedded import EmbeddedSystem
 from lode_common.testing import eventually
 from lode_common.testing.apps import ADMIN_TOKEN, ServiceUnderTest, services_under_test
 from lode_common.testing.examples import PLAN, iron_mine_application, mining_block, square
@@ -63,10 +59,10 @@ from lode_zoning.bootstrap import build as build_zoning
 from lode_zoning.settings import ZoningSettings
 
 from . import hostile
+from .routes import Route, fill, route_id, routes_at_collection
 
 pytestmark = pytest.mark.timeout(900)
 
-Route = tuple[str, str]  # (method, path template)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PROVINCE_SECRET = "hostile-province-secret-0123456789abcdef-0123"
 CALLBACK: Route = ("POST", "/licensing/v1/province/decisions")
@@ -76,43 +72,12 @@ STREAMS = frozenset({("GET", "/reporting/v1/stream")})
 
 
 # --- the routes ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Served:
-    service: str
-    path_params: dict[str, Any]  # name -> annotation
-    query_params: dict[str, Any]
-
-
-def served_routes(apps: Mapping[str, FastAPI]) -> dict[Route, Served]:
-    served: dict[Route, Served] = {}
-    for service, app in apps.items():
-        for context in iter_route_contexts(app.routes):
-            if not isinstance(context.original_route, APIRoute):
-                continue  # openapi.json and the docs page: no parameters, no body
-            dependant = context.dependant
-            path_params = {p.name: p.field_info.annotation for p in dependant.path_params}
-            query_params = {p.name: p.field_info.annotation for p in dependant.query_params}
-            for method in sorted(context.methods or ()):
-                served[(method, str(context.path))] = Served(service, path_params, query_params)
-    return served
-
-
-def _routes_at_collection() -> dict[Route, Served]:
-    """Known before any test runs, so that each route gets its own test ids."""
-    with tempfile.TemporaryDirectory(prefix="lode-hostile-routes-") as tmp:
-        return served_routes(EmbeddedSystem(data_dir=Path(tmp), demo=False, port=0).apps)
-
-
-SERVED = _routes_at_collection()
+SERVED = routes_at_collection()
 WRITE_ROUTES = sorted((r for r in SERVED if r[0] in WRITE_METHODS), key=lambda r: (r[1], r[0]))
 PARAM_ROUTES = sorted(
     (r for r, s in SERVED.items() if (s.path_params or s.query_params) and r not in STREAMS),
     key=lambda r: (r[1], r[0]),
 )
-
-
-def _id(route: Route) -> str:
-    return f"{route[0]} {route[1]}"
 
 
 # --- the objects the examples act on --------------------------------------------------------
@@ -351,7 +316,7 @@ class Lode:
     ) -> httpx.Response:
         method, template = route
         served = SERVED[route]
-        url = raw_path or fill(template, served.path_params, path)
+        url = raw_path or fill(template, served.path_params, path, PATH_VALUES)
         headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         if content is not None:
             headers["Content-Type"] = content_type
@@ -373,23 +338,6 @@ class Lode:
         return await self.services[service].client.get(
             url, params=params, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
         )
-
-
-def fill(template: str, params: Mapping[str, Any], values: Mapping[str, str] | None) -> str:
-    path = template
-    for name, annotation in params.items():
-        value = (values or {}).get(name) or _placeholder(name, annotation)
-        path = path.replace("{" + name + "}", value)
-    assert "{" not in path, f"{template}: a path parameter was left unfilled in {path}"
-    return path
-
-
-def _placeholder(name: str, annotation: Any) -> str:
-    if name in PATH_VALUES:
-        return PATH_VALUES[name]
-    if get_origin(annotation) is Literal:
-        return str(get_args(annotation)[0])
-    return "987654" if annotation is int else f"no-such-{name.replace('_', '-')}"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -503,13 +451,13 @@ async def _make(lode: Lode) -> Made:
 
 # --- the table against the routes ------------------------------------------------------------
 def test_every_write_route_has_an_example() -> None:
-    missing = [_id(r) for r in WRITE_ROUTES if r not in EXAMPLES]
+    missing = [route_id(r) for r in WRITE_ROUTES if r not in EXAMPLES]
     assert not missing, (
         "write routes without an example body in EXAMPLES (add one the route accepts, or "
         "NO_BODY if it reads none, so the hostile mutations can be made of it): "
         + ", ".join(missing)
     )
-    gone = [_id(r) for r in EXAMPLES if r not in SERVED]
+    gone = [route_id(r) for r in EXAMPLES if r not in SERVED]
     assert not gone, "EXAMPLES names routes no app serves any more: " + ", ".join(gone)
     assert len(WRITE_ROUTES) >= 20, WRITE_ROUTES  # the enumeration sees the routes
 
@@ -522,9 +470,9 @@ def test_the_examples_objects_were_made(lode: Lode) -> None:
 
 
 # --- hostile bodies --------------------------------------------------------------------------
-@pytest.mark.parametrize("route", WRITE_ROUTES, ids=_id)
+@pytest.mark.parametrize("route", WRITE_ROUTES, ids=route_id)
 async def test_hostile_bodies_are_refused_with_a_problem(lode: Lode, route: Route) -> None:
-    assert route in EXAMPLES, f"{_id(route)} has no example body: add one to EXAMPLES"
+    assert route in EXAMPLES, f"{route_id(route)} has no example body: add one to EXAMPLES"
     example = EXAMPLES[route]
     path = example.path(lode.made)
     reads_body = not isinstance(example.body, _NoBody)
@@ -567,13 +515,13 @@ async def test_hostile_bodies_are_refused_with_a_problem(lode: Lode, route: Rout
         answer = await lode.send(route, path=path, content=hostile.dump(copy.deepcopy(valid)))
         after_nonsense = any("accepted nonsense" in w for w in wrong)
         the_example_answered(answer, after_nonsense=after_nonsense)
-    assert not wrong, f"{_id(route)} on {lode.backend}, {len(wrong)} wrong answers:\n" + "\n".join(
-        wrong
+    assert not wrong, (
+        f"{route_id(route)} on {lode.backend}, {len(wrong)} wrong answers:\n" + "\n".join(wrong)
     )
 
 
 # --- hostile path and query parameters -------------------------------------------------------
-@pytest.mark.parametrize("route", PARAM_ROUTES, ids=_id)
+@pytest.mark.parametrize("route", PARAM_ROUTES, ids=route_id)
 async def test_hostile_parameters_are_never_a_5xx(lode: Lode, route: Route) -> None:
     served = SERVED[route]
     example = EXAMPLES.get(route)
@@ -587,7 +535,7 @@ async def test_hostile_parameters_are_never_a_5xx(lode: Lode, route: Route) -> N
 
     for name in served.path_params:
         for what, value in values.items():
-            url = fill(route[1], served.path_params, {**path_values, name: value})
+            url = fill(route[1], served.path_params, {**path_values, name: value}, PATH_VALUES)
             response = await lode.send(route, raw_path=url, content=body)
             refuse = writes and what in hostile.NONSENSE_PARAMS
             fault = hostile.judge(response, refuse=refuse)
@@ -605,8 +553,8 @@ async def test_hostile_parameters_are_never_a_5xx(lode: Lode, route: Route) -> N
             fault = hostile.judge(response, refuse=refuse)
             if fault is not None:
                 wrong.append(f"query {name} = {what}: {fault}")
-    assert not wrong, f"{_id(route)} on {lode.backend}, {len(wrong)} wrong answers:\n" + "\n".join(
-        wrong
+    assert not wrong, (
+        f"{route_id(route)} on {lode.backend}, {len(wrong)} wrong answers:\n" + "\n".join(wrong)
     )
 
 
