@@ -3,15 +3,13 @@ plan version: monitoring's wiring (issue 13)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lode_common.events.catalog import Holder, LicenceIssued, PlanPublished, ZoneCreated
+from lode_common.events.catalog import LicenceIssued, PlanPublished, ZoneCreated
 from lode_common.messaging.consumers import base_type
-from lode_common.messaging.transport import Message
 from lode_common.plan import replica
 from lode_common.plan.data import PINGQUAN_PLAN_ID, bundled_documents
 from lode_common.testing import eventually
@@ -21,9 +19,9 @@ from lode_monitoring.container import Monitoring
 from lode_monitoring.handlers.api_keys import KeyLookup
 from lode_monitoring.settings import MonitoringSettings
 
+from .test_reports import IRON, A, iron_licence, publish
+
 pytestmark = pytest.mark.timeout(120)
-IRON = "C1308812022017120000031"
-A = "91130881MA0A000007"
 REPORT = {
     "licence_no": IRON,
     "year": 2023,
@@ -40,10 +38,6 @@ def plan_published(version: int = 1) -> PlanPublished:
         region_adcode="130881",
         document=bundled_documents(),
     )
-
-
-async def publish(m: ServiceUnderTest, topic: str, subject: str, payload: Any) -> None:
-    await m.transport.publish([Message(topic, subject, payload.envelope(subject).to_json())])
 
 
 async def in_force(service: Monitoring, version: int = 1) -> None:
@@ -86,17 +80,9 @@ async def test_a_licence_event_is_kept_from_its_typed_payload(
     monitoring_both: ServiceUnderTest,
 ) -> None:
     m = monitoring_both
-    issued = LicenceIssued(
-        licence_no=IRON,
-        right_type="mining",
-        holder=Holder(name="示意铁矿", credit_code=A),
-        mineral="铁矿",
-        mining_method="underground",
+    issued = iron_licence(
+        LicenceIssued,
         capacity={"value": 30.5, "unit": "万吨/年"},
-        scale="medium",
-        valid_from=date(2021, 1, 1),
-        valid_to=date(2041, 1, 1),
-        status="active",
         restoration_plan=[{"year": 2025, "restored_area_ha": 12.5}],
     )
     await publish(m, "lode.licensing", IRON, issued)
@@ -197,19 +183,7 @@ async def test_the_answers_models_change_no_number_nor_key_on_the_wire(
     m, staff = monitoring, monitoring.auth("planner")
     await publish(m, replica.TOPIC, PINGQUAN_PLAN_ID, plan_published())
     await in_force(Monitoring.of(m.runtime))
-    licence = LicenceIssued(
-        licence_no=IRON,
-        right_type="mining",
-        holder=Holder(name="示意铁矿", credit_code=A),
-        mineral="铁矿",
-        mining_method="underground",
-        capacity={"value": 30, "unit": "万吨/年"},
-        scale="medium",
-        valid_from=date(2021, 1, 1),
-        valid_to=date(2041, 1, 1),
-        status="active",
-        restoration_plan=[{"year": 2030, "restored_area_ha": 12}],
-    )
+    licence = iron_licence(LicenceIssued, restoration_plan=[{"year": 2030, "restored_area_ha": 12}])
     await publish(m, "lode.licensing", IRON, licence)
 
     async def mine_text() -> str:

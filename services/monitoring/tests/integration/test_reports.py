@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from lode_common.credit_code import with_check_character
-from lode_common.events.catalog import Holder, LicenceIssued, PlanPublished
+from lode_common.events.catalog import Holder, LicenceIssued, LicenceState, PlanPublished
 from lode_common.messaging.transport import Message
 from lode_common.plan.data import bundled_documents
 from lode_common.testing import eventually
@@ -18,10 +18,28 @@ pytestmark = pytest.mark.timeout(120)
 A = "91130881MA0A000007"
 B = with_check_character("91130881MA0B00002")
 IRON = "C1308812022017120000031"
+L = TypeVar("L", bound=LicenceState)
 
 
 async def publish(m: ServiceUnderTest, topic: str, subject: str, payload: Any) -> None:
     await m.transport.publish([Message(topic, subject, payload.envelope(subject).to_json())])
+
+
+def iron_licence(kind: type[L], **changes: Any) -> L:
+    """The underground iron mine of 30 万吨/年 held by A, as a licence event of ``kind``."""
+    state: dict[str, Any] = {
+        "licence_no": IRON,
+        "right_type": "mining",
+        "holder": Holder(name="示意铁矿", credit_code=A),
+        "mineral": "铁矿",
+        "mining_method": "underground",
+        "capacity": {"value": 30, "unit": "万吨/年"},
+        "scale": "medium",
+        "valid_from": date(2021, 1, 1),
+        "valid_to": date(2041, 1, 1),
+        "status": "active",
+    }
+    return kind.model_validate({**state, **changes})
 
 
 async def ready(m: ServiceUnderTest) -> dict[str, str]:
@@ -39,18 +57,7 @@ async def ready(m: ServiceUnderTest) -> dict[str, str]:
         m,
         "lode.licensing",
         IRON,
-        LicenceIssued(
-            licence_no=IRON,
-            right_type="mining",
-            holder=Holder(name="示意铁矿", credit_code=A),
-            mineral="铁矿",
-            mining_method="underground",
-            capacity={"value": 30, "unit": "万吨/年"},
-            scale="medium",
-            valid_from=date(2021, 1, 1),
-            valid_to=date(2041, 1, 1),
-            status="active",
-        ),
+        iron_licence(LicenceIssued),
     )
 
     async def replicated() -> bool:

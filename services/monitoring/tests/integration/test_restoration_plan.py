@@ -3,32 +3,22 @@ and an annual report behind it opens ``restoration_behind_plan``; a correction c
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
-from lode_common.events.catalog import Holder, LicenceChanged, RestorationMilestone
+from lode_common.events.catalog import LicenceChanged, RestorationMilestone
 from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
 
-from .test_reports import IRON, A, post, publish, ready, report
+from .test_reports import IRON, iron_licence, post, publish, ready, report
 
 pytestmark = pytest.mark.timeout(120)
 
 
 def _changed(plan: list[RestorationMilestone], green_mine: bool) -> LicenceChanged:
-    return LicenceChanged(
-        licence_no=IRON,
-        right_type="mining",
-        holder=Holder(name="示意铁矿", credit_code=A),
-        mineral="铁矿",
-        mining_method="underground",
-        capacity={"value": 30, "unit": "万吨/年"},
-        scale="medium",
-        valid_from=date(2021, 1, 1),
-        valid_to=date(2041, 1, 1),
-        status="active",
+    return iron_licence(
+        LicenceChanged,
         restoration_plan=plan,
         green_mine=green_mine,
         changed=["restoration_plan", "green_mine"],
