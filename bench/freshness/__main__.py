@@ -41,6 +41,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ import httpx
 
 from bench.common import save
 from bench.freshness.figures import Run, figures, show
-from bench.freshness.profile import PLAN, profile_sources, sources_url
+from bench.freshness.profile import INDICATOR, PLAN, profile_sources, sources_url
 from bench.freshness.systems import System, in_process, processes
 from bench.freshness.timeline import (
     TIMEOUT_S,
@@ -62,6 +63,8 @@ from bench.reports.workload import Mine, licence_event, plan_event, report_body
 from lode_common.credit_code import with_check_character
 from lode_common.logging import configure_logging
 from lode_common.messaging.transport import Message
+from lode_common.plan.data import bundled_documents
+from lode_common.plan.output import ReportedProduct, output_indicators
 from lode_common.testing.services import (
     KafkaBroker,
     PostgresServer,
@@ -88,12 +91,18 @@ def mines(n: int) -> list[Mine]:
 
 
 def concentrate(body: dict[str, Any]) -> float:
-    """What the report adds to ``iron_concentrate_output``: 铁精粉 of grade ≥ 62 %."""
-    return sum(
-        float(p["output_10kt"])
+    """What the report adds to ``iron_concentrate_output``, as the plan counts it
+    (`lode_common.plan.output`: 铁精粉 of grade ≥ 62 %)."""
+    (iron,) = (o for o in output_indicators(bundled_documents()) if o.id == INDICATOR)
+    products = [
+        ReportedProduct(
+            p["name"],
+            Decimal(str(p["grade_pct"])) if p.get("grade_pct") is not None else None,
+            Decimal(str(p["output_10kt"])),
+        )
         for p in body["products"]
-        if p["name"] == "铁精粉" and float(p["grade_pct"]) >= 62
-    )
+    ]
+    return float(iron.amount(Decimal(str(body["ore_mined_10kt"])), products))
 
 
 async def seed(system: System, fleet: Sequence[Mine]) -> list[str]:

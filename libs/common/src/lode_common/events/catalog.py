@@ -305,6 +305,40 @@ class OutputCorrected(_OutputReport):
     reason: str
 
 
+class _ReservesReport(EventPayload):
+    """A mine's annual reserves report (储量年报) for one mineral: 保有 at the start and end
+    of the year, what was mined (开采量) and lost (损失量), newly proven (新增查明) and
+    recalculated (重算增减, signed); ``opening − extracted − lost + new_proven +
+    recalculated = closing``, all in 万吨 of ore."""
+
+    report_id: str
+    version: int
+    licence_no: str
+    year: int
+    mineral: str
+    opening_10kt: Quantity
+    extracted_10kt: Quantity
+    lost_10kt: Quantity
+    new_proven_10kt: Quantity
+    recalculated_10kt: Quantity
+    closing_10kt: Quantity
+    illustrative: bool = False
+
+
+class ReservesReported(_ReservesReport):
+    """A mine filed its annual reserves report (储量年报, 矿产资源法 art. 40)."""
+
+    event_type = "lode.monitoring.reserves.reported.v1"
+
+
+class ReservesCorrected(_ReservesReport):
+    """A reserves report was corrected by a new version (更正), with the reason; the old
+    one is kept."""
+
+    event_type = "lode.monitoring.reserves.corrected.v1"
+    reason: str
+
+
 class ExplorationResultReported(EventPayload):
     """New resources proven by exploration (新增资源量)."""
 

@@ -39,6 +39,7 @@ from lode_common.plan.bounds import document_bound_issues
 from lode_common.plan.entry_rules import EntryRule
 from lode_common.plan.issues import PlanDocumentInvalid, issues_from_validation_error
 from lode_common.plan.standards import (
+    MineralGroup,
     NationalStandards,
     standards_issues,
     unknown_minerals,
@@ -244,6 +245,29 @@ class PreviousPlanResults(Strict):
     rows: list[PreviousResult]
 
 
+class OutputCount(Strict):
+    """What a mine's output report counts toward an output indicator (开采总量): the
+    minerals it covers (by name or catalogue group) and the quantity, either the ore mined
+    (``ore_mined``) or a product (``product``: a product whose name contains
+    ``product_zh``, at ``min_grade_pct`` or above when given)."""
+
+    minerals_zh: tuple[Short, ...] = ()
+    groups: tuple[MineralGroup, ...] = ()
+    quantity: Literal["ore_mined", "product"]
+    product_zh: Short | None = None
+    min_grade_pct: Percent | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if not (self.minerals_zh or self.groups):
+            raise ValueError("expected minerals_zh or groups: which minerals are counted")
+        if (self.quantity == "product") != (self.product_zh is not None):
+            raise ValueError("product_zh is given exactly when quantity is product")
+        if self.min_grade_pct is not None and self.quantity != "product":
+            raise ValueError("min_grade_pct applies to a product only")
+        return self
+
+
 class Indicator(Strict):
     """A main plan indicator (主要规划指标)."""
 
@@ -257,6 +281,7 @@ class Indicator(Strict):
     detail_clause: str | None = None
     known_sheets_zh: tuple[str, ...] = ()
     fed_by: Identifier | None = None  # a text target or project whose progress feeds it
+    counts: OutputCount | None = None  # an output indicator: what the mines' reports count
     notes: str | None = None
 
 
@@ -452,6 +477,9 @@ def document_issues(doc: PlanDocument) -> list[PlanIssue]:
     issues += _rule_issues(doc)
     feeds = [t.id for t in doc.text_targets] + [p.id for p in doc.projects]
     for i, indicator in enumerate(doc.indicators.items):
+        if indicator.counts is not None:
+            where = path_of("indicators", "items", i, "counts", "minerals_zh")
+            issues += unknown_minerals(doc.standards, indicator.counts.minerals_zh, where)
         if indicator.fed_by is not None:
             where = path_of("indicators", "items", i, "fed_by")
             issues += _unknown([indicator.fed_by], feeds, "text target or project", where)

@@ -54,6 +54,10 @@ class RuleCheck(Strict):
     development_plan: Literal["required"] | None = None  # 开发利用方案
     planned_three_rates: Literal["national_minimums"] | None = None  # 三率
     service_years: Literal["min_service_years_by_scale"] | None = None  # 服务年限
+    minimum_scale: Literal["standards_table"] | None = None  # 最低开采规模表 (standards)
+    restoration_plan: Literal["required"] | None = None  # 矿山地质环境保护与土地复垦方案
+    within_region: Literal["required"] | None = None  # inside the plan's region (行政区界)
+    zone_conditions: Literal["review"] | None = None  # a zone's conditions, named for review
 
     @model_validator(mode="after")
     def _something(self) -> Self:

@@ -1,9 +1,10 @@
 """National standards the plan refers to without restating them (国家规定标准).
 
 The structure of ``plan_data/national-standards.yaml``: mine scale classes (矿山生产建设规模
-分类), minimums of the three rates (“三率”最低指标), minimum service years by scale, licence
-terms (采矿许可证 有效期, 统一配号) and the mineral catalogue (矿种目录). Every figure keeps
-its ``source`` and ``confidence``, so a decision that used it can show both.
+分类), minimum mining scales (最低开采规模), minimums of the three rates (“三率”最低指标),
+minimum service years by scale, licence terms (采矿许可证 有效期, 统一配号) and the mineral
+catalogue (矿种目录). Every figure keeps its ``source`` and ``confidence``, so a decision
+that used it can show both.
 
 Every section declares its keys and refuses any other (`plan_types.Strict`); figures are
 strict numbers. `standards_issues` checks what pydantic cannot: unique codes and names in
@@ -63,6 +64,38 @@ class ScaleClasses(Strict):
     items: list[ScaleClass]
     rule: str | None = None
     working_days_per_year: Int | None = Field(default=None, gt=0, le=366)
+
+
+class MinimumScale(Strict):
+    """The minimum mining scale (最低开采规模) of one mineral and method: a new mine's
+    capacity must be at least ``minimum`` ``unit_zh`` (万吨/年, 万立方米/年 or 吨/日)."""
+
+    mineral_zh: Short
+    method: Method | Literal["any"]
+    unit_zh: Short
+    minimum: Annotated[Number, Field(gt=0)]
+    source: Text
+    confidence: Confidence
+    note: Text | None = None
+
+
+class MinimumScales(Strict):
+    """The minimum mining scale table (矿山最低开采规模标准), per mineral and method."""
+
+    source: Text
+    items: list[MinimumScale]
+    not_found: tuple[Short, ...] = ()  # minerals with no row, named so a check can say so
+
+    def of(self, names_zh: Sequence[str], method: str | None) -> MinimumScale | None:
+        """The row of the first of ``names_zh`` (a mineral's names, then what it is treated
+        as) for ``method``: a row of that method first, else the mineral's ``any`` row."""
+        for name in names_zh:
+            rows = [row for row in self.items if row.mineral_zh == name]
+            exact = next((row for row in rows if row.method == method), None)
+            fallback = next((row for row in rows if row.method == "any"), None)
+            if exact or fallback:
+                return exact or fallback
+        return None
 
 
 class ThreeRatesMinimum(Strict):
@@ -136,6 +169,8 @@ class LicenceTerms(Strict):
     mining_max_years: ByScale  # 矿产资源开采登记管理办法 第七条
     mining_renewal_notice_days: Int = Field(ge=0)
     exploration_years: Int = Field(gt=0)
+    exploration_years_source: Text | None = None
+    exploration_years_confidence: Confidence | None = None  # not stated = as sure as its section
     numbering: LicenceNumbering
 
 
@@ -149,6 +184,8 @@ class CatalogueEntry(Strict):
     treat_as_zh: Short | None = None  # scale classes and three rates of that mineral apply
     capacity_unit_zh: Short | None = None
     density_t_per_m3: Annotated[Number, Field(gt=0)] | None = None
+    density_source: Text | None = None
+    density_confidence: Confidence | None = None
     note: Text | None = None
 
     @property
@@ -160,6 +197,7 @@ class NationalStandards(Strict):
     """The national standards in force for a plan version."""
 
     scale_classes: ScaleClasses
+    minimum_scales: MinimumScales | None = None  # absent in versions published before 2026-12
     three_rates_minimums: ThreeRatesMinimums
     min_service_years_by_scale: ByScale
     licence_terms: LicenceTerms
@@ -195,6 +233,29 @@ def unknown_minerals(
     ]
 
 
+def _rows_by_mineral_and_method(
+    standards: NationalStandards,
+    rows: Sequence[ScaleClass | MinimumScale],
+    path: str,
+    verb: str,
+) -> list[PlanIssue]:
+    """A table keyed by mineral and method: each mineral known, each pair once."""
+    issues: list[PlanIssue] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(rows):
+        where = f"{path}[{i}]"
+        issues += unknown_minerals(standards, [row.mineral_zh], f"{where}.mineral_zh")
+        pair = (row.mineral_zh, row.method)
+        if pair in seen:
+            issues.append(
+                PlanIssue(
+                    where, f"{row.mineral_zh} / {row.method} already {verb} in [{seen[pair]}]"
+                )
+            )
+        seen.setdefault(pair, i)
+    return issues
+
+
 def standards_issues(standards: NationalStandards, prefix: str = "standards") -> list[PlanIssue]:
     """Cross-reference faults of the standards: duplicates and unknown minerals."""
     issues: list[PlanIssue] = []
@@ -218,18 +279,13 @@ def standards_issues(standards: NationalStandards, prefix: str = "standards") ->
         if entry.treat_as_zh is not None and entry.treat_as_zh not in names:
             where = path_of(prefix, "mineral_catalogue", i, "treat_as_zh")
             issues.append(PlanIssue(where, f"{entry.treat_as_zh!r} is not a catalogue mineral"))
-    seen: dict[tuple[str, str], int] = {}
-    for i, item in enumerate(standards.scale_classes.items):
-        where = path_of(prefix, "scale_classes", "items", i)
-        issues += unknown_minerals(standards, [item.mineral_zh], f"{where}.mineral_zh")
-        pair = (item.mineral_zh, item.method)
-        if pair in seen:
-            issues.append(
-                PlanIssue(
-                    where, f"{item.mineral_zh} / {item.method} already classed in [{seen[pair]}]"
-                )
-            )
-        seen.setdefault(pair, i)
+    issues += _rows_by_mineral_and_method(
+        standards, standards.scale_classes.items, f"{prefix}.scale_classes.items", "classed"
+    )
+    if standards.minimum_scales is not None:
+        issues += _rows_by_mineral_and_method(
+            standards, standards.minimum_scales.items, f"{prefix}.minimum_scales.items", "listed"
+        )
     rates = standards.three_rates_minimums
     for i, rate in enumerate(rates.items):
         where = path_of(prefix, "three_rates_minimums", "items", i, "mineral_zh")

@@ -6,6 +6,7 @@ derive their variations from it (``**changes``) rather than keep copies that dri
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 PLAN = "pingquan-2021-2025"
@@ -38,6 +39,13 @@ def iron_mine_application(
     """A new underground iron mine of 12 万吨/年 that passes every plan check (inside a
     mining block for iron), for ``POST /licensing/v1/applications``.
 
+    It declares its green-mine plan and carries its restoration plan (复垦方案, required of
+    a new mine by 第五章第三节) with one milestone in the current year, so any licence
+    validity that includes this year accepts it on approval; 0 ha by then (restoration
+    follows the disturbance) so no report ever falls behind it. Any other kind or right
+    type drops it unless ``changes`` give one (a renewal or change may revise the plan, a
+    transfer, cancellation or exploration right carries none).
+
     ``changes`` replace top-level fields (``None`` included, as a JSON ``null``); the body
     is a fresh copy the caller may modify."""
     body: dict[str, Any] = {
@@ -59,6 +67,10 @@ def iron_mine_application(
         },
         "green_mine_plan": True,
         "demonstration_report": False,
+        "restoration_plan": [{"year": date.today().year, "restored_area_ha": 0}],
     }
     body.update(changes)
+    new_mine = body["right_type"] == "mining" and body["kind"] == "new"
+    if not new_mine and "restoration_plan" not in changes:
+        del body["restoration_plan"]
     return copy.deepcopy(body)
