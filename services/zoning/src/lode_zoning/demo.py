@@ -34,6 +34,7 @@ __all__ = [
     "CENTRE",
     "CITY_AREA_HA",
     "DEMO_ACTOR",
+    "DEMO_CONDITIONS_ZH",
     "DEMO_ZONES",
     "NOTE",
     "DemoZone",
@@ -44,6 +45,12 @@ __all__ = [
 
 log = structlog.get_logger(__name__)
 DEMO_ACTOR = "demo"
+DEMO_CONDITIONS_ZH = {
+    "restricted_mining_area": "示意管控要求：限采区收缩（《规划》第一章第二节）；"
+    "在此新设或扩大采矿权须经审查",
+}
+"""Illustrative conditions (``properties.conditions_zh``) by zone type: the plan names the
+principle (限采区收缩) but its maps and their conditions are not public."""
 
 
 async def load_demo_zones(runtime: ServiceRuntime) -> None:
@@ -87,7 +94,12 @@ async def load_demo_zones(runtime: ServiceRuntime) -> None:
                     geometry=polygon,
                     minerals=list(z.minerals),
                     illustrative=True,
-                    properties={"note": NOTE},
+                    properties={"note": NOTE}
+                    | (
+                        {"conditions_zh": DEMO_CONDITIONS_ZH[z.type]}
+                        if z.type in DEMO_CONDITIONS_ZH
+                        else {}
+                    ),
                 ),
                 actor=DEMO_ACTOR,
             )

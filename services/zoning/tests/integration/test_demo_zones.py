@@ -9,7 +9,7 @@ from shapely.geometry import shape
 
 from lode_common.testing.apps import service_under_test
 from lode_zoning.bootstrap import build
-from lode_zoning.demo import DEMO_ZONES
+from lode_zoning.demo import DEMO_CONDITIONS_ZH, DEMO_ZONES
 from lode_zoning.settings import ZoningSettings
 
 
@@ -42,6 +42,8 @@ async def test_demo_zones_have_the_plans_counts_and_are_marked(tmp_path: Path) -
     for f in features:
         assert f["properties"]["illustrative"] is True
         assert "示意" in f["properties"]["name_zh"]
+        conditions = DEMO_CONDITIONS_ZH.get(f["properties"]["type"])
+        assert f["properties"].get("conditions_zh") == conditions  # 限采区 only, 示意
     outline = next(f for f in features if f["properties"]["type"] == "administrative_boundary")
     city = shape(outline["geometry"])
     west, south, east, north = plan["region"]["approx_extent_lonlat"]

@@ -92,3 +92,9 @@ def survey_rectangle(
     sw = lonlat_to_survey(lon, lat, crs)
     x, y = round(sw.x, 2), round(sw.y, 2)
     return [(x + height_m, y), (x + height_m, y + width_m), (x, y + width_m), (x, y)]
+
+
+def plane_square_lonlat(easting: float, northing: float, side_m: float, crs: KnownCrs) -> Polygon:
+    """A square drawn in the plane of ``crs`` (GIS order: easting, northing; the zone prefix
+    as ``crs`` has it) and brought to EPSG:4490: its plane figures are known exactly."""
+    return transform_geometry(gk_square(easting, northing, side_m), crs.epsg, CGCS2000.epsg)

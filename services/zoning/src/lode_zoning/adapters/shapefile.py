@@ -166,6 +166,7 @@ ATTRIBUTE_NAMES = {
     "minerals": ("minerals", "mineral", "矿种", "kz"),
     "plan_id": ("plan_id",),
     "note": ("note", "备注", "bz"),
+    "conditions_zh": ("conditions_zh", "conditions", "管控要求", "开采条件", "条件", "gkyq"),
 }
 
 

@@ -1,18 +1,18 @@
 """The spatial index behind ``POST /zoning/v1/analysis``: an STRtree (shapely 2) over the
-current zones and the active licence footprints.
+current zones and the active licence footprints, and each plan's region (``RegionLayer``).
 
 Geometries are kept in EPSG:4490 for the tree and pre-projected into the two
 Gauss-Kruger zones of Pingquan (39 and 40) for areas: an analysis projects the query area
 once, into the zone of its centroid, and measures every overlap in that plane with
 vectorised GEOS calls. Every instance checks the database's spatial generation before it
-answers and rebuilds when a zone or a footprint changed, so the index stays current under
-several instances.
+answers and rebuilds when a zone, a footprint or a plan changed, so the index stays current
+under several instances.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,12 +26,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from lode_zoning.adapters.tables import LicenceFootprint, SpatialGeneration, ZoneVersion
+from lode_zoning.adapters.plane_pieces import Cuts, PlanePieces
+from lode_zoning.adapters.region_layer import RegionLayer
+from lode_zoning.adapters.tables import (
+    LicenceFootprint,
+    PlanVersion,
+    SpatialGeneration,
+    ZoneVersion,
+)
 from lode_zoning.domain.area import area_zone, hectares
 from lode_zoning.domain.crs import gk_epsg_for_zone, transform_geometry
+from lode_zoning.domain.region import ADMINISTRATIVE_BOUNDARY, PositionInRegion
 
 LONLAT = 4490
 ZONES = (39, 40)  # the Gauss-Kruger zones the index keeps projections for
+LARGE_VERTICES = 1_000
+"""A zone or footprint of more vertices is kept as pieces (``PlanePieces``):
+measuring an area against a few of them costs microseconds, against the whole outline
+(a county boundary of 60,000 vertices) milliseconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +53,8 @@ class ZoneEntry:
     type: str
     code: str
     name_zh: str
+    conditions_zh: str | None = None
+    """the zone's conditions (``properties.conditions_zh``): what a 限采区 asks of a right"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +82,28 @@ class Analysis:
     area_ha: Decimal
     zones: list[ZoneOverlap]
     licences: list[LicenceOverlap]
+    region: PositionInRegion | None = None
+    """against the region of the plan asked for (``analyse(region_of=...)``)"""
 
 
 class _Layer:
-    """One tree: entries, their lon/lat geometries, and their projections per GK zone."""
+    """One tree: entries, their lon/lat geometries, and their projections per GK zone.
 
-    def __init__(self, entries: Sequence[Any], geometries: Sequence[Any]) -> None:
+    A geometry of more than ``LARGE_VERTICES`` vertices (a county boundary has tens of
+    thousands) is kept apart, cut into pieces in each plane (``PlanePieces``): an area is
+    intersected with the few pieces near it, not with the whole outline (milliseconds per
+    analysis), and its overlap is the sum over the geometry's pieces.
+    """
+
+    def __init__(
+        self, entries: Sequence[Any], geometries: Sequence[Any], cuts: Cuts | None = None
+    ) -> None:
         self.entries = list(entries)
-        self.lonlat = np.asarray(geometries, dtype=object)
+        whole = np.asarray(geometries, dtype=object)
+        counts = shapely.get_num_coordinates(whole) if len(whole) else np.zeros(0, np.intp)
+        self.small = np.flatnonzero(counts <= LARGE_VERTICES)
+        self.large = np.flatnonzero(counts > LARGE_VERTICES)
+        self.lonlat = whole[self.small] if len(self.large) else whole
         self.tree = STRtree(self.lonlat) if len(self.lonlat) else None
         self.projected = {
             zone: transform_geometry(self.lonlat, LONLAT, gk_epsg_for_zone(zone))
@@ -83,43 +111,88 @@ class _Layer:
             else self.lonlat
             for zone in ZONES
         }
+        self.pieces = (
+            {zone: PlanePieces(whole[self.large].tolist(), zone, cuts) for zone in ZONES}
+            if len(self.large)
+            else {}
+        )
 
     def overlaps(self, area: Any, projected_area: Any, zone: int) -> list[tuple[Any, float]]:
-        if self.tree is None:
-            return []
-        hits = self.tree.query(area, predicate="intersects")
-        if not len(hits):
-            return []
-        areas = shapely.area(shapely.intersection(self.projected[zone][hits], projected_area))
-        return [
-            (self.entries[i], float(a))
-            for i, a in zip(hits.tolist(), areas.tolist(), strict=True)
-            if a > 0
+        found = []
+        if self.tree is not None:
+            hits = self.tree.query(area, predicate="intersects")
+            if len(hits):
+                areas = shapely.area(
+                    shapely.intersection(self.projected[zone][hits], projected_area)
+                )
+                entries = self.small[hits].tolist() if len(self.large) else hits.tolist()
+                found = [
+                    (self.entries[i], float(a))
+                    for i, a in zip(entries, areas.tolist(), strict=True)
+                    if a > 0
+                ]
+        if self.pieces:
+            overlap = self.pieces[zone].overlaps(projected_area)
+            found += [(self.entries[self.large[i]], a) for i, a in overlap.items() if a > 0]
+        return found
+
+
+def _regions(
+    zones: Sequence[tuple[ZoneEntry, Any]], extents: Mapping[str, Sequence[float]], cuts: Cuts
+) -> dict[str, RegionLayer]:
+    """Each plan's region: its administrative boundary zones if it has any, else its
+    approximate extent."""
+    regions = {}
+    for plan_id, extent in extents.items():
+        boundaries = [
+            (entry.zone_id, geometry)
+            for entry, geometry in zones
+            if entry.plan_id == plan_id and entry.type == ADMINISTRATIVE_BOUNDARY
         ]
+        regions[plan_id] = (
+            RegionLayer.of_boundaries(boundaries, ZONES, cuts)
+            if boundaries
+            else RegionLayer.of_extent(extent, ZONES)
+        )
+    return regions
 
 
 class SpatialIndex:
-    """An immutable snapshot of the zones and footprints at one spatial generation."""
+    """An immutable snapshot of the zones, footprints and plan regions at one spatial
+    generation; ``extents`` are the plans' ``region.approx_extent_lonlat`` by plan id."""
 
     def __init__(
         self,
         generation: int,
         zones: Sequence[tuple[ZoneEntry, Any]],
         licences: Sequence[tuple[LicenceEntry, Any]],
+        extents: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
         self.generation = generation
-        self._zones = _Layer([z for z, _ in zones], [g for _, g in zones])
+        cuts: Cuts = {}  # a large boundary is cut once, for its zone and for its plan's region
+        self._zones = _Layer([z for z, _ in zones], [g for _, g in zones], cuts)
         self._licences = _Layer([lic for lic, _ in licences], [g for _, g in licences])
+        self._regions = _regions(zones, extents or {}, cuts)
+
+    def has_plan(self, plan_id: str) -> bool:
+        """Whether ``plan_id`` was a plan in force when the index was built."""
+        return plan_id in self._regions
 
     @property
     def size(self) -> tuple[int, int]:
         return len(self._zones.entries), len(self._licences.entries)
 
     def analyse(
-        self, area: Any, *, plan_id: str | None = None, exclude_licence: str | None = None
+        self,
+        area: Any,
+        *,
+        plan_id: str | None = None,
+        exclude_licence: str | None = None,
+        region_of: str | None = None,
     ) -> Analysis:
         """Zones and active licences that ``area`` (shapely, EPSG:4490) overlaps, in hectares
-        measured in the Gauss-Kruger zone of the area's centroid."""
+        measured in the Gauss-Kruger zone of the area's centroid, and where it lies against
+        the region of plan ``region_of`` (``None`` when that plan is not in force)."""
         zone = area_zone(area) if area_zone(area) in ZONES else ZONES[-1]
         projected = transform_geometry(area, LONLAT, gk_epsg_for_zone(zone))
         zone_hits = [
@@ -134,7 +207,9 @@ class SpatialIndex:
         ]
         zone_hits.sort(key=lambda z: (z.zone.type, z.zone.code))
         licence_hits.sort(key=lambda lic: lic.licence.licence_no)
-        return Analysis(hectares(float(projected.area)), zone_hits, licence_hits)
+        layer = self._regions.get(region_of) if region_of is not None else None
+        region = layer.position(projected, zone) if layer is not None else None
+        return Analysis(hectares(float(projected.area)), zone_hits, licence_hits, region)
 
 
 async def current_generation(session: AsyncSession) -> int:
@@ -154,8 +229,14 @@ def _count_local_commit(session: Session) -> None:
 event.listen(Session, "after_commit", _count_local_commit)
 
 
+def conditions_zh(properties: Mapping[str, Any] | None) -> str | None:
+    """A zone's conditions (``properties.conditions_zh``), ``None`` when it states none."""
+    value = (properties or {}).get("conditions_zh")
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
 async def bump_generation(session: AsyncSession) -> None:
-    """Call in the transaction of any zone or footprint change."""
+    """Call in the transaction of any zone, footprint or plan change."""
     row = await session.get(SpatialGeneration, 1, with_for_update=True)
     if row is None:
         session.add(SpatialGeneration(id=1, generation=1))
@@ -174,7 +255,11 @@ async def load_index(session: AsyncSession) -> SpatialIndex:
         )
     ).scalars()
     zones = [
-        (ZoneEntry(z.zone_id, z.plan_id, z.type, z.code, z.name_zh), z.geometry) for z in zone_rows
+        (
+            ZoneEntry(z.zone_id, z.plan_id, z.type, z.code, z.name_zh, conditions_zh(z.properties)),
+            z.geometry,
+        )
+        for z in zone_rows
     ]
     licence_rows = (
         await session.execute(
@@ -191,12 +276,22 @@ async def load_index(session: AsyncSession) -> SpatialIndex:
         )
         for f in licence_rows
     ]
+    plans = await session.execute(
+        select(col(PlanVersion.plan_id), col(PlanVersion.document)).where(
+            col(PlanVersion.is_current).is_(True)
+        )
+    )
+    extents = {
+        plan_id: [float(v) for v in document["region"]["approx_extent_lonlat"]]
+        for plan_id, document in plans.all()
+    }
 
     def build() -> SpatialIndex:  # shapes too: thousands of them are seconds of CPU
         return SpatialIndex(
             generation,
             [(entry, shape(geometry)) for entry, geometry in zones],
             [(entry, shape(geometry)) for entry, geometry in licences],
+            extents,
         )
 
     return await asyncio.to_thread(build)

@@ -1,10 +1,16 @@
-"""``POST /zoning/v1/analysis``: which zones and active licences an area overlaps.
+"""``POST /zoning/v1/analysis``: which zones and active licences an area overlaps, each
+zone with its conditions, and where the area lies against the plan's region (``region``:
+inside and outside hectares, the distance when it is wholly outside; ``domain.region``).
 
 An area of many vertices is read and analysed in a worker thread (``handlers.offload``), so
 the event loop keeps answering; its vertices are bounded (``VERTICES_MAX``) before anything
 of it is read. The answer carries the area itself only when it says something the caller
 did not send: with ``?include=geometry``, or as the EPSG:4490 conversion of corners or of
 projected coordinates (licensing keeps that conversion as the licence's area).
+
+The region is the request's ``plan_id``'s (404 when there is no such plan), else the
+deployment's plan (``settings.plan_id``); ``region`` is ``null`` only when that plan is not
+published yet.
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ from lode_zoning.api.schemas import (
 )
 from lode_zoning.domain.crs import CGCS2000
 from lode_zoning.domain.geometry import shape_to_geojson
+from lode_zoning.domain.region import PositionInRegion
 from lode_zoning.handlers.area_input import area_vertices, read_area
 from lode_zoning.handlers.offload import run_geometry_work
+from lode_zoning.handlers.zones import UnknownPlan
 
 router = APIRouter(prefix="/zoning/v1", tags=["analysis"])
 
@@ -48,7 +56,11 @@ class AnalysisRequest(BaseModel):
         None, description="[[X, Y], ...] (X northing, Y easting with zone prefix) or the text"
     )
     crs: CrsCode | NamedCrsAsSent | None = Field(None, description="e.g. EPSG:4528")
-    plan_id: PlanId | None = Field(None, description="only this plan's zones")
+    plan_id: PlanId | None = Field(
+        None,
+        description="only this plan's zones, and this plan's region (404 when there is no "
+        "such plan); without it, every plan's zones and the deployment's plan's region",
+    )
     exclude_licence: Code | None = Field(None, description="a licence not to count (its own)")
 
 
@@ -59,6 +71,31 @@ class ZoneHit(BaseModel):
     name_zh: str
     plan_id: str
     overlap_ha: float
+    conditions_zh: str | None = Field(
+        description="the zone's conditions as its properties state them "
+        "(properties.conditions_zh), e.g. what a 限采区 asks of a right; null when none"
+    )
+
+
+class RegionPosition(BaseModel):
+    """Where the area lies against the plan's region (规划区域), measured as ``area_ha``
+    (the Gauss-Kruger plane of the area's centroid): ``inside_ha + outside_ha = area_ha``."""
+
+    basis: Literal["administrative_boundary", "approx_extent"] = Field(
+        description="administrative_boundary: the union of the plan's active "
+        "administrative_boundary zones (行政区界); approx_extent: the plan's "
+        "region.approx_extent_lonlat box, while no boundary zone is loaded"
+    )
+    zones: list[str] = Field(
+        description="ids of the administrative_boundary zones used ([] for approx_extent)"
+    )
+    inside_ha: float = Field(description="hectares of the area inside the region")
+    outside_ha: float = Field(description="hectares outside it: area_ha - inside_ha")
+    distance_m: float | None = Field(
+        description="null when part of the area is inside (inside_ha > 0); else the "
+        "shortest distance from the area to the region in metres, to the centimetre (0 when "
+        "it only touches it)"
+    )
 
 
 class LicenceHit(BaseModel):
@@ -79,6 +116,23 @@ class AnalysisResult(BaseModel):
     )
     zones: list[ZoneHit]
     licences: list[LicenceHit]
+    region: RegionPosition | None = Field(
+        description="against the region of plan_id, else of the deployment's plan; null "
+        "only when that plan is not published yet"
+    )
+
+
+def region_json(position: PositionInRegion | None) -> dict[str, Any] | None:
+    """``RegionPosition`` as JSON numbers (exact decimals written as numbers)."""
+    if position is None:
+        return None
+    return {
+        "basis": position.basis.value,
+        "zones": list(position.zones),
+        "inside_ha": float(position.inside_ha),
+        "outside_ha": float(position.outside_ha),
+        "distance_m": float(position.distance_m) if position.distance_m is not None else None,
+    }
 
 
 @router.post(
@@ -88,7 +142,7 @@ class AnalysisResult(BaseModel):
     response_model=AnalysisResult,
     response_model_exclude_none=True,
     openapi_extra=request_body(AnalysisRequest),
-    responses=problems(413),
+    responses=problems(404, 413),
 )
 async def analyse(
     request: Request,
@@ -104,11 +158,19 @@ async def analyse(
     fields = {"geometry": body.geometry, "corners": body.corners, "crs": body.crs}
     area_body = {k: v for k, v in fields.items() if v is not None}
     index = await parts.spatial_index.current()
+    if body.plan_id is not None and not index.has_plan(body.plan_id):
+        raise UnknownPlan(
+            f"there is no plan {body.plan_id!r}; GET /zoning/v1/plans lists them", "plan_id"
+        )
+    region_of = body.plan_id or parts.settings.plan_id
 
     def work() -> tuple[Analysis, dict[str, Any] | None]:
         area = read_area(area_body, region=None)
         result = index.analyse(
-            area.geometry, plan_id=body.plan_id, exclude_licence=body.exclude_licence
+            area.geometry,
+            plan_id=body.plan_id,
+            exclude_licence=body.exclude_licence,
+            region_of=region_of,
         )
         # the caller has the area already when it sent it as lon/lat: no 4.5 MB echo
         converted = area.source_crs != CGCS2000.code
@@ -129,6 +191,7 @@ async def analyse(
                     "name_zh": z.zone.name_zh,
                     "plan_id": z.zone.plan_id,
                     "overlap_ha": float(z.overlap_ha),
+                    "conditions_zh": z.zone.conditions_zh,
                 }
                 for z in result.zones
             ],
@@ -147,5 +210,6 @@ async def analyse(
                 }
                 for lic in result.licences
             ],
+            "region": region_json(result.region),
         }
     )

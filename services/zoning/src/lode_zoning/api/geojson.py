@@ -3,9 +3,10 @@
 A Feature coming in is checked in two steps. `zone_fields` reads what is not geometry
 before the plan is looked up, so a wrong body is a 422 naming the field, never "no plan
 ''": strict types, bounded text without control characters, no unknown member and no
-unknown property (a zone's properties are its columns and its ``note``; those the service
-writes itself, which an export carries, are ignored). Then `zone_input` reads the area
-against the plan's region: the heavy part, run off the event loop for large geometries.
+unknown property (a zone's properties are its columns, its ``note`` and its
+``conditions_zh``; those the service writes itself, which an export carries, are ignored).
+Then `zone_input` reads the area against the plan's region: the heavy part, run off the
+event loop for large geometries.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ FEATURE_MEMBERS: Final = frozenset(
 )
 """The members a zone Feature may have: GeoJSON's, and ``corners``/``crs`` for the area."""
 
-NOTES: Final = ("note",)
-"""The zone's own free text (备注), the one property besides ``CORE``: kept with the zone."""
+NOTES: Final = ("note", "conditions_zh")
+"""The zone's own free texts, the properties besides ``CORE``, kept with the zone: its note
+(备注) and its conditions (``conditions_zh``: what the zone asks of a right in it, e.g. a
+限采区's 开采条件, which the analysis names with the zone)."""
 KNOWN_PROPERTIES: Final = frozenset((*CORE, *DERIVED, *NOTES))
 
 
@@ -123,7 +126,7 @@ def _attributes(
     where: str,
     errors: list[dict[str, str]],
 ) -> dict[str, Any]:
-    """The properties kept with a zone besides its columns: its note, checked. A property
+    """The properties kept with a zone besides its columns: its texts, checked. A property
     the API does not know is refused, as an unknown field is everywhere; one an earlier
     version already holds (``defaults``) is carried over as it is."""
     kept = {k: v for k, v in defaults.items() if k not in KNOWN_PROPERTIES}

@@ -121,6 +121,11 @@ class ZonePropertiesIn(BaseModel):
     minerals: Annotated[list[Code], Field(max_length=MINERALS_PER_ZONE_MAX)] | None = None
     illustrative: bool | None = None
     note: Text | None = Field(None, description="备注, kept with the zone")
+    conditions_zh: Text | None = Field(
+        None,
+        description="the zone's conditions (e.g. a 限采区's 开采条件), kept with the zone and "
+        "named with it by the analysis",
+    )
     id: Any = None
     status: Any = None
     version: Any = None
@@ -230,6 +235,7 @@ class ZoneProperties(BaseModel):
     changed_by: str
     reason: str | None
     note: str | None = None
+    conditions_zh: str | None = None
 
 
 class ZoneFeature(BaseModel):

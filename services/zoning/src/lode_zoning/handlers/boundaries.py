@@ -15,9 +15,8 @@ from sqlmodel import col
 
 from lode_zoning.adapters.tables import PlanVersion, ZoneVersion
 from lode_zoning.domain.geometry import Region, vertex_count
+from lode_zoning.domain.region import ADMINISTRATIVE_BOUNDARY
 from lode_zoning.handlers.offload import run_geometry_work
-
-BOUNDARY = "administrative_boundary"
 
 
 class Boundaries:
@@ -35,7 +34,7 @@ class Boundaries:
                 await session.execute(
                     select(ZoneVersion).where(
                         col(ZoneVersion.plan_id) == plan.plan_id,
-                        col(ZoneVersion.type) == BOUNDARY,
+                        col(ZoneVersion.type) == ADMINISTRATIVE_BOUNDARY,
                         col(ZoneVersion.is_current).is_(True),
                         col(ZoneVersion.status) == "active",
                     )

@@ -1,8 +1,9 @@
 """Plans as versioned data: publish a version, read the one in force, load the bundled plan.
 
 A publication is one unit of work: the new ``plan_version`` row (the previous one keeps
-its content and loses ``is_current``) and a ``plan.published`` event carrying the whole
-document, so licensing, monitoring and reporting work from the version in force.
+its content and loses ``is_current``), a new spatial generation (the index holds each
+plan's region) and a ``plan.published`` event carrying the whole document, so licensing,
+monitoring and reporting work from the version in force.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lode_common.messaging.outbox import UnitOfWork
 from lode_common.plan.data import bundled_raw_document
 from lode_common.plan.document import with_standards
 from lode_common.runtime import ServiceRuntime
+from lode_zoning.adapters.spatial_index import bump_generation
 from lode_zoning.adapters.tables import PlanVersion
 from lode_zoning.container import Zoning
 from lode_zoning.domain.plan_crs import validated_plan
@@ -112,6 +114,7 @@ async def publish(
         note=note,
     )
     session.add(row)
+    await bump_generation(session)  # the plan's region (its extent) is in the spatial index
     await session.flush()
     uow.emit(
         PlanPublished(
