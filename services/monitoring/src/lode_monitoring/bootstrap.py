@@ -44,6 +44,7 @@ def build(
     from lode_common.openapi import publish_bodies
     from lode_monitoring.api import ROUTERS
     from lode_monitoring.api.errors import ERRORS
+    from lode_monitoring.api.reserves_schemas import RESERVES_BODIES
     from lode_monitoring.api.schemas import BODIES
 
     settings = settings or MonitoringSettings()
@@ -56,7 +57,7 @@ def build(
         routers=ROUTERS,
         errors=ERRORS,
     )
-    publish_bodies(app, BODIES)  # the bodies routes read by hand
+    publish_bodies(app, BODIES + RESERVES_BODIES)  # the bodies routes read by hand
     service = container.build(runtime, settings).attach()
     # mines authenticate with their enterprise's API key, looked up in this database
     runtime.authenticator = Authenticator(

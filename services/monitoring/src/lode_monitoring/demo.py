@@ -21,14 +21,18 @@ licensing service's ``LicenceIssued`` events via :func:`from_licence_issued`). O
 * progress of the plan's two projects (专栏5 geochem sheets, 专栏6 abandoned-mine
   restoration), with sites marked 示意.
 
+The reserves reports (储量年报) follow from these output reports:
+:mod:`lode_monitoring.demo_reserves`.
+
 The story the figures tell (checked by ``tests/unit/test_demo.py``):
 
 * 铁精粉 (grade 63-66 %) rises from 150 to 185 万吨 (:data:`IRON_CONCENTRATE_10KT`),
   still below the plan's ~200 万吨/年 (专栏2);
-* building stone follows the demo register: its 8 quarries hold 28.5 万立方米/年 (about
-  77 万吨 at 2.7 t/m³) and three lapse in 2021-2022 with no new quarry licensed, so ore
-  mined falls from about 54 万吨 (2021) to 41-46 万吨 (2023-2024): far below the
-  ~400 万吨/年 of 专栏2, and within capacity but for the one exception below;
+* building stone follows the demo register: the 2020 register's 8 quarries hold 28.5
+  万立方米/年 (about 77 万吨 at 2.7 t/m³) and three of them lapse in 2021-2022; the three
+  large quarries granted in 2021, 2022 and 2023 (30, 40, 60 万立方米/年) lift ore mined
+  from about 94 万吨 (2021) to about 346 万吨 (2024), toward the ~400 万吨/年 of 专栏2, and
+  within capacity but for the one exception below;
 * four mine-years fall below a national three-rate minimum (:func:`story_events` says which);
 * one quarry mines above its licensed capacity in one year (compared at the density);
 * 钼矿 resources grow by 120 + 90 + 110 = 320 万吨, toward the 500 万吨 target;
@@ -100,6 +104,9 @@ RESTORATION: Final[tuple[tuple[int, Decimal, str], ...]] = (
 GEOCHEM_PROJECT: Final = "geochem_survey"
 RESTORATION_PROJECT: Final = "abandoned_mine_restoration"
 
+LARGE_MINE_LAND_SHARE: Final = Decimal("0.2")
+"""A large mine works deeper benches: it disturbs a fifth of the land per 万吨 that a small
+or medium one does (the licensing demo's restoration plans assume the same)."""
 _MAX_UTILISATION: Final = Decimal("0.97")
 """No mine but the over-capacity one mines more than this share of its capacity."""
 _OVER_CAPACITY_UTILISATION: Final = Decimal("1.09")
@@ -405,11 +412,16 @@ class BelowStandard(NamedTuple):
 
 @dataclass(frozen=True)
 class StoryEvents:
-    """The mines picked for the story's events (None when the register has no such mine)."""
+    """The mines picked for the story's events (None when the register has no such mine).
+
+    ``short_service_years`` and ``discontinuity`` are the reserves reports' story
+    (:mod:`lode_monitoring.demo_reserves`)."""
 
     below_standard: tuple[BelowStandard, ...]
     over_capacity: LicenceYear | None
     late: LicenceYear | None
+    short_service_years: str | None = None
+    discontinuity: LicenceYear | None = None
 
 
 Pick = Callable[[DemoLicence], bool]
@@ -457,7 +469,11 @@ def story_events(licences: Sequence[DemoLicence]) -> StoryEvents:
     * 2024: the first small underground fluorite mine: 选矿回收率 78 % (minimum 80, a
       figure of ``confidence: unverified``, so the finding is a warning);
     * 2024: the largest small quarry mines 9 % above its licensed capacity;
-    * 2023: the last small cement-limestone mine files no annual report.
+    * 2023: the last small cement-limestone mine files no annual report (nor reserves);
+    * the first small cement-limestone mine holds reserves short of the minimum service
+      years of its scale (``service_years_short`` every year);
+    * 2023: the first small underground copper mine's opening reserves are not its 2022
+      closing (``reserves_discontinuity``: a recalculation filed as the opening).
     """
     below: list[BelowStandard] = []
     cases: tuple[tuple[int, str, str, ThreeRate, str], ...] = (
@@ -472,32 +488,37 @@ def story_events(licences: Sequence[DemoLicence]) -> StoryEvents:
             below.append(BelowStandard(number, year, rate, Decimal(value)))
     quarry = _largest(licences, _is(_BUILDING_STONE, None, "small", 2024))
     late = _first(licences, _is("cement_limestone", None, "small", 2023), last=True)
+    short = _first(licences, _is("cement_limestone", None, "small", 2024))
+    gap = _first(licences, _is("copper", "underground", "small", 2023))
     return StoryEvents(
         below_standard=tuple(below),
         over_capacity=LicenceYear(quarry, 2024) if quarry is not None else None,
         late=LicenceYear(late, 2023) if late is not None else None,
+        short_service_years=short,
+        discontinuity=LicenceYear(gap, 2023) if gap is not None else None,
     )
 
 
 # --- arithmetic ------------------------------------------------------------------------------
 
 
-def _spread(licence_no: str, year: int, salt: int) -> Decimal:
-    """A fixed number in [0, 1) for a licence, a year and what it is for (4 decimals)."""
+def spread(licence_no: str, year: int, salt: int) -> Decimal:
+    """A fixed number in [0, 1) for a licence, a year and what it is for (4 decimals): the
+    demo's only source of variety, no randomness."""
     digest = hashlib.sha256(f"{licence_no}:{year}:{salt}".encode()).digest()
     return Decimal(int.from_bytes(digest[:4], "big") % 10000) / Decimal(10000)
 
 
 def _within(bounds: Range, licence_no: str, year: int, salt: int) -> Decimal:
     low, high = bounds
-    return low + (high - low) * _spread(licence_no, year, salt)
+    return low + (high - low) * spread(licence_no, year, salt)
 
 
 def _round(value: Decimal, step: Decimal = _CENT) -> Decimal:
     return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
-def _ore_capacity_10kt(licence: DemoLicence) -> Decimal:
+def ore_capacity_10kt(licence: DemoLicence) -> Decimal:
     """The licensed capacity as 万吨 of ore a year (0 when it cannot be converted)."""
     if licence.capacity_value is None or not licence.capacity_unit:
         return Decimal(0)
@@ -529,7 +550,7 @@ def _iron_scale(licences: Sequence[DemoLicence], year: int) -> Decimal:
     profile = _PROFILES[_IRON]
     raw = sum(
         (
-            _ore_capacity_10kt(lic)
+            ore_capacity_10kt(lic)
             * lic.valid_share(year)
             * _utilisation(lic, year)
             * _yield(lic, profile)
@@ -557,7 +578,7 @@ def _report(
         utilisation = min(utilisation * iron_scale, _MAX_UTILISATION)
     if events.over_capacity == LicenceYear(number, year):
         utilisation = _OVER_CAPACITY_UTILISATION
-    ore = _round(_ore_capacity_10kt(licence) * licence.valid_share(year) * utilisation)
+    ore = _round(ore_capacity_10kt(licence) * licence.valid_share(year) * utilisation)
     output = _round(ore * _yield(licence, profile))
     product: dict[str, Any] = {"name": profile.product}
     if profile.grade_pct is not None:
@@ -580,6 +601,8 @@ def _report(
             rates[case.rate] = case.value_pct
 
     per_10kt = _by_method(profile.disturbed_ha_per_10kt, licence.mining_method)
+    if licence.scale == "large":
+        per_10kt *= LARGE_MINE_LAND_SHARE
     disturbed = _round(ore * per_10kt)
     restored = _round(disturbed * _within(_r("0.45", "0.95"), number, year, 7))
     price = profile.prices_by_year.get(year, profile.price_cny_per_t)

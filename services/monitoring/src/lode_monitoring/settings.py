@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from lode_common.plan.data import PINGQUAN_PLAN_ID
 from lode_common.settings import LodeSettings
+from lode_monitoring.domain.reserves import ReservesPolicy
+
+RESERVES_SOURCE = (
+    "矿产资源法 第四十条 (储量年报: 采矿权人按年报送矿产资源储量变化情况), as "
+    "docs/contracts/PROCEDURES.md cites it; confidence: unverified"
+)
+"""What the reserves filing, its deadline and its continuity rest on, unless set otherwise."""
 
 
 class MonitoringSettings(LodeSettings):
@@ -22,3 +31,48 @@ class MonitoringSettings(LodeSettings):
         description="PostgreSQL connections the report intake and the API key look-up keep "
         "(their own pool, beside the engine's)",
     )
+    reserves_filing_due: str = Field(
+        "01-31",
+        pattern=r"^[0-9]{2}-[0-9]{2}$",
+        description="MM-DD of the following year: the last day (CST) a year's reserves "
+        "report (储量年报) is on time; after it the deadline job opens "
+        "reserves_report_missing. Default 31 January: " + RESERVES_SOURCE,
+    )
+    reserves_source: str = Field(
+        RESERVES_SOURCE,
+        min_length=2,
+        description="the citation of the reserves filing, its deadline and its continuity",
+    )
+    extraction_tolerance_pct: Decimal = Field(
+        Decimal(5),
+        ge=0,
+        le=100,
+        description="how far a reserves report's extracted_10kt may lie from the year's "
+        "ore_mined_10kt, in per cent of the latter, before extraction_mismatch opens: the "
+        "bureau's setting, not a figure of law",
+    )
+    extraction_tolerance_source: str = Field(
+        "the bureau's setting (LODE_MONITORING_EXTRACTION_TOLERANCE_PCT), not a figure of law",
+        min_length=2,
+        description="the citation of the extraction tolerance",
+    )
+
+    @field_validator("reserves_filing_due")
+    @classmethod
+    def _a_day_of_every_year(cls, value: str) -> str:
+        month, day = (int(part) for part in value.split("-"))
+        try:
+            date(2023, month, day)  # not a leap year: 02-29 is not a deadline every year
+        except ValueError:
+            raise ValueError(f"{value} is not a day of every year (MM-DD)") from None
+        return value
+
+    def reserves_policy(self) -> ReservesPolicy:
+        """The reserves rules' settings, as the domain takes them."""
+        month, day = (int(part) for part in self.reserves_filing_due.split("-"))
+        return ReservesPolicy(
+            filing_due=(month, day),
+            source=self.reserves_source,
+            extraction_tolerance_pct=self.extraction_tolerance_pct,
+            extraction_tolerance_source=self.extraction_tolerance_source,
+        )

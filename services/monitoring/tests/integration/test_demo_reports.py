@@ -58,7 +58,7 @@ async def test_demo_reports_tell_the_story(tmp_path: Path) -> None:
                 )
             ).json()
             deadline_checked = any(f["code"] == "annual_report_missing" for f in missing["items"])
-            assert total >= 223, f"{total} reports so far"
+            assert total >= 232, f"{total} reports so far"
             assert progress["total"], progress
             assert deadline_checked, "the deadline job has not run yet"
             return total, progress
@@ -66,7 +66,7 @@ async def test_demo_reports_tell_the_story(tmp_path: Path) -> None:
         total, progress = await eventually(
             loaded, timeout_s=120, interval_s=0.1, what="the demo reports and the deadline job"
         )
-        assert total == 223
+        assert total == 232
         findings = (
             await m.client.get("/monitoring/v1/findings?limit=1000", headers=inspector)
         ).json()["items"]
@@ -74,4 +74,15 @@ async def test_demo_reports_tell_the_story(tmp_path: Path) -> None:
         assert 3 <= codes["three_rates_below_standard"] <= 5
         assert codes["over_capacity"] == 1
         assert codes["annual_report_missing"] == 1
+        # the reserves reports (储量年报) of the same mine-years, and their story
+        reserves = (
+            await m.client.get("/monitoring/v1/reserves-reports?limit=1", headers=inspector)
+        ).json()
+        assert reserves["total"] == 232
+        assert reserves["items"][0]["illustrative"] is True
+        assert codes["reserves_report_missing"] == 1
+        assert codes["reserves_discontinuity"] == 1
+        assert codes["recovery_implied_low"] == 2
+        assert 1 <= codes["service_years_short"] <= 4
+        assert codes["extraction_mismatch"] == 0
         assert sum(i["completed_sheets"] for i in progress["items"]) == 5

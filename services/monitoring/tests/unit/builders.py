@@ -12,6 +12,7 @@ from lode_common.plan.document import PlanDocument
 from lode_monitoring.domain.capacity import Capacity
 from lode_monitoring.domain.licence import LicenceView, RestorationPlan, StatusChange
 from lode_monitoring.domain.report import OutputReport, Product
+from lode_monitoring.domain.reserves import ReservesPolicy, ReservesReport
 from lode_monitoring.domain.standards import MonitoringStandards
 
 MINING_NO = "C1308812021017120000001"
@@ -108,3 +109,57 @@ def report(**overrides: Any) -> OutputReport:
             else value
         )
     return OutputReport(**fields)
+
+
+def reserves_body(**overrides: Any) -> dict[str, Any]:
+    """A balanced reserves report body (储量年报) of the iron mine for 2021, as JSON gives it:
+    700 − 25 − 2.5 + 10 − 1.5 = 681 (about 23 years of the mine's 30 万吨/年)."""
+    body: dict[str, Any] = {
+        "licence_no": MINING_NO,
+        "year": 2021,
+        "mineral": "铁矿",
+        "opening_10kt": 700,
+        "extracted_10kt": 25.0,
+        "lost_10kt": 2.5,
+        "new_proven_10kt": 10,
+        "recalculated_10kt": -1.5,
+        "closing_10kt": 681.0,
+    }
+    body.update(overrides)
+    return body
+
+
+def reserves(**overrides: Any) -> ReservesReport:
+    """The report of :func:`reserves_body` as the rules read it (figures may be overridden;
+    ``closing_10kt`` follows from the others unless given)."""
+    fields: dict[str, Any] = {
+        "licence_no": MINING_NO,
+        "year": 2021,
+        "mineral": "铁矿",
+        "opening_10kt": Decimal(700),
+        "extracted_10kt": Decimal(25),
+        "lost_10kt": Decimal("2.5"),
+        "new_proven_10kt": Decimal(10),
+        "recalculated_10kt": Decimal("-1.5"),
+    }
+    for key, value in overrides.items():
+        fields[key] = Decimal(str(value)) if key.endswith("_10kt") else value
+    if "closing_10kt" not in fields:
+        fields["closing_10kt"] = (
+            fields["opening_10kt"]
+            - fields["extracted_10kt"]
+            - fields["lost_10kt"]
+            + fields["new_proven_10kt"]
+            + fields["recalculated_10kt"]
+        )
+    return ReservesReport(**fields)
+
+
+def reserves_policy(tolerance: str = "5", due: tuple[int, int] = (1, 31)) -> ReservesPolicy:
+    """The bureau's reserves settings as the defaults give them."""
+    return ReservesPolicy(
+        filing_due=due,
+        source="矿产资源法 第四十条 (储量年报)",
+        extraction_tolerance_pct=Decimal(tolerance),
+        extraction_tolerance_source="the bureau's setting, not law",
+    )

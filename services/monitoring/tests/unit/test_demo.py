@@ -19,12 +19,14 @@ from typing import Any
 import pytest
 
 import lode_monitoring.demo as demo_module
+import lode_monitoring.demo_reserves as demo_reserves_module
 from lode_common.plan.data import bundled_documents
 from lode_licensing.demo import demo_licences
 from lode_monitoring.demo import (
     AS_OF,
     GEOCHEM_PROJECT,
     RESTORATION_PROJECT,
+    WORKING_DAYS_PER_YEAR,
     YEARS,
     DemoData,
     DemoLicence,
@@ -33,6 +35,7 @@ from lode_monitoring.demo import (
     from_licence_issued,
     story_events,
 )
+from lode_monitoring.demo_reserves import reserves_reports
 from lode_monitoring.domain.capacity import ore_per_year_10kt
 from lode_monitoring.domain.finding import Finding
 from lode_monitoring.domain.findings import evaluate, missing_reports
@@ -43,7 +46,10 @@ from lode_monitoring.domain.report import (
     parse_output_report,
     parse_project_progress,
 )
+from lode_monitoring.domain.reserves import ReservesPolicy, ReservesReport, parse_reserves_report
+from lode_monitoring.domain.reserves_rules import evaluate_reserves
 from lode_monitoring.domain.standards import MonitoringStandards
+from lode_monitoring.settings import MonitoringSettings
 
 TODAY = date(2025, 6, 1)
 _API_FIELDS = {
@@ -311,12 +317,14 @@ def test_iron_concentrate_rises_toward_but_stays_below_200() -> None:
 
 
 def test_building_stone_follows_the_demo_quarries() -> None:
-    """The brief's 300→380 万吨 cannot be reached by the demo register's 8 quarries
-    (28.5 万立方米/年, 77 万吨 at 2.7 t/m³ with all valid): the sums stay within what
-    the quarries valid each year may mine, and fall as three of them lapse."""
+    """The 2020 register's 8 quarries (28.5 万立方米/年, 77 万吨 at 2.7 t/m³) and the three
+    large ones granted in 2021-2023: the sums stay within what the quarries valid each
+    year may mine, and rise every year toward the ~400 万吨/年 of 专栏2 without reaching it."""
     sums = _by_year("building_stone")
     quarries = [lic for lic in _licences() if lic.mineral == "建筑石料"]
-    assert sum(lic.capacity_value or 0 for lic in quarries) * Decimal("2.7") < 300
+    assert [sums[year] for year in YEARS] == sorted(sums[year] for year in YEARS)
+    assert sums[YEARS[0]] < 150
+    assert 300 < sums[YEARS[-1]] < 400
     story = story_events(_licences())
     assert story.over_capacity is not None
     for year in YEARS:
@@ -337,9 +345,13 @@ def test_building_stone_follows_the_demo_quarries() -> None:
             Decimal(0),
         )
         assert Decimal("0.6") * ceiling <= sums[year] <= ceiling + excess, (year, sums[year])
-    assert 50 <= sums[2021] <= 60
-    assert 38 <= sums[2024] <= 50
-    assert sums[2021] > sums[2022] > sums[2023]
+    old = defaultdict(Decimal)  # the 2020 register's quarries alone fall as three lapse
+    for report, lic in _parsed():
+        if lic.mineral == "建筑石料" and lic.valid_from.year <= 2020:
+            old[report.year] += report.ore_mined_10kt
+    assert 50 <= old[2021] <= 60
+    assert 38 <= old[2024] <= 50
+    assert old[2021] > old[2022] > old[2023]
 
 
 def test_three_to_five_mine_years_below_a_national_minimum() -> None:
@@ -423,8 +435,9 @@ def test_a_small_register_still_gives_valid_bodies(count: int) -> None:
     assert len(data.project_progress) == 7
 
 
-def test_the_module_imports_no_other_service_nor_io() -> None:
-    tree = ast.parse(Path(str(demo_module.__file__)).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", [demo_module, demo_reserves_module])
+def test_the_module_imports_no_other_service_nor_io(module: Any) -> None:
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
     imported: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -433,3 +446,146 @@ def test_the_module_imports_no_other_service_nor_io() -> None:
             imported.add(node.module)
     roots = {name.split(".")[0] for name in imported}
     assert not roots & {"lode_licensing", "lode_zoning", "sqlalchemy", "httpx", "fastapi"}
+
+
+# --- reserves reports (储量年报) ---------------------------------------------------------------
+
+
+@cache
+def _reserves() -> tuple[dict[str, Any], ...]:
+    return reserves_reports(_licences(), _data(), _standards().min_service_years.years)
+
+
+@cache
+def _policy() -> ReservesPolicy:
+    return MonitoringSettings().reserves_policy()
+
+
+@cache
+def _parsed_reserves() -> tuple[ReservesReport, ...]:
+    return tuple(
+        parse_reserves_report(
+            body,
+            standards=_standards(),
+            today=TODAY,
+            licence=_licence(body["licence_no"]).view(),
+        )
+        for body in _reserves()
+    )
+
+
+@cache
+def _reserves_findings() -> tuple[Finding, ...]:
+    outputs = {(r.licence_no, r.year): r for r, _ in _parsed()}
+    by_year = {(r.licence_no, r.year): r for r in _parsed_reserves()}
+    found: list[Finding] = []
+    for report in _parsed_reserves():
+        found += evaluate_reserves(
+            report,
+            _licence(report.licence_no).view(),
+            _standards(),
+            _policy(),
+            previous=by_year.get((report.licence_no, report.year - 1)),
+            output=outputs.get((report.licence_no, report.year)),
+        )
+    return tuple(found)
+
+
+def test_a_reserves_report_for_each_output_report_and_every_one_balances() -> None:
+    outputs = {(body["licence_no"], body["year"]) for body in _data().reports}
+    filed = [(body["licence_no"], body["year"]) for body in _reserves()]
+    assert sorted(filed) == sorted(outputs)
+    assert len(set(filed)) == len(filed)
+    for body, report in zip(_reserves(), _parsed_reserves(), strict=True):
+        assert set(body) == {
+            "licence_no",
+            "year",
+            "mineral",
+            "opening_10kt",
+            "extracted_10kt",
+            "lost_10kt",
+            "new_proven_10kt",
+            "recalculated_10kt",
+            "closing_10kt",
+        }
+        assert report.main, "the licence's own mineral"
+        assert report.closing_10kt == report.computed_closing_10kt
+        assert report.closing_10kt > 0
+    (late,) = _data().late_reports
+    assert late not in filed, "the mine that withholds its annual report withholds this too"
+
+
+def test_reserves_follow_the_output_reports() -> None:
+    outputs = {(r.licence_no, r.year): r for r, _ in _parsed()}
+    for report in _parsed_reserves():
+        output = outputs[(report.licence_no, report.year)]
+        assert report.extracted_10kt == output.ore_mined_10kt
+        rate = output.mining_recovery_pct
+        assert rate is not None
+        if report.used_10kt:
+            implied = report.extracted_10kt * 100 / report.used_10kt
+            assert rate <= implied < rate + Decimal("0.01"), (report.licence_no, report.year)
+
+
+def test_reserves_continue_year_to_year_but_once() -> None:
+    by_year = {(r.licence_no, r.year): r for r in _parsed_reserves()}
+    gaps = [
+        (number, year)
+        for (number, year), report in by_year.items()
+        if (number, year - 1) in by_year
+        and by_year[(number, year - 1)].closing_10kt != report.opening_10kt
+    ]
+    story = story_events(_licences()).discontinuity
+    assert story is not None
+    assert gaps == [story]
+    assert _licence(story.licence_no).mineral == "铜矿"
+
+
+def test_a_few_discoveries_and_no_recalculation() -> None:
+    found = [r for r in _parsed_reserves() if r.new_proven_10kt > 0]
+    assert 1 <= len(found) <= 12
+    assert all(r.year > YEARS[0] for r in found)
+    assert all(r.recalculated_10kt == 0 for r in _parsed_reserves())
+
+
+def test_the_reserves_story() -> None:
+    """The reserves findings are the story's: one mine short of service years every year,
+    one discontinuity, the two low 开采回采率 mine-years, and nothing else."""
+    events = story_events(_licences())
+    codes = Counter(f.code for f in _reserves_findings())
+    assert set(codes) == {"service_years_short", "reserves_discontinuity", "recovery_implied_low"}
+    short = {f.licence_no for f in _reserves_findings() if f.code == "service_years_short"}
+    assert short == {events.short_service_years}
+    assert codes["service_years_short"] == sum(
+        1 for r in _parsed_reserves() if r.licence_no == events.short_service_years
+    )
+    (gap,) = [f for f in _reserves_findings() if f.code == "reserves_discontinuity"]
+    assert (gap.licence_no, gap.year) == events.discontinuity
+    low = {(f.licence_no, f.year) for f in _reserves_findings() if f.code == "recovery_implied_low"}
+    assert low == {
+        (case.licence_no, case.year)
+        for case in events.below_standard
+        if case.rate == "mining_recovery"
+    }
+    assert len(low) == 2
+
+
+def test_reserves_last_a_plausible_life() -> None:
+    events = story_events(_licences())
+    for report in _parsed_reserves():
+        lic = _licence(report.licence_no)
+        assert lic.capacity is not None
+        mineral = _standards().catalogue.lookup(lic.mineral)
+        capacity = ore_per_year_10kt(lic.capacity, mineral, WORKING_DAYS_PER_YEAR)
+        assert isinstance(capacity, Decimal)
+        years = report.closing_10kt / capacity
+        if report.licence_no == events.short_service_years:
+            assert years < 10
+        else:
+            assert 10 <= years <= 46, (report.licence_no, years)
+
+
+def test_reserves_are_deterministic_and_independent_of_input_order() -> None:
+    shuffled = list(reversed(_licences()))
+    again = reserves_reports(shuffled, demo_reports(shuffled), _standards().min_service_years.years)
+    assert again == _reserves()

@@ -1,6 +1,6 @@
 """The monitoring service's tables (SQLModel): the plan in force and the mines (replicas
-from events), enterprises' API keys, reports with their versions, findings, exploration
-results, project progress, and the idempotency records of retried writes."""
+from events), enterprises' API keys, reports and reserves reports with their versions, findings,
+exploration results, project progress, and the idempotency records of retried writes."""
 
 from __future__ import annotations
 
@@ -91,6 +91,42 @@ class Report(SQLModel, table=True):
     period: str = Field(max_length=10)
     body: dict[str, Any] = _json()
     ore_mined_10kt: Decimal | None = _qty()
+    reason: str | None = None
+    submitted_by: str = Field(max_length=200)
+    submitted_at: datetime = _ts()
+    illustrative: bool = False
+
+
+def _qty_required() -> Any:
+    return Field(sa_column=Column(Numeric(18, 4), nullable=False))
+
+
+class ReservesReport(SQLModel, table=True):
+    """One version of a reserves report (储量年报) of a licence, year and mineral; corrections
+    are new versions. The figures are the body's, in 万吨 of ore (``recalculated`` signed)."""
+
+    __tablename__ = "reserves_report"
+    __table_args__ = (
+        UniqueConstraint(
+            "licence_no", "year", "mineral", "version", name="uq_reserves_report_version"
+        ),
+        Index("ix_reserves_report_current", "licence_no", "year", "mineral", "is_current"),
+    )
+
+    row_id: int | None = Field(default=None, primary_key=True)
+    id: str = Field(max_length=36, index=True)  # the report's id, the same across versions
+    version: int
+    is_current: bool = True
+    licence_no: str = Field(max_length=23)
+    year: int
+    mineral: str = Field(max_length=60)
+    opening_10kt: Decimal = _qty_required()
+    extracted_10kt: Decimal = _qty_required()
+    lost_10kt: Decimal = _qty_required()
+    new_proven_10kt: Decimal = _qty_required()
+    recalculated_10kt: Decimal = _qty_required()
+    closing_10kt: Decimal = _qty_required()
+    body: dict[str, Any] = _json()
     reason: str | None = None
     submitted_by: str = Field(max_length=200)
     submitted_at: datetime = _ts()

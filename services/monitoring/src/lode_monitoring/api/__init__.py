@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lode_monitoring.api import enterprises, progress, reports
+from lode_monitoring.api import enterprises, progress, reports, reserves
 
 ROUTERS: list[APIRouter] = [
     reports.hot_router,  # first: the route every mine's report takes
     enterprises.router,
     reports.router,
     progress.router,
+    reserves.router,
 ]

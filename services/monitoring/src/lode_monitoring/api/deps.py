@@ -15,6 +15,8 @@ STAFF = Depends(requires(*sorted(auth.STAFF_ROLES)))
 INSPECTOR = Depends(requires(auth.INSPECTOR))
 ANYONE = Depends(requires(*sorted(auth.ROLES)))
 MINE_OR_STAFF = Depends(requires(auth.MINE, *sorted(auth.STAFF_ROLES)))
+MINE_OR_INSPECTOR = Depends(requires(auth.MINE, auth.INSPECTOR))
+"""A mine's own filing, or an inspector filing or correcting it on the mine's behalf."""
 
 Service = Annotated[Monitoring, Depends(Monitoring.from_request)]
 """The monitoring container (:class:`~lode_monitoring.container.Monitoring`)."""

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from lode_common.credit_code import CHARSET, LENGTH, credit_code_problem
@@ -19,6 +19,7 @@ from lode_common.openapi import problems
 from lode_monitoring.adapters.tables import ApiKey, Mine
 from lode_monitoring.api.deps import ADMIN, ANYONE, Service
 from lode_monitoring.api.schemas import ApiKeyPage, ApiKeyView, IssuedKey, MinePage, MineView
+from lode_monitoring.api.visibility import page
 from lode_monitoring.domain.licence import LicenceStatus
 from lode_monitoring.handlers import api_keys
 
@@ -178,14 +179,8 @@ async def list_mines(
         query = query.where(col(Mine.holder_credit_code) == holder)
     if not principal.is_staff:
         query = query.where(col(Mine.holder_credit_code) == principal.enterprise)
-    async with service.runtime.sessions() as session:
-        total = (
-            await session.execute(select(func.count()).select_from(query.subquery()))
-        ).scalar_one()
-        rows = (
-            await session.execute(query.order_by(col(Mine.licence_no)).offset(offset).limit(limit))
-        ).scalars()
-        return {"items": [_mine_view(r) for r in rows], "total": total}
+    rows, total = await page(service, query, col(Mine.licence_no), offset=offset, limit=limit)
+    return {"items": [_mine_view(r) for r in rows], "total": total}
 
 
 @router.get(

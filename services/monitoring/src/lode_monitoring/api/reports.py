@@ -13,17 +13,16 @@ import structlog
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from lode_common import auth, idempotency
-from lode_common.auth import Principal
-from lode_common.errors import Conflict, Forbidden, NotFound
+from lode_common.errors import Conflict, NotFound
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW, runtime_of
 from lode_common.json_body import json_object
 from lode_common.limits import IDEMPOTENCY_KEY_MAX, YEAR_MAX, YEAR_MIN
 from lode_common.openapi import problems, request_body
-from lode_monitoring.adapters.tables import Finding, Mine, Report
+from lode_monitoring.adapters.tables import Finding, Report
 from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF, Service
 from lode_monitoring.api.schemas import (
     Closing,
@@ -35,6 +34,7 @@ from lode_monitoring.api.schemas import (
     ReportHistory,
     ReportPage,
 )
+from lode_monitoring.api.visibility import current_versions, own_licences, own_versions, page
 from lode_monitoring.container import Monitoring
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.handlers import finding_store, intake, reports
@@ -173,15 +173,6 @@ def _report_view(row: Report) -> dict[str, Any]:
     }
 
 
-async def _owned(service: Monitoring, licence_no: str, principal: Principal) -> None:
-    if principal.is_staff:
-        return
-    async with service.runtime.sessions() as session:
-        mine = await session.get(Mine, licence_no)
-    if mine is None or mine.holder_credit_code != principal.enterprise:
-        raise Forbidden("This belongs to another enterprise.")
-
-
 @router.get(
     "/reports/{report_id}",
     dependencies=[ANYONE],
@@ -193,17 +184,9 @@ async def _owned(service: Monitoring, licence_no: str, principal: Principal) -> 
 async def get_report(
     report_id: str, service: Service, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    async with service.runtime.sessions() as session:
-        rows = list(
-            (
-                await session.execute(
-                    select(Report).where(col(Report.id) == report_id).order_by(col(Report.version))
-                )
-            ).scalars()
-        )
-    if not rows:
-        raise NotFound(f"There is no report {report_id}.")
-    await _owned(service, rows[0].licence_no, principal)
+    rows = await own_versions(
+        service, Report, report_id, principal, missing=f"There is no report {report_id}."
+    )
     return {"id": report_id, "versions": [_report_view(r) for r in rows]}
 
 
@@ -222,26 +205,15 @@ async def list_reports(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
-    query = select(Report).where(col(Report.is_current).is_(True))
-    if licence_no:
-        query = query.where(col(Report.licence_no) == licence_no)
-    if year:
-        query = query.where(col(Report.year) == year)
-    if not principal.is_staff:
-        owned = select(col(Mine.licence_no)).where(
-            col(Mine.holder_credit_code) == principal.enterprise
-        )
-        query = query.where(col(Report.licence_no).in_(owned))
-    async with service.runtime.sessions() as session:
-        total = (
-            await session.execute(select(func.count()).select_from(query.subquery()))
-        ).scalar_one()
-        rows = (
-            await session.execute(
-                query.order_by(col(Report.licence_no), col(Report.year)).offset(offset).limit(limit)
-            )
-        ).scalars()
-        return {"items": [_report_view(r) for r in rows], "total": total}
+    rows, total = await page(
+        service,
+        current_versions(Report, principal, licence_no=licence_no, year=year),
+        col(Report.licence_no),
+        col(Report.year),
+        offset=offset,
+        limit=limit,
+    )
+    return {"items": [_report_view(r) for r in rows], "total": total}
 
 
 def _finding_view(row: Finding) -> dict[str, Any]:
@@ -286,20 +258,11 @@ async def list_findings(
     if status:
         query = query.where(col(Finding.status) == status)
     if not principal.is_staff:
-        owned = select(col(Mine.licence_no)).where(
-            col(Mine.holder_credit_code) == principal.enterprise
-        )
-        query = query.where(col(Finding.licence_no).in_(owned))
-    async with service.runtime.sessions() as session:
-        total = (
-            await session.execute(select(func.count()).select_from(query.subquery()))
-        ).scalar_one()
-        rows = (
-            await session.execute(
-                query.order_by(col(Finding.opened_at).desc()).offset(offset).limit(limit)
-            )
-        ).scalars()
-        return {"items": [_finding_view(r) for r in rows], "total": total}
+        query = query.where(col(Finding.licence_no).in_(own_licences(principal)))
+    rows, total = await page(
+        service, query, col(Finding.opened_at).desc(), offset=offset, limit=limit
+    )
+    return {"items": [_finding_view(r) for r in rows], "total": total}
 
 
 @router.post(

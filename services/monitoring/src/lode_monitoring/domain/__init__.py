@@ -11,6 +11,8 @@ Modules, each with a small public API:
   with every field error at once.
 * :mod:`.findings` — the finding rules, :func:`~.findings.evaluate`,
   :func:`~.findings.missing_reports` and :func:`~.findings.reconcile`.
+* :mod:`.reserves` — reserves reports (储量年报), validated and balanced exactly;
+  :mod:`.reserves_rules` their findings and their filing deadline.
 * :mod:`.periods` — reporting periods and dates in China Standard Time.
 * :mod:`.errors` — the exception tree.
 """

@@ -8,8 +8,12 @@ Exception tree (with the HTTP status the API layer is expected to map each to)::
     │   │                             ``[{"field", "message"}]`` for problem details
     │   ├── InvalidReport             an output report (开发利用年报/季报) that fails validation
     │   ├── InvalidExplorationResult  an exploration result (新增资源量) that fails validation
-    │   └── InvalidProjectProgress    progress of a plan project (规划项目进展) that fails
-    │                                 validation (``project_id`` unknown included)
+    │   ├── InvalidProjectProgress    progress of a plan project (规划项目进展) that fails
+    │   │                             validation (``project_id`` unknown included)
+    │   └── InvalidReservesReport     a reserves report (储量年报) that fails validation
+    │       └── UnbalancedReserves    …whose figures do not balance: ``computed`` (opening −
+    │                                 extracted − lost + new_proven + recalculated),
+    │                                 ``closing`` as given, ``difference`` (closing − computed)
     ├── StandardsDocumentInvalid 500  a plan version (validated by lode_common.plan) lacks
     │                                 an optional part monitoring cannot do without (the
     │                                 published plan's fault, not the caller's); ``path``
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,24 @@ class InvalidExplorationResult(InvalidInput):
 
 class InvalidProjectProgress(InvalidInput):
     """Progress of a plan project (专栏5/专栏6 项目进展) with invalid fields."""
+
+
+class InvalidReservesReport(InvalidInput):
+    """A reserves report (储量年报) with invalid fields."""
+
+
+class UnbalancedReserves(InvalidReservesReport):
+    """A reserves report whose closing reserves (期末保有) are not what its other figures
+    give: ``computed`` = opening − extracted − lost + new_proven + recalculated, ``closing``
+    as given, ``difference`` = closing − computed (all exact, 万吨)."""
+
+    def __init__(
+        self, error: FieldError, *, computed: Decimal, closing: Decimal, difference: Decimal
+    ) -> None:
+        super().__init__([error])
+        self.computed = computed
+        self.closing = closing
+        self.difference = difference
 
 
 class StandardsDocumentInvalid(MonitoringError):

@@ -144,8 +144,10 @@ class FieldReader:
         required: bool = False,
         maximum: Decimal = QUANTITY_MAX,
         unit_hint: str = "",
+        signed: bool = False,
     ) -> Decimal | None:
-        """A JSON number ≥ 0 and ≤ ``maximum``, read exactly; None when absent or invalid
+        """A JSON number ≥ 0 and ≤ ``maximum`` (``signed``: between ``-maximum`` and
+        ``maximum``, a change such as 重算增减), read exactly; None when absent or invalid
         (error recorded)."""
         if not self.given(name):
             if required:
@@ -160,6 +162,12 @@ class FieldReader:
         except BadValue as bad:
             self.error(name, str(bad))
             return None
+        if signed:
+            if abs(number) > maximum:
+                message = f"must be between -{maximum} and {maximum}{unit_hint}, got {number}"
+                self.error(name, message)
+                return None
+            return number
         if number < 0:
             self.error(name, f"must not be negative, got {number}{unit_hint}")
             return None

@@ -2,7 +2,8 @@
 
 A finding is opened once and closed when a corrected report (or the daily job) no longer
 produces it. Its :attr:`Finding.key` is ``code:licence_no:year`` plus ``:Qn`` for a
-quarterly report and ``:rate`` for a three-rate finding, e.g.
+quarterly report, ``:rate`` for a three-rate finding and ``:mineral`` for a reserves
+report's finding, e.g.
 ``three_rates_below_standard:C1308812021017120000001:2021:mining_recovery``; it does not
 depend on the message or severity, so rewording a message never reopens a finding.
 """
@@ -29,15 +30,31 @@ FindingCode = Literal[
     "restoration_behind_plan",
     "mineral_not_in_catalogue",
     "annual_report_missing",
+    "reserves_discontinuity",
+    "extraction_mismatch",
+    "recovery_implied_low",
+    "service_years_short",
+    "reserves_report_missing",
 ]
 FINDING_CODES: Final[tuple[FindingCode, ...]] = get_args(FindingCode)
 
-REPORT_CODES: Final[frozenset[FindingCode]] = frozenset(FINDING_CODES) - {"annual_report_missing"}
-"""The codes :func:`~.findings.evaluate` produces for a report: the scope to reconcile its
-result with (with the report's licence, year and period)."""
+RESERVES_CODES: Final[frozenset[FindingCode]] = frozenset(
+    {"reserves_discontinuity", "extraction_mismatch", "recovery_implied_low", "service_years_short"}
+)
+"""The codes :func:`~.reserves_rules.evaluate_reserves` produces for a reserves report
+(储量年报): the scope to reconcile its result with (with its licence, year and mineral)."""
 
-DEADLINE_CODES: Final[frozenset[FindingCode]] = frozenset({"annual_report_missing"})
-"""The codes :func:`~.findings.missing_reports` produces (the daily job's scope)."""
+DEADLINE_CODES: Final[frozenset[FindingCode]] = frozenset(
+    {"annual_report_missing", "reserves_report_missing"}
+)
+"""The codes the daily deadline job produces (:func:`~.findings.missing_reports`,
+:func:`~.reserves_rules.missing_reserves_reports`): its scope."""
+
+REPORT_CODES: Final[frozenset[FindingCode]] = (
+    frozenset(FINDING_CODES) - DEADLINE_CODES - RESERVES_CODES
+)
+"""The codes :func:`~.findings.evaluate` produces for an output report: the scope to
+reconcile its result with (with the report's licence, year and period)."""
 
 
 def finding_key(

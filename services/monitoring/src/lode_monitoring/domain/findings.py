@@ -21,11 +21,13 @@ restoration_behind_plan       warning    cumulative restoration behind the licen
 mineral_not_in_catalogue      info       the licence's mineral is unknown to the standards
 annual_report_missing         warning    no annual report after 31 March of the next year
 ============================  =========  =================================================
+
+The reserves report's rules (储量年报) are in :mod:`.reserves_rules`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -61,8 +63,10 @@ __all__ = [
     "cumulative_areas",
     "evaluate",
     "finding_key",
+    "missing_filings",
     "missing_reports",
     "over_capacity",
+    "overdue",
     "production_while_inactive",
     "prohibited_mineral_mined",
     "reconcile",
@@ -136,6 +140,60 @@ class ReportIdentity(Protocol):
     def period(self) -> str: ...
 
 
+def overdue(
+    licences: Iterable[LicenceView],
+    filed: Collection[tuple[str, int]],
+    today: date | datetime,
+    deadline: Callable[[int], date],
+    *,
+    first_year: int | None = None,
+) -> Iterator[tuple[LicenceView, int, date]]:
+    """Each mining licence and year Y with no filing (``(licence_no, year)`` not in
+    ``filed``) once today (CST) is past ``deadline(Y)``, for every year the licence was
+    active on at least one day, with that deadline. Years before ``first_year`` (e.g. the
+    plan period's first year) are not asked for. Exploration licences file neither output
+    nor reserves reports: never overdue here. The machinery of every filing deadline."""
+    today = cst_date(today)
+    for licence in licences:
+        if licence.right_type != "mining":
+            continue
+        start = max(licence.valid_from.year, first_year or licence.valid_from.year)
+        for year in range(start, min(today.year - 1, licence.valid_to.year) + 1):
+            due = deadline(year)
+            if today <= due or (licence.licence_no, year) in filed:
+                continue
+            if not licence.active_in(date(year, 1, 1), date(year, 12, 31)):
+                continue
+            yield licence, year, due
+
+
+def missing_filings(
+    code: FindingCode,
+    overdue_years: Iterable[tuple[LicenceView, int, date]],
+    *,
+    filing_zh: str,
+    filing_en: str,
+    due_zh: str,
+    clause: str | None,
+) -> list[Finding]:
+    """A warning ``code`` for each overdue filing (:func:`overdue`'s licence, year and
+    deadline): ``filing_zh`` / ``filing_en`` name the filing in the message, ``due_zh`` its
+    deadline in the citation, beside ``clause``."""
+    return [
+        Finding(
+            code=code,
+            severity="warning",
+            licence_no=licence.licence_no,
+            year=year,
+            message_zh=f"{year}年度{filing_zh}逾期未报（截止 {deadline}）",
+            message_en=f"no {filing_en} for {year}; it was due by {deadline} (CST)",
+            standard_or_clause=join_clauses(f"{due_zh} {deadline.month}月{deadline.day}日", clause),
+            details={"deadline": deadline.isoformat()},
+        )
+        for licence, year, deadline in overdue_years
+    ]
+
+
 def missing_reports(
     licences: Iterable[LicenceView],
     reports: Iterable[ReportIdentity],
@@ -146,36 +204,16 @@ def missing_reports(
 ) -> list[Finding]:
     """``annual_report_missing`` for each mining licence and year Y with no annual report
     once today (CST) is past 31 March of Y+1, for every year the licence was active on at
-    least one day. Years before ``first_year`` (e.g. the plan period's first year) are not
-    asked for. Exploration licences report results, not output: never missing here.
-    ``standards``, when given, adds the plan's enforcement clause (第六章 三) to the citation."""
+    least one day (:func:`overdue`). Years before ``first_year`` (e.g. the plan period's
+    first year) are not asked for. ``standards``, when given, adds the plan's enforcement
+    clause (第六章 三) to the citation."""
     enforcement_clause = standards.clauses.enforcement if standards is not None else None
-    today = cst_date(today)
     filed = {(r.licence_no, r.year) for r in reports if r.period == "annual"}
-    last_due = today.year - 1 if today > annual_report_deadline(today.year - 1) else today.year - 2
-    findings: list[Finding] = []
-    for licence in licences:
-        if licence.right_type != "mining":
-            continue
-        start = max(licence.valid_from.year, first_year or licence.valid_from.year)
-        for year in range(start, min(last_due, licence.valid_to.year) + 1):
-            if (licence.licence_no, year) in filed:
-                continue
-            if not licence.active_in(date(year, 1, 1), date(year, 12, 31)):
-                continue
-            deadline = annual_report_deadline(year)
-            findings.append(
-                Finding(
-                    code="annual_report_missing",
-                    severity="warning",
-                    licence_no=licence.licence_no,
-                    year=year,
-                    message_zh=f"{year}年度开发利用年报逾期未报（截止 {deadline}）",
-                    message_en=f"no annual report for {year}; it was due by {deadline} (CST)",
-                    standard_or_clause=join_clauses(
-                        f"年报截止 {deadline.month}月{deadline.day}日", enforcement_clause
-                    ),
-                    details={"deadline": deadline.isoformat()},
-                )
-            )
-    return findings
+    return missing_filings(
+        "annual_report_missing",
+        overdue(licences, filed, today, annual_report_deadline, first_year=first_year),
+        filing_zh="开发利用年报",
+        filing_en="annual report",
+        due_zh="年报截止",
+        clause=enforcement_clause,
+    )

@@ -35,11 +35,11 @@ state funds). A correction (更正) keeps the licence, year and period and says 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Final, TypeVar
 
 from lode_common.limits import (
     CODE_MAX,
@@ -55,6 +55,7 @@ from lode_common.limits import (
 from .errors import (
     FieldError,
     InvalidExplorationResult,
+    InvalidInput,
     InvalidProjectProgress,
     InvalidReport,
 )
@@ -352,6 +353,50 @@ class Correction:
     reason: str
 
 
+Parsed = TypeVar("Parsed")
+
+
+def read_correction(
+    current: Mapping[str, object],
+    raw: object,
+    *,
+    keeps: Collection[str],
+    what: str,
+    kept: str,
+    read: Callable[[Mapping[str, object]], tuple[Parsed | None, list[FieldError]]],
+    invalid: type[InvalidInput],
+) -> tuple[Parsed, dict[str, object], str]:
+    """What every correction (更正) shares: a required ``reason`` (at most
+    :data:`~lode_common.limits.TEXT_MAX` characters), the fields in ``keeps`` unchanged, and
+    the new version's body (the ``current`` body with the fields ``raw`` sends), read by
+    ``read``. Returns the new version as read, that body and the reason; ``invalid`` lists
+    every bad field (the correction's own first). ``what`` names the filing and ``kept``
+    the fields kept in messages."""
+    if not isinstance(raw, Mapping):
+        raise invalid([FieldError("", "a correction must be a JSON object")])
+    errors: list[FieldError] = []
+    reader = FieldReader(raw, errors)
+    if not reader.given("reason"):
+        reader.error("reason", f"required: say why the {what} is corrected")
+    reason = reader.text("reason", max_length=TEXT_MAX, multiline=True)
+    if reason is not None and len(reason) < REASON_MIN:
+        reader.error(
+            "reason", f"say why the {what} is corrected, in {REASON_MIN} characters or more"
+        )
+    for key in keeps:
+        if key in raw and raw[key] != current.get(key):
+            reader.error(key, f"a correction keeps the {kept}; file another {what} with POST")
+    merged = {
+        **{str(k): v for k, v in current.items() if k != "reason"},
+        **{str(k): v for k, v in raw.items() if k != "reason"},
+    }
+    report, more = read(merged)
+    errors += [e for e in more if e.field not in {f.field for f in errors}]
+    if errors or report is None or reason is None:
+        raise invalid(errors)
+    return report, merged, reason
+
+
 def parse_correction(
     current: Mapping[str, object],
     raw: object,
@@ -363,31 +408,15 @@ def parse_correction(
     """The correction ``raw`` makes to the ``current`` version's body: the fields it changes
     plus a required ``reason`` (at most :data:`~lode_common.limits.TEXT_MAX` characters); the
     licence, year and period are kept. :class:`~.errors.InvalidReport` lists every bad field."""
-    if not isinstance(raw, Mapping):
-        raise InvalidReport([FieldError("", "a correction must be a JSON object")])
-    errors: list[FieldError] = []
-    reader = FieldReader(raw, errors)
-    if not reader.given("reason"):
-        reader.error("reason", "required: say why the report is corrected")
-    reason = reader.text("reason", max_length=TEXT_MAX, multiline=True)
-    if reason is not None and len(reason) < REASON_MIN:
-        reader.error(
-            "reason", f"say why the report is corrected, in {REASON_MIN} characters or more"
-        )
-    for key in _CORRECTION_KEEPS:
-        if key in raw and raw[key] != current.get(key):
-            reader.error(
-                key,
-                "a correction keeps the licence, year and period; report another period with POST",
-            )
-    merged = {
-        **{str(k): v for k, v in current.items() if k != "reason"},
-        **{str(k): v for k, v in raw.items() if k != "reason"},
-    }
-    report, more = _read_output_report(merged, standards, cst_date(today), licence, ())
-    errors += [e for e in more if e.field not in {f.field for f in errors}]
-    if errors or report is None or reason is None:
-        raise InvalidReport(errors)
+    report, merged, reason = read_correction(
+        current,
+        raw,
+        keeps=_CORRECTION_KEEPS,
+        what="report",
+        kept="licence, year and period",
+        read=lambda body: _read_output_report(body, standards, cst_date(today), licence, ()),
+        invalid=InvalidReport,
+    )
     return Correction(report, merged, reason)
 
 

@@ -12,7 +12,8 @@ monitoring's own reading of it:
 * the three-rate minimums flattened one rate per item, for monitoring's choice of the
   minimum that applies to a mine (:mod:`.three_rates`, deliberately not licensing's);
 * 专栏4's prohibited minerals, the licence numbering, what each project's progress
-  counts, and the clauses findings cite (optional: a finding then cites less).
+  counts, and the clauses findings cite (optional: a finding then cites less);
+* the minimum service years by scale (合理的服务年限) that closing reserves are held to.
 
 Every figure keeps its ``source`` and ``confidence``; a finding that relied on a figure
 of ``confidence: unverified`` says so.
@@ -28,7 +29,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from lode_common.plan.document import PlanDocument
-from lode_common.plan.standards import CatalogueEntry, ScaleClass, ThreeRatesMinimums
+from lode_common.plan.standards import ByScale, CatalogueEntry, ScaleClass, ThreeRatesMinimums
 
 from .errors import StandardsDocumentInvalid
 from .three_rates import ThreeRateMinimum, ThreeRateTable
@@ -115,6 +116,28 @@ class Project:
 
 
 @dataclass(frozen=True)
+class MinServiceYears:
+    """合理的服务年限: the years of production a mine's reserves should last, by scale, with
+    the figure's source and confidence (the national standards' ``min_service_years_by_scale``)."""
+
+    years: Mapping[Scale, int]
+    source: str | None
+    confidence: str | None
+
+    def of(self, scale: Scale) -> int:
+        return self.years[scale]
+
+    @classmethod
+    def of_standards(cls, table: ByScale) -> MinServiceYears:
+        years: dict[Scale, int] = {
+            "large": table.large,
+            "medium": table.medium,
+            "small": table.small,
+        }
+        return cls(MappingProxyType(years), table.source, table.confidence)
+
+
+@dataclass(frozen=True)
 class PlanClauses:
     """Where the plan says what a finding enforces (None when the document omits it)."""
 
@@ -134,6 +157,7 @@ class MonitoringStandards:
     prohibited_mining: ProhibitedMinerals
     numbering_pattern: re.Pattern[str]
     """Licence numbers (统一配号), compiled once per version."""
+    min_service_years: MinServiceYears
     projects: tuple[Project, ...] = ()
     clauses: PlanClauses = PlanClauses()
 
@@ -167,6 +191,7 @@ class MonitoringStandards:
                 effect_zh=policy.prohibited_effect_zh,
             ),
             numbering_pattern=re.compile(national.licence_terms.numbering.pattern),
+            min_service_years=MinServiceYears.of_standards(national.min_service_years_by_scale),
             projects=_projects(document),
             clauses=PlanClauses(
                 three_rates=next(

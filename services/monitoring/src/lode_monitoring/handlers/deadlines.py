@@ -1,5 +1,8 @@
-"""The daily deadline job: an annual report not filed by 31 March of the following year
-(China Standard Time) opens ``annual_report_missing``; a report filed later closes it."""
+"""The daily deadline job: an annual report not filed by 31 March of the following year, or
+a reserves report (储量年报) not filed by the reserves deadline (a setting: 31 January by
+default), China Standard Time, opens ``annual_report_missing`` / ``reserves_report_missing``;
+a report filed later closes it on the next pass. Both go through one machinery
+(:func:`lode_monitoring.domain.findings.overdue`)."""
 
 from __future__ import annotations
 
@@ -10,12 +13,15 @@ import structlog
 from sqlalchemy import select
 from sqlmodel import col
 
+from lode_common.messaging.outbox import UnitOfWork
 from lode_common.plan.replica import PlanNotLoaded
 from lode_common.runtime import ServiceRuntime
-from lode_monitoring.adapters.tables import Finding, Mine, Report
+from lode_monitoring.adapters.tables import Finding, Mine, Report, ReservesReport
 from lode_monitoring.container import Monitoring
-from lode_monitoring.domain.finding import DEADLINE_CODES
+from lode_monitoring.domain.finding import Finding as DomainFinding
+from lode_monitoring.domain.finding import FindingCode
 from lode_monitoring.domain.findings import missing_reports
+from lode_monitoring.domain.reserves_rules import missing_reserves_reports
 from lode_monitoring.handlers.finding_store import settle
 from lode_monitoring.handlers.reports import view_of
 
@@ -23,42 +29,57 @@ log = structlog.get_logger(__name__)
 ACTOR = "system:deadline"
 
 
+async def _settle(
+    uow: UnitOfWork, code: FindingCode, found: list[DomainFinding], closing_note: str
+) -> tuple[int, int]:
+    """Open and close the findings of one deadline code (its open findings are the scope)."""
+    query = select(Finding).where(col(Finding.status) == "open", col(Finding.code) == code)
+    open_rows = list((await uow.session.execute(query)).scalars())
+    return settle(uow, open_rows, found, actor=ACTOR, closing_note=closing_note)
+
+
 async def check_deadlines(
     runtime: ServiceRuntime, today: date | datetime | None = None
 ) -> tuple[int, int]:
     """One pass over the service's plan: (findings opened, findings closed)."""
     service = Monitoring.of(runtime)
+    now = today or datetime.now(UTC)
     async with runtime.uow() as uow:
         session = uow.session
         try:
             standards = await service.standards.require(service.plan_id, session)
         except PlanNotLoaded:
             return 0, 0
+        first_year = standards.plan_period[0]
         mines = [view_of(m) for m in (await session.execute(select(Mine))).scalars()]
         filed = list(
             (
                 await session.execute(select(Report).where(col(Report.is_current).is_(True)))
             ).scalars()
         )
-        found = missing_reports(
-            mines,
-            filed,
-            today or datetime.now(UTC),
-            first_year=standards.plan_period[0],
-            standards=standards,
-        )
-        open_rows = list(
-            (
-                await session.execute(
-                    select(Finding).where(
-                        col(Finding.status) == "open", col(Finding.code).in_(sorted(DEADLINE_CODES))
-                    )
+        reserves_filed = {
+            (row.licence_no, row.year)
+            for row in await session.execute(
+                select(col(ReservesReport.licence_no), col(ReservesReport.year)).where(
+                    col(ReservesReport.is_current).is_(True)
                 )
-            ).scalars()
+            )
+        }
+        annual = missing_reports(mines, filed, now, first_year=first_year, standards=standards)
+        reserves = missing_reserves_reports(
+            mines,
+            reserves_filed,
+            now,
+            service.settings.reserves_policy(),
+            first_year=first_year,
         )
-        opened, closed = settle(
-            uow, open_rows, found, actor=ACTOR, closing_note="the annual report has been filed"
+        opened, closed = await _settle(
+            uow, "annual_report_missing", annual, "the annual report has been filed"
         )
+        more_opened, more_closed = await _settle(
+            uow, "reserves_report_missing", reserves, "the reserves report has been filed"
+        )
+        opened, closed = opened + more_opened, closed + more_closed
         await uow.commit()
     if opened or closed:
         log.info("report deadlines checked", opened=opened, closed=closed)

@@ -1,10 +1,10 @@
-"""Loads the illustrative demo reports (``LODE_DEMO=1``) once the plan and the demo mines
-have arrived, through the same code as a mine's own reports (findings, events)."""
+"""Loads the illustrative demo reports and reserves reports (``LODE_DEMO=1``) once the plan
+and the demo mines have arrived, through the same code as a mine's own (findings, events)."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import structlog
 from sqlalchemy import func, select
@@ -13,31 +13,42 @@ from sqlmodel import col
 from lode_common.auth import ADMIN, STAFF_ROLES, Principal
 from lode_common.plan.replica import PlanNotLoaded
 from lode_common.runtime import ServiceRuntime
-from lode_monitoring.adapters.tables import Mine, Report
+from lode_monitoring.adapters.tables import Mine, Report, ReservesReport
 from lode_monitoring.container import Monitoring
-from lode_monitoring.demo import DemoLicence, demo_reports
+from lode_monitoring.demo import DemoData, DemoLicence, demo_reports
+from lode_monitoring.demo_reserves import reserves_reports
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.domain.report import parse_exploration_result, parse_project_progress
-from lode_monitoring.handlers import intake
+from lode_monitoring.domain.standards import MonitoringStandards
+from lode_monitoring.handlers import intake, reserves
 from lode_monitoring.handlers.deadlines import check_deadlines
 from lode_monitoring.handlers.progress import record_exploration, record_progress
 
 log = structlog.get_logger(__name__)
 DEMO = Principal("demo", STAFF_ROLES | {ADMIN})
-DEMO_MINES = 63  # the licensing demo register (the 2020 baseline)
+DEMO_MINES = 66  # the licensing demo register: the 63 of 2020 and the 3 quarries granted since
 
 
 async def load_demo_reports(runtime: ServiceRuntime) -> None:
+    """Once the plan and the 66 demo mines have arrived: the output reports, exploration
+    results and project progress (unless loaded before), then the reserves reports
+    (unless loaded before), then one pass of the deadline job."""
     if not runtime.settings.demo:
         return
     service = Monitoring.of(runtime)
     while True:
         async with runtime.sessions() as session:
-            if (
+            reports_loaded = (
                 await session.execute(
                     select(func.count()).where(col(Report.illustrative).is_(True))
                 )
-            ).scalar_one():
+            ).scalar_one()
+            reserves_loaded = (
+                await session.execute(
+                    select(func.count()).where(col(ReservesReport.illustrative).is_(True))
+                )
+            ).scalar_one()
+            if reports_loaded and reserves_loaded:
                 return
             mines = list(
                 (
@@ -67,6 +78,23 @@ async def load_demo_reports(runtime: ServiceRuntime) -> None:
     ]
     data = await asyncio.to_thread(demo_reports, licences)
     today = cst_date(datetime.now(UTC))
+    if not reports_loaded:
+        await _load_reports(service, data, standards, today)
+    if not reserves_loaded:
+        bodies = reserves_reports(licences, data, standards.min_service_years.years)
+        judged = reserves.Judged(standards, service.settings.reserves_policy(), today)
+        for body in bodies:
+            async with runtime.uow() as uow:
+                await reserves.file_reserves(uow, body, judged, principal=DEMO, illustrative=True)
+                await uow.commit()
+        log.info("illustrative demo reserves reports loaded", reserves_reports=len(bodies))
+    await check_deadlines(runtime)
+
+
+async def _load_reports(
+    service: Monitoring, data: DemoData, standards: MonitoringStandards, today: date
+) -> None:
+    runtime = service.runtime
     for body in data.reports:
         await intake.submit_report(service, body, principal=DEMO, today=today, illustrative=True)
     async with runtime.uow() as uow:
@@ -80,4 +108,3 @@ async def load_demo_reports(runtime: ServiceRuntime) -> None:
             record_progress(uow, progress, actor=DEMO.subject)
         await uow.commit()
     log.info("illustrative demo reports loaded", reports=len(data.reports))
-    await check_deadlines(runtime)

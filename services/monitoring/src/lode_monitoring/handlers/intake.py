@@ -21,7 +21,6 @@ from typing import Any
 from lode_common.auth import Principal
 from lode_common.events import catalog
 from lode_common.events.envelope import Envelope
-from lode_common.limits import CODE_MAX
 from lode_common.messaging.outbox import outbox_rows, traced
 from lode_common.metrics import count_emitted
 from lode_common.plan.replica import PlanNotLoaded
@@ -39,7 +38,8 @@ from lode_monitoring.handlers.reports import (
     event_fields,
     finding_view,
     history_of,
-    unknown_licence,
+    licence_key,
+    refuse_unknown_licence,
     view_from,
 )
 from lode_monitoring.handlers.standards import StandardsInForce
@@ -85,15 +85,12 @@ async def submit(
     A context the store remembered from an earlier report of the licence is trusted only
     as far as the write's check: a refusal judged with it, or a write that finds it
     stale, is judged again on a fresh read."""
-    licence_no = body.get("licence_no")
-    looked_up = licence_no if isinstance(licence_no, str) and len(licence_no) <= CODE_MAX else None
+    looked_up = licence_key(body.get("licence_no"))
     judged = functools.partial(
         _judged,
         store,
         in_force,
         body,
-        licence_no,
-        looked_up,
         principal=principal,
         plan_id=plan_id,
         today=today,
@@ -113,8 +110,6 @@ async def _judged(
     store: ReportStore,
     in_force: StandardsInForce,
     body: Mapping[str, Any],
-    licence_no: Any,
-    looked_up: str | None,
     context: Context,
     *,
     principal: Principal,
@@ -128,12 +123,12 @@ async def _judged(
     standards = await in_force.of_version(plan_id, context.plan_version)
     mine = context.mine
     if mine is None:
-        if looked_up is None or not standards.numbering_pattern.fullmatch(looked_up):
-            # not a licence number at all: the body's own errors say so (and name no licence)
-            parse_output_report(body, standards=standards, today=today)
-        elif not principal.is_staff:
-            raise NotYourLicence(looked_up)
-        raise unknown_licence(licence_no)
+        refuse_unknown_licence(
+            principal,
+            body.get("licence_no"),
+            standards,
+            body_errors=lambda: parse_output_report(body, standards=standards, today=today),
+        )
     if not principal.is_staff and principal.enterprise != mine["holder_credit_code"]:
         raise NotYourLicence(mine["licence_no"])
     licence = view_from(mine)

@@ -4,11 +4,11 @@ by new versions (the old kept, the reason required), findings opened and closed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, NoReturn, TypeVar
 
 import structlog
 from sqlalchemy import select, update
@@ -18,10 +18,11 @@ from sqlmodel import col
 from lode_common.auth import Principal
 from lode_common.events import catalog
 from lode_common.jsonable import jsonable
+from lode_common.limits import CODE_MAX
 from lode_common.messaging.outbox import UnitOfWork
-from lode_monitoring.adapters.tables import Finding, Mine, Report
+from lode_monitoring.adapters.tables import Finding, Mine, Report, ReservesReport
 from lode_monitoring.domain.capacity import Capacity
-from lode_monitoring.domain.errors import FieldError, InvalidReport
+from lode_monitoring.domain.errors import FieldError, InvalidInput, InvalidReport
 from lode_monitoring.domain.fields import shown
 from lode_monitoring.domain.finding import REPORT_CODES
 from lode_monitoring.domain.finding import Finding as DomainFinding
@@ -55,8 +56,13 @@ class ReportExists(Exception):
         self.report_id = report_id
 
 
-def unknown_licence(licence_no: Any) -> InvalidReport:
-    return InvalidReport(
+Versioned = TypeVar("Versioned", Report, ReservesReport)
+"""A table of reports kept by versions: output reports, reserves reports."""
+
+
+def unknown_licence(licence_no: Any, invalid: type[InvalidInput] = InvalidReport) -> InvalidInput:
+    """The ``invalid`` error (of the filing refused) naming a licence monitoring does not know."""
+    return invalid(
         [
             FieldError(
                 "licence_no",
@@ -64,6 +70,32 @@ def unknown_licence(licence_no: Any) -> InvalidReport:
             )
         ]
     )
+
+
+def licence_key(licence_no: object) -> str | None:
+    """A body's ``licence_no`` as the key to look the licence up by: None when it is no
+    text of a licence number's length."""
+    return licence_no if isinstance(licence_no, str) and len(licence_no) <= CODE_MAX else None
+
+
+def refuse_unknown_licence(
+    principal: Principal,
+    licence_no: Any,
+    standards: MonitoringStandards,
+    *,
+    body_errors: Callable[[], object],
+    invalid: type[InvalidInput] = InvalidReport,
+) -> NoReturn:
+    """A filing names a licence monitoring does not know. What is no licence number at all
+    gets the body's own errors (``body_errors`` raises them), naming no licence; a key
+    gets NotYourLicence, as for another enterprise's licence, so that it cannot probe which
+    licences exist; staff get ``invalid`` (:func:`unknown_licence`)."""
+    looked_up = licence_key(licence_no)
+    if looked_up is None or not standards.numbering_pattern.fullmatch(looked_up):
+        body_errors()
+    elif not principal.is_staff:
+        raise NotYourLicence(looked_up)
+    raise unknown_licence(licence_no, invalid)
 
 
 def history_of(
@@ -149,32 +181,51 @@ class Accepted:
 
 
 @dataclass(frozen=True)
-class Correctable:
+class Correctable(Generic[Versioned]):
     """The current version of a report the caller may correct, and its licence."""
 
-    current: Report
+    current: Versioned
     mine: Mine
 
 
-async def correctable(session: AsyncSession, report_id: str, principal: Principal) -> Correctable:
-    """The report to correct, locked, once the caller is known to own it: UnknownReport,
-    NotYourLicence (a key for another enterprise's report), before anything of the body
-    is read."""
+async def owned_current(
+    session: AsyncSession,
+    table: type[Versioned],
+    report_id: str,
+    principal: Principal,
+    *,
+    unknown: Callable[[str], Exception],
+    invalid: type[InvalidInput],
+) -> Correctable[Versioned]:
+    """The current version of ``table``'s report ``report_id``, locked, once the caller is
+    known to own it, before anything of the body is read: ``unknown(report_id)`` when there
+    is none, NotYourLicence for a key and another enterprise's report, ``invalid``
+    (:func:`unknown_licence`) when its licence has not reached monitoring."""
     current = (
         await session.execute(
-            select(Report)
-            .where(col(Report.id) == report_id, col(Report.is_current).is_(True))
+            select(table)
+            .where(col(table.id) == report_id, col(table.is_current).is_(True))
             .with_for_update()
         )
     ).scalar_one_or_none()
     if current is None:
-        raise UnknownReport(report_id)
+        raise unknown(report_id)
     mine = await session.get(Mine, current.licence_no)
     if not principal.is_staff and (mine is None or principal.enterprise != mine.holder_credit_code):
         raise NotYourLicence(current.licence_no)
     if mine is None:  # a report is only accepted for a replicated licence
-        raise unknown_licence(current.licence_no)
+        raise unknown_licence(current.licence_no, invalid)
     return Correctable(current, mine)
+
+
+async def correctable(
+    session: AsyncSession, report_id: str, principal: Principal
+) -> Correctable[Report]:
+    """The output report to correct (:func:`owned_current`): UnknownReport, NotYourLicence
+    (a key for another enterprise's report), before anything of the body is read."""
+    return await owned_current(
+        session, Report, report_id, principal, unknown=UnknownReport, invalid=InvalidReport
+    )
 
 
 async def _history(
@@ -247,7 +298,7 @@ def event_fields(report: Mapping[str, Any], parsed: OutputReport, mineral: str) 
 
 async def correct(
     uow: UnitOfWork,
-    target: Correctable,
+    target: Correctable[Report],
     body: object,
     *,
     principal: Principal,
