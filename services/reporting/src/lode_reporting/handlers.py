@@ -21,6 +21,8 @@ from lode_common.events.catalog import (
     OutputReported,
     PlanPublished,
     ProjectProgressReported,
+    ReservesCorrected,
+    ReservesReported,
     ZoneChanged,
     ZoneCreated,
     ZoneRetired,
@@ -45,6 +47,7 @@ async def plan_published(session: AsyncSession, envelope: Envelope, plan: PlanPu
 consumers.on(ZoneCreated, ZoneChanged, ZoneRetired)(journaled(zoning.zone_event))
 consumers.on(*LICENCE_EVENTS)(journaled(licences.licence_event))
 consumers.on(OutputReported, OutputCorrected)(journaled(monitoring.output_report))
+consumers.on(ReservesReported, ReservesCorrected)(journaled(monitoring.reserves_report))
 consumers.on(ExplorationResultReported)(journaled(monitoring.exploration_result))
 consumers.on(ProjectProgressReported)(journaled(monitoring.project_progress))
 consumers.on(FindingOpened, FindingClosed)(journaled(monitoring.finding_event))

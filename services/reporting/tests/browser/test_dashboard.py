@@ -301,3 +301,96 @@ async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
         assert "开发利用年报" in await feed.first.text_content()
 
         watched.watch.assert_clean()
+
+
+async def _resources_at_api(
+    watched: Watched, api: httpx.AsyncClient, year: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The API's output and reserves of ``year`` once the page's panel shows the same
+    snapshots (the same journal positions); events may still be arriving, so ask again."""
+    deadline = time.monotonic() + 60
+    while True:
+        params = {"plan_id": PLAN_ID, "year": year}
+        output = (await api.get("/reporting/v1/output", params=params)).json()
+        reserves = (await api.get("/reporting/v1/reserves", params=params)).json()
+        try:
+            await watched.page.wait_for_function(
+                "([year, position]) => {"
+                " const panel = document.getElementById('resources-panel');"
+                " return panel.dataset.year === year && panel.dataset.position === position; }",
+                arg=[str(year), f"{output['as_of_position']}/{reserves['as_of_position']}"],
+                timeout=5000,
+            )
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            continue
+        return output, reserves
+
+
+async def _table(watched: Watched, selector: str) -> list[dict[str, str]]:
+    """The rows of a figures table: the mineral, each cell's raw value and its text, by key."""
+    return await watched.page.eval_on_selector_all(  # type: ignore[no-any-return]
+        f"{selector} tbody tr",
+        """rows => rows.map(r => Object.fromEntries([
+             ['mineral', r.dataset.mineral ?? ''],
+             ['class', r.className],
+             ...[...r.querySelectorAll('td[data-key]')].flatMap(td => [
+               [td.dataset.key, td.dataset.value], [td.dataset.key + ':text', td.textContent]]),
+           ]))""",
+    )
+
+
+def _same(shown: str, value: Any) -> bool:
+    return shown == "" if value is None else float(shown) == float(value)
+
+
+async def test_the_dashboard_shows_output_value_and_reserves_by_mineral(
+    browser: Browser, lode: Lode
+) -> None:
+    async with _api(lode) as api:
+        await _demo_reports_arrived(api)
+        watched = await _signed_in(browser, lode)
+        page = watched.page
+        assert await page.input_value("#year") == "2024"
+        output, reserves = await _resources_at_api(watched, api, 2024)
+
+        # output value by mineral: the API's figures, "未报" where a mineral has none, a total
+        assert output["minerals"], "the demo's mines report their 2024 output"
+        rows = await _table(watched, "#output-value")
+        *by_mineral, total = rows
+        assert [r["mineral"] for r in by_mineral] == [m["mineral"] for m in output["minerals"]]
+        for row, mineral in zip(by_mineral, output["minerals"], strict=True):
+            assert _same(row["value"], mineral["output_value_cny_10k"]), (row, mineral)
+            assert _same(row["ore"], mineral["ore_mined_10kt"]), (row, mineral)
+            if mineral["output_value_cny_10k"] is None:
+                assert row["value:text"] == "未报"
+        assert total["class"] == "total"
+        assert _same(total["value"], output["total_output_value_cny_10k"])
+        summary = await page.locator("#output-value-summary").text_content()
+        assert "2024年" in summary
+        assert "2020年基期 18.9 亿元" in summary
+
+        # reserves by mineral: 保有, 动用, 新增 of the API, "未报" for a mineral none reported
+        rows = await _table(watched, "#reserves")
+        if not reserves["minerals"]:
+            assert await page.locator("#reserves tbody td.missing").text_content() == "无"
+        else:
+            assert [r["mineral"] for r in rows] == [m["mineral"] for m in reserves["minerals"]]
+            for row, mineral in zip(rows, reserves["minerals"], strict=True):
+                assert _same(row["held"], mineral["closing_10kt"]), (row, mineral)
+                assert _same(row["used"], mineral["used_10kt"]), (row, mineral)
+                assert _same(row["new"], mineral["new_proven_10kt"]), (row, mineral)
+                assert _same(row["notReporting"], mineral["mines_not_reporting"])
+                if mineral["closing_10kt"] is None:
+                    assert row["held:text"] == "未报"
+
+        # in English
+        await page.click('button[data-lang="en"]')
+        assert await page.locator("#resources-title").text_content() == (
+            "Output value and reserves"
+        )
+        assert "Held (10 kt)" in await page.locator("#reserves thead").text_content()
+        await page.click('button[data-lang="zh"]')
+        assert await page.locator("#resources-title").text_content() == "产值与储量"
+        watched.watch.assert_clean()

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from lode_common.auth import API_KEY_PREFIX, hash_api_key
 from lode_common.events import catalog
 from lode_common.events.envelope import Envelope
 from lode_common.messaging.transport import Message
@@ -82,6 +83,8 @@ def output(
     ore: str = "100",
     disturbed: str | None = None,
     restored: str | None = None,
+    value: str | None = None,
+    mineral: str | None = None,
 ) -> Envelope:
     fields: dict[str, Any] = {
         "report_id": report_id,
@@ -98,10 +101,69 @@ def output(
         "mining_recovery_pct": Decimal(92),
         "disturbed_area_ha": Decimal(disturbed) if disturbed else None,
         "restored_area_ha": Decimal(restored) if restored else None,
+        "output_value_cny_10k": Decimal(value) if value is not None else None,
+        "mineral": mineral,
     }
     if version == 1:
         return catalog.OutputReported(**fields).envelope(no)
     return catalog.OutputCorrected(**fields, reason="更正").envelope(no)
+
+
+def reserves(
+    report_id: str,
+    no: str,
+    *,
+    year: int = 2022,
+    version: int = 1,
+    mineral: str = "铁矿",
+    opening: str = "1000",
+    extracted: str = "50",
+    lost: str = "5",
+    new_proven: str = "0",
+    recalculated: str = "0",
+) -> Envelope:
+    """A reserves report (储量年报) that balances: closing = opening − extracted − lost +
+    new_proven + recalculated."""
+    figures = {
+        "opening_10kt": Decimal(opening),
+        "extracted_10kt": Decimal(extracted),
+        "lost_10kt": Decimal(lost),
+        "new_proven_10kt": Decimal(new_proven),
+        "recalculated_10kt": Decimal(recalculated),
+    }
+    closing = (
+        figures["opening_10kt"]
+        - figures["extracted_10kt"]
+        - figures["lost_10kt"]
+        + figures["new_proven_10kt"]
+        + figures["recalculated_10kt"]
+    )
+    fields: dict[str, Any] = {
+        "report_id": report_id,
+        "version": version,
+        "licence_no": no,
+        "year": year,
+        "mineral": mineral,
+        **figures,
+        "closing_10kt": closing,
+        "illustrative": True,
+    }
+    if version == 1:
+        return catalog.ReservesReported(**fields).envelope(no)
+    return catalog.ReservesCorrected(**fields, reason="更正").envelope(no)
+
+
+def api_key_issued(credit_code: str) -> tuple[Envelope, str]:
+    """A mine's API key as monitoring announces it, and the key itself (for its caller)."""
+    key = f"{API_KEY_PREFIX}0a1b2c3d_{'k' * 43}"
+    payload = catalog.ApiKeyIssued(
+        key_id="key-1",
+        prefix="0a1b2c3d",
+        key_sha256=hash_api_key(key),
+        credit_code=credit_code,
+        issued_at=datetime(2024, 1, 2, tzinfo=UTC),
+    )
+    return payload.envelope(credit_code), key
 
 
 def finding(

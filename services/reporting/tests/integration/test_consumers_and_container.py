@@ -34,6 +34,7 @@ from services.reporting.tests.integration.events import (
     output,
     plan_published,
     progress,
+    reserves,
     send,
 )
 
@@ -78,6 +79,8 @@ def test_every_event_reporting_consumes_has_one_typed_consumer() -> None:
         ),
         "lode.monitoring.output.reported",
         "lode.monitoring.output.corrected",
+        "lode.monitoring.reserves.reported",
+        "lode.monitoring.reserves.corrected",
         "lode.monitoring.exploration.result_reported",
         "lode.monitoring.project.progress_reported",
         "lode.monitoring.finding.opened",
@@ -95,6 +98,7 @@ async def test_every_event_is_journaled_with_its_licence_then_projected(
         plan_published(),
         licence(C1),
         output("r1", C1),
+        reserves("s1", C1),
         finding("f1", C1),
         progress("p1", "geochem_survey", 2022, completed_sheets=2),
     )
@@ -103,6 +107,7 @@ async def test_every_event_is_journaled_with_its_licence_then_projected(
             ("lode.zoning.plan.published.v1", None),
             ("lode.licensing.licence.issued.v1", C1),
             ("lode.monitoring.output.reported.v1", C1),
+            ("lode.monitoring.reserves.reported.v1", C1),
             ("lode.monitoring.finding.opened.v1", C1),
             ("lode.monitoring.project.progress_reported.v1", None),
         ],

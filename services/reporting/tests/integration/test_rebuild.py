@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from lode_common.database import create_engine, session_factory
 from lode_common.testing.apps import ServiceUnderTest, service_under_test
 from lode_common.testing.plugin import missing
 from lode_common.testing.services import KafkaBroker, Unavailable, start_kafka
-from lode_reporting.adapters.tables import ReportingOutput
+from lode_reporting.adapters.tables import ReportingOutput, ReportingReserves
 from lode_reporting.bootstrap import build
 from lode_reporting.rebuild import compare, rebuild
 from lode_reporting.settings import ReportingSettings
@@ -27,6 +28,7 @@ from services.reporting.tests.integration.events import (
     output,
     plan_published,
     progress,
+    reserves,
     send,
 )
 
@@ -72,14 +74,17 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
         licence(
             C2, scale="small", mineral="建筑石料", valid_from=date(2021, 3, 1), green_mine=True
         ),
-        output("rep-1", C1, disturbed="2", restored="1.5"),
+        output("rep-1", C1, disturbed="2", restored="1.5", value="6800"),
         output("rep-2", C2, ore="12.25", concentrate="0", disturbed="1", restored="1"),
+        reserves("res-1", C1, opening="1000", extracted="100", lost="10"),
+        reserves("res-2", C2, mineral="建筑石料", opening="80.5", extracted="12.25", lost="0"),
         progress("p-1", "geochem_survey", 2022, completed_sheets=2),
         finding("f-1", C1),
     )
     await send(
         r,
-        output("rep-1", C1, version=2, concentrate="31"),
+        output("rep-1", C1, version=2, concentrate="31", value="7100.25"),
+        reserves("res-1", C1, version=2, opening="1000", extracted="100", lost="12"),
         finding("f-1", C1, "closed"),
         licence(C2, "suspended", status="suspended", scale="small", time=at(2024)),
     )
@@ -88,7 +93,7 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
     seen: list[tuple[str, int, int]] = []
     result = await rebuild(settings, transport=r.transport, progress=lambda *p: seen.append(p))
     assert result.differences == []
-    assert result.journaled == 10
+    assert result.journaled == 13
     assert result.parked == 0
     assert result.database_url != settings.resolved_database_url()
     assert {topic for topic, _, _ in seen} == {"lode.zoning", "lode.licensing", "lode.monitoring"}
@@ -100,7 +105,17 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
             await session.execute(
                 delete(ReportingOutput).where(ReportingOutput.report_id == "rep-2")
             )  # type: ignore[arg-type]
+            corrected = await session.get(ReportingReserves, "res-1")
+            assert corrected is not None
+            assert (corrected.version, corrected.lost_10kt) == (2, 12)
+            corrected.closing_10kt += 1
+            value = await session.get(ReportingOutput, "rep-1")
+            assert value is not None
+            assert value.output_value_cny_10k == Decimal("7100.25")
         differences = await compare(r.runtime.sessions, rebuilt)
     finally:
         await engine.dispose()
-    assert differences == ["reporting_output ('rep-2',): only in the first"]
+    assert differences == [
+        "reporting_output ('rep-2',): only in the first",
+        "reporting_reserves ('res-1',): closing_10kt differ",
+    ]

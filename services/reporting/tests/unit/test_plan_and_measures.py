@@ -49,7 +49,8 @@ def test_iron_concentrate_counts_grade_62_and_above_only() -> None:
             _output("r2", "C2", products=(Product("铁精粉", D("61.9"), D(40)),)),
             _output("r3", "C3", products=(Product("铁精粉", None, D(5)),)),
             _output("r4", "C4", products=(Product("铁精粉", D(65), D(8)),), year=2021),
-        ]
+        ],
+        output_counts=plan.output_counts(DOCUMENT),
     )
     figure = measures.iron_concentrate(facts, 2022)
     assert figure.actual == 30
@@ -68,7 +69,7 @@ def test_a_mines_annual_report_wins_over_its_quarters() -> None:
             measures.Licence("C1", "i1", "mining", "建筑石料", date(2015, 1, 1), False),
             measures.Licence("C2", "i2", "mining", "砂石土", date(2015, 1, 1), False),
         ],
-        building_stone=frozenset({"建筑石料", "砂石土"}),
+        output_counts=plan.output_counts(DOCUMENT),
     )
     assert measures.building_stone(facts, 2022).actual == 9 + 3 + 4
 

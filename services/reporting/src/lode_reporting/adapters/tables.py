@@ -1,8 +1,9 @@
 """The reporting service's tables (SQLModel): the event journal and the read models fed
-only by events (zones, licences with their versions, output reports, exploration results,
-project progress, findings). Each read-model row names the event behind it (``event_id``),
-which the journal holds, so every figure can be traced. The plan in force is the shared
-replica's table (:data:`lode_common.plan.replica.PLAN_REPLICA`), with its event id too."""
+only by events (zones, licences with their versions, output and reserves reports,
+exploration results, project progress, findings). Each read-model row names the event
+behind it (``event_id``), which the journal holds, so every figure can be traced. The plan
+in force is the shared replica's table (:data:`lode_common.plan.replica.PLAN_REPLICA`), with
+its event id too."""
 
 from __future__ import annotations
 
@@ -131,6 +132,30 @@ class ReportingOutput(SQLModel, table=True):
     comprehensive_utilization_pct: Decimal | None = _qty()
     disturbed_area_ha: Decimal | None = _qty()
     restored_area_ha: Decimal | None = _qty()
+    output_value_cny_10k: Decimal | None = _qty()
+    """产值 (万元), as the mine reported it; ``None`` when the report gives none."""
+    illustrative: bool
+    event_id: str = Field(max_length=64)
+
+
+class ReportingReserves(SQLModel, table=True):
+    """The current version of each reserves report (储量年报: one mine, year and mineral);
+    a correction replaces the row, as for output reports. 万吨 of ore throughout."""
+
+    __tablename__ = "reporting_reserves"
+    __table_args__ = (Index("ix_reporting_reserves_year", "year", "licence_no"),)
+
+    report_id: str = Field(primary_key=True, max_length=64)
+    version: int
+    licence_no: str = Field(max_length=23)
+    year: int
+    mineral: str = Field(max_length=60)
+    opening_10kt: Decimal = _qty(nullable=False)
+    extracted_10kt: Decimal = _qty(nullable=False)
+    lost_10kt: Decimal = _qty(nullable=False)
+    new_proven_10kt: Decimal = _qty(nullable=False)
+    recalculated_10kt: Decimal = _qty(nullable=False)
+    closing_10kt: Decimal = _qty(nullable=False)
     illustrative: bool
     event_id: str = Field(max_length=64)
 
@@ -187,6 +212,7 @@ READ_MODELS: tuple[type[SQLModel], ...] = (
     ReportingLicence,
     ReportingLicenceVersion,
     ReportingOutput,
+    ReportingReserves,
     ReportingExploration,
     ReportingProgress,
     ReportingFinding,

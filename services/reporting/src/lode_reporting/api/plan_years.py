@@ -1,7 +1,7 @@
 """The years a plan has figures for, in the OpenAPI document: what the routes accept.
 
 A route's ``year`` is bounded at the edge by what any date can hold (1949–2100); the plan
-in force narrows it (indicators and output: the baseline year to the end of the period;
+in force narrows it (indicators, output and reserves: the baseline year to the end of the period;
 the annual report: the period), and a year outside it is a 422 naming ``year``. The plan
 is data that arrives by event, so the document can only say so when it is built: for the
 plan the deployment follows as it is bundled (what zoning publishes on its first start),
@@ -21,6 +21,7 @@ FROM_BASELINE: Final = (
     "/reporting/v1/indicators",
     "/reporting/v1/indicators/{indicator_id}/sources",
     "/reporting/v1/output",
+    "/reporting/v1/reserves",
 )
 """Routes answering for the baseline year and every year of the period."""
 IN_PERIOD: Final = ("/reporting/v1/annual-report/{year}",)

@@ -10,12 +10,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Final
 
+from lode_common.plan.output import OutputIndicator, ReportedProduct
+
 HUNDRED: Final = Decimal(100)
-IRON_CONCENTRATE: Final = "铁精粉"
-IRON_CONCENTRATE_MIN_GRADE_PCT: Final = Decimal(62)
-"""专栏2: 主要矿种开采总量（铁矿，铁精粉，品位62%以上）."""
+IRON_CONCENTRATE_OUTPUT: Final = "iron_concentrate_output"
+BUILDING_STONE_OUTPUT: Final = "building_stone_output"
+"""The ids of 专栏2's two output indicators (主要矿种开采总量); what each counts is the plan's
+(``indicators.items[].counts``, read by :func:`lode_common.plan.output.output_indicators`)."""
 THREE_RATES_CODE: Final = "three_rates_below_standard"
 IN_FORCE: Final = frozenset({"active", "suspended"})
 """A suspended licence (停产整顿) is still a licensed mine; expired, revoked and cancelled
@@ -72,6 +76,26 @@ class Output:
     disturbed_area_ha: Decimal | None = None
     restored_area_ha: Decimal | None = None
     reports_three_rates: bool = False
+    output_value_cny_10k: Decimal | None = None
+    """产值 (万元) as reported; ``None`` when the report gives none (未报)."""
+
+
+@dataclass(frozen=True)
+class Reserves:
+    """The current version of one reserves report (储量年报), 万吨 of ore: 保有 at the start
+    (``opening``) and end (``closing``) of the year, 开采量, 损失量, 新增查明 and 重算增减."""
+
+    report_id: str
+    event_id: str
+    licence_no: str
+    year: int
+    mineral: str
+    opening_10kt: Decimal
+    extracted_10kt: Decimal
+    lost_10kt: Decimal
+    new_proven_10kt: Decimal
+    recalculated_10kt: Decimal
+    closing_10kt: Decimal
 
 
 @dataclass(frozen=True)
@@ -105,16 +129,48 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """What the mines' reports count toward one output indicator: the plan's reading
+    (:class:`~lode_common.plan.output.OutputIndicator`) and the names (and aliases) of the
+    catalogue's minerals it covers, worked out once from the plan version."""
+
+    output: OutputIndicator
+    minerals: frozenset[str] = frozenset()
+
+    def counts_report(self, mineral: str | None) -> bool:
+        """A product is counted from any mine's report (its name and grade say what it is,
+        as 铁精粉 does); ore only from a mine of a covered mineral."""
+        return self.output.counts.quantity == "product" or mineral in self.minerals
+
+    def amount(self, report: Output) -> Decimal:
+        return self.output.amount(
+            report.ore_mined_10kt,
+            (ReportedProduct(p.name, p.grade_pct, p.output_10kt) for p in report.products),
+        )
+
+    def note(self, report: Output, mineral: str | None) -> str:
+        counts = self.output.counts
+        where = f"({report.report_id}, {report.period})"
+        if counts.quantity == "ore_mined":
+            return f"ore mined, {mineral} {where}"
+        floor = counts.min_grade_pct
+        grade = f" ≥{floor}%" if floor is not None else ""
+        return f"{counts.product_zh}{grade} {where}"
+
+
+@dataclass(frozen=True)
 class Facts:
     """Everything the measures read, for one plan version."""
 
     licences: Sequence[Licence] = ()
     versions: Sequence[LicenceVersion] = ()
     outputs: Sequence[Output] = ()
+    reserves: Sequence[Reserves] = ()
     explorations: Sequence[Exploration] = ()
     progress: Sequence[Progress] = ()
     findings: Sequence[Finding] = ()
-    building_stone: frozenset[str] = frozenset()
+    output_counts: Mapping[str, Counted] = field(default_factory=lambda: MappingProxyType({}))
+    """The plan's output indicators by id (:func:`lode_reporting.domain.plan.output_counts`)."""
     molybdenum: frozenset[str] = frozenset({"钼矿"})
     start_year: int = 2021
 
@@ -168,47 +224,35 @@ def reports_of_year(outputs: Iterable[Output], year: int) -> list[Output]:
     return chosen
 
 
-def iron_concentrate(facts: Facts, year: int) -> Figure:
-    contributions = []
-    for report in reports_of_year(facts.outputs, year):
-        amount = sum(
-            (
-                p.output_10kt
-                for p in report.products
-                if IRON_CONCENTRATE in p.name
-                and p.grade_pct is not None
-                and p.grade_pct >= IRON_CONCENTRATE_MIN_GRADE_PCT
-            ),
-            Decimal(0),
-        )
-        if amount:
-            contributions.append(
-                Contribution(
-                    report.event_id,
-                    report.licence_no,
-                    amount,
-                    f"{IRON_CONCENTRATE} ≥{IRON_CONCENTRATE_MIN_GRADE_PCT}% "
-                    f"({report.report_id}, {report.period})",
-                )
-            )
-    return _sum(contributions)
-
-
-def building_stone(facts: Facts, year: int) -> Figure:
+def counted_output(facts: Facts, year: int, indicator_id: str) -> Figure:
+    """The year's output toward an output indicator, as the plan says what it counts: each
+    mine's current reports of the year (annual, else quarterly) that it covers; a product
+    count lists only the reports with some qualifying product."""
+    counted = facts.output_counts.get(indicator_id)
+    if counted is None:
+        return NO_DATA
+    product = counted.output.counts.quantity == "product"
     minerals = {lic.licence_no: lic.mineral for lic in facts.licences}
     contributions = []
     for report in reports_of_year(facts.outputs, year):
         mineral = report.mineral or minerals.get(report.licence_no)
-        if mineral in facts.building_stone:
-            contributions.append(
-                Contribution(
-                    report.event_id,
-                    report.licence_no,
-                    report.ore_mined_10kt,
-                    f"ore mined, {mineral} ({report.report_id}, {report.period})",
-                )
-            )
+        if not counted.counts_report(mineral):
+            continue
+        amount = counted.amount(report)
+        if product and not amount:
+            continue
+        contributions.append(
+            Contribution(report.event_id, report.licence_no, amount, counted.note(report, mineral))
+        )
     return _sum(contributions)
+
+
+def iron_concentrate(facts: Facts, year: int) -> Figure:
+    return counted_output(facts, year, IRON_CONCENTRATE_OUTPUT)
+
+
+def building_stone(facts: Facts, year: int) -> Figure:
+    return counted_output(facts, year, BUILDING_STONE_OUTPUT)
 
 
 # --- the mines at the end of a year ------------------------------------------------------------
@@ -411,16 +455,16 @@ MEASURES: Final[Mapping[str, Measure]] = {
         "new molybdenum resources (ore) reported since 2021",
         name_en="New resources proven (molybdenum, ore)",
     ),
-    "iron_concentrate_output": Measure(
+    IRON_CONCENTRATE_OUTPUT: Measure(
         "万吨/年",
         iron_concentrate,
-        "the year's reported 铁精粉 with grade ≥ 62 %",
-        name_en="Iron concentrate output (grade ≥ 62 %)",
+        "the year's reported 铁精粉 at the plan's minimum grade or above",
+        name_en="Iron concentrate output (grade ≥ 62 %)",  # 专栏2's name, in English
     ),
-    "building_stone_output": Measure(
+    BUILDING_STONE_OUTPUT: Measure(
         "万吨/年",
         building_stone,
-        "ore mined in the year by mines of the building-stone group",
+        "ore mined in the year by mines of the minerals the plan counts as building stone",
         name_en="Building stone output",
     ),
     "large_medium_mine_ratio": Measure(

@@ -10,11 +10,15 @@ plan names that reporting has no measure for is still listed, with ``no_data``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Final, Literal
 
 from lode_common.plan.document import PlanDocument, TextTarget
+from lode_common.plan.output import output_indicators
+from lode_reporting.domain.measures import Counted
 from lode_reporting.domain.status import Kind, Target
 
 Section = Literal["专栏2", "text"]
@@ -138,6 +142,46 @@ def mineral_group(document: PlanDocument, group: str) -> frozenset[str]:
         for entry in document.standards.mineral_catalogue
         if entry.group == group
         for name in entry.names_zh
+    )
+
+
+def output_counts(document: PlanDocument) -> Mapping[str, Counted]:
+    """The plan's output indicators by id, each with the catalogue's minerals (names and
+    aliases) it covers (:meth:`~lode_common.plan.output.OutputIndicator.covers`)."""
+    standards = document.standards
+    return MappingProxyType(
+        {
+            output.id: Counted(
+                output,
+                frozenset(
+                    name
+                    for entry in standards.mineral_catalogue
+                    if output.covers(entry, standards)
+                    for name in entry.names_zh
+                ),
+            )
+            for output in output_indicators(document)
+        }
+    )
+
+
+@dataclass(frozen=True)
+class OutputValueBaseline:
+    """The plan's base-year output value (2020 采选业产值, 亿元) and where the plan states it:
+    专栏1 (上轮规划主要指标完成情况, 矿业产值 achieved) when the version carries it."""
+
+    year: int
+    value_cny_100m: Decimal | None
+    clause: str | None
+
+
+def output_value_baseline(document: PlanDocument) -> OutputValueBaseline:
+    base = document.baseline_2020
+    previous = document.previous_plan_results
+    return OutputValueBaseline(
+        year=document.plan.base_year,
+        value_cny_100m=None if base is None else base.mining_output_value_cny_100m,
+        clause=None if previous is None else previous.clause,
     )
 
 

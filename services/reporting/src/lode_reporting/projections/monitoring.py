@@ -1,4 +1,4 @@
-"""Output reports, exploration results, project progress and findings, from
+"""Output and reserves reports, exploration results, project progress and findings, from
 ``lode.monitoring``."""
 
 from __future__ import annotations
@@ -14,13 +14,17 @@ from lode_common.events.catalog import (
     OutputCorrected,
     OutputReported,
     ProjectProgressReported,
+    ReservesCorrected,
+    ReservesReported,
 )
 from lode_common.events.envelope import Envelope
+from lode_common.replica_rows import keep_newest
 from lode_reporting.adapters.tables import (
     ReportingExploration,
     ReportingFinding,
     ReportingOutput,
     ReportingProgress,
+    ReportingReserves,
 )
 from lode_reporting.projections.journal import aware
 
@@ -30,30 +34,54 @@ async def output_report(
 ) -> None:
     """A report or its correction: the row keyed by report id takes the newest version, so
     a correction replaces the previous version's contribution."""
-    row = await session.get(ReportingOutput, report.report_id)
-    if row is not None and row.version >= report.version:
-        return  # an older version delivered late
-    state: dict[str, Any] = {
-        "version": report.version,
-        "licence_no": report.licence_no,
-        "year": report.year,
-        "period": report.period,
-        "mineral": report.mineral,
-        "ore_mined_10kt": report.ore_mined_10kt,
-        "products": [p.model_dump(mode="json") for p in report.products],
-        "mining_recovery_pct": report.mining_recovery_pct,
-        "processing_recovery_pct": report.processing_recovery_pct,
-        "comprehensive_utilization_pct": report.comprehensive_utilization_pct,
-        "disturbed_area_ha": report.disturbed_area_ha,
-        "restored_area_ha": report.restored_area_ha,
-        "illustrative": report.illustrative,
-        "event_id": envelope.id,
-    }
-    if row is None:
-        session.add(ReportingOutput(report_id=report.report_id, **state))
-        return
-    for key, value in state.items():
-        setattr(row, key, value)
+    await keep_newest(
+        session,
+        ReportingOutput,
+        {"report_id": report.report_id},
+        report.version,
+        {
+            "licence_no": report.licence_no,
+            "year": report.year,
+            "period": report.period,
+            "mineral": report.mineral,
+            "ore_mined_10kt": report.ore_mined_10kt,
+            "products": [p.model_dump(mode="json") for p in report.products],
+            "mining_recovery_pct": report.mining_recovery_pct,
+            "processing_recovery_pct": report.processing_recovery_pct,
+            "comprehensive_utilization_pct": report.comprehensive_utilization_pct,
+            "disturbed_area_ha": report.disturbed_area_ha,
+            "restored_area_ha": report.restored_area_ha,
+            "output_value_cny_10k": report.output_value_cny_10k,
+            "illustrative": report.illustrative,
+            "event_id": envelope.id,
+        },
+    )
+
+
+async def reserves_report(
+    session: AsyncSession, envelope: Envelope, report: ReservesReported | ReservesCorrected
+) -> None:
+    """A reserves report (储量年报) or its correction: as for output reports, the row keyed by
+    report id takes the newest version, so a correction replaces the previous figures."""
+    await keep_newest(
+        session,
+        ReportingReserves,
+        {"report_id": report.report_id},
+        report.version,
+        {
+            "licence_no": report.licence_no,
+            "year": report.year,
+            "mineral": report.mineral,
+            "opening_10kt": report.opening_10kt,
+            "extracted_10kt": report.extracted_10kt,
+            "lost_10kt": report.lost_10kt,
+            "new_proven_10kt": report.new_proven_10kt,
+            "recalculated_10kt": report.recalculated_10kt,
+            "closing_10kt": report.closing_10kt,
+            "illustrative": report.illustrative,
+            "event_id": envelope.id,
+        },
+    )
 
 
 async def exploration_result(

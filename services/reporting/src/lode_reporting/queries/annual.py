@@ -23,6 +23,7 @@ from lode_reporting.adapters.tables import (
     ReportingLicenceVersion,
     ReportingOutput,
     ReportingProgress,
+    ReportingReserves,
 )
 from lode_reporting.container import Reporting
 from lode_reporting.domain import measures, plan
@@ -31,6 +32,7 @@ from lode_reporting.domain.evaluate import evaluate
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Rules
 from lode_reporting.projections.journal import aware, position
+from lode_reporting.queries import sections
 from lode_reporting.queries.facts import snapshot
 from lode_reporting.report import model
 
@@ -173,6 +175,15 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
             .all()
         )
         progress = (await session.execute(select(ReportingProgress))).scalars().all()
+        reserves = (
+            (
+                await session.execute(
+                    select(ReportingReserves).where(col(ReportingReserves.year) == year)
+                )
+            )
+            .scalars()
+            .all()
+        )
         explorations = (
             (
                 await session.execute(
@@ -202,12 +213,7 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
             issued.append(change)
         elif action in CLOSING:
             closed.append(change)
-    current = {o.licence_no: o for o in measures.reports_of_year(facts.outputs, year)}
-    by_mineral: dict[str, list[Decimal]] = {}
-    for licence_no, report in current.items():
-        licence = licences.get(licence_no)
-        mineral = report.mineral or (licence.mineral if licence else "?")
-        by_mineral.setdefault(mineral, []).append(report.ore_mined_10kt)
+    output_rows, output_value = sections.output_section(facts, document, year)
     restoration_target = next(
         (
             t.limit.min
@@ -280,12 +286,10 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
             ),
             mines=tuple(mines),
         ),
-        output_by_mineral=tuple(
-            model.MineralOutput(
-                mineral_zh=mineral, ore_mined_10kt=sum(ores, Decimal(0)), mines_reporting=len(ores)
-            )
-            for mineral, ores in sorted(by_mineral.items())
-        ),
+        output_by_mineral=output_rows,
+        output_value=output_value,
+        reserves_by_mineral=sections.reserves_section(facts, year),
+        previous_plan=sections.previous_plan(document),
         exploration_results=tuple(
             model.ExplorationResult(
                 mineral_zh=e.mineral,
@@ -296,5 +300,6 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
             for e in sorted(explorations, key=lambda e: e.result_id)
         ),
         illustrative=any(lic.illustrative for lic in licences.values())
-        or any(o.illustrative for o in outputs),
+        or any(o.illustrative for o in outputs)
+        or any(r.illustrative for r in reserves),
     )

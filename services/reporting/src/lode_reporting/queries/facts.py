@@ -6,7 +6,7 @@ function of the rows."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from lode_reporting.adapters.tables import (
     ReportingLicenceVersion,
     ReportingOutput,
     ReportingProgress,
+    ReportingReserves,
 )
 from lode_reporting.domain import measures, plan
 from lode_reporting.domain.measures import Facts
@@ -73,6 +74,23 @@ def _output(row: ReportingOutput) -> measures.Output:
                 row.comprehensive_utilization_pct,
             )
         ),
+        output_value_cny_10k=row.output_value_cny_10k,
+    )
+
+
+def _reserves(row: ReportingReserves) -> measures.Reserves:
+    return measures.Reserves(
+        report_id=row.report_id,
+        event_id=row.event_id,
+        licence_no=row.licence_no,
+        year=row.year,
+        mineral=row.mineral,
+        opening_10kt=row.opening_10kt,
+        extracted_10kt=row.extracted_10kt,
+        lost_10kt=row.lost_10kt,
+        new_proven_10kt=row.new_proven_10kt,
+        recalculated_10kt=row.recalculated_10kt,
+        closing_10kt=row.closing_10kt,
     )
 
 
@@ -93,9 +111,9 @@ class FactsCache:
 
     Every change to a read model is journaled in the same transaction, so the journal's
     highest position and its number of entries (both: PostgreSQL may commit positions out of
-    order) name the state; while they and the plan's mineral groups are unchanged, the facts
-    read last time are the answer, and a dashboard polling the indicators costs one small
-    query instead of reading every table."""
+    order) name the state; while they and what the plan counts (output indicators, minerals)
+    are unchanged, the facts read last time are the answer, and a dashboard polling the
+    indicators costs one small query instead of reading every table."""
 
     def __init__(self) -> None:
         self._latest: tuple[_Key, Facts] | None = None
@@ -106,24 +124,28 @@ class FactsCache:
         """The facts of the session's snapshot. ``state`` is :func:`journal_state` when the
         caller has read it already (in this snapshot)."""
         seq, count = state if state is not None else await journal_state(session)
+        counts = plan.output_counts(document)
         key: _Key = (
             seq,
             count,
-            plan.mineral_group(document, plan.BUILDING_STONE_GROUP),
+            tuple(sorted(counts.items())),
             plan.mineral_names(document, "molybdenum"),
             plan.period(document)[0],
         )
         if self._latest is not None and self._latest[0] == key:
             return self._latest[1]
-        facts = await _read_facts(session, document)
+        facts = await _read_facts(session, document, counts)
         self._latest = (key, facts)
         return facts
 
 
-async def _read_facts(session: AsyncSession, document: PlanDocument) -> Facts:
+async def _read_facts(
+    session: AsyncSession, document: PlanDocument, counts: Mapping[str, measures.Counted]
+) -> Facts:
     licences = (await session.execute(select(ReportingLicence))).scalars().all()
     versions = (await session.execute(select(ReportingLicenceVersion))).scalars().all()
     outputs = (await session.execute(select(ReportingOutput))).scalars().all()
+    reserves = (await session.execute(select(ReportingReserves))).scalars().all()
     explorations = (await session.execute(select(ReportingExploration))).scalars().all()
     progress = (await session.execute(select(ReportingProgress))).scalars().all()
     findings = (
@@ -165,6 +187,7 @@ async def _read_facts(session: AsyncSession, document: PlanDocument) -> Facts:
             for v in versions
         ],
         outputs=tuple(_output(o) for o in outputs),
+        reserves=tuple(_reserves(r) for r in reserves),
         explorations=[
             measures.Exploration(
                 result_id=e.result_id,
@@ -198,7 +221,7 @@ async def _read_facts(session: AsyncSession, document: PlanDocument) -> Facts:
             )
             for f in findings
         ],
-        building_stone=plan.mineral_group(document, plan.BUILDING_STONE_GROUP),
+        output_counts=counts,
         molybdenum=molybdenum,
         start_year=plan.period(document)[0],
     )

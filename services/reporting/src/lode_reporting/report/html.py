@@ -50,6 +50,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["q"] = text.quantity
+    env.filters["reported"] = text.reported
     env.filters["target"] = text.target
     env.filters["day"] = text.day
     env.filters["severity_zh"] = text.severity_zh
@@ -72,4 +73,6 @@ def render_html(report: AnnualReport) -> str:
         illustrative_notice=text.ILLUSTRATIVE_NOTICE,
         dash=text.DASH,
         none_zh=text.NONE_ZH,
+        output_value_summary=text.output_value_summary(report),
+        recalculated_shown=text.recalculated_shown(report),
     )

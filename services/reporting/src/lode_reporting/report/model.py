@@ -19,6 +19,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final, Literal, TypeAlias
 
+from lode_reporting.domain.statistics import CNY_10K_PER_100M
+
 Target: TypeAlias = Decimal | str
 """A target as the plan states it: a number (``Decimal("500")``) or a text such as
 ``"400±"``, ``"≥ 95"`` or ``"≥ 国家标准"`` when it is a bound or a band."""
@@ -230,12 +232,68 @@ class Restoration:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MineralOutput:
-    """The year's output of one mineral (开采量), summed over the mines' reports."""
+    """The year's output of one mineral (开采量), summed over the mines' reports; its output
+    value (产值, 万元) over the reports that give one, ``None`` when none does (未报)."""
 
     mineral_zh: str
     ore_mined_10kt: Decimal
     mines_reporting: int
     output_value_cny_10k: Decimal | None = None
+    mines_without_value: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutputValue:
+    """The year's output value of the mines (产值) beside the plan's base-year figure, which
+    the plan gives in 亿元 (2020 采选业产值, ``baseline_2020.mining_output_value_cny_100m``)."""
+
+    total_cny_10k: Decimal | None
+    baseline_year: int
+    baseline_cny_100m: Decimal | None = None
+    baseline_clause: str | None = None
+    mines_without_value: int = 0
+
+    @property
+    def total_cny_100m(self) -> Decimal | None:
+        """The total in 亿元 (1 亿元 = 10 000 万元)."""
+        if self.total_cny_10k is None:
+            return None
+        return self.total_cny_10k / CNY_10K_PER_100M  # exact: a shift of four places
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MineralReserves:
+    """One mineral's reserves in the year (万吨 of ore), from the mines' reserves reports:
+    保有 (closing), 动用 (extracted + lost), 新增 (newly proven), 重算 (recalculated). A
+    mineral no mine reported has ``None`` figures (未报)."""
+
+    mineral_zh: str
+    mines_reporting: int
+    mines_not_reporting: int = 0
+    closing_10kt: Decimal | None = None
+    used_10kt: Decimal | None = None
+    new_proven_10kt: Decimal | None = None
+    recalculated_10kt: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreviousResult:
+    """One row of 专栏1 (上轮规划指标完成情况): the previous plan's target and result."""
+
+    category_zh: str
+    indicator_zh: str
+    unit_zh: str
+    target: Target
+    achieved: Decimal
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreviousPlan:
+    """专栏1 as the plan states it: the baseline the plan starts from, with its clause."""
+
+    clause: str
+    rows: tuple[PreviousResult, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -262,7 +320,11 @@ class AnnualReport:
     licences_closed: tuple[LicenceChange, ...] = ()
     restoration: Restoration = field(default_factory=Restoration)
     output_by_mineral: tuple[MineralOutput, ...] = ()
+    output_value: OutputValue | None = None
+    reserves_by_mineral: tuple[MineralReserves, ...] = ()
     exploration_results: tuple[ExplorationResult, ...] = ()
+    previous_plan: PreviousPlan | None = None
+    """专栏1, when the plan version carries it."""
     illustrative: bool = False
     """True when any figure comes from the demo data (示意数据): every format says so."""
 

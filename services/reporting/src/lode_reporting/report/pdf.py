@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, Final
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -33,22 +28,29 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from . import pdf_resources as resources
 from . import text
 from .fonts import CjkFont, find_cjk_font
 from .html import group_by_category
 from .model import AnnualReport, IndicatorStatus, LicenceChange
+from .pdf_layout import (
+    MARGIN,
+    MUTED,
+    NOTICE_BG,
+    NOTICE_INK,
+    PAGE,
+    RULE,
+    WIDTH,
+    Styles,
+    data_table,
+    fractions,
+    heading,
+    paragraph,
+    styles_for,
+)
 
 log = logging.getLogger(__name__)
 
-PAGE: Final = landscape(A4)
-MARGIN: Final = 14 * mm
-WIDTH: Final = PAGE[0] - 2 * MARGIN
-INK: Final = colors.HexColor("#1d2430")
-MUTED: Final = colors.HexColor("#5c6675")
-RULE: Final = colors.HexColor("#b9c0cb")
-HEAD: Final = colors.HexColor("#34495e")
-NOTICE_BG: Final = colors.HexColor("#fff7ed")
-NOTICE_INK: Final = colors.HexColor("#9c2f00")
 STATUS_COLOURS: Final[dict[IndicatorStatus, str]] = {
     IndicatorStatus.MET: "#166534",
     IndicatorStatus.ON_TRACK: "#1d4ed8",
@@ -58,140 +60,21 @@ STATUS_COLOURS: Final[dict[IndicatorStatus, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Styles:
-    title: ParagraphStyle
-    title_en: ParagraphStyle
-    h1: ParagraphStyle
-    h2: ParagraphStyle
-    body: ParagraphStyle
-    meta: ParagraphStyle
-    notice: ParagraphStyle
-    cell: ParagraphStyle
-    number: ParagraphStyle
-    header: ParagraphStyle
-    none: ParagraphStyle
-
-
-def _styles(font: str) -> Styles:
-    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, textColor=INK)
-    body.wordWrap = "CJK"
-    cell = ParagraphStyle("cell", parent=body, fontSize=8, leading=10.5)
-    return Styles(
-        title=ParagraphStyle("title", parent=body, fontSize=24, leading=32, spaceAfter=4 * mm),
-        title_en=ParagraphStyle("title_en", parent=body, fontSize=12, leading=16, textColor=MUTED),
-        h1=ParagraphStyle(
-            "h1",
-            parent=body,
-            fontSize=14,
-            leading=19,
-            spaceBefore=5 * mm,
-            spaceAfter=2.5 * mm,
-            keepWithNext=1,
-        ),
-        h2=ParagraphStyle(
-            "h2",
-            parent=body,
-            fontSize=11,
-            leading=15,
-            spaceBefore=3 * mm,
-            spaceAfter=1.5 * mm,
-            keepWithNext=1,
-        ),
-        body=body,
-        meta=ParagraphStyle("meta", parent=body, fontSize=9, leading=13, textColor=MUTED),
-        notice=ParagraphStyle("notice", parent=body, fontSize=11, leading=15, textColor=NOTICE_INK),
-        cell=cell,
-        number=ParagraphStyle("number", parent=cell, alignment=TA_RIGHT),
-        header=ParagraphStyle(
-            "header", parent=cell, alignment=TA_CENTER, textColor=colors.white, leading=10
-        ),
-        none=ParagraphStyle("none", parent=cell, alignment=TA_CENTER, textColor=MUTED),
-    )
-
-
-def _p(value: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text: the model's text is escaped, never read as markup."""
-    return Paragraph(escape(value), style)
-
-
-def _h(zh: str, en: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(
-        f'{escape(zh)} <font size="{style.fontSize * 0.7:.1f}">{escape(en)}</font>', style
-    )
-
-
-Header = tuple[str, str]
-"""A column header: Chinese, English."""
-
-
-def _table(
-    styles: Styles,
-    headers: Sequence[Header],
-    rows: Sequence[Sequence[Any]],
-    widths: Sequence[float],
-    *,
-    numeric: frozenset[int] = frozenset(),
-    extra: Sequence[tuple[Any, ...]] = (),
-) -> Table:
-    """A table whose header row repeats on every page; one "无" row when there are no rows.
-
-    A cell is a string (wrapped text, right-aligned in ``numeric`` columns) or a flowable.
-    """
-    head = [
-        Paragraph(f'{escape(zh)}<br/><font size="6.5">{escape(en)}</font>', styles.header)
-        for zh, en in headers
-    ]
-    body: list[list[Any]] = []
-    for row in rows:
-        body.append(
-            [
-                cell
-                if isinstance(cell, Flowable)
-                else _p(cell, styles.number if index in numeric else styles.cell)
-                for index, cell in enumerate(row)
-            ]
-        )
-    commands: list[tuple[Any, ...]] = [
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD),
-        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if not body:
-        body.append([_p(text.NONE_ZH, styles.none)] + [""] * (len(headers) - 1))
-        commands.append(("SPAN", (0, 1), (-1, 1)))
-    else:
-        commands.append(
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f6f8fa")])
-        )
-    table = Table([head, *body], colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([*commands, *extra]))
-    return table
-
-
-def _fractions(*parts: float) -> list[float]:
-    total = sum(parts)
-    return [WIDTH * part / total for part in parts]
-
-
 def _title_page(report: AnnualReport, styles: Styles, font: CjkFont) -> list[Flowable]:
     story: list[Flowable] = [
         Spacer(1, 28 * mm),
-        _p(report.title_zh, styles.title),
-        _p(report.title_en, styles.title_en),
+        paragraph(report.title_zh, styles.title),
+        paragraph(report.title_en, styles.title_en),
         Spacer(1, 6 * mm),
-        _p(text.subtitle(report), styles.meta),
-        _p(f"{report.plan.region_zh} · {report.plan.name_zh}", styles.meta),
-        _p(f"生成时间 Generated {text.timestamp(report.generated_at)}", styles.meta),
+        paragraph(text.subtitle(report), styles.meta),
+        paragraph(f"{report.plan.region_zh} · {report.plan.name_zh}", styles.meta),
+        paragraph(f"生成时间 Generated {text.timestamp(report.generated_at)}", styles.meta),
         Spacer(1, 8 * mm),
     ]
     if report.illustrative:
-        notice = Table([[_p(text.ILLUSTRATIVE_NOTICE, styles.notice)]], colWidths=[WIDTH * 0.8])
+        notice = Table(
+            [[paragraph(text.ILLUSTRATIVE_NOTICE, styles.notice)]], colWidths=[WIDTH * 0.8]
+        )
         notice.setStyle(
             TableStyle(
                 [
@@ -225,8 +108,11 @@ def _title_page(report: AnnualReport, styles: Styles, font: CjkFont) -> list[Flo
             f"（{text.quantity(restoration.share_of_target_pct)}%）",
         ),
     ]
+    output_value = text.output_value_summary(report)
+    if output_value is not None:
+        facts.append(("产值 Output value", output_value))
     summary = Table(
-        [[_p(label, styles.meta), _p(value, styles.body)] for label, value in facts],
+        [[paragraph(label, styles.meta), paragraph(value, styles.body)] for label, value in facts],
         colWidths=[WIDTH * 0.22, WIDTH * 0.58],
         hAlign="LEFT",
     )
@@ -243,7 +129,7 @@ def _title_page(report: AnnualReport, styles: Styles, font: CjkFont) -> list[Flo
     story += [
         summary,
         Spacer(1, 10 * mm),
-        _p(f"字体 Font: {font.describe()}", styles.meta),
+        paragraph(f"字体 Font: {font.describe()}", styles.meta),
         PageBreak(),
     ]
     return story
@@ -290,92 +176,39 @@ def _indicators(report: AnnualReport, styles: Styles) -> list[Flowable]:
             )
         if len(group.rows) > 1:
             spans.append(("SPAN", (0, start), (0, start + len(group.rows) - 1)))
-    table = _table(
+    table = data_table(
         styles,
         headers,
         rows,
-        _fractions(26, 64, 16, 18, 20, 18, 22, 17, 46),
+        fractions(26, 64, 16, 18, 20, 18, 22, 17, 46),
         numeric=frozenset({3, 4, 5, 6}),
         extra=[*spans, ("VALIGN", (0, 1), (0, -1), "MIDDLE")],
     )
     return [
         KeepTogether(
             [
-                _h("一、主要规划指标完成情况", "Plan indicators: target and achieved", styles.h1),
+                heading(
+                    "一、主要规划指标完成情况", "Plan indicators: target and achieved", styles.h1
+                ),
                 table,
             ]
         )
     ]
 
 
-def _output(report: AnnualReport, styles: Styles) -> list[Flowable]:
-    output = _table(
-        styles,
-        [
-            ("矿种", "Mineral"),
-            ("开采矿石量（万吨）", "Ore mined (10 kt)"),
-            ("报送矿山数", "Mines reporting"),
-            ("产值（万元）", "Output value (10k CNY)"),
-        ],
-        [
-            [
-                item.mineral_zh,
-                text.quantity(item.ore_mined_10kt),
-                str(item.mines_reporting),
-                text.quantity(item.output_value_cny_10k),
-            ]
-            for item in report.output_by_mineral
-        ],
-        _fractions(2, 1, 1, 1),
-        numeric=frozenset({1, 2, 3}),
-    )
-    exploration = _table(
-        styles,
-        [
-            ("矿种", "Mineral"),
-            ("新增资源量（矿石，万吨）", "New resources (ore, 10 kt)"),
-            ("勘查许可证号", "Licence"),
-            ("矿业权人", "Holder"),
-        ],
-        [
-            [
-                item.mineral_zh,
-                text.quantity(item.new_resources_ore_10kt),
-                item.licence_no or text.DASH,
-                item.holder or text.DASH,
-            ]
-            for item in report.exploration_results
-        ],
-        _fractions(1, 1, 1.3, 2),
-        numeric=frozenset({1}),
-    )
-    return [
-        KeepTogether(
-            [
-                _h("二、矿产资源开发利用", "Output and exploration", styles.h1),
-                _h(f"{report.year}年主要矿种开采量", "Output by mineral", styles.h2),
-                output,
-            ]
-        ),
-        KeepTogether(
-            [_h(f"{report.year}年新增资源量", "Exploration results", styles.h2), exploration]
-        ),
-    ]
-
-
 def _findings(report: AnnualReport, styles: Styles) -> list[Flowable]:
     findings = report.findings
-    counts = _table(
+    counts = data_table(
         styles,
         [("问题类型", "Kind"), ("代码", "Code"), ("新发现", "Opened"), ("已关闭", "Closed")],
         [
             [count.label_zh, count.code, str(count.opened), str(count.closed)]
             for count in findings.counts
         ],
-        _fractions(2, 2, 1, 1),
+        fractions(2, 2, 1, 1),
         numeric=frozenset({2, 3}),
     )
-    items = _table(
+    items = data_table(
         styles,
         [
             ("许可证号", "Licence"),
@@ -402,23 +235,25 @@ def _findings(report: AnnualReport, styles: Styles) -> list[Flowable]:
             ]
             for item in findings.items
         ],
-        _fractions(38, 26, 12, 20, 9, 58, 32, 17, 17),
+        fractions(38, 26, 12, 20, 9, 58, 32, 17, 17),
     )
     return [
         KeepTogether(
             [
-                _h("三、监管发现的问题", "Findings", styles.h1),
-                _p(f"新发现 {findings.opened} 项，已关闭 {findings.closed} 项。", styles.body),
+                heading("三、监管发现的问题", "Findings", styles.h1),
+                paragraph(
+                    f"新发现 {findings.opened} 项，已关闭 {findings.closed} 项。", styles.body
+                ),
                 Spacer(1, 2 * mm),
                 counts,
             ]
         ),
-        KeepTogether([_h("问题清单", "List of findings", styles.h2), items]),
+        KeepTogether([heading("问题清单", "List of findings", styles.h2), items]),
     ]
 
 
 def _licence_table(styles: Styles, items: Sequence[LicenceChange]) -> Table:
-    return _table(
+    return data_table(
         styles,
         [
             ("许可证号", "Licence"),
@@ -443,7 +278,7 @@ def _licence_table(styles: Styles, items: Sequence[LicenceChange]) -> Table:
             ]
             for item in items
         ],
-        _fractions(38, 32, 12, 9, 11, 11, 16, 40),
+        fractions(38, 32, 12, 9, 11, 11, 16, 40),
     )
 
 
@@ -453,14 +288,14 @@ def _licences(report: AnnualReport, styles: Styles) -> list[Flowable]:
     return [
         KeepTogether(
             [
-                _h("四、矿业权变化", "Licences issued and closed", styles.h1),
-                _h(f"{report.year}年新立矿业权", f"Issued: {issued}", styles.h2),
+                heading("四、矿业权变化", "Licences issued and closed", styles.h1),
+                heading(f"{report.year}年新立矿业权", f"Issued: {issued}", styles.h2),
                 _licence_table(styles, report.licences_issued),
             ]
         ),
         KeepTogether(
             [
-                _h(f"{report.year}年关闭矿业权", f"Closed: {closed}", styles.h2),
+                heading(f"{report.year}年关闭矿业权", f"Closed: {closed}", styles.h2),
                 _licence_table(styles, report.licences_closed),
             ]
         ),
@@ -469,7 +304,7 @@ def _licences(report: AnnualReport, styles: Styles) -> list[Flowable]:
 
 def _restoration(report: AnnualReport, styles: Styles) -> list[Flowable]:
     restoration = report.restoration
-    projects = _table(
+    projects = data_table(
         styles,
         [
             ("项目", "Project"),
@@ -486,10 +321,10 @@ def _restoration(report: AnnualReport, styles: Styles) -> list[Flowable]:
             ]
             for item in restoration.projects
         ],
-        _fractions(3, 2, 1, 1),
+        fractions(3, 2, 1, 1),
         numeric=frozenset({2, 3}),
     )
-    mines = _table(
+    mines = data_table(
         styles,
         [
             ("许可证号", "Licence"),
@@ -510,7 +345,7 @@ def _restoration(report: AnnualReport, styles: Styles) -> list[Flowable]:
             ]
             for item in restoration.mines
         ],
-        _fractions(3, 3, 1.2, 1.4, 1.4, 1.4),
+        fractions(3, 3, 1.2, 1.4, 1.4, 1.4),
         numeric=frozenset({3, 4, 5}),
     )
     summary = (
@@ -522,14 +357,14 @@ def _restoration(report: AnnualReport, styles: Styles) -> list[Flowable]:
     return [
         KeepTogether(
             [
-                _h("五、矿山生态修复", "Restoration", styles.h1),
-                _p(summary, styles.body),
-                _h("修复治理项目进展", "Restoration projects", styles.h2),
+                heading("五、矿山生态修复", "Restoration", styles.h1),
+                paragraph(summary, styles.body),
+                heading("修复治理项目进展", "Restoration projects", styles.h2),
                 projects,
             ]
         ),
         KeepTogether(
-            [_h("生产矿山土地复垦", "Mines: disturbed and restored area", styles.h2), mines]
+            [heading("生产矿山土地复垦", "Mines: disturbed and restored area", styles.h2), mines]
         ),
     ]
 
@@ -581,7 +416,7 @@ class _PageDecorations:
 def render_pdf(report: AnnualReport, *, font: CjkFont | None = None) -> bytes:
     """The report as PDF bytes; ``font`` defaults to :func:`.fonts.find_cjk_font`."""
     font = font or find_cjk_font()
-    styles = _styles(font.name)
+    styles = styles_for(font.name)
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -602,10 +437,11 @@ def render_pdf(report: AnnualReport, *, font: CjkFont | None = None) -> bytes:
     story: list[Flowable] = [
         *_title_page(report, styles, font),
         *_indicators(report, styles),
-        *_output(report, styles),
+        *resources.output(report, styles),
         *_findings(report, styles),
         *_licences(report, styles),
         *_restoration(report, styles),
+        *resources.previous_plan(report, styles),
     ]
     decorations = _PageDecorations(report, font)
     document.build(story, canvasmaker=decorations.canvas_class())

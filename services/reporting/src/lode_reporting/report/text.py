@@ -21,6 +21,8 @@ from .model import (
 
 DASH: Final = "—"
 NONE_ZH: Final = "无"
+NOT_REPORTED_ZH: Final = "未报"
+"""A figure no mine reported (产值, 储量): said so, never shown as zero."""
 ILLUSTRATIVE_NOTICE: Final = (
     "示意数据 / illustrative data：本报告中的企业、矿业权与数值为演示用示意数据，不是官方统计。"
 )
@@ -36,6 +38,11 @@ def quantity(value: Decimal | int | None) -> str:
     if normalized == normalized.to_integral_value():
         normalized = normalized.quantize(Decimal(1))
     return format(normalized, "f")
+
+
+def reported(value: Decimal | None) -> str:
+    """A reported figure, or "未报" when no mine reported it."""
+    return NOT_REPORTED_ZH if value is None else quantity(value)
 
 
 def target(value: Target) -> str:
@@ -64,6 +71,32 @@ def scale_zh(value: str | None) -> str:
 
 def change_zh(value: str) -> str:
     return LICENCE_CHANGE_ZH.get(value, value)
+
+
+def output_value_summary(report: AnnualReport) -> str | None:
+    """The year's output value against the plan's base year, in one sentence; ``None`` when
+    the report carries no output value section."""
+    value = report.output_value
+    if value is None:
+        return None
+    if value.total_cny_10k is None:
+        line = f"{report.year}年产值合计：{NOT_REPORTED_ZH}"
+    else:
+        line = (
+            f"{report.year}年产值合计 {quantity(value.total_cny_10k)} 万元"
+            f"（{quantity(value.total_cny_100m)} 亿元）"
+        )
+    if value.baseline_cny_100m is not None:
+        cited = f"，{value.baseline_clause}" if value.baseline_clause else ""
+        line += f"；{value.baseline_year}年基期 {quantity(value.baseline_cny_100m)} 亿元{cited}"
+    if value.mines_without_value:
+        line += f"；{value.mines_without_value} 个矿山未报产值"
+    return line + "。"
+
+
+def recalculated_shown(report: AnnualReport) -> bool:
+    """重算增减 is shown only when some mineral's is not zero."""
+    return any(r.recalculated_10kt for r in report.reserves_by_mineral)
 
 
 def subtitle(report: AnnualReport) -> str:

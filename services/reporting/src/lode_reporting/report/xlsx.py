@@ -3,7 +3,8 @@
 The first sheet (说明) carries the title, the dates, the illustrative-data notice and the
 findings summary; each further sheet is one table with its header on row 1 (frozen,
 filtered), so it can be sorted and summed as it is: quantities are numeric cells (a
-``Decimal`` written as a number), dates are date cells, a missing figure is an empty cell.
+``Decimal`` written as a number), dates are date cells, a missing figure is an empty cell,
+except an output value or reserves figure no mine reported, which says "未报".
 """
 
 from __future__ import annotations
@@ -118,6 +119,17 @@ def _about(sheet: Worksheet, report: AnnualReport) -> None:
         ("新立矿业权 Licences issued", len(report.licences_issued)),
         ("关闭矿业权 Licences closed", len(report.licences_closed)),
     ]
+    if report.output_value is not None:
+        output = report.output_value
+        facts += [
+            ("产值合计（万元） Output value", _reported(output.total_cny_10k)),
+            ("产值合计（亿元） Output value (100m CNY)", _reported(output.total_cny_100m)),
+            (
+                f"{output.baseline_year}年基期产值（亿元） Baseline output value",
+                output.baseline_cny_100m,
+            ),
+            ("基期依据 Baseline clause", output.baseline_clause),
+        ]
     for label, value in facts:
         sheet.cell(line, 1, label).font = Font(bold=True)
         cell = sheet.cell(line, 2, value)
@@ -181,15 +193,95 @@ def _indicators(sheet: Worksheet, report: AnnualReport) -> None:
 
 
 def _output(sheet: Worksheet, report: AnnualReport) -> None:
+    """Output and output value by mineral and their total; a value no mine reported is
+    "未报" (text), never 0. The total in 亿元 beside the plan's base year is on 说明."""
     columns = [
         Column("矿种"),
         Column("开采矿石量（万吨）"),
         Column("报送矿山数"),
         Column("产值（万元）"),
+        Column("未报产值矿山数"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            item.mineral_zh,
+            item.ore_mined_10kt,
+            item.mines_reporting,
+            _reported(item.output_value_cny_10k),
+            item.mines_without_value,
+        ]
+        for item in report.output_by_mineral
+    ]
+    value = report.output_value
+    if rows and value is not None:
+        rows.append(
+            [
+                "合计",
+                sum((item.ore_mined_10kt for item in report.output_by_mineral), Decimal(0)),
+                sum(item.mines_reporting for item in report.output_by_mineral),
+                _reported(value.total_cny_10k),
+                value.mines_without_value,
+            ]
+        )
+    _write_table(sheet, columns, rows)
+    if rows and value is not None:
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+
+
+def _reported(value: Decimal | None) -> Cell:
+    return text.NOT_REPORTED_ZH if value is None else value
+
+
+def _reserves(sheet: Worksheet, report: AnnualReport) -> None:
+    columns = [
+        Column("矿种"),
+        Column("保有（万吨）"),
+        Column("动用（万吨）"),
+        Column("新增（万吨）"),
+        Column("重算增减（万吨）"),
+        Column("报送矿山数"),
+        Column("未报矿山数"),
     ]
     rows = [
-        [item.mineral_zh, item.ore_mined_10kt, item.mines_reporting, item.output_value_cny_10k]
-        for item in report.output_by_mineral
+        [
+            item.mineral_zh,
+            _reported(item.closing_10kt),
+            _reported(item.used_10kt),
+            _reported(item.new_proven_10kt),
+            _reported(item.recalculated_10kt),
+            item.mines_reporting,
+            item.mines_not_reporting,
+        ]
+        for item in report.reserves_by_mineral
+    ]
+    _write_table(sheet, columns, rows)
+
+
+def _previous_plan(sheet: Worksheet, report: AnnualReport) -> None:
+    """专栏1: the previous plan's targets and results, each row with the clause."""
+    previous = report.previous_plan
+    clause = previous.clause if previous is not None else None
+    columns = [
+        Column("类别"),
+        Column("指标名称"),
+        Column("单位"),
+        Column("规划目标"),
+        Column("完成情况"),
+        Column("备注"),
+        Column("依据条款"),
+    ]
+    rows = [
+        [
+            item.category_zh,
+            item.indicator_zh,
+            item.unit_zh,
+            item.target,
+            item.achieved,
+            item.note,
+            clause,
+        ]
+        for item in (previous.rows if previous is not None else ())
     ]
     _write_table(sheet, columns, rows)
 
@@ -324,11 +416,13 @@ def _mines(sheet: Worksheet, report: AnnualReport) -> None:
 SHEETS: Final[tuple[tuple[str, Callable[[Worksheet, AnnualReport], None]], ...]] = (
     ("指标", _indicators),
     ("开发利用", _output),
+    ("储量", _reserves),
     ("新增资源量", _exploration),
     ("问题清单", _findings),
     ("矿业权变化", _licences),
     ("生态修复", _restoration),
     ("矿山复垦", _mines),
+    ("上轮规划完成情况", _previous_plan),
 )
 """The table sheets, after 说明, in order."""
 

@@ -22,8 +22,12 @@ from lode_reporting.report.model import (
     IndicatorStatus,
     LicenceChange,
     MineralOutput,
+    MineralReserves,
     MineRestoration,
+    OutputValue,
     PlanRef,
+    PreviousPlan,
+    PreviousResult,
     Restoration,
     RestorationProject,
 )
@@ -132,6 +136,27 @@ def indicator_rows(document: dict[str, Any]) -> tuple[IndicatorRow, ...]:
     return tuple(rows)
 
 
+def previous_plan(document: dict[str, Any]) -> PreviousPlan:
+    """专栏1 as the plan file states it."""
+    results = document["previous_plan_results"]
+    return PreviousPlan(
+        clause=results["clause"],
+        rows=tuple(
+            PreviousResult(
+                category_zh=row["category"],
+                indicator_zh=row["indicator"],
+                unit_zh=row["unit"],
+                target=row["target"].replace(">=", "≥")
+                if isinstance(row["target"], str)
+                else Decimal(str(row["target"])),
+                achieved=Decimal(str(row["achieved"])),
+                note=row.get("note"),
+            )
+            for row in results["rows"]
+        ),
+    )
+
+
 def sample_report(*, illustrative: bool = True) -> AnnualReport:
     document = plan_document()
     return AnnualReport(
@@ -222,9 +247,33 @@ def sample_report(*, illustrative: bool = True) -> AnnualReport:
                 output_value_cny_10k=Decimal(152000),
             ),
             MineralOutput(
-                mineral_zh="建筑石料用灰岩", ore_mined_10kt=Decimal(362), mines_reporting=6
+                mineral_zh="建筑石料用灰岩",
+                ore_mined_10kt=Decimal(362),
+                mines_reporting=6,
+                mines_without_value=6,
             ),
         ),
+        output_value=OutputValue(
+            total_cny_10k=Decimal(152000),
+            baseline_year=2020,
+            baseline_cny_100m=Decimal(
+                str(document["baseline_2020"]["mining_output_value_cny_100m"])
+            ),
+            baseline_clause=document["previous_plan_results"]["clause"],
+            mines_without_value=6,
+        ),
+        reserves_by_mineral=(
+            MineralReserves(
+                mineral_zh="铁矿",
+                mines_reporting=17,
+                closing_10kt=Decimal("8650.25"),
+                used_10kt=Decimal("1480.5"),
+                new_proven_10kt=Decimal(0),
+                recalculated_10kt=Decimal("-12.5"),
+            ),
+            MineralReserves(mineral_zh="金矿", mines_reporting=0, mines_not_reporting=2),
+        ),
+        previous_plan=previous_plan(document),
         exploration_results=(
             ExplorationResult(
                 mineral_zh="钼矿",

@@ -9,6 +9,7 @@ import { applyStrings, formatNumber, formatTime, lang, onLangChange, setLang, t,
 import { displayName, isCharted } from "./indicators.js";
 import { missingLayers, renderMap } from "./map.js";
 import { showMissing } from "./notes.js";
+import { renderOutputValue, renderReserves } from "./resources.js";
 import { LiveStream } from "./sse.js";
 import { renderTrends } from "./trends.js";
 
@@ -28,6 +29,7 @@ const state = {
   map: null,
   compliance: null,
   output: null, // the year's output by mineral: none means no mine has reported the year
+  reserves: null, // the year's reserves by mineral
   planTitle: { zh: body.dataset.planTitleZh, en: body.dataset.planTitleEn },
 };
 let stream = null;
@@ -103,7 +105,11 @@ async function loadIndicators() {
 }
 
 async function loadOutput() {
-  state.output = await getJson("/reporting/v1/output", { plan_id: PLAN_ID, year: state.year });
+  const params = { plan_id: PLAN_ID, year: state.year };
+  [state.output, state.reserves] = await Promise.all([
+    getJson("/reporting/v1/output", params),
+    getJson("/reporting/v1/reserves", params),
+  ]);
 }
 
 /** The default year: the latest of those with the most figures (a year whose reports have
@@ -174,6 +180,17 @@ function drawIndicators() {
   safely("trendsTitle", () => renderTrends($("trend-charts"), state.trends, state.year));
 }
 
+function drawResources() {
+  if (!state.output) return;
+  safely("resourcesTitle", () => {
+    $("resources-panel").dataset.year = String(state.year);
+    renderOutputValue($("output-value"), $("output-value-summary"), state.output, state.year);
+    renderReserves($("reserves"), state.reserves);
+    // the journal positions the two answers were read at: a test waits for the API's
+    $("resources-panel").dataset.position = `${state.output.as_of_position}/${state.reserves?.as_of_position}`;
+  });
+}
+
 function drawCompliance() {
   if (!state.compliance) return;
   safely("complianceTitle", () =>
@@ -193,6 +210,7 @@ function drawMap() {
 function drawAll() {
   safely("subtitle", drawHeader);
   drawIndicators();
+  drawResources();
   drawCompliance();
   drawMap();
 }
@@ -274,6 +292,7 @@ function scheduleRefresh() {
       await Promise.all([loadIndicators().then(loadTrends), loadCompliance(), loadOutput()]);
       drawHeader();
       drawIndicators();
+      drawResources();
       drawCompliance();
     } catch (error) {
       failed(error);
@@ -346,6 +365,7 @@ $("year").addEventListener("change", async (event) => {
     await Promise.all([loadIndicators(), loadCompliance(), loadOutput()]);
     drawHeader();
     drawIndicators();
+    drawResources();
     drawCompliance();
   } catch (error) {
     failed(error);
