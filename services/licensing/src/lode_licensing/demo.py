@@ -1,4 +1,5 @@
-"""Illustrative demo licences (示意): Pingquan's 63 mining licences of the 2020 baseline.
+"""Illustrative demo licences (示意): Pingquan's 63 mining licences of the 2020 baseline,
+and the three quarries granted since under the plan.
 
 Pure data: no database, no HTTP. The loader that stores them (``LODE_DEMO=1``) is the
 licensing service's; this module only says what they are. Every licence is invented and
@@ -32,6 +33,14 @@ the 方案's own estimate by mineral and method), two fifths of it restored as i
 Green mines (绿色矿山): the plan counts 8 of the 63 mines in 2020 (13%: 2 on the national
 list, 6 in the province's reserve, 第一章第三节); here they are the 8 medium mines, the
 best equipped, which is where the plan says green-mine building had begun.
+
+Granted since 2020 (after :data:`BASELINE_COUNT`): the plan wants building stone at about
+400 万吨 a year by 2025 (专栏2) from large, green quarries in the three sand-gravel areas
+(第三章第三节 五), and the 2020 register's eight small and medium quarries hold only 28.5
+万立方米/年 (about 77 万吨). One large quarry a year was granted in 2021, 2022 and 2023
+(30, 40 and 60 万立方米/年, each in its own sand-gravel area, each a green mine with its
+restoration plan), so that the building-stone output rises toward the target as a county
+that follows its plan would see it: from about 100 万吨 in 2021 to about 300 万吨 in 2024.
 
 Areas are small polygons placed inside the demo zones of :mod:`lode_common.demo.pingquan`
 that fit the mineral (iron in the four mining blocks, one holder each, and in the energy
@@ -96,6 +105,9 @@ _PLANNED_DISTURBED_HA_PER_10KT: Final[dict[str, dict[str, Decimal]]] = {
     "矿泉水": {"": Decimal(0)},
 }
 """Hectares disturbed per 万吨 of ore, by mineral and mining method ("" for any other)."""
+_LARGE_MINE_LAND_SHARE: Final = Decimal("0.2")
+"""A large mine works deeper benches: a fifth of that land per 万吨 (the monitoring demo's
+reports assume the same)."""
 _MARGIN_DEG: Final = 0.001  # about 85-110 m: kept inside a zone, and between two licences
 _MAX_TRIES: Final = 5000
 _ZONE_CANDIDATES: Final = 64
@@ -140,6 +152,7 @@ def _mine(
 
 _U: Final = "underground"
 _O: Final = "open_pit"
+_L: Final = "large"
 _M: Final = "medium"
 _S: Final = "small"
 
@@ -214,7 +227,15 @@ DEMO_MINES: Final[tuple[DemoMine, ...]] = (
     _mine("溶剂用灰岩", _O, "18", _S, None, 26, 2019, 10),
     _mine("溶剂用灰岩", _O, "12", _S, None, 20, 2014, 8),
     _mine("冶金用白云岩", _O, "10", _S, None, 22, 2019, 8),
+    # Granted under the plan (2021-2023): one large quarry in each sand-gravel area, as
+    # 第三章第三节 五 asks of new quarries there (大型, green), 万立方米/年: large from 10.
+    _mine("建筑石料", _O, "30", _L, "SSJZ-01", 15, 2021, 15),
+    _mine("建筑石料", _O, "40", _L, "SSJZ-02", 20, 2022, 15),
+    _mine("建筑石料", _O, "60", _L, "SSJZ-03", 25, 2023, 15),
 )
+BASELINE_COUNT: Final = 63
+"""The first :data:`BASELINE_COUNT` mines are the 2020 register; the rest were granted
+since, under the plan."""
 
 _HOLDER_LABEL: Final = {
     "铁矿": "铁矿业",
@@ -244,11 +265,12 @@ _KEEP_OUT_TYPES: Final = frozenset(
 
 
 def demo_licences(today: date | None = None) -> list[LicenceIssued]:
-    """The 63 illustrative mining licences, in the order of :data:`DEMO_MINES`.
+    """The 66 illustrative mining licences, in the order of :data:`DEMO_MINES`: the 63 of
+    the 2020 register, then the three granted since (2021-2023).
 
-    With ``today`` None they stand as the plan counts them at the end of 2020: all
-    ``active`` (the expiry job then lapses those whose term has run out). Given a day on or
-    after 2020-12-31, a licence whose ``valid_to`` is before it comes ``expired``.
+    With ``today`` None they are all ``active`` (the expiry job then lapses those whose
+    term has run out). Given a day on or after 2020-12-31, a licence whose ``valid_to`` is
+    before it comes ``expired``.
     """
     if today is not None and today < BASELINE_DATE:
         raise ValueError(f"the demo licences are the register of {BASELINE_DATE}; got {today}")
@@ -280,7 +302,7 @@ def demo_licences(today: date | None = None) -> list[LicenceIssued]:
                 phase_out=False,
                 illustrative=True,
                 restoration_plan=restoration_plan(mine, valid_from, valid_to),
-                green_mine=mine.scale == "medium",
+                green_mine=mine.scale != "small",  # the 8 medium of 2020, every one granted since
             )
         )
     return licences
@@ -293,6 +315,8 @@ def restoration_plan(
     the plan years it is licensed in (none for a mine that disturbs no land)."""
     per_10kt = _PLANNED_DISTURBED_HA_PER_10KT[mine.mineral]
     ha_per_10kt = per_10kt.get(mine.mining_method, per_10kt[""])
+    if mine.scale == "large":
+        ha_per_10kt *= _LARGE_MINE_LAND_SHARE
     ore_10kt = mine.capacity * (_STONE_DENSITY if mine.capacity_unit != TONNES_10K_PER_YEAR else 1)
     if ha_per_10kt == 0:
         return []

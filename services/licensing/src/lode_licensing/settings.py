@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import Field
@@ -30,6 +31,14 @@ class LicensingSettings(LodeSettings):
     )
     expiry_check_interval_s: float = Field(
         3600.0, gt=0, description="how often the expiry job looks for lapsed licences"
+    )
+    output_year_complete_pct: Decimal = Field(
+        Decimal(90),
+        gt=0,
+        le=100,
+        description="output_control takes the current output from the latest year whose "
+        "annual reports cover at least this share (%) of the mining licences of the counted "
+        "minerals in force that year: the bureau's setting, not a figure of law",
     )
 
     def _secrets(self) -> dict[str, str]:

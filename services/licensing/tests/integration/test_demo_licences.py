@@ -1,5 +1,6 @@
-"""LODE_DEMO=1: the 63 illustrative licences of the 2020 baseline are registered once,
-through the same path as real ones; those past their term are then expired."""
+"""LODE_DEMO=1: the 63 illustrative licences of the 2020 baseline and the 3 quarries granted
+since are registered once, through the same path as real ones; those past their term are
+then expired."""
 
 from __future__ import annotations
 
@@ -38,20 +39,20 @@ async def test_demo_licences_reproduce_the_baseline_and_lapse_by_date(
                 for i in listed["items"]
                 if i["status"] == "active" and date.fromisoformat(i["valid_to"]) < today
             ]
-            return bool(listed["total"] == 63 and not lapsed_active)
+            return bool(listed["total"] == 66 and not lapsed_active)
 
         await eventually(
             loaded_and_expired, timeout_s=60, what="the demo licences to load and expire"
         )
         items = (await _licences(lic))["items"]
         assert all(i["illustrative"] for i in items)
-        assert Counter(i["scale"] for i in items) == {"small": 55, "medium": 8}
+        assert Counter(i["scale"] for i in items) == {"small": 55, "medium": 8, "large": 3}
         assert Counter(i["mineral"] for i in items)["铁矿"] == 19
         for item in items:
             lapsed = date.fromisoformat(item["valid_to"]) < today
             assert item["status"] == ("expired" if lapsed else "active"), item["licence_no"]
         issued = [t for t in await lic.types_published() if t.endswith("licence.issued.v1")]
-        assert len(issued) == 63
+        assert len(issued) == 66
         first = next(i for i in items if i["status"] == "active")
 
         async def zoning_has_the_footprint() -> bool:

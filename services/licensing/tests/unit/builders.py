@@ -21,11 +21,18 @@ from lode_licensing.domain.application import Application, parse_application
 from lode_licensing.domain.checks import (
     CheckContext,
     CheckResult,
+    CurrentOutput,
     LicenceHit,
     RegistryFigures,
     SpatialAnalysis,
     ZoneHit,
     run_checks,
+)
+from lode_licensing.domain.checks.context import (
+    ClosureFacts,
+    ClosureRecord,
+    RegionAnalysis,
+    RegionBasis,
 )
 from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
@@ -90,6 +97,19 @@ def mining_body(**overrides: Any) -> dict[str, Any]:
     )
 
 
+def cancellation_body(
+    closure_report: bool = True, restoration: str = "completed"
+) -> dict[str, Any]:
+    """A mining cancellation (注销) of :data:`MINING_LICENCE`, declaring the closure report and
+    the restoration as given (the check decides by the bureau's records, not by these)."""
+    return mining_body(
+        kind="cancellation",
+        licence_no=MINING_LICENCE,
+        closure_report=closure_report,
+        restoration_status=restoration,
+    )
+
+
 def gold_body(method: str = "open_pit", t_per_day: Any = 400, **overrides: Any) -> dict[str, Any]:
     body = mining_body(
         mineral="金矿",
@@ -137,22 +157,43 @@ def licence_hit(licence_no: str, overlap_ha: Any = 1) -> LicenceHit:
     return LicenceHit(licence_no, Decimal(str(overlap_ha)))
 
 
+def region(
+    inside_ha: Any = 5,
+    outside_ha: Any = 0,
+    distance_m: Any = None,
+    basis: RegionBasis = "administrative_boundary",
+) -> RegionAnalysis:
+    """Zoning's ``region`` block: by default the area lies wholly inside the 行政区界."""
+    return RegionAnalysis(
+        basis=basis,
+        inside_ha=Decimal(str(inside_ha)),
+        outside_ha=Decimal(str(outside_ha)),
+        distance_m=None if distance_m is None else Decimal(str(distance_m)),
+        zones=("administrative_boundary-1",) if basis == "administrative_boundary" else (),
+    )
+
+
+INSIDE_REGION = region()
+
+
 def context(
     *zones: ZoneHit,
     licences: tuple[LicenceHit, ...] = (),
     block_holders: dict[str, str] | None = None,
     mines: int | None = 40,
     output: dict[str, Any] | None = None,
+    where: RegionAnalysis | None = INSIDE_REGION,
 ) -> CheckContext:
-    """A context inside a planning block of each right type unless zones are given."""
+    """A context inside a planning block of each right type unless zones are given, inside
+    the plan's region unless ``where`` says otherwise (None: zoning gave no region block)."""
     hits = zones or (zone("mining_block"), zone("exploration_block"))
     return CheckContext(
-        spatial=SpatialAnalysis(zones=tuple(hits), licences=licences),
+        spatial=SpatialAnalysis(zones=tuple(hits), licences=licences, region=where),
         block_holders=block_holders or {},
         registry=RegistryFigures(
             active_mining_licences=mines,
-            current_output_10kt={
-                k: Decimal(str(v))
+            current_output={
+                k: CurrentOutput(k, 2024, Decimal(str(v)), 1)
                 for k, v in (
                     output
                     if output is not None
@@ -176,3 +217,23 @@ def checks_by_id(
     ids = [result.rule_id for result in results]
     assert len(ids) == len(set(ids)), ids
     return {result.rule_id: result for result in results}
+
+
+def closure_facts(
+    licence_no: str, report: bool = True, accepted: bool = True, *, by: str = "王科长"
+) -> ClosureFacts:
+    """Closure facts recorded for a licence: the report received on 2026-10-20 and the
+    restoration accepted on 2026-11-05, each only when asked for."""
+    return ClosureFacts(
+        licence_no=licence_no,
+        closure_report=ClosureRecord(
+            day("2026-10-20"), "平自然资闭〔2026〕3号", by, "licensing_officer"
+        )
+        if report
+        else None,
+        restoration_acceptance=ClosureRecord(
+            day("2026-11-05"), "平自然资验〔2026〕7号", by, "licensing_officer"
+        )
+        if accepted
+        else None,
+    )

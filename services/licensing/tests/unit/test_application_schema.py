@@ -31,7 +31,10 @@ from .builders import (
 
 def mine(**changes: Any) -> dict[str, Any]:
     """A valid new mining application with ``changes`` (``None`` sent as a JSON null)."""
-    return {**mining_body(), **changes}
+    body = {**mining_body(), **changes}
+    if body["kind"] != "new" and "restoration_plan" not in changes:
+        del body["restoration_plan"]  # a new mine's (第五章第三节); a cancellation has none
+    return body
 
 
 SCHEMA = jsonschema_rs.validator_for(APPLICATION_BODY.json_schema())

@@ -101,6 +101,36 @@ def test_min_scale_is_only_for_new_mines() -> None:
     ],
 )
 @pytest.mark.parametrize(
+    ("capacity", "green", "outcome", "green_outcome"),
+    [
+        (Decimal("10"), True, "pass", "pass"),
+        (Decimal("9.99"), True, "fail", "pass"),
+        (Decimal("10"), False, "pass", "fail"),
+        (Decimal("5"), False, "fail", "fail"),
+    ],
+)
+def test_zone_needs_large_scale_and_the_plan_wide_rule_the_green_plan(
+    zone_type: str, rule_id: str, capacity: str, green: bool, outcome: str, green_outcome: str
+) -> None:
+    """第四章第四节 asks every new mine for a green-mine plan: the plan-wide rule reports a
+    missing one, once; the zone rule checks the scale."""
+    body = mining_body(
+        mineral="建筑石料",
+        mining_method="open_pit",
+        capacity={"value": capacity, "unit": "万立方米/年"},
+        green_mine_plan=green,
+    )
+    ctx = context(zone(zone_type), zone("mining_block"))
+    results = checks_by_id(body, ctx)
+    result = results[rule_id]
+    assert result.outcome == outcome
+    assert result.details["scale_confidence"] == "found"
+    assert result.details["green_mine_plan_checked_by"] == "green_mine_plan_required"
+    assert "no green-mine plan" not in result.message_en
+    assert results["green_mine_plan_required"].outcome == green_outcome
+
+
+@pytest.mark.parametrize(
     ("capacity", "green", "outcome"),
     [
         (Decimal("10"), True, "pass"),
@@ -109,19 +139,22 @@ def test_min_scale_is_only_for_new_mines() -> None:
         (Decimal("5"), False, "fail"),
     ],
 )
-def test_zone_needs_large_scale_and_green_plan(
-    zone_type: str, rule_id: str, capacity: str, green: bool, outcome: str
+def test_without_the_plan_wide_rule_the_zone_rule_checks_the_green_plan(
+    document: dict[str, Any], capacity: str, green: bool, outcome: str
 ) -> None:
+    document["entry_rules"] = [
+        r for r in document["entry_rules"] if r["id"] != "green_mine_plan_required"
+    ]
     body = mining_body(
         mineral="建筑石料",
         mining_method="open_pit",
         capacity={"value": capacity, "unit": "万立方米/年"},
         green_mine_plan=green,
     )
-    ctx = context(zone(zone_type), zone("mining_block"))
-    result = checks_by_id(body, ctx)[rule_id]
+    ctx = context(zone("key_mining_area"), zone("mining_block"))
+    result = checks_by_id(body, ctx, rules_from(document))["key_mining_area_large_scale"]
     assert result.outcome == outcome
-    assert result.details["scale_confidence"] == "found"
+    assert result.details["green_mine_plan_checked_by"] is None
     if not green:
         assert "green-mine plan" in result.message_en
 
@@ -135,7 +168,12 @@ def test_zone_rule_only_when_the_area_touches_the_zone() -> None:
 
 
 def test_zone_rule_without_a_scale_row_goes_to_review() -> None:
-    body = mining_body(mineral="砂石土", mining_method="open_pit", development_plan=None)
+    body = mining_body(
+        mineral="砂石土",
+        mining_method="open_pit",
+        capacity={"value": 30, "unit": "万立方米/年"},
+        development_plan=None,
+    )
     result = checks_by_id(body, context(zone("sand_gravel_area"), zone("mining_block")))[
         "sand_gravel_area_large_scale"
     ]

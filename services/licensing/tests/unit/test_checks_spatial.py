@@ -13,6 +13,7 @@ from .builders import (
     OTHER_CODE,
     OTHER_MINING_LICENCE,
     THIRD_CODE,
+    cancellation_body,
     checks_by_id,
     context,
     exploration_body,
@@ -24,15 +25,6 @@ from .builders import (
 
 def renewal() -> dict[str, object]:
     return mining_body(kind="renewal", licence_no=MINING_LICENCE)
-
-
-def cancellation() -> dict[str, object]:
-    return mining_body(
-        kind="cancellation",
-        licence_no=MINING_LICENCE,
-        closure_report=True,
-        restoration_status="completed",
-    )
 
 
 @pytest.mark.parametrize(
@@ -59,7 +51,7 @@ def test_red_line_applies_to_exploration_and_renewals_too() -> None:
 
 def test_a_cancellation_in_a_red_line_passes() -> None:
     red = context(zone("mining_block"), zone("ecological_red_line"))
-    result = checks_by_id(cancellation(), red)["ecological_red_line"]
+    result = checks_by_id(cancellation_body(), red)["ecological_red_line"]
     assert result.outcome == "pass"
     assert result.details["touched"]
 
@@ -80,7 +72,7 @@ def test_boundary_contact_is_reported_not_failed() -> None:
         (renewal(), (licence_hit(MINING_LICENCE, overlap_ha=40),), "pass"),  # itself
         (renewal(), (licence_hit(MINING_LICENCE), licence_hit(OTHER_MINING_LICENCE)), "fail"),
         (exploration_body(), (licence_hit(MINING_LICENCE),), "fail"),
-        (cancellation(), (licence_hit(OTHER_MINING_LICENCE),), "pass"),
+        (cancellation_body(), (licence_hit(OTHER_MINING_LICENCE),), "pass"),
     ],
 )
 def test_licence_overlap(

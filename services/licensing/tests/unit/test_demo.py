@@ -1,4 +1,5 @@
-"""The demo licences reproduce the plan's 2020 baseline and sit where the plan would put them."""
+"""The demo licences reproduce the plan's 2020 baseline and sit where the plan would put them;
+the quarries granted since follow the plan's rules for new mines."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from shapely.geometry import Polygon, shape
 from lode_common.credit_code import is_valid_credit_code
 from lode_common.demo.pingquan import boundary, demo_zone_geometries, geodesic_area_ha
 from lode_common.events.catalog import LicenceIssued
-from lode_licensing.demo import DEMO_MINES, demo_licences
+from lode_licensing.demo import BASELINE_COUNT, DEMO_MINES, demo_licences
 from lode_licensing.domain.licence import add_years
 from lode_licensing.domain.minerals import Capacity, annual_unit
 from lode_licensing.domain.rulebook import PlanRules
@@ -44,6 +45,16 @@ def standards() -> dict[str, Any]:
 @cache
 def licences() -> tuple[LicenceIssued, ...]:
     return tuple(demo_licences())
+
+
+def register_2020() -> tuple[LicenceIssued, ...]:
+    """The licences of the 2020 register (the plan's baseline)."""
+    return licences()[:BASELINE_COUNT]
+
+
+def granted() -> tuple[LicenceIssued, ...]:
+    """The licences granted since 2020, under the plan."""
+    return licences()[BASELINE_COUNT:]
 
 
 def placed() -> list[tuple[Any, LicenceIssued, Polygon]]:
@@ -80,13 +91,13 @@ def test_the_mines_by_kind_are_the_baseline() -> None:
         for kind, count in group.items()
         if kind != "total"
     }
-    assert Counter(baseline_kind(licence.mineral) for licence in licences()) == expected
-    assert len(licences()) == baseline["licensed_mines"] == 63
+    assert Counter(baseline_kind(licence.mineral) for licence in register_2020()) == expected
+    assert len(register_2020()) == baseline["licensed_mines"] == 63
 
 
 def test_the_mines_by_scale_are_the_baseline() -> None:
     by_scale = plan()["baseline_2020"]["mines_by_scale"]
-    counts = Counter(licence.scale for licence in licences())
+    counts = Counter(licence.scale for licence in register_2020())
     assert counts == {"medium": by_scale["medium"], "small": by_scale["small_and_below"]}
     assert counts["large"] == by_scale["large"] == 0
 
@@ -170,7 +181,7 @@ def test_numbers_codes_and_names_are_valid_and_illustrative() -> None:
         assert licence.illustrative is True
         assert licence.right_type == "mining"
         assert licence.status == "active"
-    assert len(set(numbers)) == len(set(codes)) == len(set(names)) == 63
+    assert len(set(numbers)) == len(set(codes)) == len(set(names)) == len(licences()) == 66
 
 
 def test_no_prohibited_mineral_and_nothing_to_phase_out() -> None:
@@ -190,7 +201,8 @@ def test_terms_keep_within_the_licence_terms_by_scale() -> None:
 
 def test_all_valid_at_the_start_of_the_plan_and_some_lapse_during_it() -> None:
     start = date(2021, 1, 1)
-    assert all(licence.valid_from <= date(2020, 12, 31) for licence in licences())
+    assert all(licence.valid_from <= date(2020, 12, 31) for licence in register_2020())
+    assert all(start <= licence.valid_from <= date(2023, 12, 31) for licence in granted())
     assert all(licence.valid_to > start for licence in licences())
     lapsing = Counter(
         licence.valid_to.year for licence in licences() if licence.valid_to.year <= 2025
@@ -303,9 +315,8 @@ def test_no_mining_licence_in_an_exploration_block() -> None:
 def test_green_mines_are_the_baseline_count() -> None:
     """第一章: 8 of the 63 mines (2 national list, 6 provincial reserve) in 2020."""
     green = plan()["baseline_2020"]["green_mines"]
-    licences = demo_licences()
-    assert sum(lic.green_mine for lic in licences) == sum(green.values()) == 8
-    assert all(lic.scale == "medium" for lic in licences if lic.green_mine)
+    assert sum(lic.green_mine for lic in register_2020()) == sum(green.values()) == 8
+    assert all(lic.scale == "medium" for lic in register_2020() if lic.green_mine)
 
 
 def test_restoration_plans_are_cumulative_within_the_validity() -> None:
@@ -319,4 +330,24 @@ def test_restoration_plans_are_cumulative_within_the_validity() -> None:
         assert all(lic.valid_from.year <= y <= lic.valid_to.year for y in years)
         assert all(2021 <= y <= 2025 for y in years)
         with_plan += bool(lic.restoration_plan)
-    assert with_plan == 62  # all but the mineral-water well, which disturbs no land
+    assert with_plan == 65  # all but the mineral-water well, which disturbs no land
+
+
+def test_the_quarries_granted_since_2020_are_what_the_plan_asks_of_new_ones() -> None:
+    """第三章第三节 五: new quarries in the sand-gravel areas are large and green, one per
+    area; with them the demo's building stone can rise toward the 400 万吨 of 专栏2."""
+    sand_gravel = zones_of("sand_gravel_area")
+    assert [lic.valid_from.year for lic in granted()] == [2021, 2022, 2023]
+    areas = []
+    for lic in granted():
+        assert (lic.mineral, lic.scale, lic.green_mine) == ("建筑石料", "large", True)
+        assert lic.restoration_plan
+        assert lic.capacity is not None
+        assert lic.capacity.unit == "万立方米/年"
+        area = shape(lic.area)
+        (code,) = [c for c, zone in sand_gravel.items() if zone.contains(area)]
+        areas.append(code)
+    assert sorted(areas) == sorted(sand_gravel)
+    stone = [lic for lic in licences() if lic.mineral == "建筑石料"]
+    tonnes = sum(lic.capacity.value for lic in stone if lic.capacity) * Decimal("2.7")
+    assert Decimal(400) < tonnes < Decimal(450)  # 万吨 a year at full capacity: room for ~400

@@ -21,13 +21,18 @@ from lode_licensing.domain.rulebook import (
     BlockHolderRule,
     DevelopmentPlanRule,
     ForbiddenZonesRule,
+    GreenMinePlanRule,
     MineCountCapRule,
     MinScaleRule,
+    NationalMinScaleRule,
     OutputControlRule,
     OutsideBlocksRule,
     PlanRules,
+    RegionRule,
+    RestorationPlanRule,
     ServiceYearsRule,
     UninterpretedRule,
+    ZoneConditionsRule,
     ZoneScaleRule,
 )
 
@@ -54,6 +59,11 @@ def rule_by_id(rules: PlanRules, rule_id: str) -> Any:
         ("scale_matches_reserves", ServiceYearsRule),
         ("output_control", OutputControlRule),
         ("mine_count_cap", MineCountCapRule),
+        ("minimum_scale_table", NationalMinScaleRule),
+        ("green_mine_plan_required", GreenMinePlanRule),
+        ("restoration_plan_required", RestorationPlanRule),
+        ("within_plan_region", RegionRule),
+        ("restricted_mining_area_review", ZoneConditionsRule),
     ],
 )
 def test_every_entry_rule_of_the_plan_is_recognised(
@@ -135,19 +145,49 @@ def test_a_new_minimum_scale_rule_is_picked_up_by_shape(document: dict[str, Any]
 
 
 def test_an_unknown_shape_is_kept_uninterpreted(document: dict[str, Any]) -> None:
-    # Valid for the typed model (a check of its vocabulary), but no shape licensing checks.
+    # Valid for the typed model (a check of its vocabulary), but no shape licensing checks:
+    # planned three rates without the development plan they are planned in.
     document["entry_rules"].append(
         {
             "id": "something_new",
             "statement_zh": "新规则",
             "clause": "示意",
-            "check": {"green_mine_plan": "required"},
+            "check": {"planned_three_rates": "national_minimums"},
         }
     )
     (kept,) = rules_from(document).rules_of(UninterpretedRule)
     assert kept.id == "something_new"
     assert kept.entry.check is not None
-    assert kept.entry.check.green_mine_plan == "required"
+    assert kept.entry.check.planned_three_rates == "national_minimums"
+
+
+def test_the_new_entry_rules_read_with_their_figures(rules: PlanRules) -> None:
+    table = rule_by_id(rules, "minimum_scale_table")
+    assert (table.applies_to.right, table.applies_to.kind) == ("mining", "new")
+    assert (table.outcome_when_unmet, table.clause) == ("fail", "第四章第四节")
+    green = rule_by_id(rules, "green_mine_plan_required")
+    assert (green.outcome_when_unmet, green.clause) == ("fail", "第四章第四节; 第五章第二节")
+    restoration = rule_by_id(rules, "restoration_plan_required")
+    assert (restoration.outcome_when_unmet, restoration.clause) == ("fail", "第五章第三节")
+    region = rule_by_id(rules, "within_plan_region")
+    assert region.applies_to.right is None  # every right, every kind
+    assert (region.outcome_when_unmet, region.clause) == ("fail", "总则")
+    restricted = rule_by_id(rules, "restricted_mining_area_review")
+    assert restricted.zone_types == {"restricted_mining_area"}
+    assert restricted.outcome_when_unmet == "review"
+
+
+def test_zone_conditions_decide_over_the_block_holder_shape(rules: PlanRules) -> None:
+    """One zone type, a right and a review effect is the block-holder shape, but a rule
+    with ``check.zone_conditions`` names the zone's conditions instead."""
+    assert not isinstance(rule_by_id(rules, "restricted_mining_area_review"), BlockHolderRule)
+    assert rules.block_zone_type("mining") == "mining_block"
+
+
+def test_a_green_plan_rule_with_a_scale_stays_a_zone_rule(document: dict[str, Any]) -> None:
+    rules = rules_from(document)
+    assert isinstance(rule_by_id(rules, "key_mining_area_large_scale"), ZoneScaleRule)
+    assert [r.id for r in rules.rules_of(GreenMinePlanRule)] == ["green_mine_plan_required"]
 
 
 def test_an_inclusive_false_reading_is_kept(document: dict[str, Any]) -> None:
@@ -206,7 +246,7 @@ def _break(document: dict[str, Any], how: str) -> None:
         ("large below medium", "standards.scale_classes.items[3]", "medium_min < large_min"),
         ("unknown zone type", "entry_rules[8].applies_to.zone_type", "nature_park"),
         ("unknown policy mineral", "mineral_policy.mining.prohibited_zh", "稀土"),
-        ("duplicate id", "entry_rules[13].id", "mine_count_cap"),
+        ("duplicate id", "entry_rules[18].id", "mine_count_cap"),
         ("bad pattern", "standards.licence_terms.numbering.pattern", "regular expression"),
         ("unknown indicator", "entry_rules[11].indicators", "copper_output"),
         ("missing scale term", "standards.licence_terms.mining_max_years.small", "required"),
@@ -247,6 +287,10 @@ def _unrunnable(document: dict[str, Any], how: str) -> None:
         entry_rule(document, "output_control")["indicators"] = ["large_medium_mine_ratio"]
     elif how == "zone scale without zone":
         del entry_rule(document, "key_mining_area_large_scale")["applies_to"]["zone_type"]
+    elif how == "table without standards table":
+        del document["standards"]["minimum_scales"]
+    elif how == "zone conditions without zone":
+        del entry_rule(document, "restricted_mining_area_review")["applies_to"]["zone_type"]
 
 
 @pytest.mark.parametrize(
@@ -258,6 +302,12 @@ def _unrunnable(document: dict[str, Any], how: str) -> None:
         ("two minimums", "entry_rules[0].check", "one minimum per rule"),
         ("uncounted indicator", "entry_rules[11].indicators", "large_medium_mine_ratio"),
         ("zone scale without zone", "entry_rules[3]", "applies_to.zone_type"),
+        (
+            "table without standards table",
+            "entry_rules[13].check.minimum_scale",
+            "no minimum_scales",
+        ),
+        ("zone conditions without zone", "entry_rules[17]", "applies_to.zone_type"),
     ],
 )
 def test_a_rule_licensing_cannot_run_says_where_and_what(
@@ -281,6 +331,8 @@ def test_the_real_document_has_the_rule_positions_the_broken_cases_assume(
     assert ids.index("ecological_red_line") == 8
     assert ids.index("output_control") == 11
     assert ids.index("mine_count_cap") == 12
+    assert ids.index("minimum_scale_table") == 13
+    assert ids.index("restricted_mining_area_review") == 17
 
 
 def test_the_plan_as_zoning_publishes_it_gives_every_rule_its_kind() -> None:

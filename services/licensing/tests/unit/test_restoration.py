@@ -124,7 +124,7 @@ def test_mining_new_renewal_and_change_carry_a_plan(rules: PlanRules, kind: str)
     body = mining_body(kind=kind, restoration_plan=[{"year": 2027, "restored_area_ha": 2}], **extra)
     app = parse_application(body, rules)
     assert app.restoration_plan == (RestorationMilestone(2027, Decimal(2)),)
-    assert parse_application(mining_body(), rules).restoration_plan is None
+    assert parse_application(mining_body(restoration_plan=None), rules).restoration_plan is None
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 
@@ -11,7 +12,9 @@ from lode_licensing.domain.checks import CheckResult, verdict
 from .builders import (
     EXPLORATION_LICENCE,
     MINING_LICENCE,
+    cancellation_body,
     checks_by_id,
+    closure_facts,
     context,
     exploration_body,
     mining_body,
@@ -21,6 +24,9 @@ from .builders import (
 ALWAYS_FOR_NEW_IRON = {
     "mining_mineral_policy",
     "min_scale_underground_iron",
+    "within_plan_region",
+    "green_mine_plan_required",
+    "restoration_plan_required",
     "ecological_red_line",
     "licence_overlap",
     "one_holder_per_mining_block",
@@ -63,6 +69,7 @@ def test_exploration_rules() -> None:
     results = checks_by_id(exploration_body())
     assert set(results) == {
         "exploration_mineral_policy",
+        "within_plan_region",
         "ecological_red_line",
         "licence_overlap",
         "one_holder_per_exploration_block",
@@ -74,6 +81,7 @@ def test_a_renewal_has_the_policy_and_area_rules_only() -> None:
     results = checks_by_id(mining_body(kind="renewal", licence_no=MINING_LICENCE))
     assert set(results) == {
         "mining_mineral_policy",
+        "within_plan_region",
         "ecological_red_line",
         "licence_overlap",
         "one_holder_per_mining_block",
@@ -81,19 +89,17 @@ def test_a_renewal_has_the_policy_and_area_rules_only() -> None:
 
 
 @pytest.mark.parametrize(
-    ("closure", "restoration", "outcome"),
-    [(True, "completed", "pass"), (False, "completed", "fail"), (True, "in_progress", "fail")],
+    ("report", "accepted", "outcome"),
+    [(True, True, "pass"), (False, True, "fail"), (True, False, "fail"), (False, False, "fail")],
 )
-def test_a_mine_cancellation_needs_closure_and_restoration(
-    closure: bool, restoration: str, outcome: str
+def test_a_mine_cancellation_needs_the_recorded_closure_report_and_acceptance(
+    report: bool, accepted: bool, outcome: str
 ) -> None:
-    body = mining_body(
-        kind="cancellation",
-        licence_no=MINING_LICENCE,
-        closure_report=closure,
-        restoration_status=restoration,
-    )
-    result = checks_by_id(body)["restoration_duty"]
+    """The bureau's records decide (see test_closure_facts.py); the applicant's own
+    closure_report / restoration_status do not."""
+    body = cancellation_body()
+    ctx = replace(context(), closure=closure_facts(MINING_LICENCE, report, accepted))
+    result = checks_by_id(body, ctx)["restoration_duty"]
     assert result.outcome == outcome
     assert result.clause == "第五章第三节"
 

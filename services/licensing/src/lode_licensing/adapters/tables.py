@@ -147,4 +147,56 @@ class ProvinceCallbackSeen(SQLModel, table=True):
     seen_at: datetime = _ts()
 
 
+class OutputReportReplica(SQLModel, table=True):
+    """The latest version of each mine's output report (开发利用年报/季报), from monitoring's
+    events: what the output-control check adds up (a correction replaces its report)."""
+
+    __tablename__ = "output_report_replica"
+    __table_args__ = (Index("ix_output_report_replica_year", "year", "period"),)
+
+    report_id: str = Field(primary_key=True, max_length=64)
+    version: int
+    licence_no: str = Field(max_length=23)
+    year: int
+    period: str = Field(max_length=10)
+    mineral: str | None = Field(default=None, max_length=60)
+    ore_mined_10kt: Decimal = Field(sa_column=Column(Numeric(18, 4), nullable=False))
+    products: list[dict[str, Any]] = _json()  # [{name, grade_pct, output_10kt}]
+
+
+class ReservesReportReplica(SQLModel, table=True):
+    """The latest version of each reserves report (储量年报), from monitoring's events: the
+    closing reserves (保有资源量) a service-years check uses when an application gives none."""
+
+    __tablename__ = "reserves_report_replica"
+    __table_args__ = (Index("ix_reserves_report_replica_licence", "licence_no", "year"),)
+
+    report_id: str = Field(primary_key=True, max_length=64)
+    version: int
+    licence_no: str = Field(max_length=23)
+    year: int
+    mineral: str = Field(max_length=60)
+    closing_10kt: Decimal = Field(sa_column=Column(Numeric(18, 4), nullable=False))
+
+
+class ClosureFact(SQLModel, table=True):
+    """A fact of a mine's closure the bureau recorded (闭坑): ``closure_report`` (矿山闭坑报告
+    received) or ``restoration_acceptance`` (地质环境恢复治理验收), with its date, reference,
+    who recorded it, in which role, and when. Every record is kept; the latest of each kind
+    counts."""
+
+    __tablename__ = "closure_fact"
+    __table_args__ = (Index("ix_closure_fact_licence", "licence_no", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    licence_no: str = Field(max_length=23)
+    kind: str = Field(max_length=30)
+    happened_on: date = Field(sa_column=Column(Date, nullable=False))  # received_on, accepted_on
+    reference: str = Field(max_length=300)
+    note: str | None = None
+    recorded_by: str = Field(max_length=200)
+    role: str = Field(max_length=40)
+    recorded_at: datetime = _ts()
+
+
 __all__ = ["IdempotencyRecord"]  # shared table, created by this service's migration

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lode_licensing.api import applications, licences, province
+from lode_licensing.api import applications, closure, licences, province
 
-ROUTERS: list[APIRouter] = [applications.router, licences.router, province.router]
+ROUTERS: list[APIRouter] = [applications.router, closure.router, licences.router, province.router]
+"""Closure's routes come before the licences' ``/{licence_no}/{action}``, which would take
+``closure-report`` for an action."""

@@ -176,20 +176,34 @@ class _Application(BaseModel):
     )
     reserves_10kt: Quantity | None = Field(None, description="保有资源量, 万吨")
     development_plan: DevelopmentPlan | None = None
-    green_mine_plan: bool | None = None
+    green_mine_plan: bool | None = Field(
+        None,
+        description="a green-mine plan (绿色矿山建设方案): required of every new mine "
+        "(green_mine_plan_required, 第四章第四节; 第五章第二节)",
+    )
     demonstration_report: bool | None = Field(
         None, description="a demonstration (论证) of a restricted mineral or outside the blocks"
     )
     closure_report: bool | None = Field(
-        None, description="矿山闭坑报告 submitted (required for a mining cancellation)"
+        None,
+        description="the applicant's word that the 矿山闭坑报告 is submitted (still required for "
+        "a mining cancellation, kept for compatibility); it no longer decides: the check reads "
+        "the receipt the bureau records at POST /licensing/v1/licences/{licence_no}/"
+        "closure-report",
     )
     restoration_status: RestorationStatus | None = Field(
-        None, description="地质环境恢复治理 (required for a mining cancellation)"
+        None,
+        description="the applicant's word on 地质环境恢复治理 (still required for a mining "
+        "cancellation, kept for compatibility); it no longer decides: the check reads the "
+        "acceptance the bureau records at POST /licensing/v1/licences/{licence_no}/"
+        "restoration-acceptance",
     )
     restoration_plan: list[RestorationMilestone] | None = Field(
         None,
         max_length=MILESTONES_MAX,
-        description="mining new, renewal or change only: years increasing, areas never decreasing",
+        description="矿山地质环境保护与土地复垦方案: cumulative hectares restored by each year; "
+        "required of a new mine (restoration_plan_required, 第五章第三节), allowed on a mining "
+        "renewal or change; years increasing, areas never decreasing",
     )
     late: bool | None = Field(
         None, description="a renewal filed after its notice period, accepted by the bureau"

@@ -15,11 +15,12 @@ from lode_common.limits import CODE_MAX, NAME_MAX, STRICT_BODY, Name, Text, unsa
 from lode_common.openapi import problems
 from lode_licensing.adapters.tables import Licence, LicenceHistory
 from lode_licensing.api import views
-from lode_licensing.api.answers import LicenceAnswer, Licences, LicenceWithHistory
+from lode_licensing.api.answers import LicenceAnswer, Licences
+from lode_licensing.api.closure_answers import LicenceWithClosure
 from lode_licensing.api.deps import ANYONE, OFFICER, Service
 from lode_licensing.domain.licence import LicenceStatus
 from lode_licensing.domain.vocabulary import RightType
-from lode_licensing.handlers import licences
+from lode_licensing.handlers import closure, licences
 
 router = APIRouter(prefix="/licensing/v1/licences", tags=["licences"])
 
@@ -87,8 +88,8 @@ async def list_licences(
 @router.get(
     "/{licence_no}",
     dependencies=[ANYONE],
-    summary="One licence, with its history",
-    response_model=LicenceWithHistory,
+    summary="One licence, with its history and the closure facts recorded (闭坑)",
+    response_model=LicenceWithClosure,
     responses=problems(404),
 )
 async def get_licence(
@@ -110,6 +111,8 @@ async def get_licence(
             {"action": h.action, "actor": h.actor, "at": views._at(h.at), "note": h.note}
             for h in history
         ]
+        facts = views.closure(await closure.facts(session, licence_no))
+        view["closure"] = {k: v for k, v in facts.items() if k != "licence_no"}
     return view
 
 

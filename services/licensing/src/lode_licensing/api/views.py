@@ -9,6 +9,7 @@ from lode_common.auth import Principal
 from lode_common.jsonable import jsonable
 from lode_licensing.adapters.tables import Application, ApplicationStep, Licence
 from lode_licensing.domain import workflow
+from lode_licensing.domain.checks.context import ClosureFacts
 from lode_licensing.handlers.applications import state_of
 from lode_licensing.handlers.licences import state
 
@@ -129,3 +130,13 @@ def licence(row: Licence) -> dict[str, Any]:
     view["issued_at"] = _at(row.issued_at)
     view["updated_at"] = _at(row.updated_at)
     return view
+
+
+def closure(facts: ClosureFacts) -> dict[str, Any]:
+    """The closure facts recorded for a licence (闭坑: report received, restoration accepted)."""
+    report, accepted = facts.closure_report, facts.restoration_acceptance
+    return {
+        "licence_no": facts.licence_no,
+        "closure_report": report.as_dict() if report else None,
+        "restoration_acceptance": accepted.as_dict() if accepted else None,
+    }

@@ -475,15 +475,12 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
                 FieldError("new_holder", "the new holder (受让人) is the applicant itself")
             )
 
+    # The applicant's own declarations on a cancellation (闭坑报告 submitted, restoration
+    # status): optional and kept for the record; what decides is what an officer recorded
+    # on the licence (POST .../closure-report, .../restoration-acceptance).
     closure_report = _boolean(data, "closure_report", errors)
     restoration: str | None = data.get("restoration_status")
-    if kind == "cancellation" and right_type == "mining":
-        if closure_report is None and "closure_report" not in {e.field for e in errors}:
-            errors.append(
-                FieldError("closure_report", "required: whether the 矿山闭坑报告 is submitted")
-            )
-        restoration = _choice(data, "restoration_status", RESTORATION_STATUSES, errors)
-    elif restoration is not None and restoration not in RESTORATION_STATUSES:
+    if restoration is not None and restoration not in RESTORATION_STATUSES:
         errors.append(
             FieldError("restoration_status", f"expected one of {', '.join(RESTORATION_STATUSES)}")
         )

@@ -10,9 +10,14 @@ checked without a code change:
 shape of the `EntryRule`                    rule object
 =========================================  ===============================================
 ``check`` with a per-year/per-day minimum    :class:`MinScaleRule` (最低开采规模)
+``check.minimum_scale: standards_table``     :class:`NationalMinScaleRule` (最低开采规模标准表)
 ``check.scale``                              :class:`ZoneScaleRule` (区内新建矿山规模)
 ``check.development_plan``                   :class:`DevelopmentPlanRule` (开发利用方案, 三率)
 ``check.service_years``                      :class:`ServiceYearsRule` (服务年限)
+``check.green_mine_plan`` (no ``scale``)     :class:`GreenMinePlanRule` (绿色矿山建设)
+``check.restoration_plan``                   :class:`RestorationPlanRule` (保护与复垦方案)
+``check.within_region``                      :class:`RegionRule` (规划适用范围)
+``check.zone_conditions`` + ``zone_type``    :class:`ZoneConditionsRule` (限采区: 审查条件)
 ``applies_to.zone_type`` + ``effect: reject``  :class:`ForbiddenZonesRule` (红线/禁采区)
 one ``applies_to.zone_type`` + a review effect  :class:`BlockHolderRule` (一区块一主体)
 no ``applies_to`` + ``effect: needs_review``     :class:`OutsideBlocksRule` (区块外投放)
@@ -21,20 +26,25 @@ no ``applies_to`` + ``effect: needs_review``     :class:`OutsideBlocksRule` (区
 anything else                                :class:`UninterpretedRule` (kept, not checked)
 =========================================  ===============================================
 
+The ``check`` decides before the zone type and effect: ``restricted_mining_area_review``
+(one zone type, a right, effect ``review``) is a :class:`ZoneConditionsRule` because it has
+``check.zone_conditions``, not a :class:`BlockHolderRule` (which has no ``check``).
+
 A valid document whose rule licensing cannot run as its shape says (a minimum scale with
 no ``min``, a mine cap whose target has no ``limit.max``, an output-control indicator
-whose minerals licensing does not know) raises :class:`~.errors.RuleDocumentInvalid`
-naming the path and the problem.
+that does not say what it counts, a minimum-scale table rule whose standards have no
+``minimum_scales``, zone conditions without a zone type) raises
+:class:`~.errors.RuleDocumentInvalid` naming the path and the problem.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal
 
 from lode_common.plan.document import PlanDocument
 from lode_common.plan.entry_rules import AppliesTo, Bound, EntryRule, RuleCheck
+from lode_common.plan.output import output_indicators
 from lode_common.plan.types import path_of
 
 from .errors import RuleDocumentInvalid
@@ -43,14 +53,19 @@ from .rulebook import (
     BlockHolderRule,
     DevelopmentPlanRule,
     ForbiddenZonesRule,
+    GreenMinePlanRule,
     MineCountCapRule,
     MinScaleRule,
+    NationalMinScaleRule,
     OutputControl,
     OutputControlRule,
     OutsideBlocksRule,
     PlanRules,
+    RegionRule,
+    RestorationPlanRule,
     ServiceYearsRule,
     UninterpretedRule,
+    ZoneConditionsRule,
     ZoneScaleRule,
 )
 from .vocabulary import TONNES_10K_PER_YEAR, TONNES_PER_DAY, Outcome
@@ -66,17 +81,6 @@ _THRESHOLD_UNITS: Mapping[str, str] = MappingProxyType(
 # What an entry rule's ``effect`` means as a check outcome when the rule is not met.
 _EFFECT_OUTCOMES: Mapping[str, Outcome] = MappingProxyType(
     {"reject": "fail", "review": "review", "needs_review": "review", "warn_when_exceeded": "warn"}
-)
-
-# Which minerals each output-control indicator (开采总量调控) counts, and what it measures.
-# The plan states it only in the indicator's Chinese name ("铁矿，铁精粉" / "建筑石料类").
-_INDICATOR_SCOPES: Mapping[
-    str, tuple[tuple[str, ...], tuple[str, ...], Literal["concentrate", "ore"]]
-] = MappingProxyType(
-    {
-        "iron_concentrate_output": (("铁矿",), (), "concentrate"),
-        "building_stone_output": ((), ("building_stone",), "ore"),
-    }
 )
 
 _NEW_MINING_RIGHTS = AppliesTo(right="mining", kind="new")
@@ -100,18 +104,19 @@ def _outcome(entry: EntryRule, default: Outcome) -> Outcome:
 def _output_controls(
     entry: EntryRule, where: str, document: PlanDocument
 ) -> tuple[OutputControl, ...]:
+    """The rule's indicators as controlled totals: each must say what it counts
+    (``indicators.items[].counts``, `lode_common.plan.output`)."""
+    known = {output.id: output for output in output_indicators(document)}
     controls: list[OutputControl] = []
     for indicator_id in entry.indicators:
-        indicator = document.indicator(indicator_id)
-        scope = _INDICATOR_SCOPES.get(indicator_id)
-        if indicator is None or scope is None:
+        output = known.get(indicator_id)
+        if output is None:
             raise RuleDocumentInvalid(
                 f"{where}.indicators",
-                f"licensing does not know which minerals indicator {indicator_id!r} counts; "
-                f"output controls: {', '.join(_INDICATOR_SCOPES)}",
+                f"indicator {indicator_id!r} does not say what the mines' output counts toward "
+                "it (indicators.items[].counts); output indicators: " + ", ".join(known),
             )
-        minerals, groups, measure = scope
-        controls.append(OutputControl(indicator, frozenset(minerals), frozenset(groups), measure))
+        controls.append(OutputControl(output))
     return tuple(controls)
 
 
@@ -159,6 +164,15 @@ def _admission_rule(index: int, entry: EntryRule, document: PlanDocument) -> Adm
                 inclusive=bound.inclusive,
                 outcome_when_unmet=_outcome(entry, "fail"),
             )
+        if check.minimum_scale == "standards_table":
+            if document.standards.minimum_scales is None:
+                raise RuleDocumentInvalid(
+                    f"{where}.check.minimum_scale",
+                    "the standards have no minimum_scales table to check against",
+                )
+            return NationalMinScaleRule(
+                entry=entry, applies_to=scope, outcome_when_unmet=_outcome(entry, "fail")
+            )
         if check.scale is not None:
             if not zone_types:
                 raise RuleDocumentInvalid(where, "a zone scale rule needs applies_to.zone_type")
@@ -180,6 +194,29 @@ def _admission_rule(index: int, entry: EntryRule, document: PlanDocument) -> Adm
         if check.service_years is not None:
             return ServiceYearsRule(
                 entry=entry, applies_to=scope, outcome_when_unmet=_outcome(entry, "review")
+            )
+        if check.green_mine_plan == "required":
+            return GreenMinePlanRule(
+                entry=entry, applies_to=scope, outcome_when_unmet=_outcome(entry, "fail")
+            )
+        if check.restoration_plan == "required":
+            return RestorationPlanRule(
+                entry=entry, applies_to=scope, outcome_when_unmet=_outcome(entry, "fail")
+            )
+        if check.within_region == "required":
+            return RegionRule(
+                entry=entry, applies_to=scope, outcome_when_unmet=_outcome(entry, "fail")
+            )
+        if check.zone_conditions == "review":
+            if not zone_types:
+                raise RuleDocumentInvalid(
+                    where, "zone conditions need applies_to.zone_type: the zones to name"
+                )
+            return ZoneConditionsRule(
+                entry=entry,
+                applies_to=scope,
+                zone_types=zone_types,
+                outcome_when_unmet=_outcome(entry, "review"),
             )
     if zone_types and effect == "reject":
         return ForbiddenZonesRule(entry=entry, applies_to=scope, zone_types=zone_types)

@@ -26,6 +26,7 @@ from lode_common.plan.document import (
     TextTarget,
 )
 from lode_common.plan.entry_rules import AppliesTo, EntryRule
+from lode_common.plan.output import OutputIndicator
 from lode_common.plan.standards import ByScale, CatalogueEntry, LicenceTerms, NationalStandards
 from lode_common.plan.types import Method
 
@@ -189,19 +190,54 @@ class ServiceYearsRule(AdmissionRule):
     outcome_when_unmet: Outcome = "review"
 
 
+@dataclass(frozen=True, kw_only=True)
+class NationalMinScaleRule(AdmissionRule):
+    """生产规模应达到规划确定的开采矿种的最低开采规模标准: capacity at least the row of
+    the standards' minimum scale table (``standards.minimum_scales``) for the mineral and
+    method, where the plan's own :class:`MinScaleRule` does not already cover them."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GreenMinePlanRule(AdmissionRule):
+    """新建矿山按绿色矿山建设标准规划、设计、建设、运营: a new mine declares its green-mine
+    plan (绿色矿山建设方案) wherever it lies."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestorationPlanRule(AdmissionRule):
+    """谁开发谁保护: a new mine carries its 矿山地质环境保护与土地复垦方案 with at least one
+    milestone."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegionRule(AdmissionRule):
+    """《规划》适用范围: the area lies inside the plan's region (the 行政区界 zone when loaded,
+    the plan's approximate extent until then)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoneConditionsRule(AdmissionRule):
+    """A zone type whose rights go to review with the zone and its conditions named
+    (限采区收缩: 限采区 and the conditions its zone data states)."""
+
+    zone_types: frozenset[str]
+    outcome_when_unmet: Outcome = "review"
+
+
 @dataclass(frozen=True)
 class OutputControl:
-    """One controlled total (开采总量调控): the plan's indicator and which minerals it
-    counts, measured as ore or as concentrate (licensing's reading of the indicator)."""
+    """One controlled total (开采总量调控): the plan's output indicator and what the mines'
+    reports count toward it (`lode_common.plan.output`, the reading reporting uses too)."""
 
-    indicator: Indicator
-    minerals_zh: frozenset[str]
-    groups: frozenset[str]
-    measure: Literal["concentrate", "ore"]
+    output: OutputIndicator
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.output.indicator
 
     @property
     def indicator_id(self) -> str:
-        return self.indicator.id
+        return self.output.id
 
     @property
     def name_zh(self) -> str:
@@ -215,8 +251,13 @@ class OutputControl:
     def unit_zh(self) -> str:
         return self.indicator.unit_zh
 
+    @property
+    def measure(self) -> Literal["concentrate", "ore"]:
+        """``concentrate`` when the indicator counts a product (铁精粉), ``ore`` otherwise."""
+        return "concentrate" if self.output.counts.quantity == "product" else "ore"
+
     def covers(self, mineral: CatalogueEntry, standards: NationalStandards) -> bool:
-        return is_among(standards, mineral, self.minerals_zh) or mineral.group in self.groups
+        return self.output.covers(mineral, standards)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,16 +6,22 @@ from lode_common import api_keys
 from lode_common.messaging.consumers import Consumers
 from lode_common.messaging.inbox import EventHandler
 from lode_common.plan import replica
-from lode_licensing.handlers import replicas
+from lode_licensing.handlers import mine_reports, replicas
 
 CONSUMES: tuple[str, ...] = (replica.TOPIC, api_keys.TOPIC)
-"""Zoning's topic (the plan, the block holders) and monitoring's, for mines' API keys only
-(the rest of it is skipped before any database work)."""
+"""Zoning's topic (the plan, the block holders) and monitoring's, for mines' API keys and
+their output and reserves reports (the rest of it is skipped before any database work)."""
 
 CONSUMERS = Consumers()
-for _handlers in (replicas.consumers.handlers, replica.REPLICA_HANDLERS, api_keys.REPLICA_HANDLERS):
+for _handlers in (
+    replicas.consumers.handlers,
+    mine_reports.consumers.handlers,
+    replica.REPLICA_HANDLERS,
+    api_keys.REPLICA_HANDLERS,
+):
     CONSUMERS.include(_handlers)
 
 HANDLERS: dict[str, EventHandler] = CONSUMERS.handlers
-"""Every consumer of the service by base event type: the block holders (typed), the plan in
-force and mines' API keys (the shared replicas)."""
+"""Every consumer of the service by base event type: the block holders and the mines'
+output and reserves reports (typed), the plan in force and mines' API keys (the shared
+replicas)."""

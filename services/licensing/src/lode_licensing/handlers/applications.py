@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, cast
 
 import structlog
@@ -46,7 +47,7 @@ from lode_licensing.domain.decision import DecisionInput, parse_decision, same_d
 from lode_licensing.domain.errors import AlreadyDecided, FieldError, InvalidInput
 from lode_licensing.domain.rulebook import PlanRules
 from lode_licensing.domain.scale import classify_scale
-from lode_licensing.handlers import licences
+from lode_licensing.handlers import closure, licences, mine_reports
 from lode_licensing.handlers.rules import RulesCache, RulesInForce
 
 log = structlog.get_logger(__name__)
@@ -317,6 +318,9 @@ async def run_pending_checks(
             for h in (await session.execute(select(BlockHolderReplica))).scalars()
         }
         active = await licences.active_mining_count(session)
+        gathered = await _registry_context(
+            session, app, in_force.rules, service.settings.output_year_complete_pct
+        )
     analysis: dict[str, Any] | None = None
     refused: ZoningRefused | None = None
     if analysed is not None and analysed.unavailable is not None:
@@ -332,10 +336,11 @@ async def run_pending_checks(
             return "pending_checks"
         except ZoningRefused as exc:
             refused = exc
-    context = CheckContext(
+    context = replace(
+        gathered,
         spatial=spatial_from_analysis(analysis) if analysis is not None else None,
         block_holders=holders,
-        registry=RegistryFigures(active_mining_licences=active),
+        registry=replace(gathered.registry, active_mining_licences=active),
     )
     results = run_checks(app, in_force.rules, context)
     if refused is not None:
@@ -393,6 +398,31 @@ async def run_pending_checks(
         )
         await uow.commit()
     return "checked"
+
+
+async def _registry_context(
+    session: AsyncSession, app: DomainApplication, rules: PlanRules, complete_pct: Decimal
+) -> CheckContext:
+    """What the registry and the mines' reports tell the checks: the current output of each
+    controlled total the application counts toward, the licence's registered capacity (a
+    change), its latest reserves report and the closure facts recorded (a cancellation)."""
+    capacity = None
+    if app.kind == "change" and app.licence_no is not None:
+        try:
+            capacity = licences.to_domain(await licences.load(session, app.licence_no)).capacity
+        except licences.UnknownLicence:
+            capacity = None
+    closure_facts = None
+    if app.kind == "cancellation" and app.licence_no is not None:
+        closure_facts = await closure.facts(session, app.licence_no)
+    return CheckContext(
+        registry=RegistryFigures(
+            current_output=await mine_reports.current_outputs(session, app, rules, complete_pct)
+        ),
+        filed_reserves=await mine_reports.filed_reserves(session, app, rules),
+        licensed_capacity=capacity,
+        closure=closure_facts,
+    )
 
 
 def _area_refused(exc: ZoningRefused) -> CheckResult:

@@ -9,6 +9,8 @@ and the figures used in ``details``); :func:`run_checks` runs every rule that ap
 from .closure import check_restoration_duty
 from .context import (
     CheckContext,
+    CurrentOutput,
+    FiledReserves,
     LicenceHit,
     RegistryFigures,
     SpatialAnalysis,
@@ -33,6 +35,8 @@ __all__ = [
     "LICENCE_OVERLAP",
     "CheckContext",
     "CheckResult",
+    "CurrentOutput",
+    "FiledReserves",
     "LicenceHit",
     "RegistryFigures",
     "SpatialAnalysis",

@@ -1,21 +1,32 @@
 """What the service gathers elsewhere for the checks (the domain does no I/O).
 
 * :class:`SpatialAnalysis`: zoning's analysis of the application's area: the zones it
-  touches (``id, type, code, name_zh, overlap_ha``) and the active licences it overlaps
+  touches (``id, type, code, name_zh, overlap_ha``, and ``conditions_zh`` when the zone
+  states conditions, as a 限采区 does) and the active licences it overlaps
   (``licence_no, overlap_ha``). An entry with ``overlap_ha`` of 0 shares only a boundary
-  and does not count as touching.
+  and does not count as touching. :class:`RegionAnalysis` is where the area lies against
+  the plan's region (``region``; None from a zoning that does not give it).
 * ``block_holders``: planning block (规划区块) zone id → the current holder's 统一社会信用代码.
 * :class:`RegistryFigures`: the active mining licence count and the current annual
-  output per output-control indicator id (``iron_concentrate_output``: 铁精粉 万吨/年,
-  ``building_stone_output``: 建筑石料 万吨/年), each None/absent when unknown.
+  output per output-control indicator id (:class:`CurrentOutput`: the figure, the year it
+  comes from and the reports counted), each None/absent when unknown.
+* :class:`FiledReserves`: the latest closing reserves (保有资源量) the licence's holder filed
+  in a reserves report (储量年报), for the service-years check when the application gives
+  none.
+* ``licensed_capacity``: the registered capacity of the licence a change names.
+* :class:`ClosureFacts`: the closure report and restoration acceptance the bureau recorded
+  for the licence a cancellation names (not what the applicant says of them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
+
+from ..minerals import Capacity
 
 
 @dataclass(frozen=True)
@@ -27,10 +38,31 @@ class ZoneHit:
     code: str
     name_zh: str
     overlap_ha: Decimal
+    conditions_zh: str | None = None
+    """The conditions the zone's data states (限采区: what a right there must meet)."""
 
     @property
     def label(self) -> str:
         return f"{self.name_zh}（{self.code}）" if self.code else self.name_zh
+
+
+RegionBasis = Literal["administrative_boundary", "approx_extent"]
+"""What zoning measured the region by: the 行政区界 zone, or the plan's approximate extent
+(``region.approx_extent_lonlat``, a box: 示意范围, not the legal boundary)."""
+REGION_BASES: tuple[RegionBasis, ...] = get_args(RegionBasis)
+
+
+@dataclass(frozen=True)
+class RegionAnalysis:
+    """The area against the plan's region (规划适用范围): hectares inside and outside, and
+    the shortest distance in metres when it does not touch the region (None when it does).
+    ``zones``: the administrative_boundary zones measured against (none for the box)."""
+
+    basis: RegionBasis
+    inside_ha: Decimal
+    outside_ha: Decimal
+    distance_m: Decimal | None = None
+    zones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +78,7 @@ class SpatialAnalysis:
     zones: tuple[ZoneHit, ...] = ()
     licences: tuple[LicenceHit, ...] = ()
     area_ha: Decimal | None = None
+    region: RegionAnalysis | None = None
 
     def touched(self, zone_types: Iterable[str]) -> tuple[ZoneHit, ...]:
         """Zones of these types the area overlaps (more than a shared boundary)."""
@@ -54,9 +87,75 @@ class SpatialAnalysis:
 
 
 @dataclass(frozen=True)
+class CurrentOutput:
+    """The current annual output toward one output indicator (开采总量): ``amount_10kt`` of
+    ``year``, summed over ``reports`` mines' reports."""
+
+    indicator_id: str
+    year: int
+    amount_10kt: Decimal
+    reports: int
+    mines: int | None = None
+    """How many mines' reports ``reports`` are (None when not said)."""
+    annual_reports: int | None = None
+    """How many of ``reports`` are annual (the rest are quarterly reports of mines without an
+    annual report of ``year``); None when not said."""
+    expected_mines: int | None = None
+    """How many mining licences of the counted minerals were in force in ``year`` and owed
+    an annual report (None when not known)."""
+    complete: bool = True
+    """Whether the annual reports reach the share that makes ``year`` complete; an
+    incomplete year's figure understates the total."""
+
+
+@dataclass(frozen=True)
 class RegistryFigures:
     active_mining_licences: int | None = None
-    current_output_10kt: Mapping[str, Decimal] = field(default_factory=dict)
+    current_output: Mapping[str, CurrentOutput] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FiledReserves:
+    """The latest reserves report (储量年报) of a licence: its closing reserves (万吨 of ore)."""
+
+    licence_no: str
+    year: int
+    report_id: str
+    version: int
+    closing_10kt: Decimal
+
+
+@dataclass(frozen=True)
+class ClosureRecord:
+    """A fact of a mine's closure (闭坑) the bureau recorded: the closure report received
+    (矿山闭坑报告) or the restoration accepted (地质环境恢复治理验收), on ``on``, under
+    ``reference`` (文号/编号), recorded by ``recorded_by`` in ``role``."""
+
+    on: date
+    reference: str
+    recorded_by: str
+    role: str
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the licence's closure view and the closure check's details show it."""
+        return {
+            "on": self.on.isoformat(),
+            "reference": self.reference,
+            "recorded_by": self.recorded_by,
+            "role": self.role,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class ClosureFacts:
+    """The latest closure report and restoration acceptance recorded for a licence, each
+    None when none is recorded."""
+
+    licence_no: str
+    closure_report: ClosureRecord | None = None
+    restoration_acceptance: ClosureRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -64,14 +163,43 @@ class CheckContext:
     spatial: SpatialAnalysis | None = None
     block_holders: Mapping[str, str] = field(default_factory=dict)
     registry: RegistryFigures = field(default_factory=RegistryFigures)
+    filed_reserves: FiledReserves | None = None
+    licensed_capacity: Capacity | None = None
+    """The capacity (生产规模) of the licence a change application names, as registered: an
+    expansion adds only the difference to a controlled total."""
+    closure: ClosureFacts | None = None
+    """What the bureau recorded of the closure of the licence a cancellation names."""
 
 
 def _decimal(value: Any) -> Decimal:
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
+def _conditions(value: Any) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _region(data: Any) -> RegionAnalysis | None:
+    """The ``region`` block; None when absent or of a basis licensing does not know."""
+    if not isinstance(data, Mapping):
+        return None
+    basis = next((b for b in REGION_BASES if b == data.get("basis")), None)
+    if basis is None:
+        return None
+    distance = data.get("distance_m")
+    return RegionAnalysis(
+        basis=basis,
+        inside_ha=_decimal(data.get("inside_ha") or 0),
+        outside_ha=_decimal(data.get("outside_ha") or 0),
+        distance_m=_decimal(distance) if distance is not None else None,
+        zones=tuple(str(zone) for zone in data.get("zones") or ()),
+    )
+
+
 def spatial_from_analysis(data: Mapping[str, Any]) -> SpatialAnalysis:
-    """Read zoning's ``POST /zoning/v1/analysis`` answer (``area_ha, zones, licences``)."""
+    """Read zoning's ``POST /zoning/v1/analysis`` answer (``area_ha, zones, licences,
+    region``)."""
     area = data.get("area_ha")
     return SpatialAnalysis(
         zones=tuple(
@@ -81,6 +209,7 @@ def spatial_from_analysis(data: Mapping[str, Any]) -> SpatialAnalysis:
                 code=str(z.get("code") or ""),
                 name_zh=str(z.get("name_zh") or ""),
                 overlap_ha=_decimal(z.get("overlap_ha", 0)),
+                conditions_zh=_conditions(z.get("conditions_zh")),
             )
             for z in data.get("zones", ())
         ),
@@ -89,4 +218,5 @@ def spatial_from_analysis(data: Mapping[str, Any]) -> SpatialAnalysis:
             for lic in data.get("licences", ())
         ),
         area_ha=_decimal(area) if area is not None else None,
+        region=_region(data.get("region")),
     )

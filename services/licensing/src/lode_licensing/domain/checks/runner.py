@@ -4,21 +4,31 @@ from __future__ import annotations
 
 from ..application import Application
 from ..rulebook import (
+    AdmissionRule,
     BlockHolderRule,
     DevelopmentPlanRule,
     ForbiddenZonesRule,
+    GreenMinePlanRule,
     MineCountCapRule,
     MinScaleRule,
+    NationalMinScaleRule,
     OutputControlRule,
     OutsideBlocksRule,
     PlanRules,
+    RegionRule,
+    RestorationPlanRule,
     ServiceYearsRule,
+    ZoneConditionsRule,
     ZoneScaleRule,
 )
+from ..vocabulary import ApplicationKind
 from .closure import check_restoration_duty
 from .context import CheckContext, SpatialAnalysis
 from .development import check_development_plan
+from .green_mine import check_green_mine_plan, check_restoration_plan
+from .minimum_scale import check_minimum_scale_table
 from .policy import check_mineral_policy
+from .region import check_within_region
 from .result import CheckResult
 from .scale_rules import check_min_scale, check_service_years, check_zone_scale
 from .spatial import (
@@ -28,9 +38,42 @@ from .spatial import (
     check_forbidden_zones,
     check_licence_overlap,
     check_outside_blocks,
+    check_zone_conditions,
     spatial_unavailable,
 )
 from .totals import check_mine_count_cap, check_output_control
+
+
+def _applies(
+    rule: AdmissionRule,
+    application: Application,
+    rules: PlanRules,
+    kind: ApplicationKind | None = None,
+) -> bool:
+    """Whether ``rule`` applies to the application (its right, kind, mineral and method),
+    read as an application of ``kind`` when given (an expansion as a new mine)."""
+    return rules.applies(
+        rule,
+        right_type=application.right_type,
+        kind=kind or application.kind,
+        mineral=application.mineral,
+        method=application.mining_method,
+    )
+
+
+def _covered_by_plan(application: Application, rules: PlanRules) -> bool:
+    """Whether one of the plan's own minimum-scale rules (MinScaleRule) applies to this
+    mineral and method: it checks the capacity already, so the minimum scale table is not
+    consulted twice."""
+    return any(_applies(rule, application, rules) for rule in rules.rules_of(MinScaleRule))
+
+
+def _green_mine_rule(application: Application, rules: PlanRules) -> str | None:
+    """The plan-wide green-mine rule that checks this application, if any."""
+    return next(
+        (r.id for r in rules.rules_of(GreenMinePlanRule) if _applies(r, application, rules)),
+        None,
+    )
 
 
 def _area_checks(
@@ -38,20 +81,24 @@ def _area_checks(
 ) -> list[CheckResult]:
     right, kind = application.right_type, application.kind
     results = [
+        check_within_region(application, rule, spatial.region, rules)
+        for rule in rules.rules_of(RegionRule)
+        if _applies(rule, application, rules)
+    ]
+    results += [
         check_forbidden_zones(application, rule, spatial, rules)
         for rule in rules.rules_of(ForbiddenZonesRule)
     ]
     results.append(check_licence_overlap(application, spatial))
+    green_mine_rule = _green_mine_rule(application, rules)
     for zone_rule in rules.rules_of(ZoneScaleRule):
         zones = spatial.touched(zone_rule.zone_types)
-        if zones and rules.applies(
-            zone_rule,
-            right_type=right,
-            kind=kind,
-            mineral=application.mineral,
-            method=application.mining_method,
-        ):
-            results.append(check_zone_scale(application, zone_rule, zones, rules))
+        if zones and _applies(zone_rule, application, rules):
+            results.append(check_zone_scale(application, zone_rule, zones, rules, green_mine_rule))
+    for conditions_rule in rules.rules_of(ZoneConditionsRule):
+        zones = spatial.touched(conditions_rule.zone_types)
+        if zones and _applies(conditions_rule, application, rules):
+            results.append(check_zone_conditions(application, conditions_rule, zones, rules))
     for block_rule in rules.rules_of(BlockHolderRule):
         blocks = spatial.touched({block_rule.zone_type})
         if blocks and rules.applies(block_rule, right_type=right, kind=kind):
@@ -65,52 +112,83 @@ def _area_checks(
     return results
 
 
+def _expansion(application: Application) -> bool:
+    """A change of capacity (扩大开采规模): new capacity, for the rules of new mining rights
+    on totals and reserves."""
+    return application.kind == "change" and "capacity" in application.changes
+
+
 def run_checks(
     application: Application, rules: PlanRules, context: CheckContext
 ) -> list[CheckResult]:
     """Every rule that applies to the application, passed or not.
 
     Always: the mineral policy of the right type (专栏3/专栏4). By ``applies_to``: the
-    minimum scales, the development plan and three rates, service years, output control
-    and the mine count (new mining rights). With an area: the red line / forbidden zones
-    and licence overlap always, a zone-type rule when the area touches that zone type, the
+    plan's minimum scales, the minimum scale table (where no plan minimum covers the
+    mineral and method), the green-mine and restoration plans, the development plan and
+    three rates, service years, output control and the mine count (new mining rights).
+    With an area: the plan's region, the red line / forbidden zones and licence overlap
+    always, a zone-type rule when the area touches that zone type (scale, conditions), the
     block-holder rule when it touches a planning block, and the outside-blocks rule when it
     touches no planning block of its right type. A mining cancellation: the closure duty.
 
     Without a spatial analysis, the area rules that always apply come back as ``review``
     saying so; the service should rather keep the application in ``pending_checks``.
     """
-    right, kind = application.right_type, application.kind
-    mineral, method = application.mineral, application.mining_method
+    right, kind, mineral = application.right_type, application.kind, application.mineral
     results = [check_mineral_policy(application, rules.policy(right))]
     for scale_rule in rules.rules_of(MinScaleRule):
-        if rules.applies(scale_rule, right_type=right, kind=kind, mineral=mineral, method=method):
+        if _applies(scale_rule, application, rules):
             results.append(check_min_scale(application, scale_rule, rules))
+    for table_rule in rules.rules_of(NationalMinScaleRule):
+        if _applies(table_rule, application, rules) and not _covered_by_plan(application, rules):
+            results.append(check_minimum_scale_table(application, table_rule, rules))
 
     if application.area is not None:
         if context.spatial is None:
-            results += [
-                spatial_unavailable(rule.id, rule.clause)
-                for rule in rules.rules_of(ForbiddenZonesRule)
-            ]
+            always = (
+                *(r for r in rules.rules_of(RegionRule) if _applies(r, application, rules)),
+                *rules.rules_of(ForbiddenZonesRule),
+            )
+            results += [spatial_unavailable(rule.id, rule.clause) for rule in always]
             results.append(spatial_unavailable(LICENCE_OVERLAP, LICENCE_OVERLAP_CLAUSE))
         else:
             results += _area_checks(application, rules, context.spatial, context)
 
+    for green_rule in rules.rules_of(GreenMinePlanRule):
+        if _applies(green_rule, application, rules):
+            results.append(check_green_mine_plan(application, green_rule))
+    for restoration_rule in rules.rules_of(RestorationPlanRule):
+        if _applies(restoration_rule, application, rules):
+            results.append(check_restoration_plan(application, restoration_rule))
     for plan_rule in rules.rules_of(DevelopmentPlanRule):
-        if rules.applies(plan_rule, right_type=right, kind=kind, mineral=mineral, method=method):
+        if _applies(plan_rule, application, rules):
             results.append(check_development_plan(application, plan_rule, rules))
+    # An expansion is checked for service years only when its reserves are known (its own
+    # or its licence's latest 储量年报): the plan asks new mines to state them, not changes.
+    reserves_known = application.reserves_10kt is not None or context.filed_reserves is not None
     for years_rule in rules.rules_of(ServiceYearsRule):
-        if rules.applies(years_rule, right_type=right, kind=kind, mineral=mineral, method=method):
-            results.append(check_service_years(application, years_rule, rules))
+        if _applies(years_rule, application, rules) or (
+            _expansion(application)
+            and reserves_known
+            and _applies(years_rule, application, rules, "new")
+        ):
+            results.append(
+                check_service_years(application, years_rule, rules, context.filed_reserves)
+            )
     for output_rule in rules.rules_of(OutputControlRule):
-        if rules.applies(
-            output_rule, right_type=right, kind=kind, mineral=mineral, method=method
-        ) and any(c.covers(mineral, rules.standards) for c in output_rule.controls):
-            results.append(check_output_control(application, output_rule, context.registry, rules))
+        applies = _applies(output_rule, application, rules) or (
+            _expansion(application) and _applies(output_rule, application, rules, "new")
+        )
+        if applies and any(c.covers(mineral, rules.standards) for c in output_rule.controls):
+            results.append(
+                check_output_control(
+                    application, output_rule, context.registry, rules, context.licensed_capacity
+                )
+            )
     for cap_rule in rules.rules_of(MineCountCapRule):
-        if rules.applies(cap_rule, right_type=right, kind=kind, mineral=mineral, method=method):
+        if _applies(cap_rule, application, rules):
             results.append(check_mine_count_cap(application, cap_rule, context.registry))
     if rules.restoration_duty is not None and right == "mining" and kind == "cancellation":
-        results.append(check_restoration_duty(application, rules.restoration_duty))
+        results.append(check_restoration_duty(application, rules.restoration_duty, context.closure))
     return results

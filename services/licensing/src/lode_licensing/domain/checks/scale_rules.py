@@ -10,7 +10,7 @@ from ..minerals import convert_capacity
 from ..rulebook import MinScaleRule, PlanRules, ServiceYearsRule, ZoneScaleRule
 from ..scale import ScaleClassification, classify_scale
 from ..vocabulary import SCALE_ZH, SCALES, TONNES_10K_PER_YEAR, Outcome
-from .context import ZoneHit
+from .context import FiledReserves, ZoneHit
 from .result import CheckResult, fmt
 
 
@@ -77,16 +77,28 @@ def check_min_scale(application: Application, rule: MinScaleRule, rules: PlanRul
 
 
 def check_zone_scale(
-    application: Application, rule: ZoneScaleRule, zones: tuple[ZoneHit, ...], rules: PlanRules
+    application: Application,
+    rule: ZoneScaleRule,
+    zones: tuple[ZoneHit, ...],
+    rules: PlanRules,
+    green_mine_checked_by: str | None = None,
 ) -> CheckResult:
-    """A new mine in the zone reaches the required scale and has a green-mine plan."""
+    """A new mine in the zone reaches the required scale and has a green-mine plan.
+
+    ``green_mine_checked_by``: the id of the plan-wide green-mine rule that already checks
+    the plan for this application (第四章第四节: every new mine); the zone rule then checks
+    the scale only, so a missing plan is not reported twice."""
     classification = _classification(application, rules)
     zone_names = "、".join(z.label for z in zones)
     required = rule.required_scale
+    green_here = rule.green_mine_plan_required and green_mine_checked_by is None
     details: dict[str, Any] = {
         "zones": [{"id": z.id, "code": z.code, "name_zh": z.name_zh} for z in zones],
         "required_scale": required,
         "green_mine_plan": application.green_mine_plan,
+        "green_mine_plan_checked_by": green_mine_checked_by
+        if rule.green_mine_plan_required
+        else None,
         **_scale_details(classification),
     }
     failures_zh: list[str] = []
@@ -95,7 +107,7 @@ def check_zone_scale(
     if scale is not None and SCALES.index(scale) > SCALES.index(required):
         failures_zh.append(f"规模为{SCALE_ZH[scale]}，须达到{SCALE_ZH[required]}")
         failures_en.append(f"the mine is {scale}; it must be {required}")
-    if rule.green_mine_plan_required and not application.green_mine_plan:
+    if green_here and not application.green_mine_plan:
         failures_zh.append("未按绿色矿山建设标准编制方案")
         failures_en.append("no green-mine plan (绿色矿山建设方案) is declared")
     unconfirmed = ""
@@ -121,22 +133,57 @@ def check_zone_scale(
             rule.clause,
             details,
         )
+    green_zh, green_en = "", ""
+    if green_here:
+        green_zh, green_en = "，并有绿色矿山建设方案", " and has a green-mine plan"
+    elif rule.green_mine_plan_required:
+        green_zh = f"（绿色矿山建设方案见 {green_mine_checked_by}）"
+        green_en = f" (the green-mine plan is checked by {green_mine_checked_by})"
     return CheckResult(
         rule.id,
         "pass",
-        f"位于{zone_names}：规模为{SCALE_ZH[scale]}，并有绿色矿山建设方案",
-        f"in {zone_names}: the mine is {scale} and has a green-mine plan{unconfirmed}",
+        f"位于{zone_names}：规模为{SCALE_ZH[scale]}{green_zh}",
+        f"in {zone_names}: the mine is {scale}{green_en}{unconfirmed}",
         rule.clause,
         details,
     )
 
 
+def _filing_zh(filed: FiledReserves) -> str:
+    return f"据 {filed.year} 年储量年报（报告 {filed.report_id}，第 {filed.version} 版）"
+
+
+def _filing_en(filed: FiledReserves) -> str:
+    return (
+        f"from the {filed.year} reserves report (储量年报 {filed.report_id}, version "
+        f"{filed.version})"
+    )
+
+
 def check_service_years(
-    application: Application, rule: ServiceYearsRule, rules: PlanRules
+    application: Application,
+    rule: ServiceYearsRule,
+    rules: PlanRules,
+    filed: FiledReserves | None = None,
 ) -> CheckResult:
-    """Service years = reserves / annual capacity, against the minimum for the mine's scale."""
+    """Service years = reserves / annual capacity, against the minimum for the mine's scale.
+
+    The reserves are the application's own (``reserves_10kt``); when it gives none and names
+    a licence whose holder filed a reserves report (储量年报), the latest filing's closing
+    reserves (``filed``), named in the message."""
     capacity = application.capacity
     reserves = application.reserves_10kt
+    source_zh, source_en = "", ""
+    used: FiledReserves | None = None
+    if (
+        reserves is None
+        and filed is not None
+        and application.licence_no is not None
+        and filed.licence_no == application.licence_no
+    ):
+        used = filed
+        reserves = filed.closing_10kt
+        source_zh, source_en = _filing_zh(filed), f" {_filing_en(filed)}"
     classification = _classification(application, rules)
     annual = (
         convert_capacity(capacity, TONNES_10K_PER_YEAR, application.mineral, rules)
@@ -145,6 +192,18 @@ def check_service_years(
     )
     details: dict[str, Any] = {
         "reserves_10kt": reserves,
+        "reserves_from": "application"
+        if used is None and reserves is not None
+        else (
+            {
+                "reserves_report": used.report_id,
+                "version": used.version,
+                "year": used.year,
+                "licence_no": used.licence_no,
+            }
+            if used is not None
+            else None
+        ),
         "annual_capacity_10kt": annual,
         **_scale_details(classification),
     }
@@ -154,9 +213,9 @@ def check_service_years(
 
     if reserves is None:
         return review(
-            "未提供保有资源量（reserves_10kt），无法核算服务年限，须审查",
-            "reserves (保有资源量, reserves_10kt) are not given, so the service years cannot "
-            "be computed; review needed",
+            "未提供保有资源量（reserves_10kt），也无已报储量年报，无法核算服务年限，须审查",
+            "reserves (保有资源量, reserves_10kt) are not given and no reserves report (储量年报) "
+            "is filed for the licence, so the service years cannot be computed; review needed",
         )
     if annual is None or annual <= 0:
         return review(
@@ -178,16 +237,19 @@ def check_service_years(
     if years < minimum:
         return review(
             f"服务年限约 {fmt(shown)} 年"
-            f"（保有资源量 {fmt(reserves)} 万吨 ÷ {fmt(annual)} 万吨/年），"
+            f"（{source_zh}保有资源量 {fmt(reserves)} 万吨 ÷ {fmt(annual)} 万吨/年），"
             f"短于{scale_zh}矿山的 {fmt(minimum)} 年",
-            f"service life about {fmt(shown)} years ({fmt(reserves)} 万吨 / {fmt(annual)} "
-            f"万吨/年) is short of the {fmt(minimum)} years for a {classification.scale} mine",
+            f"service life about {fmt(shown)} years ({fmt(reserves)} 万吨{source_en} / "
+            f"{fmt(annual)} 万吨/年) is short of the {fmt(minimum)} years for a "
+            f"{classification.scale} mine",
         )
     return CheckResult(
         rule.id,
         "pass",
-        f"服务年限约 {fmt(shown)} 年，不短于{scale_zh}矿山的 {fmt(minimum)} 年",
-        f"service life about {fmt(shown)} years meets the {fmt(minimum)} years for a "
+        f"服务年限约 {fmt(shown)} 年（{source_zh}保有资源量 {fmt(reserves)} 万吨 ÷ "
+        f"{fmt(annual)} 万吨/年），不短于{scale_zh}矿山的 {fmt(minimum)} 年",
+        f"service life about {fmt(shown)} years ({fmt(reserves)} 万吨{source_en} / "
+        f"{fmt(annual)} 万吨/年) meets the {fmt(minimum)} years for a "
         f"{classification.scale} mine",
         rule.clause,
         details,

@@ -1,4 +1,5 @@
-"""Rules on where the area lies: red lines, overlaps, planning blocks (规划区块)."""
+"""Rules on where the area lies: red lines, overlaps, planning blocks (规划区块), zones
+whose conditions a person reviews (限采区)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..application import Application
-from ..rulebook import BlockHolderRule, ForbiddenZonesRule, OutsideBlocksRule, PlanRules
+from ..rulebook import (
+    BlockHolderRule,
+    ForbiddenZonesRule,
+    OutsideBlocksRule,
+    PlanRules,
+    ZoneConditionsRule,
+)
 from .context import SpatialAnalysis, ZoneHit
 from .result import CheckResult, fmt
 
@@ -168,6 +175,55 @@ def check_outside_blocks(
         + (" (demonstration report attached)" if application.demonstration_report else ""),
         rule.clause,
         {"block_type": block_type, "demonstration_report": application.demonstration_report},
+    )
+
+
+NO_CONDITIONS_ZH: Final = "未载明条件"
+"""What a zone whose data states no conditions shows in place of them."""
+
+
+def check_zone_conditions(
+    application: Application,
+    rule: ZoneConditionsRule,
+    zones: tuple[ZoneHit, ...],
+    rules: PlanRules,
+) -> CheckResult:
+    """限采区收缩: a right touching the zone goes to review naming each zone (label, overlap)
+    and its conditions, or 未载明条件 when its data states none. A cancellation passes:
+    leaving the zone is what the plan asks."""
+    details = {
+        "zones": [
+            {**item, "conditions_zh": z.conditions_zh}
+            for item, z in zip(_zones(zones), zones, strict=True)
+        ]
+    }
+    kinds = "、".join(rules.zone_name(t) for t in sorted(rule.zone_types))
+    named_zh = "；".join(
+        f"{rules.zone_name(z.type)}{z.label} {fmt(z.overlap_ha)} 公顷，"
+        f"条件：{z.conditions_zh or NO_CONDITIONS_ZH}"
+        for z in zones
+    )
+    named_en = "; ".join(
+        f"{z.type} {z.code or z.id} ({fmt(z.overlap_ha)} ha), conditions: "
+        f"{z.conditions_zh or 'none stated'}"
+        for z in zones
+    )
+    if application.kind == "cancellation":
+        return CheckResult(
+            rule.id,
+            "pass",
+            f"申请范围涉及{named_zh}；注销符合{kinds}收缩要求",
+            f"the area lies in {named_en}; cancelling the right is what the plan asks there",
+            rule.clause,
+            details,
+        )
+    return CheckResult(
+        rule.id,
+        rule.outcome_when_unmet,
+        f"申请范围涉及{named_zh}；须按其条件审查（{rule.statement_zh}）",
+        f"the area lies in {named_en}; review against the zone's conditions",
+        rule.clause,
+        details,
     )
 
 
