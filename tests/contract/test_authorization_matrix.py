@@ -134,6 +134,8 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/licensing/v1/licences/{licence_no}"): ANY_ROLE,
     ("POST", "/licensing/v1/licences/{licence_no}/{action}"): roles(OFFICER),
     ("PUT", "/licensing/v1/licences/{licence_no}/green-mine"): roles(OFFICER),
+    ("POST", "/licensing/v1/licences/{licence_no}/closure-report"): roles(OFFICER),
+    ("POST", "/licensing/v1/licences/{licence_no}/restoration-acceptance"): roles(OFFICER),
     # licensing: the province platform's callback
     ("POST", "/licensing/v1/province/decisions"): SIGNED,
     # monitoring: operations
@@ -158,6 +160,11 @@ EXPECTED: dict[Route, Access] = {
     ("POST", "/monitoring/v1/exploration-results"): roles(MINE, *STAFF),
     ("POST", "/monitoring/v1/projects/{project_id}/progress"): roles(*STAFF),
     ("GET", "/monitoring/v1/projects/{project_id}/progress"): ANY_ROLE,
+    # monitoring: reserves reports (储量年报): the mine's key, or an inspector for it
+    ("POST", "/monitoring/v1/reserves-reports"): roles(MINE, INSPECTOR),
+    ("PUT", "/monitoring/v1/reserves-reports/{report_id}"): roles(MINE, INSPECTOR),
+    ("GET", "/monitoring/v1/reserves-reports"): ANY_ROLE,
+    ("GET", "/monitoring/v1/reserves-reports/{report_id}"): ANY_ROLE,
     # reporting: operations and the dashboard (indicators, compliance, reports come later)
     ("GET", "/reporting/health"): PUBLIC,
     ("GET", "/reporting/metrics"): PUBLIC,
@@ -173,6 +180,7 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/reporting/v1/annual-report/{year}"): STAFF,
     ("GET", "/reporting/v1/licences/summary"): STAFF,
     ("GET", "/reporting/v1/output"): STAFF,
+    ("GET", "/reporting/v1/reserves"): STAFF,
     ("GET", "/reporting/v1/stream"): STAFF,  # called with an Accept that refuses it: 406
     ("GET", "/"): PUBLIC,  # the dashboard page asks for a token itself
     # each service's API docs (Swagger UI from packaged assets): public, hold no data
@@ -212,22 +220,35 @@ OWNED: dict[Route, Owned] = {
 
 # Routes a ``mine`` token may call on enterprise-owned data whose ownership is proven by
 # another test with real data of two enterprises (named here, so it cannot go unchecked).
-OWNED_ELSEWHERE: dict[Route, str] = {
-    route: "services/monitoring/tests/integration/test_reports.py::"
-    "test_another_enterprises_licence_is_403_and_idempotency_holds"
-    for route in [
-        ("POST", "/monitoring/v1/reports"),
-        ("PUT", "/monitoring/v1/reports/{report_id}"),
-        ("GET", "/monitoring/v1/reports"),
-        ("GET", "/monitoring/v1/reports/{report_id}"),
-        ("GET", "/monitoring/v1/findings"),
-    ]
-} | {
-    ("POST", "/monitoring/v1/exploration-results"): (
-        "services/monitoring/tests/integration/test_progress_and_deadlines.py::"
-        "test_exploration_results_by_staff_and_not_for_others_licences"
-    )
-}
+OWNED_ELSEWHERE: dict[Route, str] = (
+    {
+        route: "services/monitoring/tests/integration/test_reports.py::"
+        "test_another_enterprises_licence_is_403_and_idempotency_holds"
+        for route in [
+            ("POST", "/monitoring/v1/reports"),
+            ("PUT", "/monitoring/v1/reports/{report_id}"),
+            ("GET", "/monitoring/v1/reports"),
+            ("GET", "/monitoring/v1/reports/{report_id}"),
+            ("GET", "/monitoring/v1/findings"),
+        ]
+    }
+    | {
+        ("POST", "/monitoring/v1/exploration-results"): (
+            "services/monitoring/tests/integration/test_progress_and_deadlines.py::"
+            "test_exploration_results_by_staff_and_not_for_others_licences"
+        )
+    }
+    | {
+        route: "services/monitoring/tests/integration/test_reserves.py::"
+        "test_who_may_file_read_and_correct"
+        for route in [
+            ("POST", "/monitoring/v1/reserves-reports"),
+            ("PUT", "/monitoring/v1/reserves-reports/{report_id}"),
+            ("GET", "/monitoring/v1/reserves-reports"),
+            ("GET", "/monitoring/v1/reserves-reports/{report_id}"),
+        ]
+    }
+)
 
 # Query parameters of OWNED lists that name an enterprise: B asking for A's gets nothing.
 QUERY_FILTERS: dict[Route, tuple[str, ...]] = {

@@ -100,6 +100,7 @@ class Made:
     application_to_withdraw: str = ""
     application_undecided: str = ""
     report_to_correct: str = ""
+    reserves_to_correct: str = ""
     finding_to_close: str = ""
     key_to_revoke: str = ""
     not_made: list[str] = field(default_factory=list)
@@ -126,6 +127,22 @@ def _report(year: int, **changes: Any) -> dict[str, Any]:
         "disturbed_area_ha": 3.0,
         "restored_area_ha": 1.2,
         "output_value_cny_10k": 2400,
+        **changes,
+    }
+
+
+def _reserves(year: int, **changes: Any) -> dict[str, Any]:
+    """A balanced reserves report (储量年报): 300 − 11 − 1.1 + 0 + 0 = 287.9."""
+    return {
+        "licence_no": LICENCE_GREEN,
+        "year": year,
+        "mineral": "铁矿",
+        "opening_10kt": 300,
+        "extracted_10kt": 11.0,
+        "lost_10kt": 1.1,
+        "new_proven_10kt": 0,
+        "recalculated_10kt": 0,
+        "closing_10kt": 287.9,
         **changes,
     }
 
@@ -211,6 +228,14 @@ EXAMPLES: dict[Route, Example] = {
         },
         lambda _: {"licence_no": LICENCE_GREEN},
     ),
+    ("POST", "/licensing/v1/licences/{licence_no}/closure-report"): Example(
+        lambda _: {"received_on": "2025-06-01", "reference": "平自然资闭〔2025〕1号（示意）"},
+        lambda _: {"licence_no": LICENCE_GREEN},
+    ),
+    ("POST", "/licensing/v1/licences/{licence_no}/restoration-acceptance"): Example(
+        lambda _: {"accepted_on": "2025-07-01", "reference": "平自然资验〔2025〕2号（示意）"},
+        lambda _: {"licence_no": LICENCE_GREEN},
+    ),
     CALLBACK: Example(
         lambda m: {
             "application_id": m.application_undecided,
@@ -257,6 +282,11 @@ EXAMPLES: dict[Route, Example] = {
             "site": "平泉县齐盛矿业有限公司迹地（示意）",
         },
         lambda _: {"project_id": "abandoned_mine_restoration"},
+    ),
+    ("POST", "/monitoring/v1/reserves-reports"): Example(lambda _: _reserves(2023)),
+    ("PUT", "/monitoring/v1/reserves-reports/{report_id}"): Example(
+        lambda _: {"lost_10kt": 1.0, "closing_10kt": 288.0, "reason": "损失量更正（示意）"},
+        lambda m: {"report_id": m.reserves_to_correct},
     ),
     ("POST", "/monitoring/v1/admin/dead-letters/{dead_letter_id}/redrive"): Example(
         NO_BODY, lambda _: {"dead_letter_id": "987654"}, refused_because="no dead letter: 404"
@@ -440,6 +470,8 @@ async def _make(lode: Lode) -> Made:
         assert opened, f"the report behind the standard opened no finding: {listed.text}"
         made.finding_to_close = opened[0]["id"]
         made.report_to_correct = _created(await lode.json(reports, _report(2022)), "report")["id"]
+        filed = await lode.json(("POST", "/monitoring/v1/reserves-reports"), _reserves(2022))
+        made.reserves_to_correct = _created(filed, "a reserves report")["id"]
 
     for step in (plan, zoning, licences, applications, key, monitoring):
         try:
@@ -570,6 +602,7 @@ LISTS: dict[str, bool] = {
     "/monitoring/v1/mines": True,
     "/monitoring/v1/reports": True,
     "/monitoring/v1/findings": True,
+    "/monitoring/v1/reserves-reports": True,
     f"/monitoring/v1/enterprises/{ENTERPRISE}/api-keys": False,
     "/monitoring/v1/projects/abandoned_mine_restoration/progress": False,
     "/monitoring/v1/projects/geochem_survey/progress": False,
@@ -625,6 +658,7 @@ async def test_nothing_nonsensical_was_stored(lode: Lode) -> None:
         ("/licensing/v1/applications", "id", "/licensing/v1/applications/{}"),
         ("/licensing/v1/licences", "licence_no", "/licensing/v1/licences/{}"),
         ("/monitoring/v1/reports", "id", "/monitoring/v1/reports/{}"),
+        ("/monitoring/v1/reserves-reports", "id", "/monitoring/v1/reserves-reports/{}"),
     ):
         for page in await _pages(lode, listing, True):
             details += [template.format(item[key]) for item in page["items"]]

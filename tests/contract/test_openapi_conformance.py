@@ -113,6 +113,9 @@ MISMATCHED: dict[Operation, str] = {
     "plan's projects (data); " + _NUMBERS,
     ("GET", "/monitoring/v1/enterprises/{credit_code}/api-keys"): _CHECK_CHARACTER,
     ("POST", "/monitoring/v1/enterprises/{credit_code}/api-keys"): _CHECK_CHARACTER,
+    ("POST", "/monitoring/v1/reserves-reports"): "a licence monitoring does not know is 422 "
+    "on licence_no (API.md: data), the mineral must be the licence's or in the catalogue "
+    "(data), the figures must balance (a rule over several values); " + _NUMBERS,
 }
 """Operations whose code refuses, as 422, data its document allows, each for what a JSON
 Schema cannot state (data, time, check characters, rules over several values)."""
