@@ -14,11 +14,14 @@ import pytest
 import shapefile
 from pyproj import CRS
 from shapely.geometry import box, shape
+from sqlalchemy import func, select
+from sqlmodel import col
 
 from lode_common.events.catalog import Holder, LicenceIssued, LicenceRevoked
 from lode_common.messaging.transport import Message
 from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
+from lode_zoning.adapters.tables import LicenceFootprint
 from lode_zoning.domain.area import area_ha
 
 PLAN = "pingquan-2021-2025"
@@ -506,7 +509,11 @@ async def test_an_oversized_upload_is_413(zoning: ServiceUnderTest) -> None:
 
 # --- analysis and licence footprints ---------------------------------------------------------
 def licence(
-    no: str, geometry: dict[str, Any], *, status: str = "active", holder: str = "91130881MA0A000007"
+    no: str,
+    geometry: dict[str, Any] | None,
+    *,
+    status: str = "active",
+    holder: str = "91130881MA0A000007",
 ) -> LicenceIssued:
     return LicenceIssued(
         licence_no=no,
@@ -531,6 +538,32 @@ async def analyse(z: ServiceUnderTest, body: dict[str, Any]) -> dict[str, Any]:
     assert r.status_code == 200, r.text
     result: dict[str, Any] = r.json()
     return result
+
+
+async def test_a_licence_without_an_area_leaves_the_analysis_working(
+    zoning_both: ServiceUnderTest,
+) -> None:
+    """An exploration or old licence may carry no area: its footprint is kept without a
+    geometry (SQL NULL, not a JSON null that PostgreSQL's IS NOT NULL lets through) and the
+    spatial index, rebuilt after it, still answers."""
+    z = zoning_both
+    await send_licensing_event(z, licence("C1308812022017120000099", None), "C-NULL")
+
+    async def kept() -> None:
+        async with z.runtime.sessions() as session:
+            row = await session.get(LicenceFootprint, "C1308812022017120000099")
+            assert row is not None
+            assert row.geometry is None
+            nulls = await session.execute(
+                select(func.count()).where(col(LicenceFootprint.geometry).is_(None))
+            )
+            assert nulls.scalar_one() == 1
+
+    await eventually(kept, what="the footprint without an area")
+    await create(z, zone_feature("AREA-LESS"))  # a zone change rebuilds the index
+    result = await analyse(z, {"geometry": square(118.805, 41.005, 0.005)})
+    assert [hit["code"] for hit in result["zones"]] == ["AREA-LESS"]
+    assert result["licences"] == []
 
 
 async def test_analysis_finds_zones_and_licence_footprints(zoning_both: ServiceUnderTest) -> None:

@@ -275,6 +275,7 @@ async def load_index(session: AsyncSession) -> SpatialIndex:
             f.geometry,
         )
         for f in licence_rows
+        if f.geometry is not None  # a JSON null stored before NullableJsonType
     ]
     plans = await session.execute(
         select(col(PlanVersion.plan_id), col(PlanVersion.document)).where(

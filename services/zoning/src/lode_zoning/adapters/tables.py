@@ -16,10 +16,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+NullableJsonType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+"""A JSON column that may be empty: Python ``None`` is SQL NULL, not the JSON ``null`` a
+plain JSON column stores (which ``IS NOT NULL`` does not filter out on PostgreSQL)."""
 
 
 def _json_column(nullable: bool = False) -> Any:
-    return Field(sa_column=Column(JsonType, nullable=nullable))
+    return Field(sa_column=Column(NullableJsonType if nullable else JsonType, nullable=nullable))
 
 
 def _ts() -> Any:
