@@ -193,7 +193,9 @@ class SpatialIndex:
         """Zones and active licences that ``area`` (shapely, EPSG:4490) overlaps, in hectares
         measured in the Gauss-Kruger zone of the area's centroid, and where it lies against
         the region of plan ``region_of`` (``None`` when that plan is not in force)."""
-        zone = area_zone(area) if area_zone(area) in ZONES else ZONES[-1]
+        zone = area_zone(area)
+        if zone not in ZONES:
+            zone = ZONES[-1]
         projected = transform_geometry(area, LONLAT, gk_epsg_for_zone(zone))
         zone_hits = [
             ZoneOverlap(entry, hectares(m2))
