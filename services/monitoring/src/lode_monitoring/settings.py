@@ -31,6 +31,13 @@ class MonitoringSettings(LodeSettings):
         description="PostgreSQL connections the report intake and the API key look-up keep "
         "(their own pool, beside the engine's)",
     )
+    annual_report_due: str = Field(
+        "03-31",
+        pattern=r"^[0-9]{2}-[0-9]{2}$",
+        description="MM-DD of the following year: the last day (CST) a year's annual report "
+        "(开发利用年报) is on time; after it the deadline job opens annual_report_missing. "
+        "Default 31 March: the reporting practice this system serves (not in the plan text)",
+    )
     reserves_filing_due: str = Field(
         "01-31",
         pattern=r"^[0-9]{2}-[0-9]{2}$",
@@ -57,7 +64,7 @@ class MonitoringSettings(LodeSettings):
         description="the citation of the extraction tolerance",
     )
 
-    @field_validator("reserves_filing_due")
+    @field_validator("annual_report_due", "reserves_filing_due")
     @classmethod
     def _a_day_of_every_year(cls, value: str) -> str:
         month, day = (int(part) for part in value.split("-"))
@@ -66,6 +73,11 @@ class MonitoringSettings(LodeSettings):
         except ValueError:
             raise ValueError(f"{value} is not a day of every year (MM-DD)") from None
         return value
+
+    def annual_report_due_on(self) -> tuple[int, int]:
+        """(month, day) of the annual report's deadline, as the domain takes it."""
+        month, day = (int(part) for part in self.annual_report_due.split("-"))
+        return month, day
 
     def reserves_policy(self) -> ReservesPolicy:
         """The reserves rules' settings, as the domain takes them."""

@@ -247,6 +247,7 @@ def test_the_late_report_is_missing_for_the_deadline_job() -> None:
         [lic.view() for lic in _licences()],
         reports,
         AS_OF,
+        due=MonitoringSettings().annual_report_due_on(),
         first_year=YEARS[0],
         standards=_standards(),
     )

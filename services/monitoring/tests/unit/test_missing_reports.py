@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
-from lode_monitoring.domain.findings import missing_reports
+from lode_monitoring.domain import findings
 from lode_monitoring.domain.periods import (
     CHINA_STANDARD_TIME,
     annual_report_deadline,
@@ -15,11 +16,18 @@ from lode_monitoring.domain.periods import (
     period_days,
 )
 from lode_monitoring.domain.standards import MonitoringStandards
+from lode_monitoring.settings import MonitoringSettings
 
 from .builders import EXPLORATION_NO, MINING_NO, licence, report, suspended_from
 
+DUE = MonitoringSettings().annual_report_due_on()  # the default: 31 March
 LAST_MINUTE = datetime(2022, 3, 31, 23, 59, 59, tzinfo=CHINA_STANDARD_TIME)
 FIRST_MINUTE = datetime(2022, 4, 1, 0, 0, tzinfo=CHINA_STANDARD_TIME)
+
+
+def missing_reports(*args: Any, **kwargs: Any) -> list[findings.Finding]:
+    """The rule with the default deadline (``LODE_MONITORING_ANNUAL_REPORT_DUE``)."""
+    return findings.missing_reports(*args, due=kwargs.pop("due", DUE), **kwargs)
 
 
 def _missing_years(when: date | datetime, **licence_kw: object) -> list[int]:
@@ -122,4 +130,19 @@ def test_period_bounds(year: int, period: str, first: date, last: date, days: in
 
 
 def test_deadline() -> None:
-    assert annual_report_deadline(2021) == date(2022, 3, 31)
+    assert annual_report_deadline(2021, DUE) == date(2022, 3, 31)
+    assert annual_report_deadline(2021, (4, 30)) == date(2022, 4, 30)
+
+
+def test_a_bureau_that_sets_another_deadline_gets_it() -> None:
+    on_30_april = datetime(2022, 4, 30, 23, 59, tzinfo=CHINA_STANDARD_TIME)
+    assert missing_reports([licence()], [], on_30_april, due=(4, 30)) == []
+    assert [f.year for f in missing_reports([licence()], [], date(2022, 5, 1), due=(4, 30))] == [
+        2021
+    ]
+
+
+@pytest.mark.parametrize("due", ["02-29", "13-01", "3-31"])
+def test_a_deadline_that_is_not_a_day_of_every_year_is_refused(due: str) -> None:
+    with pytest.raises(ValueError, match="annual_report_due"):
+        MonitoringSettings(annual_report_due=due)

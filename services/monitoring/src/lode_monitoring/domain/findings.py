@@ -19,7 +19,7 @@ prohibited_mineral_mined      warning    a 专栏4 prohibited mineral still prod
 restoration_behind_plan       warning    cumulative restoration behind the licence's
                                          restoration plan (第五章第三节)
 mineral_not_in_catalogue      info       the licence's mineral is unknown to the standards
-annual_report_missing         warning    no annual report after 31 March of the next year
+annual_report_missing         warning    no annual report after its deadline (31 March, a setting)
 ============================  =========  =================================================
 
 The reserves report's rules (储量年报) are in :mod:`.reserves_rules`.
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Protocol
 
 from .finding import (
@@ -48,7 +49,7 @@ from .licence_rules import (
     production_while_inactive,
     restoration_behind_plan,
 )
-from .periods import annual_report_deadline, cst_date
+from .periods import MonthDay, annual_report_deadline, cst_date
 from .report import OutputReport
 from .standard_rules import prohibited_mineral_mined, three_rates_below_standard
 from .standards import MonitoringStandards
@@ -199,11 +200,13 @@ def missing_reports(
     reports: Iterable[ReportIdentity],
     today: date | datetime,
     *,
+    due: MonthDay,
     first_year: int | None = None,
     standards: MonitoringStandards | None = None,
 ) -> list[Finding]:
     """``annual_report_missing`` for each mining licence and year Y with no annual report
-    once today (CST) is past 31 March of Y+1, for every year the licence was active on at
+    once today (CST) is past ``due`` of Y+1 (31 March by default, a setting), for every
+    year the licence was active on at
     least one day (:func:`overdue`). Years before ``first_year`` (e.g. the plan period's
     first year) are not asked for. ``standards``, when given, adds the plan's enforcement
     clause (第六章 三) to the citation."""
@@ -211,7 +214,13 @@ def missing_reports(
     filed = {(r.licence_no, r.year) for r in reports if r.period == "annual"}
     return missing_filings(
         "annual_report_missing",
-        overdue(licences, filed, today, annual_report_deadline, first_year=first_year),
+        overdue(
+            licences,
+            filed,
+            today,
+            partial(annual_report_deadline, due=due),
+            first_year=first_year,
+        ),
         filing_zh="开发利用年报",
         filing_en="annual report",
         due_zh="年报截止",

@@ -25,9 +25,8 @@ PERIOD_ZH: Final[dict[Period, str]] = {
 
 CHINA_STANDARD_TIME: Final = timezone(timedelta(hours=8), "CST")
 
-ANNUAL_REPORT_DUE: Final = (3, 31)
-"""(month, day) of the year after: the annual report for year Y is due by 31 March Y+1
-(end of that day, CST). Not in the plan file: the reporting practice this system serves."""
+MonthDay = tuple[int, int]
+"""(month, day) of the year after a reporting year: a filing deadline (a setting)."""
 
 _QUARTER_MONTHS: Final[dict[Period, tuple[int, int]]] = {
     "Q1": (1, 3),
@@ -61,7 +60,8 @@ def period_days(year: int, period: Period) -> int:
     return (last - first).days + 1
 
 
-def annual_report_deadline(year: int) -> date:
-    """The last day (CST) on which the annual report for ``year`` is on time."""
-    month, day = ANNUAL_REPORT_DUE
+def annual_report_deadline(year: int, due: MonthDay) -> date:
+    """The last day (CST) on which the annual report for ``year`` is on time: ``due``
+    (``LODE_MONITORING_ANNUAL_REPORT_DUE``) of the year after."""
+    month, day = due
     return date(year + 1, month, day)

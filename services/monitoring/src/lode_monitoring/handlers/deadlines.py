@@ -1,8 +1,8 @@
-"""The daily deadline job: an annual report not filed by 31 March of the following year, or
-a reserves report (储量年报) not filed by the reserves deadline (a setting: 31 January by
-default), China Standard Time, opens ``annual_report_missing`` / ``reserves_report_missing``;
-a report filed later closes it on the next pass. Both go through one machinery
-(:func:`lode_monitoring.domain.findings.overdue`)."""
+"""The daily deadline job: an annual report not filed by the annual deadline (a setting:
+31 March of the following year by default), or a reserves report (储量年报) not filed by the
+reserves deadline (a setting: 31 January by default), China Standard Time, opens
+``annual_report_missing`` / ``reserves_report_missing``; a report filed later closes it on
+the next pass. Both go through one machinery (:func:`lode_monitoring.domain.findings.overdue`)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,14 @@ async def check_deadlines(
                 )
             )
         }
-        annual = missing_reports(mines, filed, now, first_year=first_year, standards=standards)
+        annual = missing_reports(
+            mines,
+            filed,
+            now,
+            due=service.settings.annual_report_due_on(),
+            first_year=first_year,
+            standards=standards,
+        )
         reserves = missing_reserves_reports(
             mines,
             reserves_filed,
