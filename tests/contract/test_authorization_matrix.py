@@ -104,6 +104,7 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/zoning/v1/plans/{plan_id}"): ANY_ROLE,
     ("GET", "/zoning/v1/plans/{plan_id}/versions"): ANY_ROLE,
     ("GET", "/zoning/v1/plans/{plan_id}/versions/{version}"): ANY_ROLE,
+    ("GET", "/zoning/v1/plans/{plan_id}/diff"): ANY_ROLE,
     ("PUT", "/zoning/v1/plans/{plan_id}"): roles(PLANNER),
     # zoning: zones and planning blocks
     ("GET", "/zoning/v1/zones"): ANY_ROLE,
@@ -265,6 +266,7 @@ NOT_OWNED_REASON: dict[Route, str] = {
     ("GET", "/zoning/v1/plans/{plan_id}"): "the plan is public planning data",
     ("GET", "/zoning/v1/plans/{plan_id}/versions"): "the plan's versions are public",
     ("GET", "/zoning/v1/plans/{plan_id}/versions/{version}"): "the plan's versions are public",
+    ("GET", "/zoning/v1/plans/{plan_id}/diff"): "the plan's versions are public",
     ("GET", "/zoning/v1/zones"): "zones and planning blocks are plan data, not an enterprise's",
     ("GET", "/zoning/v1/zones/export"): "zones are plan data",
     ("GET", "/zoning/v1/zones/{zone_id}"): "zones are plan data",

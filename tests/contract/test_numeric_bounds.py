@@ -62,7 +62,7 @@ def _integer_params() -> dict[Param, bool]:
                         if not _is_int(param.field_info.annotation):
                             continue
                         for method in sorted(context.methods or ()):
-                            key = (f"{method} {context.path}", where, param.name)
+                            key = (f"{method} {context.path}", where, param.alias)
                             found[key] = _has_upper_bound(param.field_info.metadata)
         return found
 

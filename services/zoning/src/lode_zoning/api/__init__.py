@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from lode_common.openapi import HandReadBody
-from lode_zoning.api import analysis, plans, zone_import, zones
+from lode_zoning.api import analysis, plan_diff, plans, zone_import, zones
 from lode_zoning.api.schemas import (
     MultiPolygon,
     NamedCrs,
@@ -19,7 +19,13 @@ from lode_zoning.api.schemas import (
     ZoneImport,
 )
 
-ROUTERS: list[APIRouter] = [plans.router, zone_import.router, zones.router, analysis.router]
+ROUTERS: list[APIRouter] = [
+    plans.router,
+    plan_diff.router,
+    zone_import.router,
+    zones.router,
+    analysis.router,
+]
 BODIES: Sequence[type[BaseModel] | HandReadBody] = (
     analysis.AnalysisRequest,
     ZoneFeatureIn,
