@@ -78,8 +78,15 @@ async def test_a_dropped_stream_resumes_after_the_last_event(browser: Browser, l
 
         await progress(0.5)
         await page.wait_for_function("() => window.seen.length >= 1")
-        first = await page.evaluate("window.seen[window.seen.length - 1]")
-        await page.evaluate("window.probe.controller.abort()")  # the connection drops
+        # the connection drops; the last event seen is read in the same turn of the page's
+        # event loop, so an event arriving meanwhile cannot slip between the two
+        first = await page.evaluate(
+            """() => {
+                 const last = window.seen[window.seen.length - 1];
+                 window.probe.controller.abort();
+                 return last;
+               }"""
+        )
         await page.wait_for_function(
             "() => window.states.filter(s => s === 'open').length >= 2", timeout=30000
         )
