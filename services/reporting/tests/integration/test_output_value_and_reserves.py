@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
+from lode_common.testing.plugin import missing
 from services.reporting.tests.integration.events import (
     api_key_issued,
     licence,
@@ -231,7 +232,7 @@ async def test_the_annual_report_shows_output_value_reserves_and_box_1_in_three_
     pdf = (await service.client.get(url, params={"format": "pdf"}, headers=viewer)).content
     assert pdf.startswith(b"%PDF")
     if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) not installed: the PDF's text is not read")
+        missing("pdftotext", "poppler-utils not installed: the PDF's text is not read")
     text = _pdf_text(pdf, tmp_path)
     for expected in (
         "2022年产值合计8300万元（0.83亿元）；2020年基期18.9亿元",

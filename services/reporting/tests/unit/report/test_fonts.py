@@ -15,8 +15,7 @@ from lode_reporting.report.fonts import (
     find_cjk_font,
 )
 
-WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-needs_wqy = pytest.mark.skipif(not Path(WQY).is_file(), reason="fonts-wqy-microhei not installed")
+from .pdf_tools import WQY, needs_wqy
 
 
 def test_the_argument_then_the_environment_then_debian_paths() -> None:

@@ -18,10 +18,8 @@ from lode_reporting.report.fonts import find_cjk_font
 from lode_reporting.report.render import ReportFormat, render
 
 from .builders import sample_report
+from .pdf_tools import WQY, needs_wqy
 from .pdfbytes import info, streams
-
-WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-needs_wqy = pytest.mark.skipif(not Path(WQY).is_file(), reason="fonts-wqy-microhei not installed")
 
 
 def _leaks(content: bytes, *paths: str) -> list[str]:

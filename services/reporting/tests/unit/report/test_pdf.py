@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,28 +12,12 @@ from lode_reporting.report.fonts import FALLBACK_CID_FONT, find_cjk_font
 from lode_reporting.report.pdf import render_pdf
 
 from .builders import HOSTILE_HOLDER, empty_report, sample_report
+from .pdf_tools import WQY, needs_pdftotext, needs_wqy, pdftotext
 from .pdfbytes import info, mapped_characters
-
-WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-needs_wqy = pytest.mark.skipif(not Path(WQY).is_file(), reason="fonts-wqy-microhei not installed")
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed"
-)
 
 
 def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
-
-
-def pdftotext(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 @needs_wqy

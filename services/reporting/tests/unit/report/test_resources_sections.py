@@ -5,12 +5,9 @@ targets against results with their clause."""
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-
-import pytest
 
 from lode_reporting.report import text
 from lode_reporting.report.fonts import find_cjk_font
@@ -19,14 +16,9 @@ from lode_reporting.report.pdf import render_pdf
 from lode_reporting.report.xlsx import render_xlsx
 
 from .builders import empty_report, sample_report
+from .pdf_tools import WQY, needs_pdf_tools, pdftotext
 from .test_html import tables
-from .test_pdf import WQY, pdftotext
 from .test_xlsx import records, workbook
-
-needs_pdf_tools = pytest.mark.skipif(
-    not Path(WQY).is_file() or shutil.which("pdftotext") is None,
-    reason="fonts-wqy-microhei and pdftotext (poppler-utils) are needed",
-)
 
 
 def test_the_output_value_is_carried_to_100m_cny_beside_the_2020_baseline() -> None:
