@@ -75,6 +75,11 @@ FINDING_CODE_ZH: Final[dict[str, str]] = {
     "restoration_behind_plan": "复垦进度落后于方案",
     "mineral_not_in_catalogue": "矿种不在标准目录",
     "annual_report_missing": "未按期提交年报",
+    "reserves_report_missing": "未按期提交储量年报",
+    "reserves_discontinuity": "年初保有储量与上年末不衔接",
+    "extraction_mismatch": "储量年报开采量与开发利用年报不符",
+    "recovery_implied_low": "储量年报反映的开采回采率偏低",
+    "service_years_short": "剩余服务年限不足",
 }
 """Chinese names of the monitoring service's finding codes; an unknown code shows as is."""
 
