@@ -30,8 +30,11 @@ PLANNER = "planner"
 LICENSING_OFFICER = "licensing_officer"
 INSPECTOR = "inspector"
 VIEWER = "viewer"
+APPROVER = "approver"
+"""The approving level of a plan (规划审批机关: 承德市 for a county plan): approves or rejects
+plan adjustments (规划调整) that another user proposed."""
 MINE = "mine"
-STAFF_ROLES = frozenset({ADMIN, PLANNER, LICENSING_OFFICER, INSPECTOR, VIEWER})
+STAFF_ROLES = frozenset({ADMIN, PLANNER, LICENSING_OFFICER, INSPECTOR, VIEWER, APPROVER})
 ROLES = STAFF_ROLES | {MINE}
 API_KEY_PREFIX = "lode_"
 JWT_ISSUER = "lode"

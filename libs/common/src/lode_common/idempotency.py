@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Header
 from sqlalchemy import JSON, Column, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,17 @@ from sqlmodel import Field, SQLModel
 
 from lode_common.errors import Conflict, InvalidInput
 from lode_common.limits import IDEMPOTENCY_KEY_MAX
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=IDEMPOTENCY_KEY_MAX,
+        pattern=r"\S",
+        description="retry safely: the same key and body, one effect",
+    ),
+]
+"""The ``Idempotency-Key`` header of a route that honours it (a FastAPI parameter type)."""
 
 
 class IdempotencyRecord(SQLModel, table=True):

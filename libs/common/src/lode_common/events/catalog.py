@@ -50,6 +50,16 @@ class PlanPublished(EventPayload):
     region_adcode: str
     parent_plan_id: str | None = None
     document: PlanDocument
+    approval_ref: str | None = Field(
+        None, description="the approving level's reference (批准文号) this version rests on"
+    )
+    approved_on: date | None = None
+    proposal_id: str | None = Field(
+        None, description="the adjustment proposal (规划调整) it was approved from, if any"
+    )
+    predecessor_plan_id: str | None = Field(
+        None, description="the plan it succeeds and closes (规划接续), if any"
+    )
 
     @field_serializer("document", mode="plain")
     def _published(self, document: PlanDocument) -> dict[str, Any]:
@@ -108,6 +118,51 @@ class BlockHolderReleased(EventPayload):
     reason: str
 
 
+Grounds = Literal["major_discovery", "conditions_changed", "major_project"]
+"""The grounds of a plan adjustment (矿产资源规划编制实施办法 art. 38): a major discovery
+(重大发现), changed conditions (形势变化), a major project (重大项目)."""
+
+
+class _ProposalEvent(EventPayload):
+    """A plan adjustment proposal (规划调整方案): ``plan_id`` is the plan it adjusts (for a
+    successor plan, the predecessor it replaces) and ``proposed_plan_id`` the plan its
+    document is (the same, or the successor)."""
+
+    proposal_id: str
+    plan_id: str
+    proposed_plan_id: str
+    base_version: int = Field(description="the version in force when it was proposed")
+    grounds: Grounds
+    reason: str
+    proposed_by: str
+    zone_changes: int = Field(0, description="how many zone features ride along")
+
+
+class ProposalSubmitted(_ProposalEvent):
+    """A proposal was submitted to the approving level (报批)."""
+
+    event_type = "lode.zoning.proposal.submitted.v1"
+
+
+class ProposalApproved(_ProposalEvent):
+    """The approving level approved a proposal (批准); ``plan.published`` of
+    ``published_version`` follows in the same transaction."""
+
+    event_type = "lode.zoning.proposal.approved.v1"
+    approved_by: str
+    approval_ref: str
+    approved_on: date
+    published_version: int
+
+
+class ProposalRejected(_ProposalEvent):
+    """The approving level rejected a proposal (不予批准), with its reason."""
+
+    event_type = "lode.zoning.proposal.rejected.v1"
+    rejected_by: str
+    rejection_reason: str
+
+
 # --- licensing -----------------------------------------------------------------------------
 class Check(BaseModel):
     """One plan check of an application, citing the plan clause (规划条款)."""
@@ -158,6 +213,76 @@ class ApplicationDecided(EventPayload):
     decision: Literal["approved", "rejected"]
     reason: str | None = None
     licence_no: str | None = None
+
+
+class CheckChange(BaseModel):
+    """A check whose outcome differs between two plan versions (None: the rule did not apply
+    under that version)."""
+
+    model_config = ConfigDict(frozen=True)
+    rule_id: str
+    clause: str
+    before: Literal["pass", "fail", "review", "warn"] | None
+    after: Literal["pass", "fail", "review", "warn"] | None
+    message: str | None = Field(None, description="the check's message under the new version")
+
+
+class ApplicationRechecked(EventPayload):
+    """An open application was checked again because a new plan version came into force
+    (规划调整后重新审查); ``application.checked`` with the new checks is written with it."""
+
+    event_type = "lode.licensing.application.rechecked.v1"
+    application_id: str
+    plan_id: str
+    from_plan_id: str
+    from_version: int
+    plan_version: int
+    verdict_before: Literal["eligible", "ineligible", "needs_review"] | None
+    verdict_after: Literal["eligible", "ineligible", "needs_review"]
+    changes: list[CheckChange] = Field(default_factory=list)
+
+
+class ConflictZone(BaseModel):
+    """A zone a licence in force is in conflict with, and by how much it overlaps."""
+
+    model_config = ConfigDict(frozen=True)
+    zone_id: str
+    type: str
+    code: str
+    name_zh: str
+    overlap_ha: Quantity
+
+
+class _ConflictEvent(EventPayload):
+    conflict_id: str
+    licence_no: str = Field(pattern=r"^[CT][0-9]{22}$")
+    plan_id: str
+    plan_version: int
+    rule_id: str
+    clause: str
+
+
+class LicenceConflictDetected(_ConflictEvent):
+    """A licence in force conflicts with the plan in force (与规划冲突): a new version or a
+    zone change put a 禁采区 or the ecological red line over it, or prohibited its mineral.
+    It is listed under ``GET /licensing/v1/enforcement``."""
+
+    event_type = "lode.licensing.licence.conflict_detected.v1"
+    holder: Holder
+    mineral: str
+    outcome: Literal["fail", "review"]
+    message: str
+    zones: list[ConflictZone] = Field(default_factory=list)
+    detected_on: date
+
+
+class LicenceConflictResolved(_ConflictEvent):
+    """A conflict no longer holds (a later version or zone change lifted it, or the licence
+    left force), with why."""
+
+    event_type = "lode.licensing.licence.conflict_resolved.v1"
+    reason: str
+    resolved_on: date
 
 
 class RestorationMilestone(BaseModel):

@@ -107,6 +107,12 @@ class PlanMeta(Strict):
         default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=PLAN_ID_MAX
     )
     parent_plan_zh: Name | None = None  # the parent plan's title
+    predecessor_plan_id: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=PLAN_ID_MAX
+    )
+    """The plan this one succeeds (上一轮规划, e.g. the 2021–2025 plan for a 2026–2030 one):
+    approving this plan closes that one, and its indicators start from that one's final
+    actuals (:mod:`lode_common.plan.succession`)."""
     title_en: Name | None = None
     approving_authority_zh: Name | None = None  # reviewed and approved by (审批)
     issuing_authority_zh: Name | None = None  # issued by (发布)
@@ -124,6 +130,8 @@ class PlanMeta(Strict):
             raise ValueError("expected base_year < period start <= target_year <= period end")
         if self.outlook_year is not None and self.outlook_year < self.target_year:
             raise ValueError("expected outlook_year >= target_year")
+        if self.predecessor_plan_id is not None and self.predecessor_plan_id == self.id:
+            raise ValueError("predecessor_plan_id: a plan cannot succeed itself")
         return self
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
@@ -35,6 +36,18 @@ _KEPT: dict[Kept, sa.types.TypeEngine[Any]] = {
 def migrated_event_id(plan_id: str, version: int) -> str:
     """A stable id for a version received before the replica kept the event's id."""
     return f"migrated:{plan_id}:{version}"[:64]
+
+
+PREDECESSOR = "predecessor_plan_id"
+"""The column issue 15 added to the replica (:func:`add_predecessor`)."""
+
+_REPLICA_FIRST = sa.Table(
+    PLAN_REPLICA.name,
+    sa.MetaData(),
+    *(column._copy() for column in PLAN_REPLICA.columns if column.name != PREDECESSOR),
+)
+"""``plan_replica`` as issue 13 created it: the older migrations create this one, so a
+database migrated from scratch reaches the same table as one migrated step by step."""
 
 
 def _old(name: str, kept: Kept) -> sa.TableClause:
@@ -65,11 +78,11 @@ def _replica_row(row: sa.RowMapping, kept: Kept, now: datetime) -> dict[str, Any
 
 def move_to_replica(bind: Connection, old_table: str, *, kept: Kept) -> None:
     """Create ``plan_replica``, copy ``old_table`` into it, drop ``old_table``."""
-    PLAN_REPLICA.create(bind)
+    _REPLICA_FIRST.create(bind)
     now = datetime.now(UTC)
     rows = bind.execute(sa.select(_old(old_table, kept))).mappings().all()
     if rows:
-        bind.execute(PLAN_REPLICA.insert(), [_replica_row(row, kept, now) for row in rows])
+        bind.execute(_REPLICA_FIRST.insert(), [_replica_row(row, kept, now) for row in rows])
     sa.Table(old_table, sa.MetaData()).drop(bind)
 
 
@@ -84,8 +97,34 @@ def move_back(bind: Connection, old_table: str, *, kept: Kept) -> None:
         sa.Column("document", _JSON, nullable=False),
         sa.Column(kept, _KEPT[kept], nullable=False),
     ).create(bind)
-    r = PLAN_REPLICA.c
+    r = _REPLICA_FIRST.c
     rows = bind.execute(sa.select(r.plan_id, r.version, r.document, r[kept])).mappings().all()
     if rows:
         bind.execute(_old(old_table, kept).insert(), [dict(row) for row in rows])
-    PLAN_REPLICA.drop(bind)
+    _REPLICA_FIRST.drop(bind)
+
+
+def add_predecessor(bind: Connection) -> None:
+    """Add ``predecessor_plan_id`` to ``plan_replica``, filled from each kept document's
+    ``plan.predecessor_plan_id`` (issue 15: plan succession)."""
+    with_column = sa.Table(
+        PLAN_REPLICA.name,
+        sa.MetaData(),
+        sa.Column("plan_id", sa.String(PLAN_ID_MAX), primary_key=True),
+        sa.Column("document", _JSON),
+        sa.Column(PREDECESSOR, sa.String(PLAN_ID_MAX), nullable=True),
+    )
+    op.add_column(PLAN_REPLICA.name, sa.Column(PREDECESSOR, sa.String(PLAN_ID_MAX), nullable=True))
+    c = with_column.c
+    for plan_id, document in bind.execute(sa.select(c.plan_id, c.document)).all():
+        predecessor = ((document or {}).get("plan") or {}).get(PREDECESSOR)
+        if predecessor:
+            bind.execute(
+                with_column.update().where(c.plan_id == plan_id).values({PREDECESSOR: predecessor})
+            )
+
+
+def drop_predecessor() -> None:
+    """The downgrade of :func:`add_predecessor`."""
+    with op.batch_alter_table(PLAN_REPLICA.name) as batch:
+        batch.drop_column(PREDECESSOR)

@@ -12,6 +12,9 @@ own migration), fed through its inbox by :func:`on_plan_published`, and reads it
   of the topic, or an old event re-driven late, never brings back a superseded plan.
 * **One parse per version.** A published version never changes, so the typed document of
   a ``(plan_id, version)`` is read once per process and reused.
+* **Succession.** ``predecessor_plan_id`` (from the document's ``plan``) is kept as a column,
+  so :meth:`PlanReplica.following` finds the plan in force after a successor plan was
+  approved (:mod:`lode_common.plan.succession`) without reading any document.
 * **Not there yet.** On a fresh deployment zoning publishes the bundled plan on its first
   start; until the event arrives :meth:`PlanReplica.require` raises :class:`PlanNotLoaded`,
   which a service answers as 503 with ``Retry-After``.
@@ -19,6 +22,7 @@ own migration), fed through its inbox by :func:`on_plan_published`, and reads it
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -42,6 +46,7 @@ from lode_common.events.registry import EventPayload
 from lode_common.limits import PLAN_ID_MAX
 from lode_common.messaging.inbox import EventHandler
 from lode_common.plan.document import PlanDocument
+from lode_common.plan.succession import plan_in_force
 
 TOPIC = "lode.zoning"
 """Where zoning publishes the plan."""
@@ -56,6 +61,7 @@ PLAN_REPLICA = Table(
     Column("version", Integer, nullable=False),
     Column("region_adcode", String(6), nullable=False),
     Column("parent_plan_id", String(PLAN_ID_MAX), nullable=True),
+    Column("predecessor_plan_id", String(PLAN_ID_MAX), nullable=True),
     Column("document", JSON, nullable=False),
     Column("event_id", String(64), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
@@ -85,6 +91,11 @@ class PlanInForce:
     event_id: str
     received_at: datetime
 
+    @property
+    def predecessor_plan_id(self) -> str | None:
+        """The plan this one succeeds (规划接续), if any."""
+        return self.document.plan.predecessor_plan_id
+
 
 async def on_plan_published(
     session: AsyncSession, envelope: Envelope, payload: EventPayload | None
@@ -102,6 +113,7 @@ async def on_plan_published(
         "version": payload.version,
         "region_adcode": payload.region_adcode,
         "parent_plan_id": payload.parent_plan_id,
+        "predecessor_plan_id": payload.document.plan.predecessor_plan_id,
         "document": payload.document.as_published(),
         "event_id": envelope.id,
         "received_at": datetime.now(UTC),
@@ -121,9 +133,13 @@ REPLICA_HANDLERS: dict[str, EventHandler] = {PUBLISHED: on_plan_published}
 class PlanReplica:
     """Reads the plan in force from the service's replica, typed; each version parsed once."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, follow_ttl_s: float = 2.0
+    ) -> None:
         self._sessions = sessions
         self._documents: dict[tuple[str, int], PlanDocument] = {}
+        self._follow_ttl_s = follow_ttl_s
+        self._followed: dict[str, tuple[float, str]] = {}
 
     def _typed(self, row: RowMapping) -> PlanInForce:
         key = (row["plan_id"], row["version"])
@@ -168,6 +184,32 @@ class PlanReplica:
         if plan is None:
             raise PlanNotLoaded(plan_id)
         return plan
+
+    async def predecessors(self, session: AsyncSession | None = None) -> dict[str, str | None]:
+        """Each plan kept here → the plan it succeeds (one small read; no document)."""
+        r = PLAN_REPLICA.c
+        query = select(r.plan_id, r.predecessor_plan_id)
+        if session is not None:
+            rows = (await session.execute(query)).all()
+        else:
+            async with self._sessions() as own:
+                rows = (await own.execute(query)).all()
+        return {plan_id: predecessor for plan_id, predecessor in rows}
+
+    async def following(self, configured: str, session: AsyncSession | None = None) -> str:
+        """The plan in force for a deployment configured with ``configured``: that plan, or
+        its approved successor (:func:`lode_common.plan.succession.plan_in_force`).
+
+        The answer is kept ``follow_ttl_s`` (2 s): a succession happens once a plan period,
+        and every report and application asks; an instance that did not consume the
+        successor's event itself learns it within that time."""
+        now = time.monotonic()
+        kept = self._followed.get(configured)
+        if kept is not None and now - kept[0] < self._follow_ttl_s:
+            return kept[1]
+        found = plan_in_force(configured, await self.predecessors(session))
+        self._followed[configured] = (now, found)
+        return found
 
     async def all_in_force(self, session: AsyncSession | None = None) -> list[PlanInForce]:
         """Every plan kept here, by plan id."""

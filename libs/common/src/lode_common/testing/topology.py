@@ -291,6 +291,10 @@ def start_topology(
                 instance = f"{name}-{i + 1}" if count > 1 else name
                 port = ports[name] if i == 0 else free_port()
                 extra = dict((extra_env or {}).get(name, {}))
+                if name == "zoning":
+                    extra.setdefault(
+                        "LODE_ZONING_LICENSING_URL", f"http://127.0.0.1:{ports['licensing']}"
+                    )
                 if name == "licensing":
                     extra.setdefault(
                         "LODE_LICENSING_ZONING_URL", f"http://127.0.0.1:{ports['zoning']}"
