@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from lode_common.container import ServiceContainer
 from lode_common.plan.replica import PlanReplica
 from lode_common.runtime import ServiceRuntime
@@ -27,10 +29,11 @@ class Monitoring(ServiceContainer):
     keys: KeyLookup
     intake: IntakeConnections
 
-    @property
-    def plan_id(self) -> str:
-        """The plan reports are judged against (``LODE_MONITORING_PLAN_ID``)."""
-        return self.settings.plan_id
+    async def plan_id(self, session: AsyncSession | None = None) -> str:
+        """The plan reports are judged against: the configured one
+        (``LODE_MONITORING_PLAN_ID``) or, once approved, its successor
+        (:mod:`lode_common.plan.succession`)."""
+        return await self.plans.following(self.settings.plan_id, session)
 
 
 def build(runtime: ServiceRuntime, settings: MonitoringSettings) -> Monitoring:

@@ -54,7 +54,7 @@ async def test_the_container_is_the_runtimes_and_holds_every_part(
 ) -> None:
     service = Monitoring.of(monitoring.runtime)
     assert service.runtime is monitoring.runtime
-    assert service.plan_id == PINGQUAN_PLAN_ID  # a settings field, no literal in a route
+    assert await service.plan_id() == PINGQUAN_PLAN_ID  # a settings field, no literal in a route
     assert isinstance(service.keys, KeyLookup)
     assert not hasattr(monitoring.runtime, "extensions")  # nothing kept untyped
     with pytest.raises(RuntimeError, match="already has a container"):
@@ -156,7 +156,7 @@ async def test_the_plan_judged_against_is_the_settings(tmp_path: Path) -> None:
         answer = await m.client.post(
             "/monitoring/v1/reports", json=REPORT, headers=m.auth("planner")
         )
-    assert service.plan_id == "other-plan"
+    assert await service.plan_id() == "other-plan"
     assert answer.status_code == 503
 
 
@@ -204,3 +204,48 @@ async def test_the_answers_models_change_no_number_nor_key_on_the_wire(
     assert '"output_value_cny_10k":6800' in read.text
     assert '"products":[{"name":"铁精粉","output_10kt":3}]' in read.text
     assert read.json()["versions"][0]["reason"] is None  # given, though null
+
+
+async def test_an_approved_successor_plan_is_the_one_reports_are_judged_against(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: once zoning publishes a successor (``plan.predecessor_plan_id``), reports are
+    judged by its standards; until then by the configured plan's, even after its period."""
+    successor = bundled_documents().model_copy(deep=True)
+    meta = successor.plan.model_copy(
+        update={
+            "id": "pingquan-2026-2030",
+            "predecessor_plan_id": PINGQUAN_PLAN_ID,
+            "base_year": 2025,
+            "period": (2026, 2030),
+            "target_year": 2030,
+        }
+    )
+    successor = successor.model_copy(update={"plan": meta})
+    async with service_under_test(
+        build, MonitoringSettings, backend="sqlite", tmp_path=tmp_path
+    ) as m:
+        service = Monitoring.of(m.runtime)
+        service.plans._follow_ttl_s = 0  # the test reads the answer at once
+        await publish(m, replica.TOPIC, PINGQUAN_PLAN_ID, plan_published())
+        await in_force(service)
+        assert await service.plan_id() == PINGQUAN_PLAN_ID
+        await publish(
+            m,
+            replica.TOPIC,
+            "pingquan-2026-2030",
+            PlanPublished(
+                plan_id="pingquan-2026-2030",
+                version=1,
+                region_adcode="130881",
+                predecessor_plan_id=PINGQUAN_PLAN_ID,
+                document=successor,
+            ),
+        )
+
+        async def succeeded() -> None:
+            assert await service.plan_id() == "pingquan-2026-2030"
+
+        await eventually(succeeded, timeout_s=20, what="the successor in force")
+        standards = await service.standards.require(await service.plan_id())
+        assert standards.plan_id == "pingquan-2026-2030"

@@ -68,7 +68,7 @@ async def report_exploration(
             )
     result = parse_exploration_result(
         body,
-        standards=await service.standards.require(service.plan_id, session),
+        standards=await service.standards.require(await service.plan_id(session), session),
         today=cst_date(datetime.now(UTC)),
         licence=view_of(mine) if mine else None,
     )
@@ -102,7 +102,7 @@ async def report_progress(
     project_id: str, request: Request, service: Service, uow: UoW, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     body = await _json(request)
-    standards = await service.standards.require(service.plan_id, uow.session)
+    standards = await service.standards.require(await service.plan_id(uow.session), uow.session)
     progress = parse_project_progress(
         project_id, body, standards=standards, today=cst_date(datetime.now(UTC))
     )

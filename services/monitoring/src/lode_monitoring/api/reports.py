@@ -150,7 +150,7 @@ async def correct_report(
         target,
         _body(raw),
         principal=principal,
-        standards=await service.standards.require(service.plan_id, uow.session),
+        standards=await service.standards.require(await service.plan_id(uow.session), uow.session),
         today=cst_date(datetime.now(UTC)),
     )
     await uow.commit()

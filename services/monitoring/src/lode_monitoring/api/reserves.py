@@ -36,7 +36,7 @@ router = APIRouter(prefix="/monitoring/v1", tags=["reserves reports"])
 
 async def _judged(service: Monitoring, uow: UoW) -> reserves.Judged:
     return reserves.Judged(
-        standards=await service.standards.require(service.plan_id, uow.session),
+        standards=await service.standards.require(await service.plan_id(uow.session), uow.session),
         policy=service.settings.reserves_policy(),
         today=cst_date(datetime.now(UTC)),
     )

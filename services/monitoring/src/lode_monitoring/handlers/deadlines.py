@@ -47,7 +47,7 @@ async def check_deadlines(
     async with runtime.uow() as uow:
         session = uow.session
         try:
-            standards = await service.standards.require(service.plan_id, session)
+            standards = await service.standards.require(await service.plan_id(session), session)
         except PlanNotLoaded:
             return 0, 0
         first_year = standards.plan_period[0]

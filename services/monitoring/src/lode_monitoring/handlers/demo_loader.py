@@ -56,7 +56,7 @@ async def load_demo_reports(runtime: ServiceRuntime) -> None:
                 ).scalars()
             )
             try:
-                standards = await service.standards.require(service.plan_id, session)
+                standards = await service.standards.require(await service.plan_id(session), session)
             except PlanNotLoaded:
                 standards = None
         if standards is not None and len(mines) >= DEMO_MINES:

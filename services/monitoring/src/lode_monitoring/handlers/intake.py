@@ -208,7 +208,7 @@ async def submit_report(
             service.standards,
             body,
             principal=principal,
-            plan_id=service.plan_id,
+            plan_id=await service.plan_id(),
             today=today,
             illustrative=illustrative,
             remember=remember,
