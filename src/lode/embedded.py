@@ -119,6 +119,7 @@ class EmbeddedSystem:
     def __init__(self, **overrides: object) -> None:
         """``overrides`` are settings (``data_dir``, ``port``, ...) over the environment.
         Embedded mode always uses SQLite files: ``LODE_DATABASE_URL`` is ignored here."""
+        from lode_common.service_client import LazyASGITransport
         from lode_licensing import bootstrap as licensing
         from lode_monitoring import bootstrap as monitoring
         from lode_reporting import bootstrap as reporting
@@ -143,6 +144,8 @@ class EmbeddedSystem:
             extra: dict[str, object] = {}
             if module is licensing:  # licensing asks zoning in-process, without a socket
                 extra["zoning_http"] = httpx.ASGITransport(app=self.apps["zoning"])
+            if module is zoning:  # zoning asks licensing (built after it) in-process, lazily
+                extra["licensing_http"] = LazyASGITransport(lambda: self.apps["licensing"])
             runtime, app = module.build(service_settings, transport=self.transport, **extra)
             self.runtimes[module.NAME] = runtime
             self.apps[module.NAME] = app

@@ -251,7 +251,7 @@ def test_ports_commands_and_security(overlay: str) -> None:
         assert port["containerPort"] == PORT
         (service_port,) = services[name]["spec"]["ports"]
         assert service_port["targetPort"] in (port["name"], PORT)
-        assert service_port["port"] == PORT  # licensing's LODE_LICENSING_ZONING_URL uses it
+        assert service_port["port"] == PORT  # LODE_LICENSING_ZONING_URL, LODE_ZONING_LICENSING_URL
         assert services[name]["spec"]["selector"].items() <= (
             deployment["spec"]["template"]["metadata"]["labels"].items()
         )
@@ -269,6 +269,8 @@ def test_ports_commands_and_security(overlay: str) -> None:
             assert {"/tmp", "/app/var"} <= mounted  # the only writable places
     zoning_url = environment(docs, pod(by_kind(docs, "Deployment")["licensing"])["containers"][0])
     assert zoning_url["LODE_LICENSING_ZONING_URL"] == {"value": f"http://zoning:{PORT}"}
+    licensing_url = environment(docs, pod(by_kind(docs, "Deployment")["zoning"])["containers"][0])
+    assert licensing_url["LODE_ZONING_LICENSING_URL"] == {"value": f"http://licensing:{PORT}"}
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 
 from lode_common import api_keys
 from lode_common.bootstrap import build_service
 from lode_common.messaging.transport import Transport
 from lode_common.runtime import ServiceRuntime, ServiceSpec
+from lode_zoning.adapters.licensing_client import LicensingClient
 from lode_zoning.adapters.spatial_index import IndexHolder
-from lode_zoning.container import Zoning
+from lode_zoning.container import Zoning, close_clients
 from lode_zoning.demo import load_demo_zones
 from lode_zoning.handlers import CONSUMERS
 from lode_zoning.handlers.plans import load_bundled_plan
@@ -32,13 +34,19 @@ SPEC = ServiceSpec(
     consumes=("lode.licensing", api_keys.TOPIC),
     handlers=CONSUMERS.handlers,
     on_start=(load_bundled_plan, load_demo_zones),
+    on_stop=(close_clients,),
 )
 
 
 def build(
-    settings: ZoningSettings | None = None, *, transport: Transport | None = None
+    settings: ZoningSettings | None = None,
+    *,
+    transport: Transport | None = None,
+    licensing_http: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[ServiceRuntime, FastAPI]:
-    """The zoning runtime and app; without a transport it runs standalone (distributed mode)."""
+    """The zoning runtime and app; without a transport it runs standalone (distributed mode).
+    ``licensing_http`` reaches licensing in-process (embedded mode); without it licensing is
+    asked at ``licensing_url``, or at this process's public URL."""
     from lode_common.openapi import publish_bodies
     from lode_zoning.api import BODIES, ROUTERS
     from lode_zoning.api.errors import ERRORS
@@ -59,5 +67,11 @@ def build(
         settings=settings,
         api_keys=api_keys.recognise_api_keys(runtime),  # mines' keys, from monitoring's events
         spatial_index=IndexHolder(runtime.sessions),
+        licensing=LicensingClient(
+            settings.licensing_url or settings.resolved_public_url(),
+            jwt_secret=settings.jwt_secret,
+            timeout_s=settings.licensing_timeout_s,
+            transport=licensing_http,
+        ),
     ).attach()
     return runtime, app

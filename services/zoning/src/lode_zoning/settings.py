@@ -18,3 +18,14 @@ class ZoningSettings(LodeSettings):
         description="the deployment's own plan: published from the bundled document on first "
         "start when it is the bundled plan, and the plan the demo zones belong to",
     )
+    licensing_url: str = Field(
+        "",
+        description="base URL of the licensing service, asked for a proposal's impact "
+        "(empty: this process's public URL; in-process in embedded mode)",
+    )
+    licensing_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="how long a proposal's impact may take in licensing: two analyses per "
+        "licence in force and open application",
+    )

@@ -22,7 +22,7 @@ from lode_zoning.domain.crs import GK_ZONE_40
 from lode_zoning.domain.geometry import shape_to_geojson
 
 from ..unit.builders import PINGQUAN_BBOX, plane_square_lonlat
-from .test_zoning_api import PLAN, analyse, create, problem, zone_feature
+from .test_zoning_api import APPROVAL_REF, PLAN, analyse, create, problem, zone_feature
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -149,7 +149,9 @@ async def test_the_region_is_the_plan_asked_for_and_follows_its_publication(
     del changed["standards"]
     changed["region"]["approx_extent_lonlat"] = [118.7, 40.9, 119.0, 41.2]
     published = await z.client.put(
-        f"/zoning/v1/plans/{PLAN}", json=changed, headers=z.auth("planner")
+        f"/zoning/v1/plans/{PLAN}?approval_ref={APPROVAL_REF}",
+        json=changed,
+        headers=z.auth("planner"),
     )
     assert published.status_code == 201, published.text
     west_of_it = await analyse(z, {"geometry": shape_to_geojson(box(118.6, 41.0, 118.61, 41.01))})

@@ -11,6 +11,7 @@ import pytest
 from lode_common.testing.apps import ServiceUnderTest
 
 PLAN = "pingquan-2021-2025"
+APPROVAL_REF = "冀自然资规〔2026〕1号"
 DIFF = f"/zoning/v1/plans/{PLAN}/diff"
 pytestmark = pytest.mark.timeout(120)
 
@@ -32,7 +33,9 @@ async def publish_v2(z: ServiceUnderTest) -> tuple[dict[str, Any], dict[str, Any
     indicator = next(i for i in v2["indicators"]["items"] if "target" in i)
     indicator["target"] += 50
     v2["entry_rules"].append({**v2["entry_rules"][0], "id": "within_plan_region_again"})
-    r = await z.client.put(f"/zoning/v1/plans/{PLAN}", json=v2, headers=z.auth("planner"))
+    r = await z.client.put(
+        f"/zoning/v1/plans/{PLAN}?approval_ref={APPROVAL_REF}", json=v2, headers=z.auth("planner")
+    )
     assert r.status_code == 201, r.text
     return v1, indicator
 

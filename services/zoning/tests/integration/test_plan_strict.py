@@ -21,7 +21,7 @@ from lode_common.testing.plan_cases import (
     with_value,
 )
 
-from .test_zoning_api import PLAN, problem
+from .test_zoning_api import APPROVAL_REF, PLAN, problem
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -45,7 +45,7 @@ async def put(z: ServiceUnderTest, document: Any, content_type: str) -> httpx.Re
     else:
         content = yaml.safe_dump(document, allow_unicode=True).encode()
     return await z.client.put(
-        f"/zoning/v1/plans/{PLAN}",
+        f"/zoning/v1/plans/{PLAN}?approval_ref={APPROVAL_REF}",
         content=content,
         headers={**z.auth("planner"), "content-type": content_type},
     )

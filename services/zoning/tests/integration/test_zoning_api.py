@@ -25,6 +25,7 @@ from lode_zoning.adapters.tables import LicenceFootprint
 from lode_zoning.domain.area import area_ha
 
 PLAN = "pingquan-2021-2025"
+APPROVAL_REF = "冀自然资规〔2026〕1号"
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -117,9 +118,9 @@ async def test_publishing_a_new_version_keeps_the_old_one(zoning: ServiceUnderTe
     rule = next(r for r in changed["entry_rules"] if r["id"] == "min_scale_underground_iron")
     rule["check"]["capacity_ore_10kt_per_year"]["inclusive"] = False
     r = await z.client.put(
-        f"/zoning/v1/plans/{PLAN}",
+        f"/zoning/v1/plans/{PLAN}?approval_ref={APPROVAL_REF}",
         json=changed,
-        params={"note": "以下含本数"},
+        params={"note": "以下含本数", "approval_ref": APPROVAL_REF},
         headers=z.auth("planner"),
     )
     assert r.status_code == 201, r.text
@@ -146,7 +147,7 @@ async def test_a_yaml_document_is_accepted(zoning: ServiceUnderTest) -> None:
         await z.client.get(f"/zoning/v1/plans/{PLAN}/versions/1", headers=z.auth("planner"))
     ).json()["document"]
     r = await z.client.put(
-        f"/zoning/v1/plans/{PLAN}",
+        f"/zoning/v1/plans/{PLAN}?approval_ref={APPROVAL_REF}",
         content=yaml.safe_dump(doc, allow_unicode=True).encode(),
         headers={**z.auth("planner"), "content-type": "application/yaml"},
     )
@@ -177,7 +178,12 @@ async def test_a_bad_document_is_422_naming_the_path_and_changes_nothing(
     ).json()["document"]
     mutate(doc)
     body = problem(
-        await z.client.put(f"/zoning/v1/plans/{PLAN}", json=doc, headers=z.auth("planner")), 422
+        await z.client.put(
+            f"/zoning/v1/plans/{PLAN}?approval_ref={APPROVAL_REF}",
+            json=doc,
+            headers=z.auth("planner"),
+        ),
+        422,
     )
     assert any(e["field"].startswith(field) for e in body["errors"]), body["errors"]
     current = (await z.client.get(f"/zoning/v1/plans/{PLAN}", headers=z.auth("viewer"))).json()
@@ -199,7 +205,7 @@ async def test_an_unreadable_document_is_422(
     zoning: ServiceUnderTest, content: bytes, content_type: str, field: str
 ) -> None:
     r = await zoning.client.put(
-        f"/zoning/v1/plans/{PLAN}",
+        f"/zoning/v1/plans/{PLAN}?approval_ref={APPROVAL_REF}",
         content=content,
         headers={**zoning.auth("planner"), "content-type": content_type},
     )

@@ -24,7 +24,7 @@ from pyproj import CRS
 from lode_common.limits import CODE_MAX, FEATURES_PER_IMPORT_MAX, NAME_MAX, TEXT_MAX, VERTICES_MAX
 from lode_common.testing.apps import ServiceUnderTest
 
-from .test_zoning_api import PLAN, create, problem, square, zone_count, zone_feature
+from .test_zoning_api import APPROVAL_REF, PLAN, create, problem, square, zone_count, zone_feature
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -302,7 +302,7 @@ async def publish(
     return await z.client.put(
         f"/zoning/v1/plans/{PLAN}",
         content=content,
-        params=params,
+        params={"approval_ref": APPROVAL_REF, **params},
         headers={**z.auth("planner"), "content-type": content_type},
     )
 
@@ -361,7 +361,9 @@ async def test_a_plan_field_past_its_column_is_422(
     document = await current_document(zoning)
     mutate(document)
     r = await zoning.client.put(
-        f"/zoning/v1/plans/{PLAN}", json=document, headers=zoning.auth("planner")
+        f"/zoning/v1/plans/{PLAN}?approval_ref={APPROVAL_REF}",
+        json=document,
+        headers=zoning.auth("planner"),
     )
     assert any(f.startswith(field) for f in fields(problem(r, 422))), r.text
     assert await plan_version(zoning) == 1

@@ -247,8 +247,28 @@ async def bump_generation(session: AsyncSession) -> None:
     session.sync_session.info["spatial_changed"] = True
 
 
-async def load_index(session: AsyncSession) -> SpatialIndex:
+@dataclass(frozen=True)
+class IndexSources:
+    """What an index is built from, as stored: the current active zones (of plans still in
+    force: a plan closed by its successor leaves the analysis), the active footprints, and
+    the plans' extents, at one spatial generation."""
+
+    generation: int
+    zones: list[tuple[ZoneEntry, dict[str, Any]]]
+    licences: list[tuple[LicenceEntry, dict[str, Any]]]
+    extents: dict[str, list[float]]
+
+
+async def index_sources(session: AsyncSession) -> IndexSources:
     generation = await current_generation(session)
+    plans = (
+        await session.execute(
+            select(
+                col(PlanVersion.plan_id), col(PlanVersion.document), col(PlanVersion.superseded_by)
+            ).where(col(PlanVersion.is_current).is_(True))
+        )
+    ).all()
+    closed = {plan_id for plan_id, _, superseded_by in plans if superseded_by}
     zone_rows = (
         await session.execute(
             select(ZoneVersion).where(
@@ -262,6 +282,7 @@ async def load_index(session: AsyncSession) -> SpatialIndex:
             z.geometry,
         )
         for z in zone_rows
+        if z.plan_id not in closed
     ]
     licence_rows = (
         await session.execute(
@@ -279,25 +300,30 @@ async def load_index(session: AsyncSession) -> SpatialIndex:
         for f in licence_rows
         if f.geometry is not None  # a JSON null stored before NullableJsonType
     ]
-    plans = await session.execute(
-        select(col(PlanVersion.plan_id), col(PlanVersion.document)).where(
-            col(PlanVersion.is_current).is_(True)
-        )
-    )
     extents = {
         plan_id: [float(v) for v in document["region"]["approx_extent_lonlat"]]
-        for plan_id, document in plans.all()
+        for plan_id, document, _ in plans
     }
+    return IndexSources(generation, zones, licences, extents)
 
-    def build() -> SpatialIndex:  # shapes too: thousands of them are seconds of CPU
+
+async def build_index(sources: IndexSources) -> SpatialIndex:
+    """The index of ``sources``, built in a worker thread (shapes too: thousands of them
+    are seconds of CPU)."""
+
+    def build() -> SpatialIndex:
         return SpatialIndex(
-            generation,
-            [(entry, shape(geometry)) for entry, geometry in zones],
-            [(entry, shape(geometry)) for entry, geometry in licences],
-            extents,
+            sources.generation,
+            [(entry, shape(geometry)) for entry, geometry in sources.zones],
+            [(entry, shape(geometry)) for entry, geometry in sources.licences],
+            sources.extents,
         )
 
     return await asyncio.to_thread(build)
+
+
+async def load_index(session: AsyncSession) -> SpatialIndex:
+    return await build_index(await index_sources(session))
 
 
 class IndexHolder:

@@ -7,13 +7,15 @@ flagged ``is_current``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, Numeric
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
+
+from lode_common.idempotency import IdempotencyRecord
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 NullableJsonType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
@@ -43,6 +45,59 @@ class PlanVersion(SQLModel, table=True):
     document: dict[str, Any] = _json_column()
     published_at: datetime = _ts()
     published_by: str = Field(max_length=200)
+    note: str | None = None
+    approval_ref: str | None = Field(default=None, max_length=300)
+    """the approving level's reference (批准文号) the version rests on"""
+    approved_on: date | None = None
+    proposal_id: str | None = Field(default=None, max_length=36)
+    """the adjustment proposal (规划调整) it was approved from, if any"""
+    superseded_by: str | None = Field(default=None, max_length=100)
+    """set on a plan's last version when an approved successor plan closed it (规划接续)"""
+
+
+class PlanProposal(SQLModel, table=True):
+    """A plan adjustment proposal (规划调整方案): the document it would publish, the zone
+    features riding along, and where it stands (``domain.proposals``)."""
+
+    __tablename__ = "plan_proposal"
+    __table_args__ = (Index("ix_plan_proposal_plan_status", "plan_id", "status"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    plan_id: str = Field(max_length=100)
+    """the plan adjusted; for a successor plan, the predecessor it replaces"""
+    proposed_plan_id: str = Field(max_length=100)
+    base_version: int
+    status: str = Field(max_length=20)
+    grounds: str = Field(max_length=40)
+    reason: str
+    document: dict[str, Any] = _json_column()
+    """as it would be published (validated, with its standards)"""
+    zones: list[dict[str, Any]] = _json_column()
+    """the zone features as sent (checked when sent and again on approval)"""
+    zone_summary: dict[str, Any] = _json_column()
+    """what the features do, as read when sent: created, changed, retired, carried over"""
+    proposed_by: str = Field(max_length=200)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    approval_ref: str | None = Field(default=None, max_length=300)
+    approved_on: date | None = None
+    published_version: int | None = None
+    rejection_reason: str | None = None
+
+
+class ProposalStep(SQLModel, table=True):
+    """One step of a proposal (who, in which role, when, what, with which note)."""
+
+    __tablename__ = "proposal_step"
+
+    proposal_id: str = Field(primary_key=True, max_length=36)
+    seq: int = Field(primary_key=True)
+    action: str = Field(max_length=20)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    actor: str = Field(max_length=200)
+    role: str = Field(max_length=40)
+    at: datetime = _ts()
     note: str | None = None
 
 
@@ -113,3 +168,6 @@ class SpatialGeneration(SQLModel, table=True):
 
     id: int = Field(primary_key=True)
     generation: int = 0
+
+
+__all__ = ["IdempotencyRecord"]  # shared table, created by this service's migration (0004)

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from lode_common.openapi import HandReadBody
-from lode_zoning.api import analysis, plan_diff, plans, zone_import, zones
+from lode_zoning.api import analysis, impact, plan_diff, plans, proposals, zone_import, zones
 from lode_zoning.api.schemas import (
     MultiPolygon,
     NamedCrs,
@@ -22,6 +22,8 @@ from lode_zoning.api.schemas import (
 ROUTERS: list[APIRouter] = [
     plans.router,
     plan_diff.router,
+    proposals.router,
+    impact.router,
     zone_import.router,
     zones.router,
     analysis.router,
@@ -35,4 +37,5 @@ BODIES: Sequence[type[BaseModel] | HandReadBody] = (
     MultiPolygon,
     NamedCrs,
     plans.TO_PUBLISH,
+    proposals.ProposalIn,
 )

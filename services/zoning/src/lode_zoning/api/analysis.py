@@ -10,7 +10,8 @@ projected coordinates (licensing keeps that conversion as the licence's area).
 
 The region is the request's ``plan_id``'s (404 when there is no such plan), else the
 deployment's plan (``settings.plan_id``); ``region`` is ``null`` only when that plan is not
-published yet.
+published yet. With ``proposal_id`` (staff) the zones are those the proposal would make
+and the region is its document's (``api.proposal_analysis``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lode_common.limits import STRICT_BODY, Code, PlanId
 from lode_common.openapi import problems, request_body
 from lode_zoning.adapters.spatial_index import Analysis
 from lode_zoning.api.deps import ANY_ROLE, ZoningParts, json_body, validated
+from lode_zoning.api.proposal_analysis import index_under
 from lode_zoning.api.schemas import (
     AN_AREA,
     CornersAsSent,
@@ -62,6 +64,11 @@ class AnalysisRequest(BaseModel):
         "such plan); without it, every plan's zones and the deployment's plan's region",
     )
     exclude_licence: Code | None = Field(None, description="a licence not to count (its own)")
+    proposal_id: Annotated[str, Field(max_length=36, pattern="^[A-Za-z0-9-]+$")] | None = Field(
+        None,
+        description="staff: analyse against the zones as they would be if this open plan "
+        "adjustment proposal were approved (规划调整), and the region of its document",
+    )
 
 
 class ZoneHit(BaseModel):
@@ -142,7 +149,7 @@ def region_json(position: PositionInRegion | None) -> dict[str, Any] | None:
     response_model=AnalysisResult,
     response_model_exclude_none=True,
     openapi_extra=request_body(AnalysisRequest),
-    responses=problems(404, 413),
+    responses=problems(403, 404, 413),
 )
 async def analyse(
     request: Request,
@@ -157,12 +164,16 @@ async def analyse(
     body = validated(AnalysisRequest, await json_body(request))
     fields = {"geometry": body.geometry, "corners": body.corners, "crs": body.crs}
     area_body = {k: v for k, v in fields.items() if v is not None}
-    index = await parts.spatial_index.current()
+    region_of = body.plan_id or parts.settings.plan_id
+    if body.proposal_id is None:
+        index = await parts.spatial_index.current()
+    else:
+        index, proposed = await index_under(parts, body.proposal_id, principal)
+        region_of = body.plan_id or proposed
     if body.plan_id is not None and not index.has_plan(body.plan_id):
         raise UnknownPlan(
             f"there is no plan {body.plan_id!r}; GET /zoning/v1/plans lists them", "plan_id"
         )
-    region_of = body.plan_id or parts.settings.plan_id
 
     def work() -> tuple[Analysis, dict[str, Any] | None]:
         area = read_area(area_body, region=None)

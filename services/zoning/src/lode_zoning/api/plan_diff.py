@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from lode_common.errors import NotFound
 from lode_common.http import MAX_INT32
 from lode_common.openapi import problems
+from lode_common.plan.diff import PlanChange, plan_changes
 from lode_zoning.adapters.tables import PlanVersion
 from lode_zoning.api.deps import ANY_ROLE, ZoningParts
 from lode_zoning.api.plans import PlanIdPath
-from lode_zoning.domain.plan_diff import PlanChange, plan_changes
 from lode_zoning.handlers import plans
 
 router = APIRouter(prefix="/zoning/v1/plans", tags=["plans"])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from functools import partial
 from typing import Annotated, Any
 
@@ -29,10 +30,12 @@ from lode_common.plan.document import (
 )
 from lode_common.plan.entry_rules import EntryRule
 from lode_common.plan.standards import NationalStandards
+from lode_common.plan.succession import Standing, standing
 from lode_common.types import UtcDatetime
 from lode_zoning.adapters.tables import PlanVersion
 from lode_zoning.api.deps import ANY_ROLE, PLANNER, ZoningParts
 from lode_zoning.handlers import plans
+from lode_zoning.today import today_in_china
 
 router = APIRouter(prefix="/zoning/v1/plans", tags=["plans"])
 PARSE_IN_THREAD_BYTES = 64 * 1024
@@ -40,6 +43,8 @@ PARSE_IN_THREAD_BYTES = 64 * 1024
 PlanIdPath = Annotated[str, Path(max_length=PLAN_ID_MAX)]
 NOTE_MAX = PLAN_NOTE_MAX
 """A publication's note: a line or two, sent in the query string."""
+APPROVAL_REF_MAX = 300
+"""A reference such as 承自然资规〔2026〕12号, or a line saying where the approval is."""
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 
 
@@ -52,6 +57,22 @@ class PlanSummary(BaseModel):
     published_at: UtcDatetime
     published_by: str
     note: str | None = None
+    approval_ref: str | None = Field(
+        None, description="the approving level's reference (批准文号) the version rests on"
+    )
+    approved_on: date | None = None
+    proposal_id: str | None = Field(
+        None, description="the adjustment proposal (规划调整) it was approved from"
+    )
+    predecessor_plan_id: str | None = Field(None, description="the plan it succeeds (规划接续)")
+    superseded_by: str | None = Field(None, description="the successor that closed it")
+    standing: Standing | None = Field(
+        None,
+        description="in_force | ended_in_force (period over, no successor yet: stays in "
+        "force) | superseded | not_yet, today in China Standard Time",
+    )
+    standing_zh: str | None = None
+    standing_en: str | None = None
 
 
 class PlanList(BaseModel):
@@ -87,17 +108,34 @@ TO_PUBLISH = HandReadBody(
 )
 
 
-def _summary(row: PlanVersion) -> PlanSummary:
-    return PlanSummary.model_validate(row, from_attributes=True)
+def _summary(row: PlanVersion, predecessors: Mapping[str, str | None] | None = None) -> PlanSummary:
+    """The version's summary; with the published plans' ``predecessors``, where the plan
+    stands today (``lode_common.plan.succession.standing``)."""
+    summary = PlanSummary.model_validate(row, from_attributes=True)
+    summary.predecessor_plan_id = row.document["plan"].get("predecessor_plan_id")
+    period = row.document["plan"].get("period")
+    if predecessors is not None and period:
+        found = standing(row.plan_id, (period[0], period[1]), predecessors, today_in_china())
+        summary.standing = found.standing
+        summary.standing_zh = found.message_zh
+        summary.standing_en = found.message_en
+    return summary
 
 
-def _in_force(row: PlanVersion) -> JSONResponse:
+async def _predecessors(session: Any) -> dict[str, str | None]:
+    return {
+        r.plan_id: r.document["plan"].get("predecessor_plan_id")
+        for r in await plans.current_plans(session)
+    }
+
+
+def _in_force(row: PlanVersion, predecessors: Mapping[str, str | None]) -> JSONResponse:
     """The answer as stored: the document was validated when it was published, and is
     sent as published (exact numbers, no nulls); its shape is `PlanInForce`'s."""
     doc = row.document
     return JSONResponse(
         {
-            **_summary(row).model_dump(mode="json"),
+            **_summary(row, predecessors).model_dump(mode="json"),
             "period": list(doc["plan"].get("period", [])),
             "region": doc["region"],
             "indicators": doc["indicators"],
@@ -115,7 +153,8 @@ def _in_force(row: PlanVersion) -> JSONResponse:
 async def list_plans(parts: ZoningParts) -> PlanList:
     async with parts.runtime.sessions() as session:
         rows = await plans.current_plans(session)
-    return PlanList(items=[_summary(r) for r in rows], total=len(rows))
+    predecessors = {r.plan_id: r.document["plan"].get("predecessor_plan_id") for r in rows}
+    return PlanList(items=[_summary(r, predecessors) for r in rows], total=len(rows))
 
 
 @router.get(
@@ -136,9 +175,10 @@ async def get_plan(
             if version
             else plans.current_version(session, plan_id)
         )
+        predecessors = await _predecessors(session)
     if row is None:
         raise _unknown(plan_id, version)
-    return _in_force(row)
+    return _in_force(row, predecessors)
 
 
 @router.get(
@@ -188,11 +228,30 @@ async def publish_plan(
     note: Annotated[
         str | None, Query(max_length=NOTE_MAX, description="why this version (kept with it)")
     ] = None,
+    approval_ref: Annotated[
+        str | None,
+        Query(
+            max_length=APPROVAL_REF_MAX,
+            description="required: the approving level's reference (批准文号) of a plan "
+            "approved elsewhere; an adjustment is proposed under /proposals instead",
+        ),
+    ] = None,
+    approved_on: Annotated[date | None, Query(description="the approval's date")] = None,
 ) -> PlanSummary:
     if note is not None and (problem := text_problem(note, max_length=NOTE_MAX, multiline=True)):
         raise InvalidInput.field("note", problem)
+    _check_approval(plan_id, approval_ref, approved_on)
+    assert approval_ref is not None
     raw = await _document_from(request)
-    row = await plans.publish(uow, plan_id=plan_id, raw=raw, actor=principal.subject, note=note)
+    row = await plans.publish(
+        uow,
+        plan_id=plan_id,
+        raw=raw,
+        actor=principal.subject,
+        note=note,
+        approval_ref=approval_ref.strip(),
+        approved_on=approved_on,
+    )
     try:
         await uow.commit()
     except IntegrityError:
@@ -201,6 +260,21 @@ async def publish_plan(
             f"GET /zoning/v1/plans/{plan_id} and publish again if yours is still needed."
         ) from None
     return _summary(row)
+
+
+def _check_approval(plan_id: str, approval_ref: str | None, approved_on: date | None) -> None:
+    """A direct publication loads a plan approved elsewhere: it says by what (批准文号)."""
+    if approval_ref is None or not approval_ref.strip():
+        raise InvalidInput.field(
+            "approval_ref",
+            "required: a version is published directly only when it was approved elsewhere; "
+            "give the approving level's reference (批准文号), or propose the change with POST "
+            f"/zoning/v1/plans/{plan_id}/proposals for the approving level to approve",
+        )
+    if problem := text_problem(approval_ref.strip(), max_length=APPROVAL_REF_MAX):
+        raise InvalidInput.field("approval_ref", problem)
+    if approved_on is not None and approved_on > today_in_china():
+        raise InvalidInput.field("approved_on", "in the future; give the approval's date")
 
 
 async def _document_from(request: Request) -> dict[str, Any]:

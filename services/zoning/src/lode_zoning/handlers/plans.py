@@ -8,7 +8,7 @@ monitoring and reporting work from the version in force.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import structlog
@@ -19,7 +19,7 @@ from sqlmodel import col
 from lode_common.events.catalog import PlanPublished
 from lode_common.messaging.outbox import UnitOfWork
 from lode_common.plan.data import bundled_raw_document
-from lode_common.plan.document import with_standards
+from lode_common.plan.document import PlanDocument, with_standards
 from lode_common.runtime import ServiceRuntime
 from lode_zoning.adapters.spatial_index import bump_generation
 from lode_zoning.adapters.tables import PlanVersion
@@ -28,6 +28,11 @@ from lode_zoning.domain.plan_crs import validated_plan
 
 log = structlog.get_logger(__name__)
 SYSTEM = "system"
+BUNDLED_APPROVAL_REF = "承德市自然资源和规划局审查批准（批准文号未载于规划文本）"
+"""What the bundled plan's approval rests on, as far as its text says: its 附则 names the
+approving level (承德市自然资源和规划局), but the plan text carries no approval number
+(批准文号). Unverified: replace it with the number once the bureau supplies it (a new
+version published with ``PUT /zoning/v1/plans/{id}?approval_ref=...``)."""
 
 
 class PlanMismatch(ValueError):
@@ -63,6 +68,19 @@ async def current_plans(session: AsyncSession) -> list[PlanVersion]:
     return list((await session.execute(query)).scalars())
 
 
+async def document_to_publish(
+    session: AsyncSession, raw: dict[str, Any], *, standards_of: str
+) -> PlanDocument:
+    """``raw`` validated as a version to publish. A document without ``standards:`` takes
+    the national standards of ``standards_of``'s version in force (or the bundled ones when
+    there is none). Raises ``PlanDocumentInvalid``."""
+    if "standards" not in raw:
+        previous = await current_version(session, standards_of)
+        standards = (previous.document if previous else bundled_raw_document())["standards"]
+        raw = with_standards(raw, standards)
+    return validated_plan(raw)
+
+
 async def publish(
     uow: UnitOfWork,
     *,
@@ -70,18 +88,19 @@ async def publish(
     raw: dict[str, Any],
     actor: str,
     note: str | None = None,
+    approval_ref: str | None = None,
+    approved_on: date | None = None,
+    proposal_id: str | None = None,
 ) -> PlanVersion:
     """Validate and publish a new version of ``plan_id``; the caller's unit of work commits.
 
     A document without ``standards:`` keeps the national standards of the version in force
-    (or the bundled ones for a new plan). Raises ``PlanDocumentInvalid`` or ``PlanMismatch``.
+    (or the bundled ones for a new plan). ``approval_ref``/``approved_on``/``proposal_id``
+    say what the version's approval rests on (kept with it and in ``plan.published``).
+    Raises ``PlanDocumentInvalid`` or ``PlanMismatch``.
     """
     session = uow.session
-    previous = await current_version(session, plan_id)
-    if "standards" not in raw:
-        standards = (previous.document if previous else bundled_raw_document())["standards"]
-        raw = with_standards(raw, standards)
-    document = validated_plan(raw)
+    document = await document_to_publish(session, raw, standards_of=plan_id)
     if document.plan.id != plan_id:
         raise PlanMismatch(
             f"the document's plan.id is {document.plan.id!r} but it is published at "
@@ -112,6 +131,9 @@ async def publish(
         published_at=datetime.now(UTC),
         published_by=actor,
         note=note,
+        approval_ref=approval_ref,
+        approved_on=approved_on,
+        proposal_id=proposal_id,
     )
     session.add(row)
     await bump_generation(session)  # the plan's region (its extent) is in the spatial index
@@ -123,10 +145,32 @@ async def publish(
             region_adcode=row.region_adcode,
             parent_plan_id=row.parent_plan_id,
             document=published,
+            approval_ref=approval_ref,
+            approved_on=approved_on,
+            proposal_id=proposal_id,
+            predecessor_plan_id=meta.get("predecessor_plan_id"),
         ),
         subject=plan_id,
     )
     return row
+
+
+async def successor_of(session: AsyncSession, plan_id: str) -> str | None:
+    """The plan published as ``plan_id``'s successor, if one is (at most one may be)."""
+    for row in await current_plans(session):
+        if row.document["plan"].get("predecessor_plan_id") == plan_id:
+            return row.plan_id
+    return None
+
+
+async def close(session: AsyncSession, plan_id: str, *, successor: str) -> None:
+    """Mark ``plan_id``'s version in force as superseded by ``successor`` (规划接续)."""
+    await session.execute(
+        update(PlanVersion)
+        .where(col(PlanVersion.plan_id) == plan_id, col(PlanVersion.is_current).is_(True))
+        .values(superseded_by=successor)
+    )
+    await bump_generation(session)  # a closed plan's zones leave the analysis
 
 
 async def load_bundled_plan(runtime: ServiceRuntime) -> None:
@@ -142,7 +186,12 @@ async def load_bundled_plan(runtime: ServiceRuntime) -> None:
         if await current_version(uow.session, plan_id) is not None:
             return
         row = await publish(
-            uow, plan_id=plan_id, raw=raw, actor=SYSTEM, note="bundled plan loaded on first start"
+            uow,
+            plan_id=plan_id,
+            raw=raw,
+            actor=SYSTEM,
+            note="bundled plan loaded on first start",
+            approval_ref=BUNDLED_APPROVAL_REF,
         )
         await uow.commit()
     log.info("plan loaded", plan_id=plan_id, version=row.version)
