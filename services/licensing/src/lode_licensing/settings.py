@@ -29,6 +29,14 @@ class LicensingSettings(LodeSettings):
     recheck_interval_s: float = Field(
         2.0, gt=0, description="how often pending checks and forwards are retried"
     )
+    impact_concurrency: int = Field(
+        8,
+        ge=1,
+        le=64,
+        description="how many of zoning's area analyses the what-if of a proposed plan "
+        "version (POST /licensing/v1/plan-impact) and the conflict sweep ask at once: enough "
+        "for the county's licences within 2 s embedded, without flooding zoning",
+    )
     expiry_check_interval_s: float = Field(
         3600.0, gt=0, description="how often the expiry job looks for lapsed licences"
     )

@@ -3,6 +3,8 @@ zoning in-process through a transport that can be switched off (zoning "down")."
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -24,18 +26,56 @@ from lode_zoning.settings import ZoningSettings
 
 
 class SwitchableTransport(httpx.AsyncBaseTransport):
-    """The real zoning app, unless ``down``: then the connection is refused."""
+    """The real zoning app, unless ``down``: then the connection is refused.
+
+    ``proposals`` stands in for zoning's analysis of an area "as the zones would be once the
+    proposal is approved" (``proposal_id`` in the body, zoning's side of issue 15): the
+    real analysis of the zones as they are, plus each zone the test lists for the proposal
+    whose box overlaps the area's box (by that overlap, in hectares)."""
 
     def __init__(self, app: FastAPI) -> None:
         self.inner = httpx.ASGITransport(app=app)
         self.down = False
         self.calls = 0
+        self.proposals: dict[str, list[dict[str, Any]]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.calls += 1
         if self.down:
             raise httpx.ConnectError("connection refused (zoning is down)", request=request)
-        return await self.inner.handle_async_request(request)
+        if request.url.path != "/zoning/v1/analysis":
+            return await self.inner.handle_async_request(request)
+        body = json.loads(await request.aread())
+        proposal = body.pop("proposal_id", None)
+        forwarded = httpx.Request(request.method, request.url, headers=request.headers, json=body)
+        response = await self.inner.handle_async_request(forwarded)
+        if proposal is None or response.status_code != 200:
+            return response
+        if proposal not in self.proposals:
+            return httpx.Response(404, json={"detail": f"no proposal {proposal}"})
+        result = json.loads(await response.aread())
+        area = _box(body["geometry"])
+        for zone in self.proposals[proposal]:
+            overlap = _overlap_ha(area, _box(zone["geometry"]))
+            if overlap > 0:
+                hit = {k: v for k, v in zone.items() if k != "geometry"}
+                result["zones"].append({**hit, "overlap_ha": overlap, "conditions_zh": None})
+        return httpx.Response(200, json=result)
+
+
+def _box(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
+    ring = geometry["coordinates"][0]
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _overlap_ha(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    metres = width * 111_320 * math.cos(math.radians((a[1] + a[3]) / 2)) * height * 110_540
+    return round(metres / 10_000, 4)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, DateTime, Index, Numeric
+from sqlalchemy import JSON, Column, Date, DateTime, Index, Numeric, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -197,6 +197,57 @@ class ClosureFact(SQLModel, table=True):
     recorded_by: str = Field(max_length=200)
     role: str = Field(max_length=40)
     recorded_at: datetime = _ts()
+
+
+class LicenceConflict(SQLModel, table=True):
+    """A licence in force in conflict with the plan in force (与规划冲突): the rule and clause
+    it fails, under which version, the zones concerned; ``open`` until it no longer holds."""
+
+    __tablename__ = "licence_conflict"
+    __table_args__ = (
+        Index("ix_licence_conflict_status", "status", "detected_on"),
+        Index("ix_licence_conflict_licence", "licence_no"),
+        Index(
+            "ux_licence_conflict_open",
+            "licence_no",
+            "rule_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    licence_no: str = Field(max_length=23)
+    holder_name: str = Field(max_length=300)
+    holder_credit_code: str = Field(max_length=18)
+    mineral: str = Field(max_length=60)
+    plan_id: str = Field(max_length=100)
+    plan_version: int
+    rule_id: str = Field(max_length=100)
+    clause: str
+    outcome: str = Field(max_length=10)
+    message: str
+    zones: list[dict[str, Any]] = _json()
+    detected_on: date = Field(sa_column=Column(Date, nullable=False))
+    detected_at: datetime = _ts()
+    status: str = Field(max_length=10)
+    resolved_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    reason: str | None = None
+
+
+class ConflictSweep(SQLModel, table=True):
+    """A durable "the licences in force need checking against the plan again": an event
+    handler bumps ``requested`` (a plan version or a zone change arrived); the background
+    job sweeps and records the ``requested`` it swept as ``done``."""
+
+    __tablename__ = "conflict_sweep"
+
+    id: str = Field(primary_key=True, max_length=20)
+    requested: int = 0
+    done: int = 0
+    reason: str | None = None
+    requested_at: datetime | None = _ts(nullable=True)
 
 
 __all__ = ["IdempotencyRecord"]  # shared table, created by this service's migration

@@ -11,14 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from tenacity import (
-    AsyncRetrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential,
-)
 
-from lode_common.auth import issue_token
+from lode_common.auth import VIEWER
+from lode_common.service_client import ServiceClient
 
 AREA_REFUSED_STATUSES = frozenset({400, 413, 422})
 """Zoning's answers that mean "this area is wrong" (invalid geometry or corners, unknown
@@ -40,7 +35,7 @@ class ZoningRefused(Exception):
         self.body = body
 
 
-class ZoningClient:
+class ZoningClient(ServiceClient):
     def __init__(
         self,
         base_url: str,
@@ -50,43 +45,42 @@ class ZoningClient:
         transport: httpx.AsyncBaseTransport | None = None,
         attempts: int = 3,
     ) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
-        self._jwt_secret = jwt_secret
-        self._attempts = attempts
-
-    def _headers(self) -> dict[str, str]:
-        token = issue_token(self._jwt_secret, user="service:licensing", roles=["viewer"], ttl_s=300)
-        return {"Authorization": f"Bearer {token}"}
+        super().__init__(
+            base_url,
+            jwt_secret=jwt_secret,
+            user="service:licensing",
+            roles=[VIEWER],
+            unavailable=ZoningUnavailable,
+            timeout_s=timeout_s,
+            transport=transport,
+            attempts=attempts,
+        )
 
     async def analyse(
-        self, area: dict[str, Any], *, exclude_licence: str | None = None
+        self,
+        area: dict[str, Any],
+        *,
+        exclude_licence: str | None = None,
+        proposal_id: str | None = None,
     ) -> dict[str, Any]:
+        """Zoning's analysis of ``area``: against the zones as they are, or, with
+        ``proposal_id``, as they would be once that plan adjustment (规划调整) is approved."""
         body: dict[str, Any] = {
             "geometry": area.get("geometry"),
             "corners": area.get("corners"),
             "crs": area.get("crs"),
             "exclude_licence": exclude_licence,
+            "proposal_id": proposal_id,
         }
         body = {k: v for k, v in body.items() if v is not None}
-        try:
-            async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(self._attempts),
-                wait=wait_exponential(multiplier=0.1, max=1.0),
-                retry=retry_if_exception_type(ZoningUnavailable),
-                reraise=True,
-            ):
-                with attempt:
-                    return await self._post(body)
-        except ZoningUnavailable:
-            raise
-        raise ZoningUnavailable("no attempt was made")  # pragma: no cover - tenacity always tries
+        return await self.retried(lambda: self._post(body))
 
     async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = await self._http.post(
+            response = await self.http.post(
                 "/zoning/v1/analysis",
                 json=body,
-                headers=self._headers(),
+                headers=self.headers(),
                 # the area as zoning read it (oriented, rounded) becomes the licence's area
                 params={"include": "geometry"},
             )
@@ -98,9 +92,6 @@ class ZoningClient:
             raise ZoningUnavailable(f"zoning answered {response.status_code}")
         result: dict[str, Any] = response.json()
         return result
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
 
 def _body(response: httpx.Response) -> Any:

@@ -8,13 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from lode_common import idempotency
 from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden
-from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW
+from lode_common.http import CurrentPrincipal, UoW
 from lode_common.json_body import json_object
 from lode_common.limits import IDEMPOTENCY_KEY_MAX, STRICT_BODY, Text
 from lode_common.openapi import HandReadBody, problems, request_body
@@ -30,6 +30,7 @@ from lode_licensing.api.deps import (
     LicenceNo,
     Service,
 )
+from lode_licensing.api.paging import Offset, page
 from lode_licensing.container import Licensing
 from lode_licensing.domain import workflow
 from lode_licensing.domain.licence import cst_today
@@ -185,7 +186,7 @@ async def list_applications(
     principal: CurrentPrincipal,
     status: workflow.ApplicationStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     query = select(Application)
     if status:
@@ -193,14 +194,9 @@ async def list_applications(
     if not principal.is_staff:
         query = query.where(col(Application.applicant_credit_code) == principal.enterprise)
     async with service.runtime.sessions() as session:
-        total = (
-            await session.execute(select(func.count()).select_from(query.subquery()))
-        ).scalar_one()
-        rows = (
-            await session.execute(
-                query.order_by(col(Application.submitted_at).desc()).offset(offset).limit(limit)
-            )
-        ).scalars()
+        rows, total = await page(
+            session, query, col(Application.submitted_at).desc(), offset=offset, limit=limit
+        )
         items = [views.application(r, viewer=principal) for r in rows]
     return {"items": items, "total": total}
 

@@ -7,14 +7,15 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from lode_common import idempotency
 from lode_common.auth import Principal
 from lode_common.http import CurrentPrincipal, UoW
-from lode_common.limits import IDEMPOTENCY_KEY_MAX, STRICT_BODY, Name, Text
+from lode_common.idempotency import IdempotencyKey
+from lode_common.limits import STRICT_BODY, Name, Text
 from lode_common.openapi import problems
 from lode_licensing.api import views
 from lode_licensing.api.closure_answers import ClosureAnswer
@@ -29,15 +30,6 @@ router = APIRouter(prefix="/licensing/v1/licences", tags=["licences"])
 
 Reference = Annotated[
     Name, Field(min_length=2, description="文号/编号 of the document, e.g. 平自然资闭〔2026〕3号")
-]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        min_length=1,
-        max_length=IDEMPOTENCY_KEY_MAX,
-        pattern=r"\S",
-        description="retry safely: the same key and body, one record",
-    ),
 ]
 
 

@@ -6,11 +6,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, StrictBool
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from lode_common.errors import Forbidden, InvalidInput
-from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW
+from lode_common.http import CurrentPrincipal, UoW
 from lode_common.limits import CODE_MAX, NAME_MAX, STRICT_BODY, Name, Text, unsafe_character
 from lode_common.openapi import problems
 from lode_licensing.adapters.tables import Licence, LicenceHistory
@@ -18,6 +18,7 @@ from lode_licensing.api import views
 from lode_licensing.api.answers import LicenceAnswer, Licences
 from lode_licensing.api.closure_answers import LicenceWithClosure
 from lode_licensing.api.deps import ANYONE, OFFICER, Service
+from lode_licensing.api.paging import Limit, Offset, page
 from lode_licensing.domain.licence import LicenceStatus
 from lode_licensing.domain.vocabulary import RightType
 from lode_licensing.handlers import closure, licences
@@ -51,8 +52,8 @@ async def list_licences(
         str | None, Query(max_length=NAME_MAX, description="credit code or part of the name")
     ] = None,
     right_type: RightType | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     for name, value in (("mineral", mineral), ("holder", holder)):
         unsafe = unsafe_character(value) if value else None
@@ -73,14 +74,9 @@ async def list_licences(
     if not principal.is_staff:
         query = query.where(col(Licence.holder_credit_code) == principal.enterprise)
     async with service.runtime.sessions() as session:
-        total = (
-            await session.execute(select(func.count()).select_from(query.subquery()))
-        ).scalar_one()
-        rows = (
-            await session.execute(
-                query.order_by(col(Licence.licence_no)).offset(offset).limit(limit)
-            )
-        ).scalars()
+        rows, total = await page(
+            session, query, col(Licence.licence_no), offset=offset, limit=limit
+        )
         items = [views.licence(r) for r in rows]
     return {"items": items, "total": total}
 

@@ -13,6 +13,12 @@
     forwarded ──record_decision (province platform)──▶ approved | rejected
     any non-final state ──withdraw──▶ withdrawn
 
+    a new plan version in force (规划调整), the system re-checks (``recheck``):
+    checked   ──recheck(verdict)──▶ checked, with the new verdict
+    reviewed  ──recheck(unchanged)▶ reviewed (no check changed: the review stands)
+              ──recheck(verdict)──▶ checked (the review is done again under the new plan)
+    forwarded ──recheck(verdict)──▶ forwarded (the change is recorded for the officer)
+
 ``approved``, ``rejected`` and ``withdrawn`` are final. A ``needs_review`` verdict must be
 settled by a review (accept or reject, with a reason) before anything else; an
 ``ineligible`` application is never forwarded or approved (it may be rejected locally, or
@@ -40,7 +46,7 @@ FINAL_STATUSES: Final[frozenset[ApplicationStatus]] = frozenset(
 )
 
 WorkflowAction = Literal[
-    "record_checks", "review", "forward", "record_decision", "decide_locally", "withdraw"
+    "record_checks", "review", "forward", "record_decision", "decide_locally", "withdraw", "recheck"
 ]
 WORKFLOW_ACTIONS: Final[tuple[WorkflowAction, ...]] = get_args(WorkflowAction)
 ReviewOutcome = Literal["accept", "reject"]
@@ -54,8 +60,12 @@ ACTION_ARGUMENTS: Final[dict[WorkflowAction, tuple[str | None, ...]]] = {
     "record_decision": get_args(Decision),
     "decide_locally": get_args(Decision),
     "withdraw": (None,),
+    "recheck": (*VERDICTS, "unchanged"),
 }
 """The arguments each action takes: the verdict recorded, the review outcome, the decision."""
+SYSTEM_ACTIONS: Final[frozenset[WorkflowAction]] = frozenset({"recheck"})
+"""Moves only the service makes (never offered to an officer as an allowed action)."""
+UNCHANGED: Final = "unchanged"
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,10 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
     Transition("reviewed", "decide_locally", "rejected", "rejected"),
     Transition("forwarded", "record_decision", "approved", "approved"),
     Transition("forwarded", "record_decision", "rejected", "rejected"),
+    *(Transition("checked", "recheck", "checked", v) for v in VERDICTS),
+    Transition("reviewed", "recheck", "reviewed", "unchanged"),
+    *(Transition("reviewed", "recheck", "checked", v) for v in VERDICTS),
+    *(Transition("forwarded", "recheck", "forwarded", v) for v in VERDICTS),
     *(
         Transition(status, "withdraw", "withdrawn")
         for status in APPLICATION_STATUSES
@@ -134,8 +148,15 @@ def _fits(row: Transition, state: ApplicationState) -> bool:
 
 
 def allowed_actions(state: ApplicationState) -> tuple[str, ...]:
-    """The moves allowed now, as ``action`` or ``action(argument)``."""
-    return tuple(dict.fromkeys(row.label for row in TRANSITIONS if _fits(row, state)))
+    """The moves allowed now, as ``action`` or ``action(argument)`` (the system's own moves,
+    :data:`SYSTEM_ACTIONS`, are not offered)."""
+    return tuple(
+        dict.fromkeys(
+            row.label
+            for row in TRANSITIONS
+            if _fits(row, state) and row.action not in SYSTEM_ACTIONS
+        )
+    )
 
 
 def _describe(state: ApplicationState) -> str:
@@ -244,6 +265,28 @@ def decide_locally(
 ) -> ApplicationState:
     """A decision entered locally, where no province platform is configured."""
     return _decide(state, "decide_locally", decision, actor=actor, role=role, at=at, reason=reason)
+
+
+def recheck(
+    state: ApplicationState,
+    verdict: Verdict,
+    *,
+    changed: bool,
+    actor: str,
+    role: str,
+    at: datetime,
+    note: str,
+) -> ApplicationState:
+    """Checked again under a new plan version (规划调整后重新审查). A reviewed application whose
+    checks did not change keeps its review; one whose checks changed goes back to
+    ``checked`` with the new verdict, its review cleared, to be reviewed again. A forwarded
+    one stays with the province platform; the step records the change."""
+    if state.status == "reviewed" and not changed:
+        return transition(state, "recheck", UNCHANGED, actor=actor, role=role, at=at, note=note)
+    moved = transition(state, "recheck", verdict, actor=actor, role=role, at=at, note=note)
+    if moved.status == "checked" and state.status == "reviewed":
+        return replace(moved, verdict=verdict, review_outcome=None, review_reason=None)
+    return replace(moved, verdict=verdict)
 
 
 def withdraw(

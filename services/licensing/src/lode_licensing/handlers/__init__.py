@@ -6,7 +6,7 @@ from lode_common import api_keys
 from lode_common.messaging.consumers import Consumers
 from lode_common.messaging.inbox import EventHandler
 from lode_common.plan import replica
-from lode_licensing.handlers import mine_reports, replicas
+from lode_licensing.handlers import conflicts, mine_reports, replicas
 
 CONSUMES: tuple[str, ...] = (replica.TOPIC, api_keys.TOPIC)
 """Zoning's topic (the plan, the block holders) and monitoring's, for mines' API keys and
@@ -16,7 +16,8 @@ CONSUMERS = Consumers()
 for _handlers in (
     replicas.consumers.handlers,
     mine_reports.consumers.handlers,
-    replica.REPLICA_HANDLERS,
+    conflicts.consumers.handlers,
+    conflicts.PLAN_HANDLERS,  # the plan's replica, and a sweep of the licences in force
     api_keys.REPLICA_HANDLERS,
 ):
     CONSUMERS.include(_handlers)
@@ -24,4 +25,5 @@ for _handlers in (
 HANDLERS: dict[str, EventHandler] = CONSUMERS.handlers
 """Every consumer of the service by base event type: the block holders and the mines'
 output and reserves reports (typed), the plan in force and mines' API keys (the shared
-replicas)."""
+replicas); a plan version or a zone change also requests a sweep of the licences in force
+for conflicts (:mod:`.conflicts`)."""

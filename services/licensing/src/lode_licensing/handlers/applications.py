@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any, cast
 
 import structlog
@@ -28,7 +27,7 @@ from lode_common.events import catalog
 from lode_common.jsonable import jsonable
 from lode_common.messaging.outbox import UnitOfWork
 from lode_common.runtime import ServiceRuntime
-from lode_licensing.adapters.tables import Application, ApplicationStep, BlockHolderReplica
+from lode_licensing.adapters.tables import Application, ApplicationStep
 from lode_licensing.adapters.zoning_client import ZoningClient, ZoningRefused, ZoningUnavailable
 from lode_licensing.container import Licensing
 from lode_licensing.domain import licence as licence_domain
@@ -38,16 +37,15 @@ from lode_licensing.domain.application import parse_application
 from lode_licensing.domain.checks import (
     CheckContext,
     CheckResult,
-    RegistryFigures,
     run_checks,
-    spatial_from_analysis,
     verdict,
 )
 from lode_licensing.domain.decision import DecisionInput, parse_decision, same_decision
 from lode_licensing.domain.errors import AlreadyDecided, FieldError, InvalidInput
 from lode_licensing.domain.rulebook import PlanRules
 from lode_licensing.domain.scale import classify_scale
-from lode_licensing.handlers import closure, licences, mine_reports
+from lode_licensing.domain.vocabulary import Verdict
+from lode_licensing.handlers import check_context, licences
 from lode_licensing.handlers.rules import RulesCache, RulesInForce
 
 log = structlog.get_logger(__name__)
@@ -85,7 +83,7 @@ def state_of(row: Application) -> workflow.ApplicationState:
     )
 
 
-def _store(session: AsyncSession, row: Application, after: workflow.ApplicationState) -> None:
+def store(session: AsyncSession, row: Application, after: workflow.ApplicationState) -> None:
     for record in after.history:
         session.add(
             ApplicationStep(
@@ -144,7 +142,7 @@ async def validate(
 ) -> DomainApplication:
     """The application of a submitted body, checked against the plan in force, the caller
     and the registry (InvalidInput, NotYours, RenewalRefused); nothing is written."""
-    in_force = await rules.in_force(session, plan_id)
+    in_force = await rules.following(session, plan_id)
     app = parse_application(body, in_force.rules)
     if not principal.is_staff and principal.enterprise != app.applicant.credit_code:
         raise NotYours(
@@ -207,7 +205,7 @@ async def submit(
     app = await validate(
         session, body, principal=principal, rules=rules, plan_id=plan_id, today=today
     )
-    in_force = await rules.in_force(session, plan_id)
+    in_force = await rules.following(session, plan_id)
     now = datetime.now(UTC)
     row = Application(
         id=str(uuid.uuid4()),
@@ -220,7 +218,7 @@ async def submit(
         licence_no=app.licence_no,
         body=dict(body),
         checks=[],
-        plan_id=plan_id,
+        plan_id=in_force.plan_id,
         plan_version=in_force.version,
         submitted_by=principal.subject,
         submitted_at=now,
@@ -311,14 +309,9 @@ async def run_pending_checks(
         row = await load(session, application_id)
         if row.status != "pending_checks":
             return row.status
-        in_force = await service.rules.in_force(session, row.plan_id or "")
+        in_force = await service.rules.following(session, service.plan_id)
         app = parse_stored(row, in_force.rules)
-        holders = {
-            h.zone_id: h.holder_credit_code
-            for h in (await session.execute(select(BlockHolderReplica))).scalars()
-        }
-        active = await licences.active_mining_count(session)
-        gathered = await _registry_context(
+        gathered = await check_context.gather(
             session, app, in_force.rules, service.settings.output_year_complete_pct
         )
     analysis: dict[str, Any] | None = None
@@ -336,27 +329,8 @@ async def run_pending_checks(
             return "pending_checks"
         except ZoningRefused as exc:
             refused = exc
-    context = replace(
-        gathered,
-        spatial=spatial_from_analysis(analysis) if analysis is not None else None,
-        block_holders=holders,
-        registry=replace(gathered.registry, active_mining_licences=active),
-    )
-    results = run_checks(app, in_force.rules, context)
-    if refused is not None:
-        # Checked later (zoning was down at submission) and the area turned out invalid:
-        # the area rules did not run because of the area, not because of an outage.
-        results = [
-            replace(
-                r,
-                message_zh="申请范围无效，未核查",
-                message_en="the area is not valid (see area_valid); not checked",
-            )
-            if r.details == {"spatial_analysis": None}
-            else r
-            for r in results
-        ]
-        results.append(_area_refused(refused))
+    context = check_context.with_analysis(gathered, analysis)
+    results = checks_of(app, in_force.rules, context, refused)
     found = verdict(results)
     async with runtime.uow() as uow:
         # Claim the move with one conditional UPDATE: of two workers checking at once (the
@@ -375,54 +349,71 @@ async def run_pending_checks(
         after = workflow.record_checks(
             pending, found, actor=SYSTEM, role="system", at=datetime.now(UTC)
         )
-        _store(uow.session, row, after)
-        row.checks = [jsonable(r.as_dict()) for r in results]
-        row.plan_version = in_force.version
+        store(uow.session, row, after)
         row.attempts = 0
         row.next_attempt_at = None
         row.last_error = None
-        if analysis is not None:
-            row.body = {**row.body, AREA_LONLAT: analysis.get("geometry")}
-        uow.emit(
-            catalog.ApplicationChecked(
-                application_id=row.id,
-                verdict=found,
-                checks=[
-                    catalog.Check(**{k: c[k] for k in ("rule_id", "outcome", "message", "clause")})
-                    for c in row.checks
-                ],
-                plan_id=in_force.plan_id,
-                plan_version=in_force.version,
-            ),
-            subject=row.id,
-        )
+        record_checks(uow, row, results, found, in_force, analysis)
         await uow.commit()
     return "checked"
 
 
-async def _registry_context(
-    session: AsyncSession, app: DomainApplication, rules: PlanRules, complete_pct: Decimal
-) -> CheckContext:
-    """What the registry and the mines' reports tell the checks: the current output of each
-    controlled total the application counts toward, the licence's registered capacity (a
-    change), its latest reserves report and the closure facts recorded (a cancellation)."""
-    capacity = None
-    if app.kind == "change" and app.licence_no is not None:
-        try:
-            capacity = licences.to_domain(await licences.load(session, app.licence_no)).capacity
-        except licences.UnknownLicence:
-            capacity = None
-    closure_facts = None
-    if app.kind == "cancellation" and app.licence_no is not None:
-        closure_facts = await closure.facts(session, app.licence_no)
-    return CheckContext(
-        registry=RegistryFigures(
-            current_output=await mine_reports.current_outputs(session, app, rules, complete_pct)
+def record_checks(
+    uow: UnitOfWork,
+    row: Application,
+    results: list[CheckResult],
+    found: Verdict,
+    in_force: RulesInForce,
+    analysis: dict[str, Any] | None,
+) -> None:
+    """Write ``results`` on ``row`` as the checks under the plan version in force (with the
+    area zoning analysed, when it did) and emit ``application.checked`` with them: the same
+    record whether the checks ran first (:func:`run_pending_checks`) or again after a new
+    plan version (:mod:`.recheck`)."""
+    row.checks = [jsonable(r.as_dict()) for r in results]
+    row.plan_id = in_force.plan_id
+    row.plan_version = in_force.version
+    if analysis is not None:
+        row.body = {**row.body, AREA_LONLAT: analysis.get("geometry")}
+    uow.emit(
+        catalog.ApplicationChecked(
+            application_id=row.id,
+            verdict=found,
+            checks=[
+                catalog.Check(**{k: c[k] for k in ("rule_id", "outcome", "message", "clause")})
+                for c in row.checks
+            ],
+            plan_id=in_force.plan_id,
+            plan_version=in_force.version,
         ),
-        filed_reserves=await mine_reports.filed_reserves(session, app, rules),
-        licensed_capacity=capacity,
-        closure=closure_facts,
+        subject=row.id,
     )
+
+
+def checks_of(
+    app: DomainApplication,
+    rules: PlanRules,
+    context: CheckContext,
+    refused: ZoningRefused | None = None,
+) -> list[CheckResult]:
+    """Every check of ``app`` under ``rules``, as the real checks run them; ``refused``:
+    zoning refused the area when it was analysed (the area rules did not run because of
+    the area, not because of an outage)."""
+    results = run_checks(app, rules, context)
+    if refused is None:
+        return results
+    results = [
+        replace(
+            r,
+            message_zh="申请范围无效，未核查",
+            message_en="the area is not valid (see area_valid); not checked",
+        )
+        if r.details == {"spatial_analysis": None}
+        else r
+        for r in results
+    ]
+    results.append(_area_refused(refused))
+    return results
 
 
 def _area_refused(exc: ZoningRefused) -> CheckResult:
@@ -459,7 +450,7 @@ async def move(uow: UnitOfWork, application_id: str, step: Move) -> Application:
     """Apply one workflow step (IllegalTransition → 409 at the API)."""
     row = await load(uow.session, application_id, lock=True)
     before = state_of(row)
-    _store(uow.session, row, step(before))
+    store(uow.session, row, step(before))
     return row
 
 
@@ -513,7 +504,7 @@ async def decide(
     in_force = await rules.in_force(session, row.plan_id or "")
     if given.decision == "approved":
         row.issued_licence_no = await _carry_out(uow, row, given, in_force, actor, today)
-    _store(session, row, after)
+    store(session, row, after)
     row.decision_reason = given.reason
     row.body = {**row.body, DECIDED: given.as_record()}
     uow.emit(

@@ -44,7 +44,7 @@ async def load_demo_licences(runtime: ServiceRuntime) -> None:
             if present:
                 return
             try:
-                in_force = await service.rules.in_force(uow.session, service.plan_id)
+                in_force = await service.rules.following(uow.session, service.plan_id)
             except PlanNotLoaded:
                 await asyncio.sleep(0.5)
                 continue

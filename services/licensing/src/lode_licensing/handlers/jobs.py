@@ -4,6 +4,9 @@ database so a restart carries on where it stopped:
 * re-check: applications left in ``pending_checks`` (zoning was down) are checked again;
 * forward: forwarded applications the province platform has not acknowledged are sent
   again with the same ``Idempotency-Key``, with back-off;
+* plan changes: after a plan version or zone change, the licences in force are swept for
+  conflicts with the plan (:mod:`.conflict_sweep`) and open applications checked under an
+  older version are checked again (:mod:`.recheck`);
 * expiry: once a day (China Standard Time), licences past their validity become expired.
 """
 
@@ -20,6 +23,7 @@ import structlog
 from sqlalchemy import or_, select
 from sqlmodel import col
 
+from lode_common.plan.replica import PlanNotLoaded
 from lode_common.runtime import ServiceRuntime
 from lode_licensing.adapters.province_client import (
     ProvinceClient,
@@ -31,7 +35,7 @@ from lode_licensing.adapters.province_client import (
 from lode_licensing.adapters.tables import Application
 from lode_licensing.container import Licensing
 from lode_licensing.domain.licence import cst_today
-from lode_licensing.handlers import applications, licences
+from lode_licensing.handlers import applications, conflict_sweep, licences, recheck
 
 log = structlog.get_logger(__name__)
 
@@ -55,6 +59,19 @@ async def recheck_once(runtime: ServiceRuntime) -> int:
         status = await applications.run_pending_checks(service, application_id)
         done += status != "pending_checks"
     return done
+
+
+async def after_plan_change(runtime: ServiceRuntime) -> None:
+    """Open applications checked under an older version are checked again; the licences in
+    force are swept for conflicts when a plan version or zone change asked for it. The plan
+    not having reached licensing yet is no error here: there is nothing to do before it."""
+    try:
+        await recheck.recheck_once(runtime)
+        await conflict_sweep.sweep_once(runtime)
+    except PlanNotLoaded:
+        pass
+    except Exception:  # a failed round is tried again next round, and said in the log
+        log.exception("re-check or conflict sweep failed; retried next round")
 
 
 def forward_payload(row: Application, callback_url: str) -> dict[str, Any]:
@@ -160,11 +177,13 @@ async def expire_once(runtime: ServiceRuntime, now: datetime | None = None) -> l
 
 
 async def recheck_and_forward(runtime: ServiceRuntime) -> None:
-    """Background job: pending checks and unacknowledged forwards, every few seconds."""
+    """Background job: pending checks, re-checks and the conflict sweep after a plan change,
+    and unacknowledged forwards, every few seconds."""
     service = Licensing.of(runtime)
     interval = service.settings.recheck_interval_s
     while True:
         await recheck_once(runtime)
+        await after_plan_change(runtime)
         if service.province is not None:
             await forward_once(runtime, service.province, service.callback_url)
         service.woken.clear()

@@ -21,6 +21,10 @@ from lode_licensing.domain.minerals import Capacity
 from lode_licensing.domain.party import Party
 from lode_licensing.domain.restoration import plan_as_json, plan_from_json
 from lode_licensing.domain.rulebook import PlanRules
+from lode_licensing.handlers import conflicts
+
+IN_FORCE = ("active", "suspended")
+"""The statuses of a licence in force (持证有效)."""
 
 
 class UnknownLicence(Exception):
@@ -199,6 +203,10 @@ async def apply(
     if action == "green_mine":
         fields["changed"] = ["green_mine"]
     await _record(uow, row, action, actor, note, event_class(**fields))
+    if row.status not in IN_FORCE and before.status in IN_FORCE:
+        await conflicts.resolve_left_force(
+            uow, row.licence_no, row.status, state(row), domain.cst_today(datetime.now(UTC))
+        )
     return row
 
 

@@ -113,6 +113,13 @@ def _controlled(application: Application, rules: PlanRules) -> list[OutputIndica
     return list(found.values())
 
 
+def controlled_ids(application: Application, rules: PlanRules) -> tuple[str, ...]:
+    """The ids of the output indicators the application counts toward: what its
+    :func:`current_outputs` depend on besides the reports (one read serves every application
+    with the same ids under the same rules)."""
+    return tuple(sorted(i.id for i in _controlled(application, rules)))
+
+
 def _decimal(value: Any) -> Decimal:
     return Decimal(str(value))
 

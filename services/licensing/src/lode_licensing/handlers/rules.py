@@ -48,3 +48,8 @@ class RulesCache:
         if rules is None:
             rules = self._rules[key] = load_plan_rules(plan.document)
         return RulesInForce(plan, rules)
+
+    async def following(self, session: AsyncSession, configured: str) -> RulesInForce:
+        """The rules of the plan in force for a deployment configured with ``configured``:
+        that plan, or the successor zoning published on its approval (规划接续)."""
+        return await self.in_force(session, await self._plans.following(configured, session))
