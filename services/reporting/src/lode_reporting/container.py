@@ -4,11 +4,14 @@ routes as ``api.deps.Service`` and by anything holding the runtime as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from lode_common.api_keys import ReplicaKeyLookup
 from lode_common.container import ServiceContainer
 from lode_common.plan.replica import PlanReplica
+from lode_reporting.domain.dates import cst_date
 from lode_reporting.domain.status import Rules
 from lode_reporting.queries.facts import FactsCache
 from lode_reporting.report.fonts import CjkFont, find_cjk_font
@@ -28,6 +31,8 @@ class Reporting(ServiceContainer):
     api_keys: ReplicaKeyLookup
     """Mines' API keys, from monitoring's events (a mine's key is refused here, by role)."""
     facts: FactsCache = field(default_factory=FactsCache)
+    today: Callable[[], date] = field(default=lambda: cst_date(datetime.now(UTC)))
+    """Today in China Standard Time: where a plan stands (its period ended or not)."""
     _font: CjkFont | None = field(default=None, init=False, repr=False)
 
     @property

@@ -17,10 +17,15 @@ from lode_common.events.catalog import (
     ExplorationResultReported,
     FindingClosed,
     FindingOpened,
+    LicenceConflictDetected,
+    LicenceConflictResolved,
     OutputCorrected,
     OutputReported,
     PlanPublished,
     ProjectProgressReported,
+    ProposalApproved,
+    ProposalRejected,
+    ProposalSubmitted,
     ReservesCorrected,
     ReservesReported,
     ZoneChanged,
@@ -31,7 +36,7 @@ from lode_common.events.envelope import Envelope
 from lode_common.messaging.consumers import Consumers, base_type
 from lode_common.messaging.inbox import EventHandler
 from lode_common.plan import replica
-from lode_reporting.projections import licences, monitoring, zoning
+from lode_reporting.projections import adjustments, licences, monitoring, zoning
 from lode_reporting.projections.journal import journaled
 
 consumers = Consumers()
@@ -40,8 +45,10 @@ consumers = Consumers()
 @consumers.on(PlanPublished)
 @journaled
 async def plan_published(session: AsyncSession, envelope: Envelope, plan: PlanPublished) -> None:
-    """The shared replica keeps the latest version (an older one replayed changes nothing)."""
+    """The shared replica keeps the latest version (an older one replayed changes nothing);
+    the plan history keeps every version."""
     await replica.REPLICA_HANDLERS[base_type(PlanPublished)](session, envelope, plan)
+    await adjustments.plan_version(session, envelope, plan)
 
 
 consumers.on(ZoneCreated, ZoneChanged, ZoneRetired)(journaled(zoning.zone_event))
@@ -51,6 +58,12 @@ consumers.on(ReservesReported, ReservesCorrected)(journaled(monitoring.reserves_
 consumers.on(ExplorationResultReported)(journaled(monitoring.exploration_result))
 consumers.on(ProjectProgressReported)(journaled(monitoring.project_progress))
 consumers.on(FindingOpened, FindingClosed)(journaled(monitoring.finding_event))
+consumers.on(ProposalSubmitted, ProposalApproved, ProposalRejected)(
+    journaled(adjustments.proposal_event)
+)
+consumers.on(LicenceConflictDetected, LicenceConflictResolved)(
+    journaled(adjustments.conflict_event)
+)
 consumers.include(api_keys.REPLICA_HANDLERS)
 
 HANDLERS: dict[str, EventHandler] = consumers.handlers

@@ -1,7 +1,8 @@
 """The dashboard (看板) in a real headless Chromium against a real Lode with its demo data:
 it loads with no console error and no request leaving 127.0.0.1, signs in with a token, shows
-exactly the API's figures, map and compliance list, traces a figure to its events, speaks
-Chinese and English, and changes a card when a mine reports, without a reload."""
+exactly the API's figures, map and compliance list, the plan's standing and the year's
+conflicts with it, traces a figure to its events, speaks Chinese and English, and changes a
+card when a mine reports, without a reload."""
 
 from __future__ import annotations
 
@@ -185,6 +186,26 @@ async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
             "平泉市矿产资源总体规划（2021-2025年）"
         )
 
+        # the demo plan's period (2021–2025) has ended and no successor is approved: the page
+        # says the plan stays in force until one is (the API's words), and the year's conflicts
+        standing = body["standing"]
+        assert standing["standing"] == "ended_in_force"
+        note = page.locator("#plan-standing")
+        assert await note.is_visible()
+        assert await note.get_attribute("data-standing") == "ended_in_force"
+        assert await note.text_content() == standing["message_zh"]
+        assert "规划期（2021—2025年）已结束" in standing["message_zh"]
+        conflicts = (
+            await api.get("/reporting/v1/conflicts", params={"plan_id": PLAN_ID, "year": 2024})
+        ).json()
+        line = page.locator("#plan-conflicts")
+        await page.wait_for_selector('#plan-conflicts[data-year="2024"]')
+        assert await line.is_visible()
+        assert await line.text_content() == (
+            f"2024年发现与规划冲突的矿业权 {conflicts['detected']} 起，已消除 "
+            f"{conflicts['resolved']} 起，年末尚存 {conflicts['open_at_year_end']} 起。"
+        )
+
         # the demo has reports for 2024, zones and licences: no panel says something is missing
         assert await page.locator("#cards-empty").is_hidden()
         assert await page.locator("#map-empty").is_hidden()
@@ -243,8 +264,16 @@ async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
         assert await page.locator("#indicators-title").text_content() == "Main plan indicators"
         badge = page.locator(f'li[data-indicator="{IRON}"] .badge')
         assert await badge.text_content() in {"Met", "On track", "At risk", "Not met", "No data"}
+        assert await note.text_content() == standing["message_en"]
+        assert "has ended" in standing["message_en"]
+        assert await line.text_content() == (
+            f"Licences in conflict with the plan in 2024: {conflicts['detected']} detected, "
+            f"{conflicts['resolved']} resolved, {conflicts['open_at_year_end']} open at the "
+            "year's end."
+        )
         await page.click('button[data-lang="zh"]')
         assert await page.locator("#indicators-title").text_content() == "主要规划指标"
+        assert await note.text_content() == standing["message_zh"]
 
         # 2025: no iron report yet; the stream is live
         await page.select_option("#year", "2025")

@@ -85,6 +85,9 @@ def test_every_event_reporting_consumes_has_one_typed_consumer() -> None:
         "lode.monitoring.project.progress_reported",
         "lode.monitoring.finding.opened",
         "lode.monitoring.finding.closed",
+        *(f"lode.zoning.proposal.{a}" for a in ("submitted", "approved", "rejected")),
+        "lode.licensing.licence.conflict_detected",
+        "lode.licensing.licence.conflict_resolved",
     }
     assert set(SPEC.handlers) == domain | set(KEY_HANDLERS)
     assert PUBLISHED in SPEC.handlers

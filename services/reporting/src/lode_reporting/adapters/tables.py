@@ -206,6 +206,71 @@ class ReportingFinding(SQLModel, table=True):
     event_time: datetime = _ts()
 
 
+class ReportingPlanVersion(SQLModel, table=True):
+    """Every published version of every plan (the shared replica keeps only the latest), so
+    the annual report and the final evaluation can say what each adjustment changed."""
+
+    __tablename__ = "reporting_plan_version"
+
+    plan_id: str = Field(primary_key=True, max_length=100)
+    version: int = Field(primary_key=True)
+    document: dict[str, Any] = _json()
+    approval_ref: str | None = Field(default=None, max_length=200)
+    approved_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    proposal_id: str | None = Field(default=None, max_length=64)
+    predecessor_plan_id: str | None = Field(default=None, max_length=100)
+    published_at: datetime = _ts()
+    """The event's time (when zoning published it)."""
+    event_id: str = Field(max_length=64)
+
+
+class ReportingProposal(SQLModel, table=True):
+    """A plan adjustment proposal (规划调整方案) as far as it went: submitted, then approved
+    or rejected, with its grounds, reason and who proposed and decided."""
+
+    __tablename__ = "reporting_proposal"
+
+    proposal_id: str = Field(primary_key=True, max_length=64)
+    plan_id: str = Field(max_length=100)
+    proposed_plan_id: str = Field(max_length=100)
+    base_version: int
+    grounds: str = Field(max_length=40)
+    reason: str
+    proposed_by: str = Field(max_length=200)
+    status: str = Field(max_length=20)
+    submitted_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    decided_by: str | None = Field(default=None, max_length=200)
+    decided_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    approval_ref: str | None = Field(default=None, max_length=200)
+    published_version: int | None = None
+    rejection_reason: str | None = None
+    event_id: str = Field(max_length=64)
+
+
+class ReportingConflict(SQLModel, table=True):
+    """A licence in force in conflict with the plan in force (与规划冲突), detected and, once
+    it no longer holds, resolved."""
+
+    __tablename__ = "reporting_conflict"
+    __table_args__ = (Index("ix_reporting_conflict_licence", "licence_no"),)
+
+    conflict_id: str = Field(primary_key=True, max_length=64)
+    licence_no: str = Field(max_length=23)
+    plan_id: str = Field(max_length=100)
+    plan_version: int
+    rule_id: str = Field(max_length=100)
+    clause: str
+    holder_name: str | None = Field(default=None, max_length=300)
+    mineral: str | None = Field(default=None, max_length=60)
+    outcome: str | None = Field(default=None, max_length=10)
+    message: str | None = None
+    zones: list[dict[str, Any]] = _json()
+    detected_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    resolved_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    resolution: str | None = None
+    event_id: str = Field(max_length=64)
+
+
 READ_MODELS: tuple[type[SQLModel], ...] = (
     JournalEntry,
     ReportingZone,
@@ -216,4 +281,7 @@ READ_MODELS: tuple[type[SQLModel], ...] = (
     ReportingExploration,
     ReportingProgress,
     ReportingFinding,
+    ReportingPlanVersion,
+    ReportingProposal,
+    ReportingConflict,
 )

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from lode_reporting.api import (
     annual_report,
     compliance,
+    final_evaluation,
     home,
     indicators,
     map,
@@ -22,4 +23,5 @@ ROUTERS: list[APIRouter] = [
     stream.router,
     annual_report.router,
     statistics.router,
+    final_evaluation.router,
 ]

@@ -23,7 +23,7 @@ INDICATOR_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 """An indicator's id in the plan file (``iron_concentrate_output``)."""
 
 
-def requested_plan(
+async def requested_plan(
     service: Service,
     plan_id: Annotated[
         str | None,
@@ -32,14 +32,17 @@ def requested_plan(
             max_length=CODE_MAX,
             pattern=PLAN_ID_PATTERN,
             description="the plan's id (lower-case letters, digits and hyphens), e.g. "
-            "pingquan-2021-2025; without it, the plan this deployment follows "
-            "(LODE_REPORTING_PLAN_ID)",
+            "pingquan-2021-2025; without it, the plan in force for this deployment: the "
+            "plan it is configured with (LODE_REPORTING_PLAN_ID) or, once approved, its "
+            "successor",
         ),
     ] = None,
 ) -> str:
-    """The plan a request names; a request naming none reads the plan this deployment
-    follows (settings), so that no route carries a plan's id of its own."""
-    return plan_id or service.settings.plan_id
+    """The plan a request names; a request naming none reads the plan in force for this
+    deployment (the configured plan, or its approved successor:规划接续), so that no route
+    carries a plan's id of its own and the dashboard moves to a successor when it is
+    approved."""
+    return plan_id or await service.plans.following(service.settings.plan_id)
 
 
 PlanId = Annotated[str, Depends(requested_plan)]

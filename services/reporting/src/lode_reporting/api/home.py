@@ -69,12 +69,14 @@ def _templates() -> Environment:
     )
 
 
-async def _plan_shown(service: Service) -> PlanMeta | None:
-    """The plan the page shows: the version in force here, else the bundled plan of the
-    deployment's id, else none (the page then waits for it under its id). The page is
-    served while the database is down: its figures then say so, not the page."""
+async def _plan_shown(service: Service) -> tuple[str, PlanMeta | None]:
+    """The plan the page shows: the plan in force for the deployment (its configured plan,
+    or the approved successor) as kept here, else the bundled plan of the deployment's id,
+    else none (the page then waits for it under its id). The page is served while the
+    database is down: its figures then say so, not the page."""
     plan_id = service.settings.plan_id
     try:
+        plan_id = await service.plans.following(plan_id)
         in_force = await service.plans.in_force(plan_id)
     except Exception as error:
         if not is_infrastructure_error(error):
@@ -82,9 +84,9 @@ async def _plan_shown(service: Service) -> PlanMeta | None:
         log.warning("plan in force unreadable; the page shows the bundled plan", error=repr(error))
         in_force = None
     if in_force is not None:
-        return in_force.document.plan
+        return plan_id, in_force.document.plan
     bundled = bundled_documents().plan
-    return bundled if bundled.id == plan_id else None
+    return plan_id, bundled if bundled.id == plan_id else None
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -96,8 +98,7 @@ async def dashboard(service: Service) -> HTMLResponse:
         return HTMLResponse(
             page.render(missing=[f"{STATIC / name}" for name in missing]), status_code=503
         )
-    plan_id = service.settings.plan_id
-    plan = await _plan_shown(service)
+    plan_id, plan = await _plan_shown(service)
     first, last = plan.period if plan is not None else (0, -1)
     page = _templates().get_template("dashboard.html")
     return HTMLResponse(

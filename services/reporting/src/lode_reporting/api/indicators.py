@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -21,7 +21,9 @@ from lode_reporting.domain.evaluate import Evaluation, evaluate
 from lode_reporting.domain.measures import Facts
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Kind, Rules, Status
+from lode_reporting.domain.succession import Baseline
 from lode_reporting.projections.journal import aware, position
+from lode_reporting.queries import succession
 from lode_reporting.queries.facts import journal_state, snapshot
 
 router = APIRouter(prefix="/reporting/v1", tags=["indicators"])
@@ -46,16 +48,36 @@ class IndicatorItem(BaseModel):
     status: Status
     clause: str
     baseline_2020: Quantity | None
+    baseline_source: Literal["plan", "predecessor", "events"] | None = Field(
+        None,
+        description="where the baseline comes from: the plan's own figure, or (a successor "
+        "plan) the predecessor's final actual of baseline_year",
+    )
+    baseline_year: int | None = None
+    baseline_plan_id: str | None = Field(None, description="the predecessor, for its baseline")
     path: Quantity | None
     explanation: str
     definition_en: str
     name_en: str
 
 
+class PlanStandingOut(BaseModel):
+    """Where the plan stands today (规划期与接续): in_force, ended_in_force (its period has
+    ended; it stays in force until a successor is approved), superseded, not_yet."""
+
+    standing: Literal["in_force", "ended_in_force", "superseded", "not_yet"]
+    period: tuple[int, int]
+    successor_plan_id: str | None
+    predecessor_plan_id: str | None
+    message_zh: str
+    message_en: str
+
+
 class Indicators(AsOf):
     plan_id: str
     plan_version: int
     year: int
+    standing: PlanStandingOut
     items: list[IndicatorItem]
 
 
@@ -91,7 +113,8 @@ class Trend(AsOf):
     target_text: str
     clause: str
     baseline_2020: Quantity | None
-    baseline_source: Literal["plan", "events"] | None
+    baseline_source: Literal["plan", "predecessor", "events"] | None
+    baseline_year: int | None = None
     years: list[TrendPoint]
 
 
@@ -99,7 +122,7 @@ def _rounded(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.0001"))
 
 
-def _item(evaluation: Evaluation) -> IndicatorItem:
+def _item(evaluation: Evaluation, baseline: Baseline | None = None) -> IndicatorItem:
     d = evaluation.definition
     return IndicatorItem(
         id=d.id,
@@ -114,6 +137,9 @@ def _item(evaluation: Evaluation) -> IndicatorItem:
         status=evaluation.assessment.status,
         clause=d.clause,
         baseline_2020=d.target.baseline,
+        baseline_source=baseline.source if baseline else None,
+        baseline_year=baseline.year if baseline else None,
+        baseline_plan_id=baseline.plan_id if baseline else None,
         path=_rounded(evaluation.assessment.path),
         explanation=evaluation.assessment.explanation,
         definition_en=evaluation.definition_en,
@@ -160,10 +186,26 @@ async def indicators(
             return unchanged
         as_of = await position(session)
         facts = await service.facts.load(session, document, state)
+        definitions, baselines = await succession.definitions(service, session, document)
+        standing = await succession.plan_standing(service, session, plan_id, document)
     rules = service.rules
-    items = [_item(evaluate(d, facts, year, rules)) for d in plan_rules.definitions(document)]
+    items = [_item(evaluate(d, facts, year, rules), baselines.get(d.id)) for d in definitions]
     response.headers["ETag"] = etag
-    return Indicators(plan_id=plan_id, plan_version=plan.version, year=year, items=items, **as_of)
+    return Indicators(
+        plan_id=plan_id,
+        plan_version=plan.version,
+        year=year,
+        standing=PlanStandingOut(
+            standing=standing.standing,
+            period=standing.period,
+            successor_plan_id=standing.successor_plan_id,
+            predecessor_plan_id=document.plan.predecessor_plan_id,
+            message_zh=standing.message_zh,
+            message_en=standing.message_en,
+        ),
+        items=items,
+        **as_of,
+    )
 
 
 @router.get(
@@ -227,10 +269,10 @@ async def sources(
 
 
 def _baseline(
-    definition: IndicatorDefinition, facts: Facts, rules: Rules
-) -> tuple[Decimal | None, Literal["plan", "events"] | None]:
+    definition: IndicatorDefinition, facts: Facts, rules: Rules, source: Baseline | None
+) -> tuple[Decimal | None, Literal["plan", "predecessor", "events"] | None]:
     if definition.target.baseline is not None:
-        return definition.target.baseline, "plan"
+        return definition.target.baseline, source.source if source else "plan"
     figure = evaluate(definition, facts, definition.target.base_year, rules).figure
     if figure.actual is not None:
         return figure.actual, "events"
@@ -247,7 +289,9 @@ def _baseline(
 async def trend(service: Service, indicator_id: IndicatorId, plan_id: PlanId) -> Trend:
     async with snapshot(service.runtime.sessions) as session:
         document = (await service.plans.require(plan_id, session)).document
-        definition = plan_rules.definition(document, indicator_id)
+        plan_rules.definition(document, indicator_id)  # UnknownIndicator: a 404
+        definitions, baselines = await succession.definitions(service, session, document)
+        definition = next(d for d in definitions if d.id == indicator_id)
         as_of = await position(session)
         facts = await service.facts.load(session, document)
     rules = service.rules
@@ -265,7 +309,7 @@ async def trend(service: Service, indicator_id: IndicatorId, plan_id: PlanId) ->
                 path=_rounded(evaluation.assessment.path),
             )
         )
-    baseline, baseline_source = _baseline(definition, facts, rules)
+    baseline, baseline_source = _baseline(definition, facts, rules, baselines.get(indicator_id))
     return Trend(
         id=definition.id,
         name_zh=definition.name_zh,
@@ -275,6 +319,7 @@ async def trend(service: Service, indicator_id: IndicatorId, plan_id: PlanId) ->
         clause=definition.clause,
         baseline_2020=_rounded(baseline),
         baseline_source=baseline_source,
+        baseline_year=definition.target.base_year if baseline is not None else None,
         years=points,
         **as_of,
     )

@@ -15,6 +15,7 @@ from lode_common.events.catalog import LicenceCancelled, LicenceRevoked, Licence
 from lode_common.events.envelope import Envelope
 from lode_common.events.registry import payload_class
 from lode_common.plan.document import PlanDocument
+from lode_common.plan.replica import PlanInForce
 from lode_reporting.adapters.tables import (
     JournalEntry,
     ReportingExploration,
@@ -32,7 +33,7 @@ from lode_reporting.domain.evaluate import evaluate
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Rules
 from lode_reporting.projections.journal import aware, position
-from lode_reporting.queries import sections
+from lode_reporting.queries import adjustments, sections, succession
 from lode_reporting.queries.facts import snapshot
 from lode_reporting.report import model
 
@@ -47,10 +48,14 @@ def _target(definition: IndicatorDefinition) -> model.Target:
 
 
 def _indicator_rows(
-    document: PlanDocument, facts: measures.Facts, year: int, rules: Rules
+    document: PlanDocument,
+    definitions: Sequence[IndicatorDefinition],
+    facts: measures.Facts,
+    year: int,
+    rules: Rules,
 ) -> tuple[model.IndicatorRow, ...]:
     rows = []
-    for definition in plan.definitions(document):
+    for definition in definitions:
         evaluation = evaluate(definition, facts, year, rules)
         actual, cumulative = evaluation.figure.actual, None
         if definition.cumulative and actual is not None:
@@ -137,6 +142,23 @@ def _findings(
     )
 
 
+def plan_ref(plan_in_force: PlanInForce) -> model.PlanRef:
+    """The plan a report measures and the version of its data used, as the report names it
+    (the annual report, the final evaluation)."""
+    document = plan_in_force.document
+    info = document.plan
+    return model.PlanRef(
+        id=plan_in_force.plan_id,
+        name_zh=info.title_zh,
+        name_en=info.title_en or plan_in_force.plan_id,
+        version=plan_in_force.version,
+        period=plan.period(document),
+        region_zh=document.region.name_zh,
+        base_year=info.base_year,
+        target_year=info.target_year,
+    )
+
+
 async def annual_report(service: Reporting, plan_id: str, year: int) -> model.AnnualReport:
     """The report of ``year`` for the plan version in force; ``PlanNotLoaded`` when no
     version has arrived; :class:`~lode_reporting.domain.plan.YearOutsidePlan` when the year
@@ -193,8 +215,10 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
             .scalars()
             .all()
         )
-    info = document.plan
-    first, last = plan.period(document)
+        versions_kept, proposals, conflict_rows = await adjustments.load(session, plan_id)
+        definitions, _ = await succession.definitions(service, session, document)
+    year_first, year_last = date(year, 1, 1), date(year, 12, 31)
+    first, _ = plan.period(document)
     issued, closed = [], []
     for version, entry in versions:
         action = entry.type.rsplit(".", 2)[-2]
@@ -254,20 +278,11 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
             )
         )
     return model.AnnualReport(
-        plan=model.PlanRef(
-            id=plan_row.plan_id,
-            name_zh=info.title_zh,
-            name_en=info.title_en or plan_row.plan_id,
-            version=plan_row.version,
-            period=(first, last),
-            region_zh=document.region.name_zh,
-            base_year=info.base_year,
-            target_year=info.target_year,
-        ),
+        plan=plan_ref(plan_row),
         year=year,
         as_of=cst_date(aware(as_of["as_of"])) if as_of["as_of"] else date(year, 12, 31),
         generated_at=datetime.now(UTC),
-        indicators=_indicator_rows(document, facts, year, rules),
+        indicators=_indicator_rows(document, definitions, facts, year, rules),
         findings=_findings(findings, licences, year),
         licences_issued=tuple(sorted(issued, key=lambda c: (c.on, c.licence_no))),
         licences_closed=tuple(sorted(closed, key=lambda c: (c.on, c.licence_no))),
@@ -290,6 +305,10 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
         output_value=output_value,
         reserves_by_mineral=sections.reserves_section(facts, year),
         previous_plan=sections.previous_plan(document),
+        adjustments=adjustments.adjustments(
+            versions_kept, proposals, plan_id, year_first, year_last
+        ),
+        conflicts=adjustments.conflicts(conflict_rows, frozenset({plan_id}), year_first, year_last),
         exploration_results=tuple(
             model.ExplorationResult(
                 mineral_zh=e.mineral,

@@ -115,8 +115,12 @@ class FactsCache:
     are unchanged, the facts read last time are the answer, and a dashboard polling the
     indicators costs one small query instead of reading every table."""
 
+    KEPT = 4
+    """States kept at once: a successor plan's indicators read its predecessor's facts too
+    (their baselines), so two plans' facts are asked for in turn."""
+
     def __init__(self) -> None:
-        self._latest: tuple[_Key, Facts] | None = None
+        self._kept: dict[_Key, Facts] = {}
 
     async def load(
         self, session: AsyncSession, document: PlanDocument, state: tuple[int, int] | None = None
@@ -132,10 +136,11 @@ class FactsCache:
             plan.mineral_names(document, "molybdenum"),
             plan.period(document)[0],
         )
-        if self._latest is not None and self._latest[0] == key:
-            return self._latest[1]
-        facts = await _read_facts(session, document, counts)
-        self._latest = (key, facts)
+        kept = self._kept.pop(key, None)
+        facts = kept if kept is not None else await _read_facts(session, document, counts)
+        self._kept[key] = facts  # the most recent last
+        while len(self._kept) > self.KEPT:
+            del self._kept[next(iter(self._kept))]
         return facts
 
 

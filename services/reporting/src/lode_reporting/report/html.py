@@ -15,7 +15,7 @@ from typing import Final
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import text
-from .model import AnnualReport, IndicatorRow
+from .model import NO_ADJUSTMENT_ZH, AnnualReport, IndicatorRow
 
 TEMPLATE: Final = "annual_report.html.j2"
 
@@ -75,4 +75,5 @@ def render_html(report: AnnualReport) -> str:
         none_zh=text.NONE_ZH,
         output_value_summary=text.output_value_summary(report),
         recalculated_shown=text.recalculated_shown(report),
+        no_adjustment_zh=NO_ADJUSTMENT_ZH,
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, Protocol, TypeAlias
 
 from lode_reporting.domain.statistics import CNY_10K_PER_100M
 
@@ -311,6 +311,129 @@ class ExplorationResult:
     holder: str | None = None
 
 
+GROUNDS_ZH: Final[dict[str, str]] = {
+    "major_discovery": "重大发现",
+    "conditions_changed": "形势变化",
+    "major_project": "重大项目",
+}
+"""The grounds of a plan adjustment (矿产资源规划编制实施办法 art. 38)."""
+NO_ADJUSTMENT_ZH: Final = "本年度无规划调整"
+
+
+def grounds_zh(grounds: str | None) -> str:
+    return "—" if grounds is None else GROUNDS_ZH.get(grounds, grounds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanChangeLine:
+    """One change of an adjustment, as an officer reads it (规划版本对比)."""
+
+    section_zh: str
+    label_zh: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adjustment:
+    """A version of the plan approved and published (规划调整): what it rests on and what it
+    changed against the version before it (``changes`` empty and ``compared_with`` None
+    when reporting holds no earlier version to compare)."""
+
+    plan_id: str
+    version: int
+    approval_ref: str | None
+    approved_on: date | None
+    published_on: date
+    grounds: str | None = None
+    reason: str | None = None
+    proposal_id: str | None = None
+    predecessor_plan_id: str | None = None
+    compared_with: int | None = None
+    changes: tuple[PlanChangeLine, ...] = ()
+
+    @property
+    def grounds_zh(self) -> str:
+        return grounds_zh(self.grounds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RejectedProposal:
+    """A proposal the approving level rejected (不予批准)."""
+
+    proposal_id: str
+    grounds: str
+    reason: str
+    rejected_on: date | None
+    rejection_reason: str | None
+
+    @property
+    def grounds_zh(self) -> str:
+        return grounds_zh(self.grounds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adjustments:
+    """规划调整情况: versions approved in the period covered and proposals rejected."""
+
+    versions: tuple[Adjustment, ...] = ()
+    rejected: tuple[RejectedProposal, ...] = ()
+
+    @property
+    def none(self) -> bool:
+        return not self.versions and not self.rejected
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConflictCount:
+    """Licences in conflict with the plan (与规划冲突) under one rule: detected and resolved
+    in the period covered, and still open at its end."""
+
+    rule_id: str
+    detected: int
+    resolved: int
+    open_at_end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conflicts:
+    counts: tuple[ConflictCount, ...] = ()
+
+    @property
+    def detected(self) -> int:
+        return sum(c.detected for c in self.counts)
+
+    @property
+    def resolved(self) -> int:
+        return sum(c.resolved for c in self.counts)
+
+    @property
+    def open_at_end(self) -> int:
+        return sum(c.open_at_end for c in self.counts)
+
+    @property
+    def summary_zh(self) -> str:
+        return (
+            f"发现与规划冲突的矿业权 {self.detected} 起，已消除 {self.resolved} 起，"
+            f"期末尚存 {self.open_at_end} 起。"
+        )
+
+
+class Titled(Protocol):
+    """What a document reads of the report it holds, whichever it is (the annual report, the
+    final evaluation): the titles, the plan, when it was generated and whether its data are
+    illustrative."""
+
+    @property
+    def title_zh(self) -> str: ...
+    @property
+    def title_en(self) -> str: ...
+    @property
+    def plan(self) -> PlanRef: ...
+    @property
+    def generated_at(self) -> datetime: ...
+    @property
+    def illustrative(self) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AnnualReport:
     """平泉市矿产资源总体规划 {year} 年度实施情况报告: everything a renderer shows."""
@@ -330,6 +453,10 @@ class AnnualReport:
     exploration_results: tuple[ExplorationResult, ...] = ()
     previous_plan: PreviousPlan | None = None
     """专栏1, when the plan version carries it."""
+    adjustments: Adjustments = field(default_factory=Adjustments)
+    """规划调整情况: the versions approved in the year and the proposals rejected."""
+    conflicts: Conflicts = field(default_factory=Conflicts)
+    """Licences found in conflict with the plan in the year, by rule."""
     illustrative: bool = False
     """True when any figure comes from the demo data (示意数据): every format says so."""
 

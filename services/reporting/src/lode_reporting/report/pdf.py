@@ -11,34 +11,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from io import BytesIO
 from typing import Any, Final
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from . import pdf_adjustments, pdf_document, text
 from . import pdf_resources as resources
-from . import text
 from .fonts import CjkFont, find_cjk_font
 from .html import group_by_category
-from .model import AnnualReport, IndicatorStatus, LicenceChange
+from .model import NO_ADJUSTMENT_ZH, AnnualReport, IndicatorStatus, LicenceChange
 from .pdf_layout import (
-    MARGIN,
-    MUTED,
     NOTICE_BG,
     NOTICE_INK,
-    PAGE,
     RULE,
     WIDTH,
     Styles,
@@ -108,6 +102,15 @@ def _title_page(report: AnnualReport, styles: Styles, font: CjkFont) -> list[Flo
             f"（{text.quantity(restoration.share_of_target_pct)}%）",
         ),
     ]
+    facts.append(
+        (
+            "规划调整 Adjustments",
+            f"{len(report.adjustments.versions)} 版"
+            if report.adjustments.versions
+            else NO_ADJUSTMENT_ZH,
+        )
+    )
+    facts.append(("规划冲突 Conflicts", report.conflicts.summary_zh))
     output_value = text.output_value_summary(report)
     if output_value is not None:
         facts.append(("产值 Output value", output_value))
@@ -369,71 +372,10 @@ def _restoration(report: AnnualReport, styles: Styles) -> list[Flowable]:
     ]
 
 
-class _PageDecorations:
-    """Draws the running header and "第 n 页 / 共 N 页" once the page count is known."""
-
-    def __init__(self, report: AnnualReport, font: CjkFont) -> None:
-        self.running_title = report.title_zh + ("（示意数据）" if report.illustrative else "")
-        self.font = font
-
-    def canvas_class(self) -> type[Canvas]:
-        decorations = self
-
-        class NumberedCanvas(Canvas):
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                self._pages: list[dict[str, Any]] = []
-
-            def showPage(self) -> None:
-                # Keep the page; it is drawn, decorated, once the total is known.
-                self._pages.append(dict(self.__dict__))
-                self._startPage()  # type: ignore[attr-defined]
-
-            def save(self) -> None:
-                total = len(self._pages)
-                for state in self._pages:
-                    self.__dict__.update(state)
-                    decorations.draw(self, total)
-                    super().showPage()
-                super().save()
-
-        return NumberedCanvas
-
-    def draw(self, canvas: Canvas, total: int) -> None:
-        number = canvas.getPageNumber()
-        width, height = PAGE
-        canvas.saveState()
-        canvas.setFont(self.font.name, 8)
-        canvas.setFillColor(MUTED)
-        if number > 1:
-            canvas.drawString(MARGIN, height - 9 * mm, self.running_title)
-            canvas.setStrokeColor(RULE)
-            canvas.line(MARGIN, height - 10.5 * mm, width - MARGIN, height - 10.5 * mm)
-        canvas.drawCentredString(width / 2, 8 * mm, f"第 {number} 页 / 共 {total} 页")
-        canvas.restoreState()
-
-
 def render_pdf(report: AnnualReport, *, font: CjkFont | None = None) -> bytes:
     """The report as PDF bytes; ``font`` defaults to :func:`.fonts.find_cjk_font`."""
     font = font or find_cjk_font()
     styles = styles_for(font.name)
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 2 * mm,
-        bottomMargin=MARGIN,
-        title=report.title_zh,
-        subject=report.title_en
-        + (" (illustrative data / 示意数据)" if report.illustrative else ""),
-        author=report.plan.region_zh,
-        creator=f"Lode reporting; CJK font: {font.describe()}",
-        keywords=["示意数据", "illustrative"] if report.illustrative else [],
-        lang="zh-CN",
-        invariant=True,
-    )
     story: list[Flowable] = [
         *_title_page(report, styles, font),
         *_indicators(report, styles),
@@ -442,8 +384,11 @@ def render_pdf(report: AnnualReport, *, font: CjkFont | None = None) -> bytes:
         *_licences(report, styles),
         *_restoration(report, styles),
         *resources.previous_plan(report, styles),
+        *pdf_adjustments.adjustments(
+            report.adjustments, styles, "七、规划调整情况", NO_ADJUSTMENT_ZH
+        ),
+        *pdf_adjustments.conflicts(report.conflicts, styles, "八、矿业权与规划冲突"),
     ]
-    decorations = _PageDecorations(report, font)
-    document.build(story, canvasmaker=decorations.canvas_class())
+    rendered = pdf_document.write(report, font, story)
     log.debug("PDF annual report %s rendered with %s", report.year, font.describe_for_log())
-    return buffer.getvalue()
+    return rendered

@@ -14,6 +14,10 @@ from enum import StrEnum
 from typing import Final
 from urllib.parse import quote
 
+from .final_html import render_final_html
+from .final_model import FinalEvaluation
+from .final_pdf import render_final_pdf
+from .final_xlsx import render_final_xlsx
 from .fonts import CjkFont
 from .html import render_html
 from .model import AnnualReport
@@ -87,4 +91,22 @@ def render(
         media_type=chosen.media_type,
         filename=ascii_name,
         filename_zh=zh_name,
+    )
+
+
+def render_final(
+    report: FinalEvaluation, format: ReportFormat, *, font: CjkFont | None = None
+) -> Rendered:
+    """The final evaluation (终期评估) in ``format``, by the same machinery: file names
+    ``{plan id}-final-evaluation.{ext}`` and ``{title}.{ext}``."""
+    renderers: dict[ReportFormat, Callable[[FinalEvaluation], bytes]] = {
+        ReportFormat.HTML: lambda model: render_final_html(model).encode("utf-8"),
+        ReportFormat.XLSX: render_final_xlsx,
+        ReportFormat.PDF: lambda model: render_final_pdf(model, font=font),
+    }
+    return Rendered(
+        content=renderers[format](report),
+        media_type=format.media_type,
+        filename=f"{report.plan.id}-final-evaluation.{format.value}",
+        filename_zh=f"{report.title_zh}.{format.value}",
     )

@@ -9,102 +9,37 @@ except an output value or reserves figure no mine reported, which says "未报".
 
 from __future__ import annotations
 
-import re
-import unicodedata
-import zipfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Callable
 from decimal import Decimal
-from io import BytesIO
-from typing import Final, TypeAlias
+from typing import Final
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import text
-from .model import AnnualReport, LicenceChange
-
-Cell: TypeAlias = str | int | Decimal | date | None
-
-HEADER_FONT: Final = Font(bold=True, color="FFFFFF")
-HEADER_FILL: Final = PatternFill("solid", fgColor="34495E")
-TITLE_FONT: Final = Font(bold=True, size=16)
-NOTICE_FONT: Final = Font(bold=True, color="9C2F00")
-NOTICE_FILL: Final = PatternFill("solid", fgColor="FFF2CC")
-THIN: Final = Side(style="thin", color="B9C0CB")
-BORDER: Final = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP: Final = Alignment(wrap_text=True, vertical="top")
-HEADER_ALIGNMENT: Final = Alignment(horizontal="center", vertical="center", wrap_text=True)
-DATE_FORMAT: Final = "yyyy-mm-dd"
-MAX_WIDTH: Final = 60
-WRAP_OVER: Final = 40
-"""Columns wider than this many display cells wrap their text instead of growing."""
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    header: str
-    width: int | None = None
-    """A fixed width in display cells; ``None`` fits the content."""
-
-
-def _display_width(value: Cell) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, date):
-        return 10
-    written = value if isinstance(value, str) else text.quantity(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in written)
-
-
-def _write_table(
-    sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
-) -> None:
-    """Header on row 1 (styled, frozen, filtered), then the rows, or one "无" row if none."""
-    sheet.append([column.header for column in columns])
-    for cell in sheet[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGNMENT
-        cell.border = BORDER
-    body: Sequence[Sequence[Cell]] = rows or [[text.NONE_ZH]]
-    widths = [_display_width(column.header) for column in columns]
-    for values in body:
-        sheet.append(list(values))
-        for index, value in enumerate(values):
-            widths[index] = max(widths[index], _display_width(value))
-    for row in sheet.iter_rows(min_row=2, max_col=len(columns)):
-        for cell in row:
-            cell.border = BORDER
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-    for index, column in enumerate(columns):
-        width = column.width or min(max(widths[index], 6) + 2, MAX_WIDTH)
-        letter = get_column_letter(index + 1)
-        sheet.column_dimensions[letter].width = width
-        if width >= WRAP_OVER:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
-                cell.alignment = WRAP
-    sheet.freeze_panes = "A2"
-    if rows:
-        sheet.auto_filter.ref = sheet.dimensions
+from .final_model import FinalIndicator
+from .model import (
+    NO_ADJUSTMENT_ZH,
+    Adjustments,
+    AnnualReport,
+    Conflicts,
+    IndicatorRow,
+    LicenceChange,
+)
+from .xlsx_layout import (
+    WRAP_OVER,
+    Cell,
+    Column,
+    new_workbook,
+    saved,
+    write_facts,
+    write_table,
+    write_title,
+)
 
 
 def _about(sheet: Worksheet, report: AnnualReport) -> None:
-    sheet.title = "说明"
-    sheet["A1"] = report.title_zh
-    sheet["A1"].font = TITLE_FONT
-    sheet["A2"] = report.title_en
-    line = 4
-    if report.illustrative:
-        sheet.cell(line, 1, text.ILLUSTRATIVE_NOTICE)
-        sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=4)
-        sheet.cell(line, 1).font = NOTICE_FONT
-        sheet.cell(line, 1).fill = NOTICE_FILL
-        line += 2
+    line = write_title(sheet, report, notice_columns=4)
     facts: list[tuple[str, Cell]] = [
         ("规划 Plan", report.plan.name_zh),
         ("规划编号 Plan id", report.plan.id),
@@ -118,6 +53,13 @@ def _about(sheet: Worksheet, report: AnnualReport) -> None:
         ("已关闭问题 Findings closed", report.findings.closed),
         ("新立矿业权 Licences issued", len(report.licences_issued)),
         ("关闭矿业权 Licences closed", len(report.licences_closed)),
+        (
+            "规划调整 Adjustments",
+            f"{len(report.adjustments.versions)} 版"
+            if report.adjustments.versions
+            else NO_ADJUSTMENT_ZH,
+        ),
+        ("与规划冲突 Conflicts", report.conflicts.summary_zh),
     ]
     if report.output_value is not None:
         output = report.output_value
@@ -130,14 +72,7 @@ def _about(sheet: Worksheet, report: AnnualReport) -> None:
             ),
             ("基期依据 Baseline clause", output.baseline_clause),
         ]
-    for label, value in facts:
-        sheet.cell(line, 1, label).font = Font(bold=True)
-        cell = sheet.cell(line, 2, value)
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
-        cell.alignment = Alignment(horizontal="left")
-        line += 1
-    line += 1
+    line = write_facts(sheet, line, facts, alignment=Alignment(horizontal="left")) + 1
     sheet.cell(line, 1, "问题类型 Kind").font = Font(bold=True)
     sheet.cell(line, 2, "代码 Code").font = Font(bold=True)
     sheet.cell(line, 3, "新发现 Opened").font = Font(bold=True)
@@ -154,14 +89,25 @@ def _about(sheet: Worksheet, report: AnnualReport) -> None:
         sheet.column_dimensions[letter].width = width
 
 
+INDICATOR_COLUMNS: Final = (
+    Column("类别"),
+    Column("指标编号"),
+    Column("指标名称"),
+    Column("Indicator"),
+    Column("单位"),
+)
+"""The columns that name an indicator, first on the indicator sheet of both reports."""
+
+
+def indicator_cells(row: IndicatorRow | FinalIndicator) -> list[Cell]:
+    """An indicator's cells under :data:`INDICATOR_COLUMNS`."""
+    return [row.category_zh, row.id, row.name_zh, row.name_en, row.unit_zh]
+
+
 def _indicators(sheet: Worksheet, report: AnnualReport) -> None:
     first, _ = report.plan.period
     columns = [
-        Column("类别"),
-        Column("指标编号"),
-        Column("指标名称"),
-        Column("Indicator"),
-        Column("单位"),
+        *INDICATOR_COLUMNS,
         Column(f"{report.plan.base_year}年基期"),
         Column(f"规划目标({report.plan.target_year})"),
         Column(f"{report.year}年实现"),
@@ -173,11 +119,7 @@ def _indicators(sheet: Worksheet, report: AnnualReport) -> None:
     ]
     rows = [
         [
-            row.category_zh,
-            row.id,
-            row.name_zh,
-            row.name_en,
-            row.unit_zh,
+            *indicator_cells(row),
             row.baseline_2020,
             row.target,
             row.actual,
@@ -189,7 +131,7 @@ def _indicators(sheet: Worksheet, report: AnnualReport) -> None:
         ]
         for row in report.indicators
     ]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _output(sheet: Worksheet, report: AnnualReport) -> None:
@@ -223,7 +165,7 @@ def _output(sheet: Worksheet, report: AnnualReport) -> None:
                 value.mines_without_value,
             ]
         )
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
     if rows and value is not None:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
@@ -255,7 +197,7 @@ def _reserves(sheet: Worksheet, report: AnnualReport) -> None:
         ]
         for item in report.reserves_by_mineral
     ]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _previous_plan(sheet: Worksheet, report: AnnualReport) -> None:
@@ -283,7 +225,7 @@ def _previous_plan(sheet: Worksheet, report: AnnualReport) -> None:
         ]
         for item in (previous.rows if previous is not None else ())
     ]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _exploration(sheet: Worksheet, report: AnnualReport) -> None:
@@ -297,7 +239,7 @@ def _exploration(sheet: Worksheet, report: AnnualReport) -> None:
         [item.mineral_zh, item.new_resources_ore_10kt, item.licence_no, item.holder]
         for item in report.exploration_results
     ]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _findings(sheet: Worksheet, report: AnnualReport) -> None:
@@ -328,7 +270,7 @@ def _findings(sheet: Worksheet, report: AnnualReport) -> None:
         ]
         for item in report.findings.items
     ]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _licences(sheet: Worksheet, report: AnnualReport) -> None:
@@ -356,7 +298,7 @@ def _licences(sheet: Worksheet, report: AnnualReport) -> None:
         ]
 
     rows = [row(item) for item in (*report.licences_issued, *report.licences_closed)]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _restoration(sheet: Worksheet, report: AnnualReport) -> None:
@@ -385,7 +327,7 @@ def _restoration(sheet: Worksheet, report: AnnualReport) -> None:
             restoration.clause,
         ]
     )
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
 
@@ -410,7 +352,72 @@ def _mines(sheet: Worksheet, report: AnnualReport) -> None:
         ]
         for item in report.restoration.mines
     ]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
+
+
+def write_adjustments(sheet: Worksheet, adjustments: Adjustments, none_text: str) -> None:
+    """规划调整: one row per change of each version approved, then the proposals rejected;
+    ``none_text`` ("本年度无规划调整") when there are none."""
+    columns = [
+        Column("状态"),
+        Column("版本/方案"),
+        Column("批准文号"),
+        Column("日期"),
+        Column("调整依据"),
+        Column("调整理由", width=WRAP_OVER),
+        Column("对比版本"),
+        Column("内容"),
+        Column("变化", width=WRAP_OVER + 20),
+    ]
+    rows: list[list[Cell]] = []
+    for item in adjustments.versions:
+        head: list[Cell] = [
+            "批准",
+            item.version,
+            item.approval_ref,
+            item.approved_on or item.published_on,
+            item.grounds_zh,
+            item.reason,
+            item.compared_with,
+        ]
+        changes = item.changes or ()
+        rows += [[*head, change.section_zh, change.label_zh] for change in changes]
+        if not changes:
+            rows.append([*head, None, text.NONE_ZH])
+    for rejected in adjustments.rejected:
+        rows.append(
+            [
+                "不予批准",
+                rejected.proposal_id,
+                None,
+                rejected.rejected_on,
+                rejected.grounds_zh,
+                rejected.reason,
+                None,
+                None,
+                rejected.rejection_reason,
+            ]
+        )
+    write_table(sheet, columns, rows or [[none_text]])
+
+
+def write_conflicts(sheet: Worksheet, conflicts: Conflicts) -> None:
+    """与规划冲突 by rule: detected, resolved, open at the end of the span."""
+    columns = [Column("规则"), Column("发现"), Column("消除"), Column("期末尚存")]
+    rows: list[list[Cell]] = [
+        [c.rule_id, c.detected, c.resolved, c.open_at_end] for c in conflicts.counts
+    ]
+    if rows:
+        rows.append(["合计", conflicts.detected, conflicts.resolved, conflicts.open_at_end])
+    write_table(sheet, columns, rows)
+
+
+def _adjustments(sheet: Worksheet, report: AnnualReport) -> None:
+    write_adjustments(sheet, report.adjustments, NO_ADJUSTMENT_ZH)
+
+
+def _conflicts(sheet: Worksheet, report: AnnualReport) -> None:
+    write_conflicts(sheet, report.conflicts)
 
 
 SHEETS: Final[tuple[tuple[str, Callable[[Worksheet, AnnualReport], None]], ...]] = (
@@ -423,55 +430,17 @@ SHEETS: Final[tuple[tuple[str, Callable[[Worksheet, AnnualReport], None]], ...]]
     ("生态修复", _restoration),
     ("矿山复垦", _mines),
     ("上轮规划完成情况", _previous_plan),
+    ("规划调整", _adjustments),
+    ("规划冲突", _conflicts),
 )
 """The table sheets, after 说明, in order."""
 
 
 def render_xlsx(report: AnnualReport) -> bytes:
     """The report as the bytes of an .xlsx workbook."""
-    workbook = Workbook()
-    about = workbook.active
-    assert about is not None  # a new workbook always has its first sheet
+    workbook, about = new_workbook()
     _about(about, report)
     for title, write in SHEETS:
         write(workbook.create_sheet(title), report)
-    properties = workbook.properties
-    properties.title = report.title_zh
-    properties.subject = report.title_en
-    properties.creator = "Lode reporting"
-    properties.keywords = "示意数据 illustrative" if report.illustrative else None
-    properties.description = text.ILLUSTRATIVE_NOTICE if report.illustrative else None
-    # The document's own timestamps are the report's, so one model gives one file.
-    generated = report.generated_at.replace(microsecond=0)
-    if generated.tzinfo is not None:  # openpyxl writes naive UTC times
-        generated = generated.astimezone(UTC).replace(tzinfo=None)
-    properties.created = generated
-    properties.modified = generated
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return _stamped(buffer.getvalue(), generated)
-
-
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-
-
-def _stamped(workbook: bytes, generated: datetime) -> bytes:
-    """The workbook with the report's time wherever openpyxl wrote the clock's: the package's
-    ``dcterms:modified`` (set again on save) and each zip entry's date (the time of writing),
-    so that one model gives one file however long the writing took."""
-    stamp = generated.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    # a zip entry's date cannot precede 1980
-    when = max(generated, datetime(1980, 1, 1)).timetuple()[:6]
-    out = BytesIO()
-    with (
-        zipfile.ZipFile(BytesIO(workbook)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            content = source.read(entry.filename)
-            if entry.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
-            stamped = zipfile.ZipInfo(entry.filename, date_time=when)
-            stamped.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(stamped, content)
-    return out.getvalue()
+    description = text.ILLUSTRATIVE_NOTICE if report.illustrative else None
+    return saved(workbook, report, description=description)

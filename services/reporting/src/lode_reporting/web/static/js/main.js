@@ -23,6 +23,8 @@ const PLAN_RETRY_MS = 3000; // while the plan has not reached reporting (its fir
 const state = {
   year: null,
   items: [], // the indicators of the selected year
+  standing: null, // where the plan stands (GET /reporting/v1/indicators: standing)
+  conflicts: null, // the year's conflicts with the plan (GET /reporting/v1/conflicts)
   trends: [], // the charted indicators' trends
   asOf: null,
   asOfPosition: null, // the reporting journal's position the figures were read at
@@ -98,6 +100,35 @@ function take(answer) {
   state.items = answer.items;
   state.asOf = answer.as_of;
   state.asOfPosition = answer.as_of_position;
+  state.standing = answer.standing;
+  showStanding();
+}
+
+/** Where the plan stands (规划期已结束…在被新规划替代前继续执行), said when it is not simply
+ * within its period; and the year's conflicts with the plan (与规划冲突). */
+function showStanding() {
+  const standing = state.standing;
+  const note = document.getElementById("plan-standing");
+  if (note) {
+    const shown = standing && standing.standing !== "in_force";
+    note.hidden = !shown;
+    note.dataset.standing = standing ? standing.standing : "";
+    note.textContent = shown ? (lang() === "en" ? standing.message_en : standing.message_zh) : "";
+  }
+  const conflicts = document.getElementById("plan-conflicts");
+  if (conflicts) {
+    const year = state.conflicts;
+    conflicts.hidden = !year;
+    conflicts.dataset.year = year ? String(year.year) : "";
+    conflicts.textContent = !year
+      ? ""
+      : t("conflictsLine", {
+          year: year.year,
+          detected: year.detected,
+          resolved: year.resolved,
+          open: year.open_at_year_end,
+        });
+  }
 }
 
 async function loadIndicators() {
@@ -131,7 +162,11 @@ async function loadTrends() {
 }
 
 async function loadCompliance() {
-  state.compliance = await getJson("/reporting/v1/compliance", { year: state.year });
+  [state.compliance, state.conflicts] = await Promise.all([
+    getJson("/reporting/v1/compliance", { year: state.year }),
+    getJson("/reporting/v1/conflicts", { plan_id: PLAN_ID, year: state.year }).catch(() => null),
+  ]);
+  showStanding();
 }
 
 async function loadMap() {
@@ -377,6 +412,7 @@ for (const button of document.querySelectorAll("[data-lang]")) {
 }
 onLangChange(() => {
   drawAll();
+  showStanding();
   relabelFeed($("feed"));
   drawConnection();
 });
