@@ -6,7 +6,7 @@ UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 RUN    := $(UV) run --frozen
 
-.PHONY: up test test-system lint docs bench bench-bus bench-zoning bench-reports bench-freshness bench-load clean env
+.PHONY: up test test-system lint docs bench bench-bus bench-zoning bench-reports bench-freshness bench-load bench-impact clean env
 .PHONY: assets browser
 
 $(UV):
@@ -76,10 +76,13 @@ bench-reports: env
 bench-freshness: env  ## a report accepted → reporting reflects it (poll, SSE) on each runtime, vs the bus
 	$(RUN) python -m bench.freshness
 
+bench-impact: env  ## a plan adjustment's what-if against the zoning analyses it needs
+	$(RUN) python -m bench.impact
+
 bench-load: env  ## 200 mines report a simulated year, officers query: distributed vs embedded
 	$(RUN) python -m bench.load
 
-bench: bench-bus bench-zoning bench-reports bench-load bench-freshness
+bench: bench-bus bench-zoning bench-reports bench-load bench-freshness bench-impact
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

@@ -78,7 +78,8 @@ def token(
         Path, typer.Option(envvar="LODE_DATA_DIR", help="where the embedded secrets are")
     ] = Path("var"),
 ) -> None:
-    """Print a signed staff token (JWT) for a role: admin, planner, licensing_officer, ..."""
+    """Print a signed staff token (JWT) for a role: admin, planner, licensing_officer,
+    inspector, viewer, approver (the approving level of plan adjustments)."""
     from lode.embedded import embedded_secrets
     from lode_common.auth import issue_token
 

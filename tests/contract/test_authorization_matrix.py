@@ -79,8 +79,9 @@ PLANNER = "planner"
 OFFICER = "licensing_officer"
 INSPECTOR = "inspector"
 VIEWER = "viewer"
+APPROVER = "approver"
 MINE = "mine"
-STAFF = frozenset({ADMIN, PLANNER, OFFICER, INSPECTOR, VIEWER})
+STAFF = frozenset({ADMIN, PLANNER, OFFICER, INSPECTOR, VIEWER, APPROVER})
 ANY_ROLE = STAFF | {MINE}
 
 
@@ -106,6 +107,18 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/zoning/v1/plans/{plan_id}/versions/{version}"): ANY_ROLE,
     ("GET", "/zoning/v1/plans/{plan_id}/diff"): ANY_ROLE,
     ("PUT", "/zoning/v1/plans/{plan_id}"): roles(PLANNER),
+    # zoning: plan adjustment (规划调整): the planner proposes, the approving level decides
+    ("GET", "/zoning/v1/plans/{plan_id}/proposals"): roles(PLANNER, APPROVER, VIEWER),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals"): roles(PLANNER),
+    ("GET", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}"): roles(PLANNER, APPROVER, VIEWER),
+    ("PUT", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}"): roles(PLANNER),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/submit"): roles(PLANNER),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/withdraw"): roles(PLANNER),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/approve"): roles(APPROVER),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/reject"): roles(APPROVER),
+    ("GET", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/impact"): roles(
+        PLANNER, APPROVER, VIEWER
+    ),
     # zoning: zones and planning blocks
     ("GET", "/zoning/v1/zones"): ANY_ROLE,
     ("GET", "/zoning/v1/zones/export"): ANY_ROLE,
@@ -137,6 +150,9 @@ EXPECTED: dict[Route, Access] = {
     ("PUT", "/licensing/v1/licences/{licence_no}/green-mine"): roles(OFFICER),
     ("POST", "/licensing/v1/licences/{licence_no}/closure-report"): roles(OFFICER),
     ("POST", "/licensing/v1/licences/{licence_no}/restoration-acceptance"): roles(OFFICER),
+    # licensing: plan adjustment (the what-if zoning asks for) and enforcement
+    ("POST", "/licensing/v1/plan-impact"): roles(PLANNER, APPROVER),
+    ("GET", "/licensing/v1/enforcement"): roles(OFFICER, INSPECTOR, APPROVER, PLANNER, VIEWER),
     # licensing: the province platform's callback
     ("POST", "/licensing/v1/province/decisions"): SIGNED,
     # monitoring: operations
@@ -179,6 +195,8 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/reporting/v1/compliance"): STAFF,
     ("GET", "/reporting/v1/map"): STAFF,
     ("GET", "/reporting/v1/annual-report/{year}"): STAFF,
+    ("GET", "/reporting/v1/conflicts"): STAFF,
+    ("GET", "/reporting/v1/final-evaluation/{plan_id}"): STAFF,
     ("GET", "/reporting/v1/licences/summary"): STAFF,
     ("GET", "/reporting/v1/output"): STAFF,
     ("GET", "/reporting/v1/reserves"): STAFF,

@@ -103,6 +103,11 @@ class Made:
     reserves_to_correct: str = ""
     finding_to_close: str = ""
     key_to_revoke: str = ""
+    proposal_to_edit: str = ""
+    proposal_to_submit: str = ""
+    proposal_to_withdraw: str = ""
+    proposal_to_approve: str = ""
+    proposal_to_reject: str = ""
     not_made: list[str] = field(default_factory=list)
 
 
@@ -147,6 +152,18 @@ def _reserves(year: int, **changes: Any) -> dict[str, Any]:
     }
 
 
+OTHER_PLAN = "hostile-other-plan"
+
+
+def _other_plan(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` as the document of :data:`OTHER_PLAN` (a plan approved elsewhere)."""
+    return {**document, "plan": {**document["plan"], "id": OTHER_PLAN}}
+
+
+def _proposal(document: dict[str, Any], reason: str = "重大发现（示意）") -> dict[str, Any]:
+    return {"document": document, "grounds": "major_discovery", "reason": reason}
+
+
 def _approval(licence_no: str, valid_from: str, valid_to: str) -> dict[str, Any]:
     return {
         "decision": "approved",
@@ -176,12 +193,38 @@ class Example:
     """Why the example itself is not accepted (2xx) here, when it cannot be."""
     legitimate: Mapping[str, str] = field(default_factory=dict)
     """Whole-body cases the route may accept, with the reason."""
+    query: Mapping[str, str] = field(default_factory=dict)
+    """Query parameters the example is sent with (a direct publication's approval_ref)."""
 
 
 EXAMPLES: dict[Route, Example] = {
     # zoning
+    # another plan than PLAN, so publishing it leaves the proposals below on their base version
     ("PUT", "/zoning/v1/plans/{plan_id}"): Example(
-        lambda m: m.plan_document, lambda _: {"plan_id": PLAN}
+        lambda m: _other_plan(m.plan_document),
+        lambda _: {"plan_id": OTHER_PLAN},
+        query={"approval_ref": "承自然资规〔2026〕1号（示意）"},
+    ),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals"): Example(
+        lambda m: _proposal(m.plan_document), lambda _: {"plan_id": PLAN}
+    ),
+    ("PUT", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}"): Example(
+        lambda m: _proposal(m.plan_document, reason="补充论证后修改（示意）"),
+        lambda m: {"plan_id": PLAN, "proposal_id": m.proposal_to_edit},
+    ),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/submit"): Example(
+        NO_BODY, lambda m: {"plan_id": PLAN, "proposal_id": m.proposal_to_submit}
+    ),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/withdraw"): Example(
+        NO_BODY, lambda m: {"plan_id": PLAN, "proposal_id": m.proposal_to_withdraw}
+    ),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/approve"): Example(
+        lambda _: {"approval_ref": "承自然资规〔2026〕2号（示意）", "approved_on": "2026-12-01"},
+        lambda m: {"plan_id": PLAN, "proposal_id": m.proposal_to_approve},
+    ),
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/reject"): Example(
+        lambda _: {"reason": "依据不足，不予批准（示意）"},
+        lambda m: {"plan_id": PLAN, "proposal_id": m.proposal_to_reject},
     ),
     ("POST", "/zoning/v1/zones"): Example(lambda _: _zone("H-NEW", 118.40)),
     ("PUT", "/zoning/v1/zones/{zone_id}"): Example(
@@ -199,6 +242,12 @@ EXAMPLES: dict[Route, Example] = {
     ),
     # licensing
     ("POST", "/licensing/v1/applications"): Example(lambda _: _application(BLOCK_AT[0] + 0.11)),
+    ("POST", "/licensing/v1/plan-impact"): Example(
+        lambda m: {
+            "proposal_id": "00000000-0000-4000-8000-000000000005",
+            "document": m.plan_document,
+        }
+    ),
     ("POST", "/licensing/v1/applications/{application_id}/review"): Example(
         lambda _: {"outcome": "accept", "reason": "论证报告已审查（示意）"},
         lambda m: {"application_id": m.application_to_review},
@@ -319,6 +368,7 @@ PATH_VALUES: dict[str, str] = {
     "key_id": "00000000-0000-4000-8000-000000000002",
     "report_id": "00000000-0000-4000-8000-000000000003",
     "finding_id": "00000000-0000-4000-8000-000000000004",
+    "proposal_id": "00000000-0000-4000-8000-000000000005",
     "project_id": "abandoned_mine_restoration",
     "indicator_id": "x",
     "year": "2023",
@@ -343,11 +393,12 @@ class Lode:
         content_type: str = "application/json",
         params: Mapping[str, str] | None = None,
         raw_path: str | None = None,
+        auth: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         method, template = route
         served = SERVED[route]
         url = raw_path or fill(template, served.path_params, path, PATH_VALUES)
-        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        headers = dict(auth or {"Authorization": f"Bearer {ADMIN_TOKEN}"})
         if content is not None:
             headers["Content-Type"] = content_type
         if route == CALLBACK:
@@ -473,7 +524,29 @@ async def _make(lode: Lode) -> Made:
         filed = await lode.json(("POST", "/monitoring/v1/reserves-reports"), _reserves(2022))
         made.reserves_to_correct = _created(filed, "a reserves report")["id"]
 
-    for step in (plan, zoning, licences, applications, key, monitoring):
+    async def proposals() -> None:
+        proposals: Route = ("POST", "/zoning/v1/plans/{plan_id}/proposals")
+        submit: Route = ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/submit")
+        body = hostile.dump(_proposal(made.plan_document))
+
+        async def drafted(headers: Mapping[str, str] | None = None) -> str:
+            answer = await lode.send(proposals, path={"plan_id": PLAN}, content=body, auth=headers)
+            return str(_created(answer, "a proposal")["id"])
+
+        made.proposal_to_edit = await drafted()
+        made.proposal_to_submit = await drafted()
+        made.proposal_to_withdraw = await drafted()
+        # approval and rejection are another user's: the approving level, not the proposer
+        other = lode.services["zoning"].auth("planner", user="planner-hostile")
+        for name in ("proposal_to_approve", "proposal_to_reject"):
+            proposal_id = await drafted(other)
+            sent = await lode.send(
+                submit, path={"plan_id": PLAN, "proposal_id": proposal_id}, auth=other
+            )
+            _created(sent, "a submitted proposal")
+            setattr(made, name, proposal_id)
+
+    for step in (plan, zoning, licences, applications, key, monitoring, proposals):
         try:
             await step()
         except (AssertionError, LookupError, TypeError, ValueError) as error:
@@ -511,8 +584,12 @@ async def test_hostile_bodies_are_refused_with_a_problem(lode: Lode, route: Rout
     valid = example.body(lode.made) if not isinstance(example.body, _NoBody) else {}
     wrong: list[str] = []
 
+    query = dict(example.query) or None
+
     async def attempt(name: str, content: bytes, content_type: str = "application/json") -> None:
-        response = await lode.send(route, path=path, content=content, content_type=content_type)
+        response = await lode.send(
+            route, path=path, content=content, content_type=content_type, params=query
+        )
         refuse = reads_body and name not in example.legitimate
         fault = hostile.judge(response, refuse=refuse)
         if fault is not None:
@@ -534,7 +611,7 @@ async def test_hostile_bodies_are_refused_with_a_problem(lode: Lode, route: Rout
             )
 
     if not reads_body:  # first: a route that ignores bodies may act on the hostile ones
-        the_example_answered(await lode.send(route, path=path), after_nonsense=False)
+        the_example_answered(await lode.send(route, path=path, params=query), after_nonsense=False)
     for name, content in hostile.whole_bodies(valid).items():
         await attempt(name, content)
     if route in CONTENT_TYPES:
@@ -544,7 +621,9 @@ async def test_hostile_bodies_are_refused_with_a_problem(lode: Lode, route: Rout
     if reads_body:  # last: the example changes what it acts on (decides, retires, ...)
         for name, content in hostile.mutations(valid):
             await attempt(name, content)
-        answer = await lode.send(route, path=path, content=hostile.dump(copy.deepcopy(valid)))
+        answer = await lode.send(
+            route, path=path, content=hostile.dump(copy.deepcopy(valid)), params=query
+        )
         after_nonsense = any("accepted nonsense" in w for w in wrong)
         the_example_answered(answer, after_nonsense=after_nonsense)
     assert not wrong, (
@@ -558,6 +637,7 @@ async def test_hostile_parameters_are_never_a_5xx(lode: Lode, route: Route) -> N
     served = SERVED[route]
     example = EXAMPLES.get(route)
     path_values = example.path(lode.made) if example else {}
+    query = dict(example.query) if example else {}
     body: bytes | None = None
     if example is not None and not isinstance(example.body, _NoBody):
         body = hostile.dump(example.body(lode.made))
@@ -579,7 +659,7 @@ async def test_hostile_parameters_are_never_a_5xx(lode: Lode, route: Route) -> N
                 route,
                 path=path_values,
                 content=body,
-                params={name: hostile.query_value(value)},
+                params={**query, name: hostile.query_value(value)},
             )
             refuse = writes and what in hostile.NONSENSE_PARAMS
             fault = hostile.judge(response, refuse=refuse)

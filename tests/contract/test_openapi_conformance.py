@@ -99,11 +99,15 @@ MISMATCHED: dict[Operation, str] = {
     ("POST", "/zoning/v1/analysis"): "corners are metres in a projected CRS (crs required with "
     "corners, EPSG:4490 refused for them, degrees-looking values refused); rings closed",
     ("GET", "/zoning/v1/zones"): "bbox has its pattern; min before max cannot be stated",
+    ("POST", "/zoning/v1/plans/{plan_id}/proposals/{proposal_id}/approve"): "approved_on "
+    "may not be after today (CST: it moves)",
     # licensing
     ("POST", "/licensing/v1/applications"): "the mineral must be in the plan's catalogue "
     "(data), the credit code's check character (GB 32100), and fields required by kind and "
     "right_type together (mining_method, capacity, area for a new mining application; a T… "
     "licence_no for exploration)",
+    ("POST", "/licensing/v1/plan-impact"): "document is a whole plan document, checked as "
+    "zoning checks one on publication (its cross-checks: see PUT /zoning/v1/plans/{plan_id})",
     # monitoring: data and time, and numbers as the readers count them
     ("POST", "/monitoring/v1/reports"): "a licence monitoring does not know is 422 on "
     "licence_no (API.md: data), a period that has not begun; " + _NUMBERS,

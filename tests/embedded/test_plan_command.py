@@ -44,7 +44,7 @@ async def test_zoning_takes_it_as_the_next_version(
     body = runner.invoke(app, ["plan", "bundled"]).stdout.encode()
     async with service_on(build, ZoningSettings, request, tmp_path, "sqlite") as z:
         r = await z.client.put(
-            f"/zoning/v1/plans/{PINGQUAN_PLAN_ID}?note=bundled",
+            f"/zoning/v1/plans/{PINGQUAN_PLAN_ID}?note=bundled&approval_ref=承自然资规〔2026〕1号",
             content=body,
             headers={**z.auth("planner"), "content-type": "application/yaml"},
         )
@@ -57,3 +57,87 @@ async def test_zoning_takes_it_as_the_next_version(
         published = r.json()["document"]
         assert published["standards"]["minimum_scales"]["items"]
         assert "within_plan_region" in {rule["id"] for rule in published["entry_rules"]}
+
+
+def test_a_successor_draft_succeeds_the_plan_in_force(tmp_path: Path) -> None:
+    out = tmp_path / "successor.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "successor",
+            "--id",
+            "pingquan-2026-2030",
+            "--period",
+            "2026-2030",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    draft = yaml.safe_load(out.read_text("utf-8"))
+    assert draft["plan"]["id"] == "pingquan-2026-2030"
+    assert draft["plan"]["predecessor_plan_id"] == PINGQUAN_PLAN_ID
+    assert draft["plan"]["period"] == [2026, 2030]
+    assert draft["plan"]["base_year"] == 2025
+    # from a file: the draft of the draft succeeds the draft
+    again = runner.invoke(
+        app,
+        [
+            "plan",
+            "successor",
+            "--from",
+            str(out),
+            "--id",
+            "pingquan-2031-2035",
+            "--period",
+            "2031-2035",
+        ],
+    )
+    assert again.exit_code == 0, again.output
+    assert yaml.safe_load(again.stdout)["plan"]["predecessor_plan_id"] == "pingquan-2026-2030"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--id", PINGQUAN_PLAN_ID, "--period", "2026-2030"], "an id of its own"),
+        (["--id", "pingquan-2026-2030", "--period", "2024-2030"], "must begin after 2025"),
+        (["--id", "pingquan-2026-2030", "--period", "next"], "2026-2030"),
+    ],
+)
+def test_a_successor_that_would_not_succeed_is_refused(arguments: list[str], said: str) -> None:
+    result = runner.invoke(app, ["plan", "successor", *arguments])
+    assert result.exit_code == 2
+    assert said in " ".join(result.output.split())
+
+
+async def test_zoning_takes_the_draft_as_a_succession_proposal(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    body = runner.invoke(
+        app,
+        [
+            "plan",
+            "successor",
+            "--id",
+            "pingquan-2026-2030",
+            "--period",
+            "2026-2030",
+            "--format",
+            "json",
+        ],
+    ).stdout
+    async with service_on(build, ZoningSettings, request, tmp_path, "sqlite") as z:
+        r = await z.client.post(
+            f"/zoning/v1/plans/{PINGQUAN_PLAN_ID}/proposals",
+            json={
+                "document": json.loads(body),
+                "grounds": "conditions_changed",
+                "reason": "规划期届满，编制新一轮规划",
+            },
+            headers=z.auth("planner"),
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()["kind"] == "succession"
+        assert r.json()["proposed_plan_id"] == "pingquan-2026-2030"
