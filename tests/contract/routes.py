@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from lode.embedded import EmbeddedSystem
@@ -32,14 +33,25 @@ def served_routes(apps: Mapping[str, FastAPI]) -> dict[Route, Served]:
         for context in iter_route_contexts(app.routes):
             if not isinstance(context.original_route, APIRoute):
                 continue  # openapi.json, the docs page: Starlette routes, public by design
-            dependant = context.dependant
-            path_params = {p.name: p.field_info.annotation for p in dependant.path_params}
-            query_params = {p.name: p.field_info.annotation for p in dependant.query_params}
+            # the route's parameters with those its dependencies declare (a route may take its
+            # path through a dependency, as zoning's proposal actions do)
+            path_params = {p.name: p.field_info.annotation for p in _all(context.dependant, "path")}
+            query_params = {
+                p.name: p.field_info.annotation for p in _all(context.dependant, "query")
+            }
             for method in sorted(context.methods or ()):
                 route = (method, str(context.path))
                 assert route not in served, f"{route} is served by two apps"
                 served[route] = Served(service, path_params, query_params)
     return served
+
+
+def _all(dependant: Dependant, where: Literal["path", "query"]) -> list[Any]:
+    """The route's ``where`` parameters and those of its dependencies, each once."""
+    found = list(dependant.path_params if where == "path" else dependant.query_params)
+    for sub in dependant.dependencies:
+        found += [p for p in _all(sub, where) if p.name not in {f.name for f in found}]
+    return found
 
 
 def routes_at_collection() -> dict[Route, Served]:

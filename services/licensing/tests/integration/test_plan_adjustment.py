@@ -195,9 +195,12 @@ async def enforcement(
 
 
 async def test_approval_rechecks_open_applications_as_the_impact_said_and_lists_conflicts(
-    system_both: System,
+    system: System,
 ) -> None:
-    system = system_both
+    """On SQLite and the in-process bus only: this story counts the plan's versions, and the
+    session's Kafka-protocol broker carries every test's versions of the same plan. The same
+    story on PostgreSQL and the broker, with a bus of its own, is the system test
+    ``tests/system/test_5_plan_adjustment.py``."""
     z, lic = system.zoning, system.licensing
     application_id = await setup(system)
     system.zoning_link.proposals["p-all"] = [forbidden_zone("z-new", OVER_LICENCE)]

@@ -5,6 +5,7 @@ predecessor's final actuals, the standing after the period, and the final evalua
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -87,45 +88,63 @@ def proposal(
 
 
 def conflict(
-    kind: type[catalog.EventPayload], conflict_id: str, rule: str, **fields: Any
+    kind: type[catalog.EventPayload],
+    conflict_id: str,
+    rule: str,
+    plan_id: str = OLD,
+    **fields: Any,
 ) -> Envelope:
     """A conflict event of licence C1 with the plan's clause 第四章第二节 under ``rule``."""
     common = {
         "conflict_id": conflict_id,
         "licence_no": C1,
-        "plan_id": OLD,
+        "plan_id": plan_id,
         "rule_id": rule,
         "clause": "第四章第二节",
     }
     return kind(**{**common, **fields}).envelope(C1)
 
 
-def conflict_detected(conflict_id: str, on: date, rule: str = "no_mining_zone") -> Envelope:
+def conflict_detected(
+    conflict_id: str, on: date, rule: str = "no_mining_zone", plan_id: str = OLD
+) -> Envelope:
     found = {"holder": HOLDER, "mineral": "铁矿", "outcome": "fail", "message": "禁采区覆盖"}
     return conflict(
-        catalog.LicenceConflictDetected, conflict_id, rule, plan_version=2, detected_on=on, **found
+        catalog.LicenceConflictDetected,
+        conflict_id,
+        rule,
+        plan_id,
+        plan_version=2,
+        detected_on=on,
+        **found,
     )
 
 
-def conflict_resolved(conflict_id: str, on: date, rule: str = "no_mining_zone") -> Envelope:
+def conflict_resolved(
+    conflict_id: str, on: date, rule: str = "no_mining_zone", plan_id: str = OLD
+) -> Envelope:
     return conflict(
         catalog.LicenceConflictResolved,
         conflict_id,
         rule,
+        plan_id,
         plan_version=3,
         reason="分区调整后解除",
         resolved_on=on,
     )
 
 
-def the_year_2024() -> list[Envelope]:
-    """Version 2 (approved 2024 from a proposal), a rejected proposal, three conflicts."""
+def the_year_2024(plan_id: str = OLD, tag: str = "") -> list[Envelope]:
+    """Version 2 (approved 2024 from a proposal), a rejected proposal, three conflicts; of
+    ``plan_id``, the proposals' and conflicts' ids ending in ``tag``."""
+    of_plan = {"plan_id": plan_id, "proposed_plan_id": plan_id}
     return [
-        published(1, time=datetime(2021, 3, 1, tzinfo=UTC)),
-        proposal(catalog.ProposalSubmitted, "prop-1"),
+        published(1, plan_id=plan_id, time=datetime(2021, 3, 1, tzinfo=UTC)),
+        proposal(catalog.ProposalSubmitted, f"prop-1{tag}", **of_plan),
         proposal(
             catalog.ProposalApproved,
-            "prop-1",
+            f"prop-1{tag}",
+            **of_plan,
             approved_by="approver-1",
             approval_ref="冀自然资规〔2024〕7号",
             approved_on=date(2024, 5, 20),
@@ -134,48 +153,61 @@ def the_year_2024() -> list[Envelope]:
         published(
             2,
             _document(geochem_survey_sheets=9),
+            plan_id=plan_id,
             approval_ref="冀自然资规〔2024〕7号",
             approved_on=date(2024, 5, 20),
-            proposal_id="prop-1",
+            proposal_id=f"prop-1{tag}",
         ),
         proposal(
             catalog.ProposalRejected,
-            "prop-2",
+            f"prop-2{tag}",
             datetime(2024, 8, 1, 4, tzinfo=UTC),
+            **of_plan,
             grounds="major_project",
             reason="重点项目选址",
             rejected_by="approver-1",
             rejection_reason="依据不足",
         ),
-        conflict_detected("k1", date(2024, 6, 1)),
-        conflict_detected("k2", date(2024, 7, 1)),
-        conflict_resolved("k2", date(2024, 9, 1)),
-        conflict_detected("k3", date(2023, 7, 1), rule="red_line"),
+        conflict_detected(f"k1{tag}", date(2024, 6, 1), plan_id=plan_id),
+        conflict_detected(f"k2{tag}", date(2024, 7, 1), plan_id=plan_id),
+        conflict_resolved(f"k2{tag}", date(2024, 9, 1), plan_id=plan_id),
+        conflict_detected(f"k3{tag}", date(2023, 7, 1), rule="red_line", plan_id=plan_id),
     ]
 
 
-async def _count(service: ServiceUnderTest, table: Any) -> int:
+async def _count(service: ServiceUnderTest, table: Any, plan_id: str) -> int:
     async with service.runtime.sessions() as session:
-        return int((await session.execute(select(func.count()).select_from(table))).scalar_one())
+        query = select(func.count()).select_from(table).where(table.plan_id == plan_id)
+        return int((await session.execute(query)).scalar_one())
 
 
 async def test_history_proposals_and_conflicts_are_kept_once_however_often_replayed(
     reporting_both: ServiceUnderTest,
 ) -> None:
+    """On PostgreSQL the broker is the session's, shared with every other test: the events
+    here are of a plan of this test's own (other tests publish versions of Pingquan's)."""
     reporting = reporting_both
-    events = the_year_2024()
+    tag = uuid.uuid4().hex[:8]
+    plan = f"pingquan-history-{tag}"
+    events = the_year_2024(plan, f"-{tag}")
     await send(reporting, *events)
     await send(reporting, *events, expect_new=0)  # replayed: nothing new
     # a proposal's submission arriving after its decision does not undo it
-    late = proposal(catalog.ProposalSubmitted, "prop-2", grounds="major_project")
+    late = proposal(
+        catalog.ProposalSubmitted,
+        f"prop-2-{tag}",
+        grounds="major_project",
+        plan_id=plan,
+        proposed_plan_id=plan,
+    )
     await send(reporting, late)
-    assert await _count(reporting, ReportingPlanVersion) == 2
-    assert await _count(reporting, ReportingProposal) == 2
-    assert await _count(reporting, ReportingConflict) == 3
+    assert await _count(reporting, ReportingPlanVersion, plan) == 2
+    assert await _count(reporting, ReportingProposal, plan) == 2
+    assert await _count(reporting, ReportingConflict, plan) == 3
     async with reporting.runtime.sessions() as session:
-        rejected = await session.get(ReportingProposal, "prop-2")
-        approved = await session.get(ReportingProposal, "prop-1")
-        v2 = await session.get(ReportingPlanVersion, (OLD, 2))
+        rejected = await session.get(ReportingProposal, f"prop-2-{tag}")
+        approved = await session.get(ReportingProposal, f"prop-1-{tag}")
+        v2 = await session.get(ReportingPlanVersion, (plan, 2))
     assert rejected is not None
     assert rejected.status == "rejected"
     assert rejected.rejection_reason == "依据不足"
@@ -183,7 +215,7 @@ async def test_history_proposals_and_conflicts_are_kept_once_however_often_repla
     assert approved.status == "approved"
     assert approved.approval_ref == "冀自然资规〔2024〕7号"
     assert v2 is not None
-    assert v2.proposal_id == "prop-1"
+    assert v2.proposal_id == f"prop-1-{tag}"
 
 
 async def test_conflicts_per_year_by_rule_for_staff_only(
