@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from lode_common.plan.diff import plan_changes
+
 
 @dataclass(frozen=True)
 class IndicatorChange:
@@ -35,20 +37,22 @@ def _items(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 
 def indicator_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[IndicatorChange]:
     """The indicators of ``after`` whose target is not that of ``before`` (as published
-    documents), in ``after``'s order, then the removed ones in ``before``'s."""
+    documents), and those it adds or removes: the indicators' share of the plan's readable
+    diff (:func:`lode_common.plan.diff.plan_changes`, which compares the items by id and
+    numbers as numbers), with each indicator's name and unit."""
     old, new = _items(before), _items(after)
     found = []
-    for key, item in new.items():
-        was = old.get(key)
-        if was is None:
+    for change in plan_changes(before, after):
+        if change.section != "indicators" or change.key is None:
+            continue
+        if change.kind == "added" and change.key in new and change.key not in old:
+            item = new[change.key]
             found.append(_change(item, "added", None, item.get("target")))
-        elif was.get("target") != item.get("target"):
-            found.append(_change(item, "changed", was.get("target"), item.get("target")))
-    found += [
-        _change(item, "removed", item.get("target"), None)
-        for k, item in old.items()
-        if k not in new
-    ]
+        elif change.kind == "removed" and change.key in old and change.key not in new:
+            item = old[change.key]
+            found.append(_change(item, "removed", item.get("target"), None))
+        elif change.path.endswith(".target") and change.key in new:
+            found.append(_change(new[change.key], "changed", change.before, change.after))
     return found
 
 
