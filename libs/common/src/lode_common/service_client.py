@@ -11,8 +11,8 @@ Each client names its own "cannot answer now" exception; the caller turns it int
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -26,29 +26,33 @@ TOKEN_TTL_S = 300
 
 
 class ServiceClient:
-    """The HTTP client of one service calling another, as ``user`` with ``roles``."""
+    """The HTTP client of one service calling another, as ``user`` with ``roles``; a
+    subclass names them, the exception that means "cannot answer now", and its timeout."""
+
+    user: ClassVar[str]
+    roles: ClassVar[tuple[str, ...]]
+    unavailable: ClassVar[type[Exception]]
+    timeout_s: ClassVar[float]
 
     def __init__(
         self,
         base_url: str,
         *,
         jwt_secret: str,
-        user: str,
-        roles: Sequence[str],
-        unavailable: type[Exception],
-        timeout_s: float,
+        timeout_s: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         attempts: int = 3,
     ) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
+        self.http = httpx.AsyncClient(
+            base_url=base_url, timeout=timeout_s or self.timeout_s, transport=transport
+        )
         self._jwt_secret = jwt_secret
-        self._user = user
-        self._roles = list(roles)
-        self._unavailable = unavailable
         self._attempts = attempts
 
     def headers(self) -> dict[str, str]:
-        token = issue_token(self._jwt_secret, user=self._user, roles=self._roles, ttl_s=TOKEN_TTL_S)
+        token = issue_token(
+            self._jwt_secret, user=self.user, roles=list(self.roles), ttl_s=TOKEN_TTL_S
+        )
         return {"Authorization": f"Bearer {token}"}
 
     async def retried(self, call: Callable[[], Awaitable[T]]) -> T:
@@ -57,12 +61,12 @@ class ServiceClient:
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(self._attempts),
             wait=wait_exponential(multiplier=0.1, max=1.0),
-            retry=retry_if_exception_type(self._unavailable),
+            retry=retry_if_exception_type(self.unavailable),
             reraise=True,
         ):
             with attempt:
                 return await call()
-        raise self._unavailable("no attempt was made")  # pragma: no cover - tenacity tries
+        raise self.unavailable("no attempt was made")  # pragma: no cover - tenacity tries
 
     async def aclose(self) -> None:
         await self.http.aclose()

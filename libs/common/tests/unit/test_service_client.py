@@ -15,6 +15,20 @@ class Down(Exception):
     """The other service cannot answer now."""
 
 
+class ZoningAsks(ServiceClient):
+    user = "service:zoning"
+    roles = ("planner",)
+    unavailable = Down
+    timeout_s = 1.0
+
+
+class LicensingAsks(ServiceClient):
+    user = "service:licensing"
+    roles = ("viewer",)
+    unavailable = Down
+    timeout_s = 1.0
+
+
 async def test_it_signs_as_its_service_and_retries_while_the_other_is_down() -> None:
     seen: list[httpx.Request] = []
 
@@ -22,15 +36,7 @@ async def test_it_signs_as_its_service_and_retries_while_the_other_is_down() -> 
         seen.append(request)
         return httpx.Response(503 if len(seen) < 3 else 200, json={"ok": True})
 
-    client = ServiceClient(
-        "http://other",
-        jwt_secret=SECRET,
-        user="service:zoning",
-        roles=["planner"],
-        unavailable=Down,
-        timeout_s=1,
-        transport=httpx.MockTransport(answer),
-    )
+    client = ZoningAsks("http://other", jwt_secret=SECRET, transport=httpx.MockTransport(answer))
 
     async def call() -> dict[str, bool]:
         response = await client.http.get("/x", headers=client.headers())
@@ -49,15 +55,7 @@ async def test_it_signs_as_its_service_and_retries_while_the_other_is_down() -> 
 
 
 async def test_the_last_failure_is_raised_after_the_attempts() -> None:
-    client = ServiceClient(
-        "http://other",
-        jwt_secret=SECRET,
-        user="service:licensing",
-        roles=["viewer"],
-        unavailable=Down,
-        timeout_s=1,
-        attempts=2,
-    )
+    client = LicensingAsks("http://other", jwt_secret=SECRET, attempts=2)
     calls = 0
 
     async def call() -> None:

@@ -36,25 +36,10 @@ class ZoningRefused(Exception):
 
 
 class ZoningClient(ServiceClient):
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        jwt_secret: str,
-        timeout_s: float = 5.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-        attempts: int = 3,
-    ) -> None:
-        super().__init__(
-            base_url,
-            jwt_secret=jwt_secret,
-            user="service:licensing",
-            roles=[VIEWER],
-            unavailable=ZoningUnavailable,
-            timeout_s=timeout_s,
-            transport=transport,
-            attempts=attempts,
-        )
+    user = "service:licensing"
+    roles = (VIEWER,)
+    unavailable = ZoningUnavailable
+    timeout_s = 5.0
 
     async def analyse(
         self,

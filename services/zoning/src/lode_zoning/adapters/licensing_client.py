@@ -28,25 +28,10 @@ class LicensingUnavailable(Exception):
 
 
 class LicensingClient(ServiceClient):
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        jwt_secret: str,
-        timeout_s: float = 30.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-        attempts: int = 3,
-    ) -> None:
-        super().__init__(
-            base_url,
-            jwt_secret=jwt_secret,
-            user=SERVICE_USER,
-            roles=[PLANNER],
-            unavailable=LicensingUnavailable,
-            timeout_s=timeout_s,
-            transport=transport,
-            attempts=attempts,
-        )
+    user = SERVICE_USER
+    roles = (PLANNER,)
+    unavailable = LicensingUnavailable
+    timeout_s = 30.0
 
     async def plan_impact(self, proposal_id: str, document: dict[str, Any]) -> dict[str, Any]:
         """Licensing's answer for the proposed ``document`` (as published, with standards):
