@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from lode_common.cst import CHINA_STANDARD_TIME
 from lode_monitoring.domain import findings
 from lode_monitoring.domain.periods import (
-    CHINA_STANDARD_TIME,
     annual_report_deadline,
     cst_date,
     period_bounds,

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 
 from lode_common.api_keys import ReplicaKeyLookup
 from lode_common.container import ServiceContainer
+from lode_common.cst import cst_date
 from lode_common.plan.replica import PlanReplica
-from lode_reporting.domain.dates import cst_date
 from lode_reporting.domain.status import Rules
 from lode_reporting.queries.facts import FactsCache
 from lode_reporting.report.fonts import CjkFont, find_cjk_font

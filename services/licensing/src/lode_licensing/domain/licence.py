@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Final, Literal, get_args
 
+from lode_common.cst import cst_date
 from lode_common.plan.standards import LicenceTerms
 
 from .catalogue import find_mineral
@@ -66,8 +67,6 @@ LICENCE_TRANSITIONS: Final[Mapping[tuple[LicenceStatus, LicenceAction], LicenceS
 )
 """(status, action) → status after. Anything not listed is an illegal transition."""
 
-CHINA_STANDARD_TIME: Final = timezone(timedelta(hours=8), "CST")
-
 PREFIX_BY_RIGHT: Final[Mapping[RightType, str]] = MappingProxyType(
     {"mining": "C", "exploration": "T"}
 )
@@ -96,9 +95,7 @@ class Licence:
 
 def cst_today(now: datetime) -> date:
     """The calendar date in China Standard Time (Asia/Shanghai, UTC+8, no DST) at ``now``."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    return now.astimezone(CHINA_STANDARD_TIME).date()
+    return cst_date(now)
 
 
 def licence_no_problem(licence_no: str, right_type: RightType, terms: LicenceTerms) -> str | None:

@@ -8,8 +8,10 @@ aware ``datetime`` (converted with :func:`cst_date`).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Final, Literal, get_args
+
+from lode_common.cst import cst_date as clock_date
 
 Period = Literal["annual", "Q1", "Q2", "Q3", "Q4"]
 """年报 (the whole year) or a quarter's report (季报)."""
@@ -22,8 +24,6 @@ PERIOD_ZH: Final[dict[Period, str]] = {
     "Q3": "第三季度",
     "Q4": "第四季度",
 }
-
-CHINA_STANDARD_TIME: Final = timezone(timedelta(hours=8), "CST")
 
 MonthDay = tuple[int, int]
 """(month, day) of the year after a reporting year: a filing deadline (a setting)."""
@@ -38,11 +38,7 @@ _QUARTER_MONTHS: Final[dict[Period, tuple[int, int]]] = {
 
 def cst_date(when: date | datetime) -> date:
     """The calendar date in China Standard Time: an aware datetime converted, a date as is."""
-    if isinstance(when, datetime):
-        if when.tzinfo is None:
-            raise ValueError("a clock reading must be timezone-aware")
-        return when.astimezone(CHINA_STANDARD_TIME).date()
-    return when
+    return clock_date(when) if isinstance(when, datetime) else when
 
 
 def period_bounds(year: int, period: Period) -> tuple[date, date]:

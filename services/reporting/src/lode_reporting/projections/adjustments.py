@@ -13,6 +13,7 @@ from typing import Final, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lode_common.cst import cst_date
 from lode_common.events.catalog import (
     LicenceConflictDetected,
     LicenceConflictResolved,
@@ -27,7 +28,6 @@ from lode_reporting.adapters.tables import (
     ReportingPlanVersion,
     ReportingProposal,
 )
-from lode_reporting.domain.dates import cst_date
 
 STAGE: Final[dict[str, int]] = {"submitted": 1, "approved": 2, "rejected": 2}
 """How far a proposal went: a decision is never replaced by its submission."""

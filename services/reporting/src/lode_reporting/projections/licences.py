@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lode_common.cst import cst_date
 from lode_common.events.catalog import LicenceExpired, LicenceIssued, LicenceState
 from lode_common.events.envelope import Envelope
 from lode_reporting.adapters.tables import ReportingLicence, ReportingLicenceVersion
-from lode_reporting.domain.dates import cst_date
 from lode_reporting.projections.journal import aware
 
 

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from lode_common.cst import cst_date
 from lode_common.plan.diff import plan_changes
 from lode_reporting.adapters.tables import (
     ReportingConflict,
     ReportingPlanVersion,
     ReportingProposal,
 )
-from lode_reporting.domain.dates import cst_date
 from lode_reporting.projections.journal import aware
 from lode_reporting.report import model
 

@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlmodel import col
 
+from lode_common.cst import cst_date
 from lode_common.events.catalog import LicenceCancelled, LicenceRevoked, LicenceSuspended
 from lode_common.events.envelope import Envelope
 from lode_common.events.registry import payload_class
@@ -28,7 +29,6 @@ from lode_reporting.adapters.tables import (
 )
 from lode_reporting.container import Reporting
 from lode_reporting.domain import measures, plan
-from lode_reporting.domain.dates import cst_date
 from lode_reporting.domain.evaluate import evaluate
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Rules

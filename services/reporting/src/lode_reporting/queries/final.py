@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from lode_common.cst import cst_date
 from lode_common.plan.document import PlanDocument
 from lode_reporting.adapters.tables import ReportingFinding, ReportingLicence
 from lode_reporting.container import Reporting
 from lode_reporting.domain import measures, plan
-from lode_reporting.domain.dates import cst_date
 from lode_reporting.domain.evaluate import evaluate
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Rules

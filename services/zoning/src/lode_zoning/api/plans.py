@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
+from lode_common.cst import cst_today
 from lode_common.errors import Conflict, InvalidInput, NotFound
 from lode_common.http import MAX_INT32, CurrentPrincipal, UoW
 from lode_common.limits import PLAN_ID_MAX, PLAN_NOTE_MAX, PLAN_NUMBER_MAX, text_problem
@@ -35,7 +36,6 @@ from lode_common.types import UtcDatetime
 from lode_zoning.adapters.tables import PlanVersion
 from lode_zoning.api.deps import ANY_ROLE, PLANNER, ZoningParts
 from lode_zoning.handlers import plans
-from lode_zoning.today import today_in_china
 
 router = APIRouter(prefix="/zoning/v1/plans", tags=["plans"])
 PARSE_IN_THREAD_BYTES = 64 * 1024
@@ -115,7 +115,7 @@ def _summary(row: PlanVersion, predecessors: Mapping[str, str | None] | None = N
     summary.predecessor_plan_id = row.document["plan"].get("predecessor_plan_id")
     period = row.document["plan"].get("period")
     if predecessors is not None and period:
-        found = standing(row.plan_id, (period[0], period[1]), predecessors, today_in_china())
+        found = standing(row.plan_id, (period[0], period[1]), predecessors, cst_today())
         summary.standing = found.standing
         summary.standing_zh = found.message_zh
         summary.standing_en = found.message_en
@@ -273,7 +273,7 @@ def _check_approval(plan_id: str, approval_ref: str | None, approved_on: date | 
         )
     if problem := text_problem(approval_ref.strip(), max_length=APPROVAL_REF_MAX):
         raise InvalidInput.field("approval_ref", problem)
-    if approved_on is not None and approved_on > today_in_china():
+    if approved_on is not None and approved_on > cst_today():
         raise InvalidInput.field("approved_on", "in the future; give the approval's date")
 
 

@@ -18,6 +18,7 @@ from fastapi.types import DecoratedCallable
 from pydantic import BaseModel, Field
 
 from lode_common import auth
+from lode_common.cst import cst_today
 from lode_common.errors import Conflict, InvalidInput, NotFound
 from lode_common.events.catalog import Grounds
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW, requires
@@ -43,7 +44,6 @@ from lode_zoning.container import Zoning
 from lode_zoning.domain.proposals import ProposalAction
 from lode_zoning.handlers import plans, proposals
 from lode_zoning.handlers.zones import plan_in_force
-from lode_zoning.today import today_in_china
 
 router = APIRouter(prefix="/zoning/v1/plans/{plan_id}/proposals", tags=["plan adjustment"])
 PLANNER = Depends(requires(auth.PLANNER))
@@ -286,7 +286,7 @@ async def reject(move: Move, body: Rejection) -> dict[str, Any]:
     409,
 )
 async def approve(move: Move, body: Approval, parts: ZoningParts) -> dict[str, Any]:
-    if body.approved_on > today_in_china():
+    if body.approved_on > cst_today():
         raise InvalidInput.field("approved_on", "in the future; give the approval's date")
     uow, principal = move.uow, move.principal
 
