@@ -184,6 +184,9 @@ class ApplicationSubmitted(EventPayload):
     applicant: Holder
     mineral: str
     licence_no: str | None = None
+    grant_id: str | None = Field(
+        None, description="the competitive grant (矿业权出让) a new application rests on"
+    )
 
 
 class ApplicationChecked(EventPayload):
@@ -285,6 +288,91 @@ class LicenceConflictResolved(_ConflictEvent):
     resolved_on: date
 
 
+class GrantZone(BaseModel):
+    """A planning zone or block (规划分区/区块) a grant's area lies in, as zoning analysed it."""
+
+    model_config = ConfigDict(frozen=True)
+    zone_id: str
+    type: str
+    code: str
+    name_zh: str
+
+
+class Instalment(BaseModel):
+    """One instalment of the grant fee (出让收益) the contract sets: due on ``due``."""
+
+    model_config = ConfigDict(frozen=True)
+    due: date
+    amount_cny_10k: Quantity
+
+
+class _GrantEvent(EventPayload):
+    """A competitive grant of a right (矿业权竞争性出让: 招标/拍卖/挂牌), keyed by its id. No
+    grant event carries the reserve price (底价): it is the bureau's secret until the trade
+    concludes, and a published event is read by anyone subscribed."""
+
+    grant_id: str
+    year: int = Field(description="the year's grant plan (年度出让计划) it belongs to")
+    right_type: Literal["exploration", "mining"]
+    mineral: str
+    method: Literal["auction", "listing", "tender"]
+
+
+class GrantAnnounced(_GrantEvent):
+    """A grant was announced (出让公告): the trade window, the starting price and what is
+    offered. Carries no reserve price."""
+
+    event_type = "lode.licensing.grant.announced.v1"
+    announced_on: date
+    trade_from: date
+    trade_to: date
+    starting_price_cny_10k: Quantity
+    area: GeoJSON | None = Field(None, description="the area offered, GeoJSON in CRS84")
+    area_ha: Quantity | None = None
+    capacity: Capacity | None = None
+    reserves_10kt: Quantity | None = None
+    term_years: int
+    clean_grant: bool = Field(description="净矿出让: offered free of other claims on the land")
+    zones: list[GrantZone] = Field(default_factory=list)
+    plan_id: str
+    plan_version: int
+    announcement: int = Field(1, description="1 the first time, 2 after a failed trade, ...")
+
+
+class GrantConcluded(_GrantEvent):
+    """A grant's trade concluded (成交): the winner and the price, published for
+    ``publicity_until`` (结果公示)."""
+
+    event_type = "lode.licensing.grant.concluded.v1"
+    winner: Holder
+    price_cny_10k: Quantity
+    concluded_on: date
+    publicity_until: date
+    bidders: int = Field(description="how many bidders made an offer")
+
+
+class GrantFailed(_GrantEvent):
+    """A grant's trade failed (流拍): no offer reached the reserve price, no offer was made,
+    or fewer bidders came than the method requires. It may be announced again."""
+
+    event_type = "lode.licensing.grant.failed.v1"
+    failed_on: date
+    reason: Literal["no_bids", "reserve_not_reached", "too_few_bidders"]
+    bidders: int
+
+
+class GrantContracted(_GrantEvent):
+    """The grant contract (出让合同) was signed: the price and its instalments of the grant
+    fee (出让收益), which sum to the price."""
+
+    event_type = "lode.licensing.grant.contracted.v1"
+    winner: Holder
+    price_cny_10k: Quantity
+    signed_on: date
+    contract_ref: str | None = Field(None, description="the contract's number (合同编号)")
+    instalments: list[Instalment]
+
+
 class RestorationMilestone(BaseModel):
     """A milestone of the licence's restoration plan (矿山地质环境保护与土地复垦方案).
 
@@ -317,6 +405,9 @@ class LicenceState(EventPayload):
         default_factory=list, description="复垦方案 milestones, cumulative, by year"
     )
     green_mine: bool = Field(False, description="listed on the 绿色矿山名录")
+    grant_id: str | None = Field(
+        None, description="the competitive grant (矿业权出让) the right was granted by"
+    )
 
 
 class LicenceIssued(LicenceState):
@@ -509,6 +600,34 @@ class FindingClosed(_FindingEvent):
     event_type = "lode.monitoring.finding.closed.v1"
     note: str | None = None
     closed_by: str | None = None
+
+
+class _ListingEvent(EventPayload):
+    """An enterprise's place on a supervision list (监管名录), keyed by its credit code: the
+    abnormal list (经营异常名录, 自然资源部令第13号) or the serious-violation list
+    (严重违法失信名单). Licensing refuses a listed enterprise's new applications and bids."""
+
+    listing_id: str
+    credit_code: str = Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$", description="统一社会信用代码")
+    name: str
+    list: Literal["abnormal", "serious_violation"]
+
+
+class EnterpriseListed(_ListingEvent):
+    """An enterprise was put on a list (列入), with the reason and, for a term, its end."""
+
+    event_type = "lode.monitoring.enterprise.listed.v1"
+    reason: str
+    listed_on: date
+    until: date | None = Field(None, description="the end of the term; None: until released")
+
+
+class EnterpriseReleased(_ListingEvent):
+    """An enterprise was released from a list (移出), with the reason (remedied, term ended)."""
+
+    event_type = "lode.monitoring.enterprise.released.v1"
+    reason: str
+    released_on: date
 
 
 class _ApiKeyEvent(EventPayload):
