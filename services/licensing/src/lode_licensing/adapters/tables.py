@@ -64,6 +64,8 @@ class Application(SQLModel, table=True):
     decision: str | None = Field(default=None, max_length=10)
     decision_reason: str | None = None
     issued_licence_no: str | None = Field(default=None, max_length=23)
+    grant_id: str | None = Field(default=None, max_length=36, index=True)
+    """The competitive grant (出让) a new application rests on, when it names one."""
     attempts: int = 0  # check attempts while pending_checks; forward attempts once forwarded
     next_attempt_at: datetime | None = _ts(nullable=True)
     last_error: str | None = None
@@ -120,6 +122,8 @@ class Licence(SQLModel, table=True):
     )  # 复垦方案: [{year, restored_area_ha}], cumulative
     green_mine: bool = False  # listed on the 绿色矿山名录
     application_id: str | None = Field(default=None, max_length=36)
+    grant_id: str | None = Field(default=None, max_length=36)
+    """The competitive grant (出让) the right was granted by, when it was."""
     issued_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -248,6 +252,130 @@ class ConflictSweep(SQLModel, table=True):
     done: int = 0
     reason: str | None = None
     requested_at: datetime | None = _ts(nullable=True)
+
+
+_MONEY = 4
+"""Decimal places kept of an amount in 万元 (1 yuan)."""
+
+
+def _money(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(Numeric(18, _MONEY), nullable=nullable))
+
+
+def _day(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(Date, nullable=nullable))
+
+
+class Grant(SQLModel, table=True):
+    """A competitive grant of a right (矿业权出让: 出让方案 → 公告 → 交易 → 成交/流拍 → 出让合同).
+
+    ``reserve_price_cny_10k`` (底价) is the bureau's secret until the trade concludes: only
+    licensing officers read it before then, and no event carries it."""
+
+    __tablename__ = "rights_grant"
+    __table_args__ = (
+        Index("ix_rights_grant_status", "status"),
+        Index("ix_rights_grant_year", "year", "status"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    year: int
+    right_type: str = Field(max_length=20)
+    mineral: str = Field(max_length=60)
+    method: str = Field(max_length=10)
+    area: dict[str, Any] = _json()
+    """The area as given (``{geometry}`` or ``{corners, crs}``)."""
+    area_lonlat: dict[str, Any] | None = _json(nullable=True)
+    """The area as zoning read it, GeoJSON in CRS84 (None until analysed)."""
+    area_ha: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4)))
+    zones: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JsonType, nullable=False, server_default="[]")
+    )  # the zones it touches: [{zone_id, type, code, name_zh, overlap_ha}]
+    capacity_value: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4)))
+    capacity_unit: str | None = Field(default=None, max_length=20)
+    reserves_10kt: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4)))
+    term_years: int
+    starting_price_cny_10k: Decimal = _money(nullable=False)
+    reserve_price_cny_10k: Decimal = _money(nullable=False)
+    clean_grant: bool = False
+    status: str = Field(max_length=20)
+    checks: list[dict[str, Any]] = _json()
+    verdict: str | None = Field(default=None, max_length=20)
+    plan_id: str = Field(max_length=100)
+    plan_version: int
+    announcement: int = 0  # how many times it was announced (a failed trade is announced again)
+    announced_on: date | None = _day()
+    trade_from: date | None = _day()
+    trade_to: date | None = _day()
+    concluded_on: date | None = _day()
+    publicity_until: date | None = _day()
+    winner_name: str | None = Field(default=None, max_length=300)
+    winner_credit_code: str | None = Field(default=None, max_length=18)
+    price_cny_10k: Decimal | None = _money()
+    failed_on: date | None = _day()
+    failed_reason: str | None = Field(default=None, max_length=30)
+    signed_on: date | None = _day()
+    contract_ref: str | None = Field(default=None, max_length=100)
+    instalments: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JsonType, nullable=False, server_default="[]")
+    )  # the grant fee's instalments: [{due, amount_cny_10k}]
+    created_by: str = Field(max_length=200)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class GrantStep(SQLModel, table=True):
+    """Who moved a grant, when, from where to where, and why (出让办理记录)."""
+
+    __tablename__ = "grant_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    grant_id: str = Field(max_length=36, index=True)
+    action: str = Field(max_length=40)
+    from_status: str = Field(max_length=20)
+    to_status: str = Field(max_length=20)
+    actor: str = Field(max_length=200)
+    role: str = Field(max_length=40)
+    at: datetime = _ts()
+    note: str | None = None
+
+
+class Bid(SQLModel, table=True):
+    """An offer (报价) in a grant's trade, recorded by a licensing officer from the trading
+    platform (公共资源交易平台), under the announcement it was made in."""
+
+    __tablename__ = "grant_bid"
+    __table_args__ = (Index("ix_grant_bid_grant", "grant_id", "announcement"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    grant_id: str = Field(max_length=36)
+    announcement: int
+    bidder_name: str = Field(max_length=300)
+    bidder_credit_code: str = Field(max_length=18)
+    amount_cny_10k: Decimal = _money(nullable=False)
+    at: datetime = _ts()
+    recorded_by: str = Field(max_length=200)
+    recorded_at: datetime = _ts()
+
+
+class EnterpriseListing(SQLModel, table=True):
+    """An enterprise's place on a supervision list (异常名录 / 严重违法失信名单), a replica
+    kept from monitoring's ``enterprise.listed`` / ``.released`` events: a listed bidder's
+    offer is refused."""
+
+    __tablename__ = "enterprise_listing"
+    __table_args__ = (Index("ix_enterprise_listing_code", "credit_code", "status"),)
+
+    listing_id: str = Field(primary_key=True, max_length=36)
+    credit_code: str = Field(max_length=18)
+    name: str = Field(max_length=300)
+    list: str = Field(max_length=20)
+    reason: str
+    listed_on: date = _day(nullable=False)
+    until: date | None = _day()
+    status: str = Field(max_length=10)  # listed | released
+    released_on: date | None = _day()
+    released_reason: str | None = None
 
 
 __all__ = ["IdempotencyRecord"]  # shared table, created by this service's migration
