@@ -212,12 +212,30 @@ def _label(path: Path) -> str:
     return text or "(top)"
 
 
-def mutations(example: Any) -> Iterator[tuple[str, bytes]]:
-    """(name, body) for each hostile change of one field of ``example``."""
+def mutations(example: Any, sampled: frozenset[str] = frozenset()) -> Iterator[tuple[str, bytes]]:
+    """(name, body) for each hostile change of one field of ``example``.
+
+    ``sampled``: top-level fields whose value is a model another route's example mutates
+    whole (a plan document inside a proposal is the ``PUT`` plan's body): inside them each
+    hostile value lands once, on the first field it fits, and an unknown field once at their
+    top, so the route is shown to hand them to the model that refuses, without repeating the
+    model's whole mutation on every route that embeds it."""
+    tried: set[tuple[str, str]] = set()
+
+    def inside_sampled(path: Path) -> str | None:
+        return str(path[0]) if path and path[0] in sampled else None
+
     for path, value in scalar_paths(example):
+        where = inside_sampled(path)
         for what, new in hostile_values(value).items():
+            if where is not None:
+                if (where, what) in tried:
+                    continue
+                tried.add((where, what))
             yield f"{_label(path)} := {what}", dump(_replaced(example, path, new))
     for path in object_paths(example):
+        if inside_sampled(path) is not None and len(path) > 1:
+            continue
         yield f"{_label(path)} + unknown field {EXTRA_FIELD!r}", dump(_with_extra(example, path))
 
 
