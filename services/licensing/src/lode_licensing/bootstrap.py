@@ -46,6 +46,7 @@ def build(
     from lode_licensing.api import ROUTERS
     from lode_licensing.api.applications import SUBMITTED
     from lode_licensing.api.errors import ERRORS
+    from lode_licensing.api.grant_bodies import GRANT_PLAN
     from lode_licensing.api.province import PROVINCE_DECISION
 
     settings = settings or LicensingSettings()
@@ -58,7 +59,8 @@ def build(
         routers=ROUTERS,
         errors=ERRORS,
     )
-    publish_bodies(app, [SUBMITTED, PROVINCE_DECISION])  # the bodies routes read by hand
+    # the bodies routes read by hand
+    publish_bodies(app, [SUBMITTED, PROVINCE_DECISION, GRANT_PLAN])
     keys = api_keys.recognise_api_keys(runtime)  # mines' keys, from monitoring's events
     container.build(runtime, settings, keys, zoning_http).attach()
     return runtime, app

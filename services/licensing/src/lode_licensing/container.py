@@ -13,6 +13,7 @@ from lode_common.api_keys import ReplicaKeyLookup
 from lode_common.container import ServiceContainer
 from lode_common.plan.replica import PlanReplica
 from lode_common.runtime import ServiceRuntime
+from lode_common.workdays import WorkdayCalendar, calendar
 from lode_licensing.adapters.province_client import ProvinceClient
 from lode_licensing.adapters.zoning_client import ZoningClient
 from lode_licensing.handlers.rules import RulesCache
@@ -35,6 +36,9 @@ class Licensing(ServiceContainer):
     rules: RulesCache
     keys: ReplicaKeyLookup
     callback_url: str
+    workdays: WorkdayCalendar = field(default_factory=WorkdayCalendar)
+    """The working-day calendar of the grant periods (调休 included; the settings' added
+    years, ``holiday_schedule_file``), read once at start."""
     woken: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -78,6 +82,7 @@ def build(
         rules=RulesCache(plans),
         keys=keys,
         callback_url=public_url + CALLBACK_PATH,
+        workdays=calendar(settings.holiday_schedule_file),
     )
 
 

@@ -15,6 +15,7 @@ from .builders import (
     OTHER,
     block,
     checks,
+    granted,
     mining,
     problem,
     square,
@@ -31,7 +32,8 @@ async def test_an_eligible_application_is_decided_locally_and_issues_a_licence(
 ) -> None:
     z, lic = system_both.zoning, system_both.licensing
     await block(z)
-    r = await submit(lic, mining())
+    # on a contracted grant of its own (出让): competitive_grant passes
+    r = await submit(lic, await granted(lic))
     assert r.status_code == 201, r.text
     view = r.json()
     assert view["status"] == "checked"
@@ -100,7 +102,9 @@ async def test_below_the_minimum_scale_is_ineligible_citing_the_clause(system: S
 
 async def test_outside_every_block_needs_review_and_a_review_settles_it(system: System) -> None:
     lic = system.licensing
-    view = (await submit(lic, mining())).json()  # no block drawn: outside every block
+    # no block drawn: outside every block (on a grant of its own, so that is the one review)
+    view = (await submit(lic, await granted(lic))).json()
+    assert checks(view)["competitive_grant"]["outcome"] == "pass"
     assert view["verdict"] == "needs_review"
     assert checks(view)["outside_blocks_needs_demonstration"]["outcome"] == "review"
     app_id = view["id"]
@@ -147,7 +151,7 @@ async def test_a_red_line_area_fails(system: System) -> None:
 async def test_overlapping_an_active_licence_fails(system: System) -> None:
     z, lic = system.zoning, system.licensing
     await block(z)
-    first = (await submit(lic, mining())).json()
+    first = (await submit(lic, await granted(lic))).json()
     await lic.client.post(
         f"/licensing/v1/applications/{first['id']}/decision",
         headers=lic.auth("licensing_officer"),
@@ -206,7 +210,7 @@ async def test_while_zoning_is_down_the_application_waits_and_is_checked_later(
     lic = system.licensing
     await block(system.zoning)
     system.zoning_link.down = True
-    view = (await submit(lic, mining())).json()
+    view = (await submit(lic, await granted(lic))).json()
     assert view["status"] == "pending_checks"
     assert view["checks"] == []
     assert "zoning" in view["last_error"]
@@ -256,7 +260,7 @@ async def test_licence_lifecycle_transfer_renewal_suspension_and_expiry(system: 
     lic = system.licensing
     officer = lic.auth("licensing_officer")
     await block(system.zoning)
-    first = (await submit(lic, mining())).json()
+    first = (await submit(lic, await granted(lic))).json()
     today = date.today()
     await lic.client.post(
         f"/licensing/v1/applications/{first['id']}/decision",
@@ -406,7 +410,7 @@ async def test_no_token_is_401(system: System, method: str, path: str) -> None:
 async def test_a_mine_cannot_read_another_enterprises_licence(system: System) -> None:
     lic = system.licensing
     await block(system.zoning)
-    view = (await submit(lic, mining())).json()
+    view = (await submit(lic, await granted(lic))).json()
     await lic.client.post(
         f"/licensing/v1/applications/{view['id']}/decision",
         headers=lic.auth("licensing_officer"),

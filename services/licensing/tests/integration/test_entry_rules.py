@@ -10,7 +10,7 @@ import pytest
 
 from lode_common.testing.apps import ServiceUnderTest
 
-from .builders import INSIDE, block, checks, mining, square, submit, zone
+from .builders import INSIDE, block, checks, granted, mining, square, submit, zone
 from .conftest import System
 
 pytestmark = pytest.mark.timeout(120)
@@ -30,7 +30,8 @@ async def _checked(lic: ServiceUnderTest, body: dict[str, Any]) -> dict[str, Any
 
 async def test_the_example_passes_the_new_rules(system_both: System) -> None:
     await block(system_both.zoning)
-    view = await _checked(system_both.licensing, mining())
+    # on a contracted grant of its own (出让): competitive_grant passes
+    view = await _checked(system_both.licensing, await granted(system_both.licensing))
     assert view["verdict"] == "eligible", view["checks"]
     found = checks(view)
     region = found["within_plan_region"]
@@ -65,7 +66,9 @@ async def test_a_restricted_area_names_its_conditions_for_review(system_both: Sy
         name_zh="示意限采区",
         conditions_zh=conditions,
     )
-    view = await _checked(system_both.licensing, mining())
+    # on a grant of its own, so the restricted area alone sends it to review
+    view = await _checked(system_both.licensing, await granted(system_both.licensing))
+    assert checks(view)["competitive_grant"]["outcome"] == "pass"
     assert view["verdict"] == "needs_review", view["checks"]
     result = checks(view)["restricted_mining_area_review"]
     assert result["outcome"] == "review"

@@ -21,7 +21,7 @@ from lode_licensing.domain.licence import cst_today
 from lode_licensing.domain.province import sign
 
 from ..province.servers import SECRET
-from .builders import HOLDER, INSIDE, OTHER, block, mining, problem, square, submit
+from .builders import HOLDER, INSIDE, OTHER, block, granted, mining, problem, square, submit
 from .conftest import System, open_system
 
 pytestmark = pytest.mark.timeout(120)
@@ -47,7 +47,8 @@ def approval(**changes: Any) -> dict[str, Any]:
 
 async def _eligible(system: System, **changes: Any) -> str:
     await block(system.zoning)
-    r = await submit(system.licensing, mining(**changes))
+    # on a contracted grant of its own (出让), so competitive_grant passes
+    r = await submit(system.licensing, await granted(system.licensing, **changes))
     assert r.status_code == 201, r.text
     assert r.json()["verdict"] == "eligible", r.json()["checks"]
     application_id: str = r.json()["id"]
@@ -520,7 +521,8 @@ async def test_a_mine_reading_its_application_is_not_told_who_holds_the_block(
     lic = system.licensing
     await block(system.zoning)
     theirs = await submit(
-        lic, mining(applicant={"name": "平泉市另一矿业有限公司", "credit_code": OTHER})
+        lic,
+        await granted(lic, applicant={"name": "平泉市另一矿业有限公司", "credit_code": OTHER}),
     )
     assert theirs.json()["verdict"] == "eligible", theirs.json()["checks"]
     assert (await _decide(system, theirs.json()["id"], approval())).status_code == 200

@@ -19,8 +19,8 @@ from .builders import (
     INSIDE,
     PLAN,
     block,
+    granted,
     issue,
-    mining,
     problem,
     square,
     submit,
@@ -80,7 +80,7 @@ async def setup(system: System) -> str:
     z, lic = system.zoning, system.licensing
     await block(z)
     await issue(lic, NUMBER)
-    r = await submit(lic, mining(area={"geometry": ELSEWHERE}))
+    r = await submit(lic, await granted(lic, area={"geometry": ELSEWHERE}))
     assert r.status_code == 201, r.text
     assert r.json()["verdict"] == "eligible", r.json()["checks"]
     application_id: str = r.json()["id"]

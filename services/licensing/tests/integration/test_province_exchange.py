@@ -20,7 +20,7 @@ from lode_common.testing.services import free_port
 from lode_licensing.domain.province import sign
 
 from ..province.servers import SECRET, serve
-from .builders import block, mining, problem, submit
+from .builders import block, granted, mining, problem, submit
 from .conftest import open_system
 
 pytestmark = pytest.mark.timeout(120)
@@ -50,7 +50,7 @@ async def test_forward_callback_and_one_licence(
         lic = system.licensing
         async with serve(lic.app, lode_port):
             await block(system.zoning)
-            view = (await submit(lic, mining())).json()
+            view = (await submit(lic, await granted(lic))).json()  # on a grant of its own
             assert view["verdict"] == "eligible"
             forwarded = await lic.client.post(
                 f"/licensing/v1/applications/{view['id']}/forward",
@@ -151,7 +151,7 @@ async def test_a_replayed_signature_is_401_and_a_repeated_decision_changes_nothi
     ) as system:
         lic = system.licensing
         await block(system.zoning)
-        view = (await submit(lic, mining())).json()
+        view = (await submit(lic, await granted(lic))).json()  # on a grant of its own
         await lic.client.post(
             f"/licensing/v1/applications/{view['id']}/forward",
             headers=lic.auth("licensing_officer"),

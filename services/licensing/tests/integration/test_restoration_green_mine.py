@@ -10,7 +10,7 @@ import pytest
 
 from lode_common.testing.apps import ServiceUnderTest
 
-from .builders import block, mining, problem, submit
+from .builders import block, mining, problem, submit, with_grant
 from .conftest import System
 
 pytestmark = pytest.mark.timeout(120)
@@ -25,7 +25,7 @@ PLAN = [
 async def _issue(system: System, body: dict[str, Any], valid_to: str = "2036-11-30") -> Any:
     await block(system.zoning)
     lic = system.licensing
-    r = await submit(lic, body)
+    r = await submit(lic, await with_grant(lic, body))  # on a grant of its own (出让)
     assert r.status_code == 201, r.text
     return await lic.client.post(
         f"/licensing/v1/applications/{r.json()['id']}/decision",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -31,9 +32,13 @@ from lode_licensing.domain.checks import (
 from lode_licensing.domain.checks.context import (
     ClosureFacts,
     ClosureRecord,
+    ExplorationBasis,
+    GrantBasis,
+    Instalment,
     RegionAnalysis,
     RegionBasis,
 )
+from lode_licensing.domain.party import Party
 from lode_licensing.domain.plan_rules import load_plan_rules
 from lode_licensing.domain.rulebook import PlanRules
 
@@ -237,3 +242,73 @@ def closure_facts(
         if accepted
         else None,
     )
+
+
+# --- what a new right rests on (competitive_grant) ---------------------------------------------
+GRANT_ID = "5b0c1f7e-0000-4000-8000-000000000001"
+APPLICANT = Party("平泉市某矿业有限公司", APPLICANT_CODE)
+"""The applicant of :func:`mining_body`."""
+
+
+def lonlat_square(lon: float = 118.80, lat: float = 41.00, d: float = 0.01) -> dict[str, Any]:
+    """A square area in CRS84 (about 1 km a side at these latitudes)."""
+    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+AREA = lonlat_square()
+"""The area the tests' grants, exploration licences and applications share."""
+
+
+def grant_basis(**changes: Any) -> GrantBasis:
+    """A contracted grant (已签订出让合同) of an iron mining right over :data:`AREA`, won by
+    the applicant of :func:`mining_body` by listing (挂牌) at 1,200 万元 in two instalments."""
+    grant = GrantBasis(
+        grant_id=GRANT_ID,
+        status="contracted",
+        right_type="mining",
+        mineral_zh="铁矿",
+        winner=APPLICANT,
+        area=AREA,
+        method="listing",
+        concluded_on=day("2026-06-30"),
+        price_cny_10k=Decimal(1200),
+        signed_on=day("2026-07-20"),
+        contract_ref="平自然资出让〔2026〕5号",
+        instalments=(
+            Instalment(day("2026-08-01"), Decimal(600)),
+            Instalment(day("2027-08-01"), Decimal(600)),
+        ),
+    )
+    return replace(grant, **changes)
+
+
+def exploration_basis(**changes: Any) -> ExplorationBasis:
+    """The applicant's active exploration licence for iron over a square containing
+    :data:`AREA` (探转采)."""
+    basis = ExplorationBasis(
+        licence_no=EXPLORATION_LICENCE,
+        holder=APPLICANT,
+        mineral_zh="铁矿",
+        status="active",
+        area=lonlat_square(118.795, 40.995, 0.02),
+    )
+    return replace(basis, **changes)
+
+
+def based(
+    ctx: CheckContext | None = None,
+    *,
+    grant: GrantBasis | None = None,
+    exploration: ExplorationBasis | None = None,
+    area: dict[str, Any] | None = AREA,
+    tolerance_pct: Any = None,
+) -> CheckContext:
+    """``ctx`` (default :func:`context`) with the application's area as zoning read it
+    (``area``) and what the application rests on."""
+    base = ctx or context()
+    spatial = replace(base.spatial or SpatialAnalysis(), geometry=area)
+    found = replace(base, spatial=spatial, grant=grant, exploration=exploration)
+    if tolerance_pct is not None:
+        found = replace(found, area_tolerance_pct=Decimal(str(tolerance_pct)))
+    return found

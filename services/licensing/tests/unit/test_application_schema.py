@@ -20,6 +20,7 @@ from lode_licensing.domain.fields import iso_date
 from .builders import (
     APPLICANT_CODE,
     EXPLORATION_LICENCE,
+    GRANT_ID,
     MINING_LICENCE,
     OTHER_CODE,
     exploration_body,
@@ -76,6 +77,12 @@ ACCEPTED: dict[str, dict[str, Any]] = {
     "nulls for what is optional": mine(
         reserves_10kt=None, development_plan=None, depth_m=None, late=None
     ),
+    "new mining on a grant": mine(grant_id=GRANT_ID),
+    "new exploration on a grant": exploration_body(grant_id=GRANT_ID),
+    "new mining converting an exploration licence": mine(
+        exploration_licence_no=EXPLORATION_LICENCE
+    ),
+    "no basis as nulls": mine(grant_id=None, exploration_licence_no=None),
 }
 
 
@@ -120,6 +127,19 @@ REFUSED: dict[str, dict[str, Any]] = {
     ),
     "a transfer without the new holder": mine(kind="transfer", licence_no=MINING_LICENCE),
     "an unknown restoration status": mine(restoration_status="abandoned"),
+    "a grant id on a renewal": mine(kind="renewal", licence_no=MINING_LICENCE, grant_id=GRANT_ID),
+    "an exploration licence on a change": mine(
+        kind="change",
+        licence_no=MINING_LICENCE,
+        changes=["area"],
+        exploration_licence_no=EXPLORATION_LICENCE,
+    ),
+    "a grant id that is no id": mine(grant_id="grant 1"),
+    "a grant id too long": mine(grant_id="g" * 37),
+    "an empty grant id": mine(grant_id=""),
+    "a grant id as a number": mine(grant_id=7),
+    "a mining licence to convert": mine(exploration_licence_no=MINING_LICENCE),
+    "a made-up exploration licence": mine(exploration_licence_no="T123"),
 }
 
 

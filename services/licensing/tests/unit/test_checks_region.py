@@ -14,11 +14,14 @@ from lode_licensing.domain.checks.spatial import NO_CONDITIONS_ZH
 
 from .builders import (
     EXPLORATION_LICENCE,
+    GRANT_ID,
     MINING_LICENCE,
+    based,
     cancellation_body,
     checks_by_id,
     context,
     exploration_body,
+    grant_basis,
     mining_body,
     region,
     zone,
@@ -197,7 +200,9 @@ def restricted(conditions: str | None, overlap_ha: Any = 5, code: str = "XC-01")
 def test_a_mine_in_a_restricted_area_goes_to_review_with_its_conditions() -> None:
     conditions = "仅允许现有矿山整合，不新增开采规模"
     ctx = context(zone("mining_block"), restricted(conditions, overlap_ha="1.25"))
-    results = checks_by_id(mining_body(), ctx)
+    # won by a contracted grant, so the restricted area alone sends it to review
+    results = checks_by_id(mining_body(grant_id=GRANT_ID), based(ctx, grant=grant_basis()))
+    assert results["competitive_grant"].outcome == "pass"
     result = results[RESTRICTED]
     assert result.outcome == "review"
     assert result.clause == "第一章第二节"

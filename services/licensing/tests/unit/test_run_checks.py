@@ -11,12 +11,15 @@ from lode_licensing.domain.checks import CheckResult, verdict
 
 from .builders import (
     EXPLORATION_LICENCE,
+    GRANT_ID,
     MINING_LICENCE,
+    based,
     cancellation_body,
     checks_by_id,
     closure_facts,
     context,
     exploration_body,
+    grant_basis,
     mining_body,
     zone,
 )
@@ -34,11 +37,13 @@ ALWAYS_FOR_NEW_IRON = {
     "scale_matches_reserves",
     "output_control",
     "mine_count_cap",
+    "competitive_grant",
 }
 
 
 def test_a_good_new_iron_mine_is_eligible_and_every_rule_appears() -> None:
-    results = checks_by_id(mining_body())
+    # won by a contracted grant (出让): without one, competitive_grant sends it to review
+    results = checks_by_id(mining_body(grant_id=GRANT_ID), based(grant=grant_basis()))
     assert set(results) == ALWAYS_FOR_NEW_IRON
     assert {r.outcome for r in results.values()} == {"pass"}
     assert verdict(results.values()) == "eligible"
@@ -147,8 +152,10 @@ def test_verdict_examples(outcomes: tuple[str, ...], expected: str) -> None:
 
 
 def test_a_restricted_mineral_with_a_report_needs_review() -> None:
-    body = mining_body(mineral="超贫磁铁矿", demonstration_report=True)
-    assert verdict(checks_by_id(body).values()) == "needs_review"
+    body = mining_body(mineral="超贫磁铁矿", demonstration_report=True, grant_id=GRANT_ID)
+    results = checks_by_id(body, based(grant=grant_basis(mineral_zh="超贫磁铁矿")))
+    assert results["competitive_grant"].outcome == "pass"  # the restriction alone reviews it
+    assert verdict(results.values()) == "needs_review"
 
 
 def test_as_dict_carries_the_api_fields() -> None:

@@ -89,6 +89,9 @@ class ApplicationAnswer(BaseModel):
     applicant: Holder
     mineral: str
     licence_no: str | None
+    grant_id: str | None = Field(
+        description="the competitive grant (矿业权出让) a new application rests on"
+    )
     checks: list[CheckAnswer]
     plan_id: str | None
     plan_version: int | None
@@ -145,6 +148,9 @@ class LicenceAnswer(BaseModel):
     illustrative: bool = Field(description="demo data (示意), not a real licence")
     restoration_plan: list[Milestone]
     green_mine: bool = Field(description="listed on the 绿色矿山名录")
+    grant_id: str | None = Field(
+        description="the competitive grant (矿业权出让) the right was granted by"
+    )
     application_id: str | None
     issued_at: Instant
     updated_at: Instant

@@ -30,12 +30,17 @@ from lode_common.limits import (
     Name,
 )
 from lode_licensing.domain.application import CHANGE_ITEMS, ChangeItem, RestorationStatus
+from lode_licensing.domain.right_basis import GRANT_ID_MAX
 from lode_licensing.domain.vocabulary import RightType
 
 CREDIT_CODE_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{18}$"
 """统一社会信用代码 (GB 32100): 18 characters of 0-9 and the capitals without I O S V Z."""
 LICENCE_NO_PATTERN = "^[CT][0-9]{22}$"
 """A licence number allocated by 统一配号: C (mining) or T (exploration) and 22 digits."""
+EXPLORATION_LICENCE_NO_PATTERN = "^T[0-9]{22}$"
+"""An exploration licence's number (勘查许可证: T and 22 digits)."""
+ID_PATTERN = "^[A-Za-z0-9-]+$"
+"""An id the service gave (an application's, a grant's), as its paths accept it."""
 
 Quantity = Annotated[float, Field(ge=0, le=float(QUANTITY_MAX))]
 """A non-negative JSON number (never text), at most 4 digits after the point."""
@@ -215,10 +220,28 @@ class _Application(BaseModel):
 
 
 class NewApplication(_Application):
-    """新立: a new right; its number is allocated upstream on approval, so none is sent."""
+    """新立: a new right; its number is allocated upstream on approval, so none is sent. It
+    may name what it rests on, one basis at most: ``grant_id`` or
+    ``exploration_licence_no`` (the check ``competitive_grant``)."""
 
     kind: Literal["new"]
     licence_no: None = Field(None, description="none: numbered on approval (统一配号)")
+    grant_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=GRANT_ID_MAX,
+        pattern=ID_PATTERN,
+        description="the competitive grant (矿业权出让: 招标/拍卖/挂牌) the applicant won: a "
+        "contracted grant of this applicant, right type, mineral and area passes "
+        "competitive_grant; an unknown id is a 422",
+    )
+    exploration_licence_no: str | None = Field(
+        None,
+        pattern=EXPLORATION_LICENCE_NO_PATTERN,
+        description="a new mining application only: the applicant's exploration licence in "
+        "force over the area, of the same mineral (探矿权转采矿权, 探转采); not with grant_id; "
+        "an unknown number is a 422",
+    )
 
 
 class Renewal(_Application):

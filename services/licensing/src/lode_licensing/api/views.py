@@ -73,6 +73,7 @@ def application(
         "applicant": {"name": row.applicant_name, "credit_code": row.applicant_credit_code},
         "mineral": row.mineral,
         "licence_no": row.licence_no,
+        "grant_id": row.grant_id,
         "checks": _for_applicant(row.checks, viewer.enterprise)
         if applicant and viewer is not None
         else row.checks,

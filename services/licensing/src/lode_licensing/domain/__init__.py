@@ -18,5 +18,12 @@ Modules, one concept each:
 * :mod:`.workflow`: the application state machine (pending_checks → … → approved).
 * :mod:`.licence`: licence numbers, validity, renewal, statuses, daily expiry, phase-out.
 * :mod:`.province`: callback signatures, replay guard, forward idempotency keys.
+* :mod:`.right_basis`: what a new application rests on: a grant (``grant_id``) or the
+  applicant's exploration licence (``exploration_licence_no``, 探转采).
+* :mod:`.grant`: the grant plan (出让方案) and its reading as the authority's application;
+  :mod:`.grant_workflow` its state table (draft → announced → concluded | failed →
+  contracted); :mod:`.grant_periods` the working-day periods, the offers and the trade's
+  result; :mod:`.grant_contract` the contract and its instalments; :mod:`.grant_law` the
+  vocabularies with their sources.
 * :mod:`.errors`: the exception tree.
 """

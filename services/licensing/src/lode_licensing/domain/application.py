@@ -10,7 +10,9 @@ Kinds: ``new`` (新立), ``renewal`` (延续), ``change`` (变更: of area, capa
 method), ``transfer`` (转让: names the new holder), ``cancellation`` (注销: a mine's
 cancellation carries the closure report 闭坑报告 and the state of geological-environment
 restoration 地质环境恢复治理 the plan requires before a mine closes, 第五章第三节). All
-kinds but ``new`` name the licence (采矿许可证/勘查许可证) by its number.
+kinds but ``new`` name the licence (采矿许可证/勘查许可证) by its number. A ``new``
+application may name what the right rests on (:mod:`.right_basis`): the grant it was won
+by (``grant_id``, 出让) or, for a mine, the applicant's exploration licence (探转采).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from .minerals import (
 )
 from .party import Party
 from .restoration import RestorationPlan, parse_restoration_plan
+from .right_basis import parse_basis
 from .rulebook import PlanRules, ThreeRate
 from .three_rates import ore_types
 from .vocabulary import (
@@ -87,6 +90,8 @@ APPLICATION_FIELDS: Final = frozenset(
         "restoration_status",
         "restoration_plan",
         "late",
+        "grant_id",
+        "exploration_licence_no",
     }
 )
 """The fields an application body may carry (API.md); any other is refused by name."""
@@ -147,6 +152,13 @@ class Application:
     """复垦方案 milestones (mining new, renewal or change); None when not given."""
     late: bool = False
     """A renewal the bureau accepts although it is filed after the notice period."""
+    grant_id: str | None = None
+    """The competitive grant (出让) a new right was won by, when the application names one."""
+    exploration_licence_no: str | None = None
+    """The applicant's exploration licence a new mining right converts (探转采)."""
+    granting: bool = False
+    """A grant's own reading (出让方案 checked as a new application by the grant procedure,
+    not an applicant's): the check ``competitive_grant`` does not apply to it."""
 
 
 def _decimal(
@@ -486,6 +498,9 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
         )
         restoration = None
     late = _boolean(data, "late", errors)
+    grant_id, exploration_licence_no = parse_basis(
+        data, right_type, kind, rules.licence_terms, errors
+    )
 
     restoration_plan = parse_restoration_plan(data.get("restoration_plan"), errors)
     if data.get("restoration_plan") is not None and right_type is not None and kind is not None:
@@ -534,6 +549,8 @@ def parse_application(data: Mapping[str, Any], rules: PlanRules) -> Application:
         restoration_status=next((r for r in RESTORATION_STATUSES if r == restoration), None),
         restoration_plan=restoration_plan,
         late=bool(late),
+        grant_id=grant_id,
+        exploration_licence_no=exploration_licence_no,
     )
 
 

@@ -91,6 +91,8 @@ class Licence:
     area: Mapping[str, Any] | None = None
     restoration_plan: RestorationPlan = ()
     green_mine: bool = False
+    grant_id: str | None = None
+    """The competitive grant (矿业权出让) the right was granted by, when it was."""
 
 
 def cst_today(now: datetime) -> date:

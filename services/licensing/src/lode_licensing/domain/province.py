@@ -10,6 +10,11 @@ signature is a replay. The store of seen signatures is injected (:class:`ReplayG
 
 Forwarding is retried with one ``Idempotency-Key`` per forward attempt, derived from the
 application id and the attempt number (:func:`forward_idempotency_key`).
+
+A forwarded new application carries what the right rests on (:func:`forward_basis`), so
+the platform sees the whole basis: the grant it was won by (``grant``: method, conclusion,
+price, winner and contract with its instalments; never the reserve price 底价) or the
+exploration licence it converts (``exploration_licence_no``, 探转采).
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ import hmac
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
+from .checks.context import GrantBasis
 from .errors import SignatureRejected
 
 SIGNATURE_PREFIX: Final = "sha256="
@@ -159,3 +165,35 @@ def forward_idempotency_key(application_id: str, attempt: int) -> str:
     if attempt < 1:
         raise ValueError(f"forward attempts count from 1, got {attempt}")
     return str(uuid.uuid5(_FORWARD_NAMESPACE, f"{application_id}#{attempt}"))
+
+
+def grant_reference(grant: GrantBasis) -> dict[str, Any]:
+    """The grant as the province platform receives it: ``{grant_id, method, concluded_on,
+    price_cny_10k, winner, contract: {signed_on, contract_ref, instalments}}``. Built from
+    a :class:`~.checks.context.GrantBasis`, which holds no reserve price: it cannot leak."""
+    winner = grant.winner
+    return {
+        "grant_id": grant.grant_id,
+        "method": grant.method,
+        "concluded_on": grant.concluded_on,
+        "price_cny_10k": grant.price_cny_10k,
+        "winner": {"name": winner.name, "credit_code": winner.credit_code} if winner else None,
+        "contract": {
+            "signed_on": grant.signed_on,
+            "contract_ref": grant.contract_ref,
+            "instalments": [
+                {"due": i.due, "amount_cny_10k": i.amount_cny_10k} for i in grant.instalments
+            ],
+        },
+    }
+
+
+def forward_basis(grant: GrantBasis | None, exploration_licence_no: str | None) -> dict[str, Any]:
+    """What a forwarded application adds to the payload about its basis: ``grant`` when it
+    names one, ``exploration_licence_no`` when it converts one (探转采); nothing otherwise."""
+    basis: dict[str, Any] = {}
+    if grant is not None:
+        basis["grant"] = grant_reference(grant)
+    if exploration_licence_no is not None:
+        basis["exploration_licence_no"] = exploration_licence_no
+    return basis

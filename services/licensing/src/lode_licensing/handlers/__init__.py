@@ -6,24 +6,26 @@ from lode_common import api_keys
 from lode_common.messaging.consumers import Consumers
 from lode_common.messaging.inbox import EventHandler
 from lode_common.plan import replica
-from lode_licensing.handlers import conflicts, mine_reports, replicas
+from lode_licensing.handlers import conflicts, listings, mine_reports, replicas
 
 CONSUMES: tuple[str, ...] = (replica.TOPIC, api_keys.TOPIC)
-"""Zoning's topic (the plan, the block holders) and monitoring's, for mines' API keys and
-their output and reserves reports (the rest of it is skipped before any database work)."""
+"""Zoning's topic (the plan, the block holders) and monitoring's, for mines' API keys,
+their output and reserves reports and the supervision lists bidders are on (the rest of
+it is skipped before any database work)."""
 
 CONSUMERS = Consumers()
 for _handlers in (
     replicas.consumers.handlers,
     mine_reports.consumers.handlers,
     conflicts.consumers.handlers,
+    listings.consumers.handlers,  # bidders' standing (监管名录), from monitoring
     conflicts.PLAN_HANDLERS,  # the plan's replica, and a sweep of the licences in force
     api_keys.REPLICA_HANDLERS,
 ):
     CONSUMERS.include(_handlers)
 
 HANDLERS: dict[str, EventHandler] = CONSUMERS.handlers
-"""Every consumer of the service by base event type: the block holders and the mines'
-output and reserves reports (typed), the plan in force and mines' API keys (the shared
-replicas); a plan version or a zone change also requests a sweep of the licences in force
-for conflicts (:mod:`.conflicts`)."""
+"""Every consumer of the service by base event type: the block holders, the mines'
+output and reserves reports and the enterprises listed (typed), the plan in force and
+mines' API keys (the shared replicas); a plan version or a zone change also requests a
+sweep of the licences in force for conflicts (:mod:`.conflicts`)."""

@@ -31,7 +31,7 @@ from lode_licensing.adapters.tables import Application, ApplicationStep
 from lode_licensing.adapters.zoning_client import ZoningClient, ZoningRefused, ZoningUnavailable
 from lode_licensing.container import Licensing
 from lode_licensing.domain import licence as licence_domain
-from lode_licensing.domain import workflow
+from lode_licensing.domain import province, workflow
 from lode_licensing.domain.application import Application as DomainApplication
 from lode_licensing.domain.application import parse_application
 from lode_licensing.domain.checks import (
@@ -151,7 +151,33 @@ async def validate(
         )
     if app.kind != "new":
         await _check_existing_licence(session, app, in_force, today)
+    await _check_basis_known(session, app)
     return app
+
+
+async def _check_basis_known(session: AsyncSession, app: DomainApplication) -> None:
+    """The grant or exploration licence a new application names must be in the registry
+    (a 422 naming the field); whether it fits is the check ``competitive_grant``'s."""
+    if app.grant_id is not None and not await check_context.grant_exists(session, app.grant_id):
+        raise InvalidInput(
+            [
+                FieldError(
+                    "grant_id",
+                    f"there is no grant {app.grant_id}; GET /licensing/v1/grants lists them",
+                )
+            ]
+        )
+    number = app.exploration_licence_no
+    if number is not None and await check_context.exploration_basis(session, number) is None:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "exploration_licence_no",
+                    f"there is no licence {number} in the registry (探转采 names the "
+                    "applicant's exploration licence)",
+                )
+            ]
+        )
 
 
 @dataclass(frozen=True)
@@ -216,6 +242,7 @@ async def submit(
         applicant_credit_code=app.applicant.credit_code,
         mineral=app.mineral.zh,
         licence_no=app.licence_no,
+        grant_id=app.grant_id,
         body=dict(body),
         checks=[],
         plan_id=in_force.plan_id,
@@ -248,6 +275,7 @@ async def submit(
             ),
             mineral=row.mineral,
             licence_no=row.licence_no,
+            grant_id=row.grant_id,
         ),
         subject=row.id,
     )
@@ -312,7 +340,11 @@ async def run_pending_checks(
         in_force = await service.rules.following(session, service.plan_id)
         app = parse_stored(row, in_force.rules)
         gathered = await check_context.gather(
-            session, app, in_force.rules, service.settings.output_year_complete_pct
+            session,
+            app,
+            in_force.rules,
+            service.settings.output_year_complete_pct,
+            area_tolerance_pct=service.settings.grant_area_tolerance_pct,
         )
     analysis: dict[str, Any] | None = None
     refused: ZoningRefused | None = None
@@ -442,6 +474,16 @@ async def _postpone(runtime: ServiceRuntime, application_id: str, error: str) ->
     )
 
 
+async def forward_basis(session: AsyncSession, row: Application) -> dict[str, Any]:
+    """What the forward to the province platform carries of the application's basis: the
+    grant it names (with its contract, never the reserve price) or the exploration licence
+    it converts (探转采), as JSON."""
+    grant = await check_context.grant_basis(session, row.grant_id) if row.grant_id else None
+    number = row.body.get("exploration_licence_no")
+    basis = province.forward_basis(grant, number if isinstance(number, str) else None)
+    return dict(jsonable(basis))
+
+
 # --- officer actions --------------------------------------------------------------------------
 Move = Callable[[workflow.ApplicationState], workflow.ApplicationState]
 
@@ -527,6 +569,22 @@ def recorded_decision(row: Application) -> dict[str, str | None]:
     return {"decision": row.decision, "licence_no": row.issued_licence_no}
 
 
+async def _grant_not_used(session: AsyncSession, grant_id: str) -> None:
+    """One grant, one right: the check said so when it ran, and it is said again here, since
+    two applications naming one grant may both have been checked before either was decided."""
+    basis = await check_context.grant_basis(session, grant_id)
+    if basis is not None and basis.licence_no is not None:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "grant_id",
+                    f"licence {basis.licence_no} was already issued from grant {grant_id} "
+                    "(一个出让，一个矿业权): this application cannot be approved on it",
+                )
+            ]
+        )
+
+
 def _required(value: date | None, key: str) -> date:
     if value is None:
         raise InvalidInput([FieldError(key, "required on approval: a date like 2027-01-01")])
@@ -564,6 +622,8 @@ async def _carry_out(
             pass
         else:
             raise InvalidInput([FieldError("licence_no", f"{number} is already registered")])
+        if app.grant_id is not None:
+            await _grant_not_used(uow.session, app.grant_id)
         lic = licence_domain.Licence(
             licence_no=number,
             right_type=app.right_type,
@@ -575,6 +635,7 @@ async def _carry_out(
             capacity=app.capacity,
             scale=scale,
             area=row.body.get(AREA_LONLAT) or (app.area or {}).get("geometry"),
+            grant_id=app.grant_id,
         )
         if app.restoration_plan is not None:
             lic = licence_domain.with_restoration_plan(lic, app.restoration_plan)

@@ -6,7 +6,9 @@ re-check after a new plan version and the what-if of a proposed version
 * from the database (:func:`gather`): the planning blocks' holders, the count of active
   mining licences, the current output of each controlled total the application counts
   toward, the licence's latest reserves report (储量年报), its registered capacity (a
-  change) and the closure facts recorded (a cancellation);
+  change), the closure facts recorded (a cancellation), and what a new application rests
+  on: the grant it names (出让, with the licence already issued from it) or the
+  exploration licence it converts (探转采);
 * from zoning (:func:`with_analysis`): the analysis of the area, asked over HTTP outside
   any transaction by the caller.
 """
@@ -14,16 +16,24 @@ re-check after a new plan version and the what-if of a proposed version
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from lode_licensing.adapters.tables import BlockHolderReplica
+from lode_licensing.adapters.tables import BlockHolderReplica, Grant, Licence
 from lode_licensing.domain.application import Application
 from lode_licensing.domain.checks import CheckContext, RegistryFigures, spatial_from_analysis
-from lode_licensing.domain.checks.context import CurrentOutput
+from lode_licensing.domain.checks.context import (
+    CurrentOutput,
+    ExplorationBasis,
+    GrantBasis,
+    Instalment,
+)
+from lode_licensing.domain.party import Party
 from lode_licensing.domain.rulebook import PlanRules
 from lode_licensing.handlers import closure, licences, mine_reports
 
@@ -45,12 +55,13 @@ async def gather(
     holders: dict[str, str] | None = None,
     active: int | None = None,
     outputs: OutputsRead | None = None,
+    area_tolerance_pct: Decimal,
 ) -> CheckContext:
     """The registry's side of the checks' context (no spatial analysis yet). ``holders`` and
     ``active`` may be read once by a caller checking many applications in one session, and
     ``outputs`` keeps the current outputs read for one set of controlled indicators under one
     version's rules (they tally every report: the what-if reads them once, not per
-    application)."""
+    application). ``area_tolerance_pct``: the setting ``grant_area_tolerance_pct``."""
     capacity = None
     if app.kind == "change" and app.licence_no is not None:
         try:
@@ -71,6 +82,88 @@ async def gather(
         filed_reserves=await mine_reports.filed_reserves(session, app, rules),
         licensed_capacity=capacity,
         closure=closure_facts,
+        grant=await grant_basis(session, app.grant_id) if app.grant_id else None,
+        exploration=(
+            await exploration_basis(session, app.exploration_licence_no)
+            if app.exploration_licence_no
+            else None
+        ),
+        area_tolerance_pct=area_tolerance_pct,
+    )
+
+
+def _instalment(item: Any) -> Instalment | None:
+    """One stored instalment ``{due, amount_cny_10k}``; None when it does not read as one."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        return Instalment(
+            date.fromisoformat(str(item["due"])), Decimal(str(item["amount_cny_10k"]))
+        )
+    except (KeyError, ValueError, ArithmeticError):
+        return None
+
+
+def grant_of(row: Grant, licence_no: str | None) -> GrantBasis:
+    """The grant row as the check reads it (never its reserve price, 底价)."""
+    winner = (
+        Party(row.winner_name or "", row.winner_credit_code) if row.winner_credit_code else None
+    )
+    return GrantBasis(
+        grant_id=row.id,
+        status=row.status,
+        right_type="exploration" if row.right_type == "exploration" else "mining",
+        mineral_zh=row.mineral,
+        winner=winner,
+        area=row.area_lonlat,
+        method=row.method,
+        concluded_on=row.concluded_on,
+        price_cny_10k=row.price_cny_10k,
+        signed_on=row.signed_on,
+        contract_ref=row.contract_ref,
+        instalments=tuple(i for i in map(_instalment, row.instalments or ()) if i is not None),
+        licence_no=licence_no,
+    )
+
+
+async def grant_exists(session: AsyncSession, grant_id: str) -> bool:
+    found = await session.execute(select(col(Grant.id)).where(col(Grant.id) == grant_id))
+    return found.scalar_one_or_none() is not None
+
+
+async def grant_basis(session: AsyncSession, grant_id: str) -> GrantBasis | None:
+    """The grant a new application names, with the licence already issued from it; None
+    when there is no such grant."""
+    row = (
+        await session.execute(select(Grant).where(col(Grant.id) == grant_id))
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    issued = (
+        await session.execute(
+            select(col(Licence.licence_no))
+            .where(col(Licence.grant_id) == grant_id)
+            .order_by(col(Licence.issued_at))
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    return grant_of(row, issued)
+
+
+async def exploration_basis(session: AsyncSession, licence_no: str) -> ExplorationBasis | None:
+    """The exploration licence a new mining application converts (探转采); None when the
+    registry has no such licence."""
+    row = (
+        await session.execute(select(Licence).where(col(Licence.licence_no) == licence_no))
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    return ExplorationBasis(
+        licence_no=row.licence_no,
+        holder=Party(row.holder_name, row.holder_credit_code),
+        mineral_zh=row.mineral,
+        status=row.status,
+        area=row.area,
     )
 
 

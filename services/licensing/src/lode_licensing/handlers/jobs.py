@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -74,7 +74,11 @@ async def after_plan_change(runtime: ServiceRuntime) -> None:
         log.exception("re-check or conflict sweep failed; retried next round")
 
 
-def forward_payload(row: Application, callback_url: str) -> dict[str, Any]:
+def forward_payload(
+    row: Application, callback_url: str, basis: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The forward's body; ``basis``: what the right rests on (``grant``,
+    ``exploration_licence_no``: :func:`.applications.forward_basis`)."""
     return {
         "application_id": row.id,
         "right_type": row.right_type,
@@ -89,6 +93,7 @@ def forward_payload(row: Application, callback_url: str) -> dict[str, Any]:
         "verdict": row.verdict,
         "review": row.review_outcome,
         "callback_url": callback_url,
+        **(basis or {}),
     }
 
 
@@ -106,9 +111,11 @@ async def forward_once(runtime: ServiceRuntime, province: ProvinceClient, callba
     for application_id in await _due(runtime, "forwarded", forward_acknowledged=False):
         async with runtime.sessions() as session:
             row = await applications.load(session, application_id)
+            basis = await applications.forward_basis(session, row)
         try:
             receipt = await province.submit(
-                forward_payload(row, callback_url), idempotency_key=row.forward_key or row.id
+                forward_payload(row, callback_url, basis),
+                idempotency_key=row.forward_key or row.id,
             )
         except ProvinceUnavailable as exc:
             await _after_forward(

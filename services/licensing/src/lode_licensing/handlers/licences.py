@@ -53,6 +53,7 @@ def to_domain(row: Licence) -> domain.Licence:
         area=row.area,
         restoration_plan=plan_from_json(row.restoration_plan),
         green_mine=row.green_mine,
+        grant_id=row.grant_id,
     )
 
 
@@ -70,6 +71,7 @@ def _write(row: Licence, lic: domain.Licence) -> None:
     row.area = dict(lic.area) if lic.area is not None else None
     row.restoration_plan = plan_as_json(lic.restoration_plan)
     row.green_mine = lic.green_mine
+    row.grant_id = lic.grant_id
     row.updated_at = datetime.now(UTC)
 
 
@@ -96,6 +98,7 @@ def state(row: Licence) -> dict[str, Any]:
         "illustrative": row.illustrative,
         "restoration_plan": list(row.restoration_plan or []),
         "green_mine": row.green_mine,
+        "grant_id": row.grant_id,
     }
 
 

@@ -201,6 +201,7 @@ async def impact(service: Licensing, *, proposal_id: str, document: PlanDocument
             "holders": await check_context.block_holders(session),
             "active": await licences.active_mining_count(session),
             "outputs": {},  # the output tallies, read once per version and indicator set
+            "area_tolerance_pct": service.settings.grant_area_tolerance_pct,
         }
         opened: list[OpenApplication] = []
         for row in rows:

@@ -108,7 +108,11 @@ async def recheck(service: Licensing, application_id: str) -> bool:
             )
             return False
         gathered = await check_context.gather(
-            session, app, in_force.rules, service.settings.output_year_complete_pct
+            session,
+            app,
+            in_force.rules,
+            service.settings.output_year_complete_pct,
+            area_tolerance_pct=service.settings.grant_area_tolerance_pct,
         )
         before = stored_results(row.checks)
         verdict_before = row.verdict

@@ -16,6 +16,9 @@
 * ``licensed_capacity``: the registered capacity of the licence a change names.
 * :class:`ClosureFacts`: the closure report and restoration acceptance the bureau recorded
   for the licence a cancellation names (not what the applicant says of them).
+* :class:`GrantBasis` / :class:`ExplorationBasis`: what a new application rests on, as the
+  registry holds it: the grant (出让) it names, or the exploration licence it converts
+  (探转采), for the check ``competitive_grant``.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 from ..minerals import Capacity
+from ..party import Party
+from ..vocabulary import RightType
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,8 @@ class SpatialAnalysis:
     licences: tuple[LicenceHit, ...] = ()
     area_ha: Decimal | None = None
     region: RegionAnalysis | None = None
+    geometry: Mapping[str, Any] | None = None
+    """The area as zoning read it: GeoJSON in CRS84 (lon/lat), whatever CRS it was sent in."""
 
     def touched(self, zone_types: Iterable[str]) -> tuple[ZoneHit, ...]:
         """Zones of these types the area overlaps (more than a shared boundary)."""
@@ -159,6 +166,58 @@ class ClosureFacts:
 
 
 @dataclass(frozen=True)
+class Instalment:
+    """One instalment of a grant fee (出让收益) the grant contract sets."""
+
+    due: date
+    amount_cny_10k: Decimal
+
+
+@dataclass(frozen=True)
+class GrantBasis:
+    """A competitive grant (矿业权出让) as a new application naming it is checked against:
+    where it stands, what it granted (right type, mineral, area), to whom, at what price,
+    under which contract (出让合同), and the licence already issued from it, if any."""
+
+    grant_id: str
+    status: str
+    """draft, announced, concluded, failed, contracted or cancelled."""
+    right_type: RightType
+    mineral_zh: str
+    winner: Party | None = None
+    area: Mapping[str, Any] | None = None
+    """The area offered, GeoJSON in CRS84 as zoning's analysis returned it."""
+    method: str | None = None
+    """auction (拍卖), listing (挂牌) or tender (招标)."""
+    concluded_on: date | None = None
+    price_cny_10k: Decimal | None = None
+    signed_on: date | None = None
+    contract_ref: str | None = None
+    instalments: tuple[Instalment, ...] = ()
+    licence_no: str | None = None
+    """The licence already issued from this grant (one grant, one right)."""
+
+
+@dataclass(frozen=True)
+class ExplorationBasis:
+    """The exploration licence (勘查许可证) a new mining application converts (探转采)."""
+
+    licence_no: str
+    holder: Party
+    mineral_zh: str
+    status: str
+    area: Mapping[str, Any] | None = None
+    """The licence's area, GeoJSON in CRS84."""
+
+
+GRANT_AREA_TOLERANCE_PCT: Final = Decimal(1)
+"""The default of the setting ``grant_area_tolerance_pct``: how far (percent of the area) an
+application's area may differ from its grant's, or lie outside the exploration area it
+converts, and still count as "the same area". Lode's reading of "the same area" (coordinates
+redrawn, rounded or reprojected differ by slivers), not a figure of law."""
+
+
+@dataclass(frozen=True)
 class CheckContext:
     spatial: SpatialAnalysis | None = None
     block_holders: Mapping[str, str] = field(default_factory=dict)
@@ -169,6 +228,13 @@ class CheckContext:
     expansion adds only the difference to a controlled total."""
     closure: ClosureFacts | None = None
     """What the bureau recorded of the closure of the licence a cancellation names."""
+    grant: GrantBasis | None = None
+    """The grant (出让) a new application names by ``grant_id``; None when it names none or
+    the registry has no such grant."""
+    exploration: ExplorationBasis | None = None
+    """The exploration licence a new mining application converts (探转采), when named."""
+    area_tolerance_pct: Decimal = GRANT_AREA_TOLERANCE_PCT
+    """The setting ``grant_area_tolerance_pct`` (see :data:`GRANT_AREA_TOLERANCE_PCT`)."""
 
 
 def _decimal(value: Any) -> Decimal:
@@ -201,6 +267,7 @@ def spatial_from_analysis(data: Mapping[str, Any]) -> SpatialAnalysis:
     """Read zoning's ``POST /zoning/v1/analysis`` answer (``area_ha, zones, licences,
     region``)."""
     area = data.get("area_ha")
+    geometry = data.get("geometry")
     return SpatialAnalysis(
         zones=tuple(
             ZoneHit(
@@ -219,4 +286,5 @@ def spatial_from_analysis(data: Mapping[str, Any]) -> SpatialAnalysis:
         ),
         area_ha=_decimal(area) if area is not None else None,
         region=_region(data.get("region")),
+        geometry=geometry if isinstance(geometry, Mapping) else None,
     )

@@ -23,6 +23,8 @@ from ..rulebook import (
 )
 from ..vocabulary import ApplicationKind
 from .closure import check_restoration_duty
+from .competitive_grant import applies as grant_check_applies
+from .competitive_grant import check_competitive_grant
 from .context import CheckContext, SpatialAnalysis
 from .development import check_development_plan
 from .green_mine import check_green_mine_plan, check_restoration_plan
@@ -131,6 +133,9 @@ def run_checks(
     always, a zone-type rule when the area touches that zone type (scale, conditions), the
     block-holder rule when it touches a planning block, and the outside-blocks rule when it
     touches no planning block of its right type. A mining cancellation: the closure duty.
+    A new mining application, or a new exploration application naming a grant: what the
+    right rests on (``competitive_grant``: the grant, 探转采, or 协议出让 for review), not on
+    a grant's own reading.
 
     Without a spatial analysis, the area rules that always apply come back as ``review``
     saying so; the service should rather keep the application in ``pending_checks``.
@@ -191,4 +196,6 @@ def run_checks(
             results.append(check_mine_count_cap(application, cap_rule, context.registry))
     if rules.restoration_duty is not None and right == "mining" and kind == "cancellation":
         results.append(check_restoration_duty(application, rules.restoration_duty, context.closure))
+    if grant_check_applies(application):
+        results.append(check_competitive_grant(application, context))
     return results

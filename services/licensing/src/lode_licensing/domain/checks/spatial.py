@@ -81,11 +81,11 @@ def check_forbidden_zones(
 
 
 def check_licence_overlap(application: Application, spatial: SpatialAnalysis) -> CheckResult:
-    """Rule ``licence_overlap``: no overlap with another active licence (its own does not count)."""
+    """Rule ``licence_overlap``: no overlap with another active licence. Its own does not
+    count, nor the exploration licence a new mine converts (探转采: the mine lies in it)."""
+    own = {application.licence_no, application.exploration_licence_no} - {None}
     others = tuple(
-        hit
-        for hit in spatial.licences
-        if hit.licence_no != application.licence_no and hit.overlap_ha > 0
+        hit for hit in spatial.licences if hit.licence_no not in own and hit.overlap_ha > 0
     )
     details = {
         "overlaps": [{"licence_no": h.licence_no, "overlap_ha": h.overlap_ha} for h in others],
