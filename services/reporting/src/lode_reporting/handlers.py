@@ -36,7 +36,7 @@ from lode_common.events.envelope import Envelope
 from lode_common.messaging.consumers import Consumers, base_type
 from lode_common.messaging.inbox import EventHandler
 from lode_common.plan import replica
-from lode_reporting.projections import adjustments, licences, monitoring, zoning
+from lode_reporting.projections import adjustments, grants, licences, monitoring, zoning
 from lode_reporting.projections.journal import journaled
 
 consumers = Consumers()
@@ -64,6 +64,7 @@ consumers.on(ProposalSubmitted, ProposalApproved, ProposalRejected)(
 consumers.on(LicenceConflictDetected, LicenceConflictResolved)(
     journaled(adjustments.conflict_event)
 )
+consumers.on(*grants.EVENTS)(journaled(grants.grant_event))
 consumers.include(api_keys.REPLICA_HANDLERS)
 
 HANDLERS: dict[str, EventHandler] = consumers.handlers

@@ -1,8 +1,8 @@
 """The dashboard (看板) in a real headless Chromium against a real Lode with its demo data:
 it loads with no console error and no request leaving 127.0.0.1, signs in with a token, shows
-exactly the API's figures, map and compliance list, the plan's standing and the year's
-conflicts with it, traces a figure to its events, speaks Chinese and English, and changes a
-card when a mine reports, without a reload."""
+exactly the API's figures, map and compliance list, the plan's standing, the year's
+conflicts with it and its grants, traces a figure to its events, speaks Chinese and English,
+and changes a card when a mine reports, without a reload."""
 
 from __future__ import annotations
 
@@ -26,6 +26,26 @@ IRON = "iron_concentrate_output"
 DEMO_DEADLINE_S = 180
 UNAUTHORIZED = r"status of 401"
 """Chromium's console line for the refused token's answer, which that test provokes."""
+
+
+def _grants_line(grants: dict[str, Any], lang: str) -> str:
+    """The dashboard's line for the year's grants, as the page writes the API's counts (the
+    price total grouped by thousands, as Intl.NumberFormat does in both languages)."""
+    year, summary = grants["year"], grants["summary"]
+    total = f"{summary['price_total_cny_10k']:,}"
+    if lang == "en":
+        if not summary["announced"]:
+            return f"No rights were granted in {year}."
+        return (
+            f"Grants in {year}: {summary['announced']}; {summary['concluded']} concluded "
+            f"(price total {total} 10k CNY), {summary['failed']} failed."
+        )
+    if not summary["announced"]:
+        return f"{year}年无矿业权出让。"
+    return (
+        f"{year}年出让 {summary['announced']} 宗：成交 {summary['concluded']} 宗"
+        f"（价款合计 {total} 万元），流拍 {summary['failed']} 宗。"
+    )
 
 
 def _api(lode: Lode) -> httpx.AsyncClient:
@@ -205,6 +225,16 @@ async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
             f"2024年发现与规划冲突的矿业权 {conflicts['detected']} 起，已消除 "
             f"{conflicts['resolved']} 起，年末尚存 {conflicts['open_at_year_end']} 起。"
         )
+        # and the year's competitive grants (矿业权出让), as the API counts them
+        grants = (
+            await api.get("/reporting/v1/grants", params={"plan_id": PLAN_ID, "year": 2024})
+        ).json()
+        granted = page.locator("#plan-grants")
+        await page.wait_for_selector('#plan-grants[data-year="2024"]')
+        assert await granted.is_visible()
+        assert await granted.get_attribute("data-count") == str(grants["summary"]["announced"])
+        assert await granted.text_content() == _grants_line(grants, "zh")
+        assert "reserve_price" not in str(grants)
 
         # the demo has reports for 2024, zones and licences: no panel says something is missing
         assert await page.locator("#cards-empty").is_hidden()
@@ -271,6 +301,7 @@ async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
             f"{conflicts['resolved']} resolved, {conflicts['open_at_year_end']} open at the "
             "year's end."
         )
+        assert await granted.text_content() == _grants_line(grants, "en")
         await page.click('button[data-lang="zh"]')
         assert await page.locator("#indicators-title").text_content() == "主要规划指标"
         assert await note.text_content() == standing["message_zh"]

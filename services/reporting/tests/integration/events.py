@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from lode_common.auth import API_KEY_PREFIX, hash_api_key
 from lode_common.events import catalog
 from lode_common.events.envelope import Envelope
+from lode_common.events.registry import EventPayload
 from lode_common.messaging.transport import Message
 from lode_common.plan.data import bundled_documents
 from lode_common.testing import eventually
@@ -151,6 +152,147 @@ def reserves(
     if version == 1:
         return catalog.ReservesReported(**fields).envelope(no)
     return catalog.ReservesCorrected(**fields, reason="更正").envelope(no)
+
+
+WINNER = catalog.Holder(name="承德示意矿业有限公司", credit_code="91130881MA0A000023")
+
+
+def _grant(
+    kind: type[EventPayload],
+    grant_id: str,
+    *,
+    year: int,
+    mineral: str,
+    time: datetime,
+    **fields: Any,
+) -> Envelope:
+    """A grant event as licensing publishes it (keyed by the grant's id), at ``time``."""
+    common = {
+        "grant_id": grant_id,
+        "year": year,
+        "right_type": "mining",
+        "mineral": mineral,
+        "method": "listing",
+    }
+    envelope = kind(**common, **fields).envelope(grant_id)
+    return envelope.model_copy(update={"time": time})
+
+
+def grant_announced(
+    grant_id: str,
+    *,
+    year: int = 2024,
+    mineral: str = "铁矿",
+    on: date | None = None,
+    announcement: int = 1,
+    starting: str = "1000",
+    time: datetime | None = None,
+) -> Envelope:
+    """出让公告: the trade window from 20 days after ``on`` for 10 days."""
+    on = on or date(year, 3, 1)
+    return _grant(
+        catalog.GrantAnnounced,
+        grant_id,
+        year=year,
+        mineral=mineral,
+        time=time or datetime(on.year, on.month, on.day, 2, tzinfo=UTC),
+        announced_on=on,
+        trade_from=on + timedelta(days=20),
+        trade_to=on + timedelta(days=30),
+        starting_price_cny_10k=Decimal(starting),
+        area=SQUARE,
+        area_ha=Decimal("12.5"),
+        term_years=10,
+        clean_grant=True,
+        zones=[
+            catalog.GrantZone(
+                zone_id="z-1", type="key_mining_zone", code="ZC01", name_zh="重点开采区"
+            )
+        ],
+        plan_id="pingquan-2021-2025",
+        plan_version=1,
+        announcement=announcement,
+    )
+
+
+def grant_concluded(
+    grant_id: str,
+    *,
+    year: int = 2024,
+    mineral: str = "铁矿",
+    on: date | None = None,
+    price: str = "1500",
+    winner: catalog.Holder = WINNER,
+    time: datetime | None = None,
+) -> Envelope:
+    on = on or date(year, 4, 1)
+    return _grant(
+        catalog.GrantConcluded,
+        grant_id,
+        year=year,
+        mineral=mineral,
+        time=time or datetime(on.year, on.month, on.day, 2, tzinfo=UTC),
+        winner=winner,
+        price_cny_10k=Decimal(price),
+        concluded_on=on,
+        publicity_until=on + timedelta(days=10),
+        bidders=3,
+    )
+
+
+def grant_failed(
+    grant_id: str,
+    *,
+    year: int = 2024,
+    mineral: str = "铁矿",
+    on: date | None = None,
+    reason: str = "no_bids",
+    bidders: int = 0,
+    time: datetime | None = None,
+) -> Envelope:
+    on = on or date(year, 4, 1)
+    return _grant(
+        catalog.GrantFailed,
+        grant_id,
+        year=year,
+        mineral=mineral,
+        time=time or datetime(on.year, on.month, on.day, 2, tzinfo=UTC),
+        failed_on=on,
+        reason=reason,
+        bidders=bidders,
+    )
+
+
+def grant_contracted(
+    grant_id: str,
+    *,
+    year: int = 2024,
+    mineral: str = "铁矿",
+    on: date | None = None,
+    price: str = "1500",
+    instalments: tuple[tuple[date, str], ...] = (
+        (date(2024, 6, 30), "600"),
+        (date(2025, 6, 30), "900"),
+    ),
+    winner: catalog.Holder = WINNER,
+    time: datetime | None = None,
+) -> Envelope:
+    on = on or date(year, 5, 1)
+    return _grant(
+        catalog.GrantContracted,
+        grant_id,
+        year=year,
+        mineral=mineral,
+        time=time or datetime(on.year, on.month, on.day, 2, tzinfo=UTC),
+        winner=winner,
+        price_cny_10k=Decimal(price),
+        signed_on=on,
+        contract_ref=f"平自然资出让〔{on.year}〕{grant_id[-4:]}号",
+        instalments=[
+            catalog.Instalment(due=due, amount_cny_10k=Decimal(amount))
+            for due, amount in instalments
+        ],
+    )
 
 
 def api_key_issued(credit_code: str) -> tuple[Envelope, str]:

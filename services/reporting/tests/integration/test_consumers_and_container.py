@@ -88,6 +88,7 @@ def test_every_event_reporting_consumes_has_one_typed_consumer() -> None:
         *(f"lode.zoning.proposal.{a}" for a in ("submitted", "approved", "rejected")),
         "lode.licensing.licence.conflict_detected",
         "lode.licensing.licence.conflict_resolved",
+        *(f"lode.licensing.grant.{a}" for a in ("announced", "concluded", "failed", "contracted")),
     }
     assert set(SPEC.handlers) == domain | set(KEY_HANDLERS)
     assert PUBLISHED in SPEC.handlers

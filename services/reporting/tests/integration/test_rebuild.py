@@ -17,13 +17,17 @@ from lode_common.database import create_engine, session_factory
 from lode_common.testing.apps import ServiceUnderTest, service_under_test
 from lode_common.testing.plugin import missing
 from lode_common.testing.services import KafkaBroker, Unavailable, start_kafka
-from lode_reporting.adapters.tables import ReportingOutput, ReportingReserves
+from lode_reporting.adapters.tables import GrantRecord, ReportingOutput, ReportingReserves
 from lode_reporting.bootstrap import build
 from lode_reporting.rebuild import compare, rebuild
 from lode_reporting.settings import ReportingSettings
 from services.reporting.tests.integration.events import (
     at,
     finding,
+    grant_announced,
+    grant_concluded,
+    grant_contracted,
+    grant_failed,
     licence,
     output,
     plan_published,
@@ -88,12 +92,24 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
         finding("f-1", C1, "closed"),
         licence(C2, "suspended", status="suspended", scale="small", time=at(2024)),
     )
+    # grants: one contracted, one failed and announced again, one whose result came first
+    await send(
+        r,
+        grant_announced("g-1"),
+        grant_concluded("g-1"),
+        grant_contracted("g-1"),
+        grant_announced("g-2", mineral="建筑石料", on=date(2024, 2, 1)),
+        grant_failed("g-2", mineral="建筑石料", on=date(2024, 3, 1)),
+        grant_announced("g-2", mineral="建筑石料", on=date(2024, 3, 20), announcement=2),
+        grant_concluded("g-3", on=date(2024, 7, 1), price="99"),
+        grant_announced("g-3", on=date(2024, 6, 1)),
+    )
     settings = r.runtime.settings
     assert isinstance(settings, ReportingSettings)
     seen: list[tuple[str, int, int]] = []
     result = await rebuild(settings, transport=r.transport, progress=lambda *p: seen.append(p))
     assert result.differences == []
-    assert result.journaled == 13
+    assert result.journaled == 21
     assert result.parked == 0
     assert result.database_url != settings.resolved_database_url()
     assert {topic for topic, _, _ in seen} == {"lode.zoning", "lode.licensing", "lode.monitoring"}
@@ -112,10 +128,20 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
             value = await session.get(ReportingOutput, "rep-1")
             assert value is not None
             assert value.output_value_cny_10k == Decimal("7100.25")
+            announced_again = await session.get(GrantRecord, "g-2")
+            assert announced_again is not None
+            assert (announced_again.status, announced_again.announcement) == ("announced", 2)
+            result_first = await session.get(GrantRecord, "g-3")
+            assert result_first is not None
+            assert (result_first.status, result_first.announcement) == ("concluded", 1)
+            contracted = await session.get(GrantRecord, "g-1")
+            assert contracted is not None
+            contracted.status = "concluded"
         differences = await compare(r.runtime.sessions, rebuilt)
     finally:
         await engine.dispose()
     assert differences == [
         "reporting_output ('rep-2',): only in the first",
         "reporting_reserves ('res-1',): closing_10kt differ",
+        "grant_record ('g-1',): status differ",
     ]

@@ -1,9 +1,9 @@
 """The reporting service's tables (SQLModel): the event journal and the read models fed
 only by events (zones, licences with their versions, output and reserves reports,
-exploration results, project progress, findings). Each read-model row names the event
-behind it (``event_id``), which the journal holds, so every figure can be traced. The plan
-in force is the shared replica's table (:data:`lode_common.plan.replica.PLAN_REPLICA`), with
-its event id too."""
+exploration results, project progress, findings, plan history, conflicts, competitive
+grants). Each read-model row names the event behind it (``event_id``), which the journal
+holds, so every figure can be traced. The plan in force is the shared replica's table
+(:data:`lode_common.plan.replica.PLAN_REPLICA`), with its event id too."""
 
 from __future__ import annotations
 
@@ -271,6 +271,45 @@ class ReportingConflict(SQLModel, table=True):
     event_id: str = Field(max_length=64)
 
 
+class GrantRecord(SQLModel, table=True):
+    """A competitive grant (矿业权出让) as far as licensing's events went: its announcement,
+    its trade's result (成交 or 流拍), its contract and the fee schedule. No event carries the
+    reserve price (底价), and neither does this row. ``updated_at`` is the time of the event
+    that states the present status (:func:`lode_reporting.domain.grants.supersedes`),
+    ``event_id`` that event."""
+
+    __tablename__ = "grant_record"
+    __table_args__ = (Index("ix_grant_record_year", "year", "status"),)
+
+    grant_id: str = Field(primary_key=True, max_length=64)
+    year: int
+    right_type: str = Field(max_length=20)
+    mineral: str = Field(max_length=60)
+    method: str = Field(max_length=10)
+    status: str = Field(max_length=20)
+    announcement: int | None = None
+    announced_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    trade_from: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    trade_to: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    starting_price_cny_10k: Decimal | None = _qty()
+    area_ha: Decimal | None = _qty()
+    zones: list[dict[str, Any]] = _json()
+    winner_name: str | None = Field(default=None, max_length=300)
+    winner_credit_code: str | None = Field(default=None, max_length=64)
+    price_cny_10k: Decimal | None = _qty()
+    concluded_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    publicity_until: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    failed_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    failed_reason: str | None = Field(default=None, max_length=30)
+    bidders: int | None = None
+    signed_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    contract_ref: str | None = Field(default=None, max_length=200)
+    instalments: list[dict[str, Any]] = _json()
+    """The fee schedule (出让收益): ``[{"due": "2025-03-31", "amount_cny_10k": 1200}]``."""
+    updated_at: datetime = _ts()
+    event_id: str = Field(max_length=64)
+
+
 READ_MODELS: tuple[type[SQLModel], ...] = (
     JournalEntry,
     ReportingZone,
@@ -284,4 +323,5 @@ READ_MODELS: tuple[type[SQLModel], ...] = (
     ReportingPlanVersion,
     ReportingProposal,
     ReportingConflict,
+    GrantRecord,
 )

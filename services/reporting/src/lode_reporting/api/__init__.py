@@ -8,6 +8,7 @@ from lode_reporting.api import (
     annual_report,
     compliance,
     final_evaluation,
+    grants,
     home,
     indicators,
     map,
@@ -24,4 +25,5 @@ ROUTERS: list[APIRouter] = [
     annual_report.router,
     statistics.router,
     final_evaluation.router,
+    grants.router,
 ]

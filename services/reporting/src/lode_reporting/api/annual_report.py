@@ -18,7 +18,8 @@ router = APIRouter(prefix="/reporting/v1", tags=["annual report"])
 @router.get(
     "/annual-report/{year}",
     dependencies=[STAFF],
-    summary="The year's plan implementation report (专栏1 table, findings, licences, restoration)",
+    summary="The year's plan implementation report (专栏1 table, findings, licences, "
+    "restoration, adjustments, conflicts, grants)",
     response_class=Response,
     responses={
         200: {

@@ -1,12 +1,12 @@
 """The years a plan has figures for, in the OpenAPI document: what the routes accept.
 
 A route's ``year`` is bounded at the edge by what any date can hold (1949–2100); the plan
-in force narrows it (indicators, output and reserves: the baseline year to the end of the period;
-the annual report: the period), and a year outside it is a 422 naming ``year``. The plan
-is data that arrives by event, so the document can only say so when it is built: for the
-plan the deployment follows as it is bundled (what zoning publishes on its first start),
-the document's bounds are that plan's years, so that a client generated from it, and
-schemathesis, send only years the service accepts."""
+in force narrows it (indicators, output and reserves: the baseline year to the end of the
+period; the annual report and the year's grants: the period), and a year outside it is a 422
+naming ``year``. The plan is data that arrives by event, so the document can only say so
+when it is built: for the plan the deployment follows as it is bundled (what zoning
+publishes on its first start), the document's bounds are that plan's years, so that a client
+generated from it, and schemathesis, send only years the service accepts."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ FROM_BASELINE: Final = (
     "/reporting/v1/reserves",
 )
 """Routes answering for the baseline year and every year of the period."""
-IN_PERIOD: Final = ("/reporting/v1/annual-report/{year}",)
+IN_PERIOD: Final = ("/reporting/v1/annual-report/{year}", "/reporting/v1/grants")
 """Routes answering for a year of the period."""
 
 

@@ -33,7 +33,7 @@ from lode_reporting.domain.evaluate import evaluate
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Rules
 from lode_reporting.projections.journal import aware, position
-from lode_reporting.queries import adjustments, sections, succession
+from lode_reporting.queries import adjustments, grants, sections, succession
 from lode_reporting.queries.facts import snapshot
 from lode_reporting.report import model
 
@@ -217,6 +217,7 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
         )
         versions_kept, proposals, conflict_rows = await adjustments.load(session, plan_id)
         definitions, _ = await succession.definitions(service, session, document)
+        grant_year = await grants.grant_year(session, year)
     year_first, year_last = date(year, 1, 1), date(year, 12, 31)
     first, _ = plan.period(document)
     issued, closed = [], []
@@ -309,6 +310,7 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
             versions_kept, proposals, plan_id, year_first, year_last
         ),
         conflicts=adjustments.conflicts(conflict_rows, frozenset({plan_id}), year_first, year_last),
+        grants=grant_year,
         exploration_results=tuple(
             model.ExplorationResult(
                 mineral_zh=e.mineral,

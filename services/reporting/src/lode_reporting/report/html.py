@@ -57,6 +57,10 @@ def _environment() -> Environment:
     env.filters["right_type_zh"] = text.right_type_zh
     env.filters["scale_zh"] = text.scale_zh
     env.filters["change_zh"] = text.change_zh
+    env.filters["grant_right"] = text.grant_right
+    env.filters["grant_status"] = text.grant_status
+    env.filters["grant_closed_on"] = text.grant_closed_on
+    env.filters["grant_contract"] = text.grant_contract
     return env
 
 
@@ -76,4 +80,7 @@ def render_html(report: AnnualReport) -> str:
         output_value_summary=text.output_value_summary(report),
         recalculated_shown=text.recalculated_shown(report),
         no_adjustment_zh=NO_ADJUSTMENT_ZH,
+        grants_summary=text.grants_summary(report.grants),
+        no_grants_zh=text.NO_GRANTS_ZH,
+        no_contract_zh=text.NO_CONTRACT_ZH,
     )

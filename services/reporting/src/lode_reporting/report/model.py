@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final, Literal, Protocol, TypeAlias
 
+from lode_reporting.domain.grants import GrantYear
 from lode_reporting.domain.statistics import CNY_10K_PER_100M
 
 Target: TypeAlias = Decimal | str
@@ -457,6 +458,8 @@ class AnnualReport:
     """规划调整情况: the versions approved in the year and the proposals rejected."""
     conflicts: Conflicts = field(default_factory=Conflicts)
     """Licences found in conflict with the plan in the year, by rule."""
+    grants: GrantYear = field(default_factory=GrantYear)
+    """矿业权出让情况: the year's competitive grants, counted, with the fee schedule."""
     illustrative: bool = False
     """True when any figure comes from the demo data (示意数据): every format says so."""
 

@@ -10,6 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
+from lode_reporting.domain.grants import FAILED_REASON_ZH, Grant, GrantYear
+
 from .model import (
     LICENCE_CHANGE_ZH,
     RIGHT_TYPE_ZH,
@@ -21,6 +23,9 @@ from .model import (
 
 DASH: Final = "—"
 NONE_ZH: Final = "无"
+NO_GRANTS_ZH: Final = "本年度无矿业权出让"
+"""An annual report's grants section for a year with none: said so, never an empty table."""
+NO_CONTRACT_ZH: Final = "本年度出让的矿业权尚未签订出让合同，无出让收益缴纳计划"
 NOT_REPORTED_ZH: Final = "未报"
 """A figure no mine reported (产值, 储量): said so, never shown as zero."""
 ILLUSTRATIVE_NOTICE: Final = (
@@ -106,3 +111,52 @@ def subtitle(report: AnnualReport) -> str:
         f"规划期 {first}–{last} 年 · 统计截至 {report.as_of.isoformat()} · "
         f"规划数据版本 v{report.plan.version}"
     )
+
+
+def grants_summary(grants: GrantYear) -> str:
+    """The year's grants in one sentence, or that there were none."""
+    if grants.none:
+        return f"{NO_GRANTS_ZH}。"
+    s = grants.summary
+    return (
+        f"本年度出让矿业权 {s.announced} 宗：成交 {s.concluded} 宗"
+        f"（价款合计 {quantity(s.price_total_cny_10k)} 万元），流拍 {s.failed} 宗，"
+        f"已签订出让合同 {s.contracted} 宗。"
+    )
+
+
+def grant_right(grant: Grant) -> str:
+    """铁矿（采矿权）."""
+    return f"{grant.mineral}（{right_type_zh(grant.right_type)}）"
+
+
+def grant_status(grant: Grant) -> str:
+    """已成交, 流拍（无人报价）, 已公告（第2次公告）..."""
+    again = grant.announcement is not None and grant.announcement > 1
+    if grant.status == "announced" and again:
+        return f"{grant.status_zh}（第{grant.announcement}次公告）"
+    return grant.status_zh
+
+
+def failed_reason_zh(value: str | None) -> str | None:
+    """Why a trade failed (流拍), in Chinese: 无人报价, 报价未达底价, 竞买人数不足."""
+    return None if value is None else FAILED_REASON_ZH.get(value, value)
+
+
+def trade_window(grant: Grant) -> str:
+    if grant.trade_from is None and grant.trade_to is None:
+        return DASH
+    return f"{day(grant.trade_from)} 至 {day(grant.trade_to)}"
+
+
+def grant_closed_on(grant: Grant) -> date | None:
+    """The day the trade ended: concluded (成交) or, for a failed one, failed (流拍)."""
+    return grant.failed_on if grant.status == "failed" else grant.concluded_on
+
+
+def grant_contract(grant: Grant) -> str:
+    """The contract's date and number (合同编号), when it was signed."""
+    if grant.signed_on is None:
+        return DASH
+    signed = day(grant.signed_on)
+    return f"{signed} {grant.contract_ref}" if grant.contract_ref else signed

@@ -16,7 +16,7 @@ from typing import Final
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import text
+from . import text, xlsx_grants
 from .final_model import FinalIndicator
 from .model import (
     NO_ADJUSTMENT_ZH,
@@ -60,6 +60,7 @@ def _about(sheet: Worksheet, report: AnnualReport) -> None:
             else NO_ADJUSTMENT_ZH,
         ),
         ("与规划冲突 Conflicts", report.conflicts.summary_zh),
+        ("矿业权出让 Grants", text.grants_summary(report.grants)),
     ]
     if report.output_value is not None:
         output = report.output_value
@@ -432,6 +433,9 @@ SHEETS: Final[tuple[tuple[str, Callable[[Worksheet, AnnualReport], None]], ...]]
     ("上轮规划完成情况", _previous_plan),
     ("规划调整", _adjustments),
     ("规划冲突", _conflicts),
+    ("矿业权出让", xlsx_grants.grants),
+    ("出让按矿种", xlsx_grants.by_mineral),
+    ("出让收益", xlsx_grants.fee_schedule),
 )
 """The table sheets, after 说明, in order."""
 

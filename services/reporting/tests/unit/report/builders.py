@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from lode_common.plan.data import bundled_raw_document
+from lode_reporting.domain import grants
 from lode_reporting.report.model import (
     AnnualReport,
     ExplorationResult,
@@ -295,4 +296,90 @@ def empty_report() -> AnnualReport:
         as_of=date(2021, 12, 31),
         generated_at=datetime(2022, 1, 5, 8, 0, tzinfo=UTC),
         indicators=indicator_rows(document),
+    )
+
+
+GRANT_WINNER: Final = grants.Winner(name=HOSTILE_HOLDER, credit_code="91130881MA0A000023")
+"""A winner whose name is the injection attempt: every format shows it as text."""
+
+
+def sample_grants() -> grants.GrantYear:
+    """2024's grants: one contracted with two instalments, one failed (流拍, reserve not
+    reached), one announced a second time after a failed trade, one concluded."""
+    updated = datetime(2024, 9, 1, tzinfo=UTC)
+    common: dict[str, Any] = {"year": YEAR, "right_type": "mining", "method": "listing"}
+    return grants.grant_year(
+        [
+            grants.Grant(
+                grant_id="grant-0001",
+                mineral="铁矿",
+                status="contracted",
+                announcement=1,
+                announced_on=date(2024, 3, 1),
+                trade_from=date(2024, 3, 29),
+                trade_to=date(2024, 4, 12),
+                starting_price_cny_10k=Decimal(1000),
+                area_ha=Decimal("12.5"),
+                winner=GRANT_WINNER,
+                price_cny_10k=Decimal(1500),
+                concluded_on=date(2024, 4, 12),
+                publicity_until=date(2024, 4, 22),
+                bidders=3,
+                signed_on=date(2024, 5, 10),
+                contract_ref="平自然资出让〔2024〕1号",
+                instalments=(
+                    grants.Instalment(due=date(2024, 6, 30), amount_cny_10k=Decimal(600)),
+                    grants.Instalment(due=date(2025, 6, 30), amount_cny_10k=Decimal(900)),
+                ),
+                updated_at=updated,
+                **common,
+            ),
+            grants.Grant(
+                grant_id="grant-0002",
+                mineral="铁矿",
+                status="failed",
+                announcement=1,
+                announced_on=date(2024, 3, 5),
+                trade_from=date(2024, 4, 2),
+                trade_to=date(2024, 4, 16),
+                starting_price_cny_10k=Decimal(800),
+                failed_on=date(2024, 4, 16),
+                failed_reason="reserve_not_reached",
+                bidders=2,
+                updated_at=updated,
+                **common,
+            ),
+            grants.Grant(
+                grant_id="grant-0003",
+                mineral="建筑石料用灰岩",
+                status="announced",
+                announcement=2,
+                announced_on=date(2024, 8, 1),
+                trade_from=date(2024, 8, 29),
+                trade_to=date(2024, 9, 11),
+                starting_price_cny_10k=Decimal(180),
+                failed_on=date(2024, 7, 1),
+                failed_reason="no_bids",
+                bidders=0,
+                updated_at=updated,
+                **common,
+            ),
+            grants.Grant(
+                grant_id="grant-0004",
+                mineral="建筑石料用灰岩",
+                status="concluded",
+                announcement=1,
+                announced_on=date(2024, 2, 1),
+                starting_price_cny_10k=Decimal(200),
+                winner=grants.Winner(
+                    name="平泉市示意建材有限公司", credit_code="91130881MA0A00004X"
+                ),
+                price_cny_10k=Decimal("260.5"),
+                concluded_on=date(2024, 3, 15),
+                publicity_until=date(2024, 3, 25),
+                bidders=2,
+                updated_at=updated,
+                **common,
+            ),
+        ]
     )

@@ -60,15 +60,15 @@ def test_the_extracted_text_holds_the_chinese_report(tmp_path: Path) -> None:
     for name in ("1:5万区域地球化学调查", "大中型矿山比例", "历史遗留矿山生态修复治理面积"):
         assert name in extracted
     assert "<script>alert('x')</script>平泉&县<b>矿业</b>有限公司" in extracted
-    assert "第1页/共5页" in extracted
-    assert "第5页/共5页" in extracted
+    assert "第1页/共6页" in extracted
+    assert "第6页/共6页" in extracted
 
 
 @needs_wqy
 def test_title_page_then_the_sections_and_metadata_naming_the_font() -> None:
     pdf = render_pdf(sample_report(), font=find_cjk_font(search=[WQY]))
 
-    assert page_count(pdf) == 5  # with the plan adjustments and conflicts sections
+    assert page_count(pdf) == 6  # with the adjustments, conflicts and grants sections
     assert info(pdf, "Title") == "平泉市矿产资源总体规划2024年度实施情况报告"
     assert info(pdf, "Subject") == (
         "Pingquan City Mineral Resources Master Plan (2021-2025): implementation report 2024"
@@ -124,7 +124,7 @@ def test_without_a_font_file_the_builtin_cid_font_is_used_and_said(
     assert info(pdf, "Creator") == (
         "Lode reporting; CJK font: STSong-Light (reportlab built-in CID font, not embedded)"
     )
-    assert page_count(pdf) == 5  # with the plan adjustments and conflicts sections
+    assert page_count(pdf) == 6  # with the adjustments, conflicts and grants sections
 
 
 def test_the_same_model_and_font_give_the_same_bytes() -> None:

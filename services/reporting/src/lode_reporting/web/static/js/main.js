@@ -25,6 +25,7 @@ const state = {
   items: [], // the indicators of the selected year
   standing: null, // where the plan stands (GET /reporting/v1/indicators: standing)
   conflicts: null, // the year's conflicts with the plan (GET /reporting/v1/conflicts)
+  grants: null, // the year's competitive grants (GET /reporting/v1/grants)
   trends: [], // the charted indicators' trends
   asOf: null,
   asOfPosition: null, // the reporting journal's position the figures were read at
@@ -105,7 +106,8 @@ function take(answer) {
 }
 
 /** Where the plan stands (规划期已结束…在被新规划替代前继续执行), said when it is not simply
- * within its period; and the year's conflicts with the plan (与规划冲突). */
+ * within its period; the year's conflicts with the plan (与规划冲突); and the year's
+ * competitive grants (矿业权出让). */
 function showStanding() {
   const standing = state.standing;
   const note = document.getElementById("plan-standing");
@@ -128,6 +130,24 @@ function showStanding() {
           resolved: year.resolved,
           open: year.open_at_year_end,
         });
+  }
+  const grants = document.getElementById("plan-grants");
+  if (grants) {
+    const year = state.grants;
+    grants.hidden = !year;
+    grants.dataset.year = year ? String(year.year) : "";
+    grants.dataset.count = year ? String(year.summary.announced) : "";
+    grants.textContent = !year
+      ? ""
+      : year.summary.announced === 0
+        ? t("grantsNone", { year: year.year })
+        : t("grantsLine", {
+            year: year.year,
+            announced: year.summary.announced,
+            concluded: year.summary.concluded,
+            total: formatNumber(year.summary.price_total_cny_10k),
+            failed: year.summary.failed,
+          });
   }
 }
 
@@ -162,9 +182,10 @@ async function loadTrends() {
 }
 
 async function loadCompliance() {
-  [state.compliance, state.conflicts] = await Promise.all([
+  [state.compliance, state.conflicts, state.grants] = await Promise.all([
     getJson("/reporting/v1/compliance", { year: state.year }),
     getJson("/reporting/v1/conflicts", { plan_id: PLAN_ID, year: state.year }).catch(() => null),
+    getJson("/reporting/v1/grants", { plan_id: PLAN_ID, year: state.year }).catch(() => null),
   ]);
   showStanding();
 }
@@ -316,7 +337,7 @@ function onStreamEvent(sse) {
   const entry = addEvent($("feed"), $("feed-empty"), sse);
   if (!entry) return;
   const type = entry.type ?? "";
-  if (/^lode\.(monitoring|licensing\.licence|zoning)\./.test(type)) scheduleRefresh();
+  if (/^lode\.(monitoring|licensing\.(licence|grant)|zoning)\./.test(type)) scheduleRefresh();
   if (/^lode\.(licensing\.licence|zoning\.(zone|plan))\./.test(type)) scheduleMap();
 }
 
