@@ -8,8 +8,9 @@ topology and on the embedded mode, measured in the same run; the ratios distribu
 For each deployment (:mod:`.targets`), one after the other, on fresh databases:
 
 1. **licensing** (not timed as load): each mine gets a mining block from the planner, an
-   application checked against the plan (it must be ``eligible``), the officer's decision
-   with the upstream licence number, valid from 2021; once monitoring's replica has every
+   application checked against the plan (every check passed but ``competitive_grant``, whose
+   协议出让 basis the officer confirms in a review), the officer's decision with the upstream
+   licence number, valid from 2021; once monitoring's replica has every
    licence, the admin issues each enterprise an API key.
 2. **the simulated year** (:mod:`.workload`): every mine at once sends its annual report of
    2024 and its four quarterly reports of 2025, in order, each answer awaited (a closed loop

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from bench.reports.drive import LeanTransport
+from lode_common.testing.examples import AGREEMENT_REVIEW
 
 from .cpu import CpuSample
 from .targets import Target
@@ -36,6 +37,11 @@ async def expect(answer: httpx.Response, status: int, what: str) -> dict[str, An
 
 
 # --- the mines licensed ------------------------------------------------------------------------
+def _open_checks(view: dict[str, Any]) -> set[str]:
+    """The checks of an application that are neither passed nor a warning."""
+    return {c["rule_id"] for c in view.get("checks") or () if c["outcome"] in ("fail", "review")}
+
+
 async def license_mine(http: httpx.AsyncClient, target: Target, mine: Mine) -> None:
     await expect(
         await http.post(
@@ -56,8 +62,17 @@ async def license_mine(http: httpx.AsyncClient, target: Target, mine: Mine) -> N
         201,
         f"application of {mine.code}",
     )
-    if view.get("verdict") != "eligible":
+    if view.get("verdict") != "needs_review" or _open_checks(view) != {"competitive_grant"}:
         raise RuntimeError(f"{mine.code}: {view.get('status')} {view.get('verdict')}")
+    await expect(
+        await http.post(
+            f"{target.url('licensing')}/licensing/v1/applications/{view['id']}/review",
+            json=AGREEMENT_REVIEW,
+            headers=officer,
+        ),
+        200,
+        f"review of {mine.code} (协议出让)",
+    )
     await expect(
         await http.post(
             f"{target.url('licensing')}/licensing/v1/applications/{view['id']}/decision",

@@ -152,6 +152,14 @@ EXPECTED: dict[Route, Access] = {
     ("POST", "/licensing/v1/licences/{licence_no}/restoration-acceptance"): roles(OFFICER),
     # licensing: plan adjustment (the what-if zoning asks for) and enforcement
     ("POST", "/licensing/v1/plan-impact"): roles(PLANNER, APPROVER),
+    ("POST", "/licensing/v1/grants"): roles(OFFICER),
+    ("GET", "/licensing/v1/grants"): STAFF,
+    ("GET", "/licensing/v1/grants/{grant_id}"): STAFF,
+    ("POST", "/licensing/v1/grants/{grant_id}/announce"): roles(OFFICER),
+    ("POST", "/licensing/v1/grants/{grant_id}/bids"): roles(OFFICER),
+    ("POST", "/licensing/v1/grants/{grant_id}/conclude"): roles(OFFICER),
+    ("POST", "/licensing/v1/grants/{grant_id}/contract"): roles(OFFICER),
+    ("POST", "/licensing/v1/grants/{grant_id}/cancel"): roles(OFFICER),
     ("GET", "/licensing/v1/enforcement"): roles(OFFICER, INSPECTOR, APPROVER, PLANNER, VIEWER),
     # licensing: the province platform's callback
     ("POST", "/licensing/v1/province/decisions"): SIGNED,
@@ -196,6 +204,7 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/reporting/v1/map"): STAFF,
     ("GET", "/reporting/v1/annual-report/{year}"): STAFF,
     ("GET", "/reporting/v1/conflicts"): STAFF,
+    ("GET", "/reporting/v1/grants"): STAFF,
     ("GET", "/reporting/v1/final-evaluation/{plan_id}"): STAFF,
     ("GET", "/reporting/v1/licences/summary"): STAFF,
     ("GET", "/reporting/v1/output"): STAFF,
@@ -310,6 +319,7 @@ PATH_VALUES: dict[str, str] = {
     "action": "suspend",
     "credit_code": with_check_character("91130881MA0X00009"),  # valid, nobody's
     "key_id": "00000000-0000-4000-8000-000000000002",
+    "grant_id": "00000000-0000-4000-8000-000000000003",
 }
 
 ENTERPRISE_A = "91130881MA0A000007"

@@ -32,7 +32,13 @@ import httpx
 import pytest
 
 from lode_common.testing.apps import ADMIN_TOKEN
-from lode_common.testing.examples import PLAN, iron_mine_application, mining_block, square
+from lode_common.testing.examples import (
+    AGREEMENT_REVIEW,
+    PLAN,
+    iron_mine_application,
+    mining_block,
+    square,
+)
 
 from .served import Served, served_system
 
@@ -252,6 +258,10 @@ def mine_key(lode: Served, block: str) -> str:
             json=iron_mine_application("平泉市示意矿业有限公司", ENTERPRISE, area),
         )
         assert filed.status_code == 201, filed.text
+        reviewed = http.post(
+            f"/licensing/v1/applications/{filed.json()['id']}/review", json=AGREEMENT_REVIEW
+        )
+        assert reviewed.status_code == 200, reviewed.text
         approval = {
             "decision": "approved",
             "licence_no": LICENCE,
@@ -295,13 +305,13 @@ def test_an_application_is_submitted_and_read_back(
         submit = licensing.endpoint("POST", "/licensing/v1/applications")
         filed = ok(submit.sync_detailed(client=client, body=body_model(submit, example)), 201)
         assert read(filed, "status") == "checked"
-        assert read(filed, "verdict") == "eligible"
+        assert read(filed, "verdict") == "needs_review"  # competitive_grant: 协议出让 to confirm
         assert read(filed, "applicant.credit_code") == ENTERPRISE
         application_id = read(filed, "id")
         get = licensing.endpoint("GET", "/licensing/v1/applications/{application_id}")
         again = ok(get.sync_detailed(application_id, client=client))
     assert read(again, "id") == application_id
-    assert read(again, "verdict") == "eligible"
+    assert read(again, "verdict") == "needs_review"
     assert read(again, "mineral") == "铁矿"
     assert read(again, "applicant.name") == "平泉市示意矿业有限公司"
     assert read(again, "right_type") == "mining"

@@ -46,7 +46,13 @@ from fastapi import FastAPI
 
 from lode_common.testing import eventually
 from lode_common.testing.apps import ADMIN_TOKEN, ServiceUnderTest, services_under_test
-from lode_common.testing.examples import PLAN, iron_mine_application, mining_block, square
+from lode_common.testing.examples import (
+    AGREEMENT_REVIEW,
+    PLAN,
+    iron_mine_application,
+    mining_block,
+    square,
+)
 from lode_common.testing.plugin import BACKENDS, backend_services
 from lode_licensing.bootstrap import build as build_licensing
 from lode_licensing.domain.province import sign
@@ -108,6 +114,11 @@ class Made:
     proposal_to_withdraw: str = ""
     proposal_to_approve: str = ""
     proposal_to_reject: str = ""
+    grant_to_announce: str = ""
+    grant_to_cancel: str = ""
+    grant_announced: str = ""
+    grant_to_conclude: str = ""
+    grant_to_contract: str = ""
     not_made: list[str] = field(default_factory=list)
 
 
@@ -171,6 +182,42 @@ def _approval(licence_no: str, valid_from: str, valid_to: str) -> dict[str, Any]
         "valid_from": valid_from,
         "valid_to": valid_to,
         "reason": "本地审批通过（示意）",
+    }
+
+
+def _grant(n: int) -> dict[str, Any]:
+    """A listing (挂牌) of an iron mining right in the mining block, the n-th of the examples'."""
+    return {
+        "year": 2026,
+        "right_type": "mining",
+        "mineral": "铁矿",
+        "method": "listing",
+        "area": {"geometry": square(BLOCK_AT[0] + 0.02 * n, BLOCK_AT[1] + 0.05, 0.005)},
+        "capacity": {"value": 30, "unit": "万吨/年"},
+        "reserves_10kt": 1200,
+        "term_years": 10,
+        "starting_price_cny_10k": 1000,
+        "reserve_price_cny_10k": 1500,
+        "clean_grant": True,
+    }
+
+
+# An announcement across the 2026 Spring Festival: 20 working days from 2 February to the
+# trade on 9 March, a listing's 10 working days to 20 March, the result's publicity to 7 April.
+ANNOUNCEMENT = {
+    "announced_on": "2026-02-02",
+    "trade_from": "2026-03-09",
+    "trade_to": "2026-03-20",
+    "review_note": "规模由竞得人开发利用方案确定（示意）",
+}
+CONCLUSION = {"concluded_on": "2026-03-23"}
+
+
+def _bid(amount: int, credit_code: str = ENTERPRISE) -> dict[str, Any]:
+    return {
+        "bidder": {"name": "平泉市示意竞买矿业有限公司", "credit_code": credit_code},
+        "amount_cny_10k": amount,
+        "at": "2026-03-10T10:00:00+08:00",
     }
 
 
@@ -256,6 +303,30 @@ EXAMPLES: dict[Route, Example] = {
             "document": m.plan_document,
         },
         sampled=DOCUMENT,
+    ),
+    ("POST", "/licensing/v1/grants"): Example(lambda _: _grant(1)),
+    ("POST", "/licensing/v1/grants/{grant_id}/announce"): Example(
+        lambda _: ANNOUNCEMENT, lambda m: {"grant_id": m.grant_to_announce}
+    ),
+    ("POST", "/licensing/v1/grants/{grant_id}/bids"): Example(
+        lambda _: _bid(1600), lambda m: {"grant_id": m.grant_announced}
+    ),
+    ("POST", "/licensing/v1/grants/{grant_id}/conclude"): Example(
+        lambda _: CONCLUSION, lambda m: {"grant_id": m.grant_to_conclude}
+    ),
+    ("POST", "/licensing/v1/grants/{grant_id}/contract"): Example(
+        lambda _: {
+            "signed_on": "2026-04-07",
+            "contract_ref": "平自然资出让〔2026〕1号（示意）",
+            "instalments": [
+                {"due": "2026-05-01", "amount_cny_10k": 1000},
+                {"due": "2027-05-01", "amount_cny_10k": 600},
+            ],
+        },
+        lambda m: {"grant_id": m.grant_to_contract},
+    ),
+    ("POST", "/licensing/v1/grants/{grant_id}/cancel"): Example(
+        lambda _: {"reason": "年度出让计划调整（示意）"}, lambda m: {"grant_id": m.grant_to_cancel}
     ),
     ("POST", "/licensing/v1/applications/{application_id}/review"): Example(
         lambda _: {"outcome": "accept", "reason": "论证报告已审查（示意）"},
@@ -474,6 +545,7 @@ async def _make(lode: Lode) -> Made:
     made = Made()
     submit: Route = ("POST", "/licensing/v1/applications")
     decide: Route = ("POST", "/licensing/v1/applications/{application_id}/decision")
+    review: Route = ("POST", "/licensing/v1/applications/{application_id}/review")
     zones: Route = ("POST", "/zoning/v1/zones")
     keys: Route = ("POST", "/monitoring/v1/enterprises/{credit_code}/api-keys")
     reports: Route = ("POST", "/monitoring/v1/reports")
@@ -484,6 +556,12 @@ async def _make(lode: Lode) -> Made:
 
     async def application(lon: float, lat: float = BLOCK_AT[1] + 0.01) -> dict[str, Any]:
         return _created(await lode.json(submit, _application(lon, lat)), "an application")
+
+    async def agreed(filed: dict[str, Any]) -> None:
+        """The officer confirms the 协议出让 basis: the only open check is competitive_grant."""
+        open_checks = {c["rule_id"] for c in filed["checks"] if c["outcome"] in ("fail", "review")}
+        assert open_checks == {"competitive_grant"}, filed["checks"]
+        _created(await lode.json(review, AGREEMENT_REVIEW, application_id=filed["id"]), "review")
 
     async def plan() -> None:
         await eventually(plan_reached_licensing, timeout_s=60, what="the plan reaches licensing")
@@ -499,12 +577,14 @@ async def _make(lode: Lode) -> Made:
     async def licences() -> None:
         for offset, licence_no in ((0.01, LICENCE_SUSPEND), (0.03, LICENCE_GREEN)):
             filed = await application(BLOCK_AT[0] + offset)
-            assert filed["verdict"] == "eligible", filed
+            await agreed(filed)
             approval = _approval(licence_no, "2021-01-01", "2030-12-31")
             _created(await lode.json(decide, approval, application_id=filed["id"]), "a licence")
 
     async def applications() -> None:
-        made.application_to_decide = (await application(BLOCK_AT[0] + 0.05))["id"]
+        to_decide = await application(BLOCK_AT[0] + 0.05)
+        await agreed(to_decide)
+        made.application_to_decide = to_decide["id"]
         made.application_to_withdraw = (await application(BLOCK_AT[0] + 0.07))["id"]
         made.application_undecided = (await application(BLOCK_AT[0] + 0.09))["id"]
         outside = await application(*NEEDS_REVIEW_AT)
@@ -555,7 +635,33 @@ async def _make(lode: Lode) -> Made:
             _created(sent, "a submitted proposal")
             setattr(made, name, proposal_id)
 
-    for step in (plan, zoning, licences, applications, key, monitoring, proposals):
+    async def grants() -> None:
+        create: Route = ("POST", "/licensing/v1/grants")
+        announce: Route = ("POST", "/licensing/v1/grants/{grant_id}/announce")
+        bids: Route = ("POST", "/licensing/v1/grants/{grant_id}/bids")
+        conclude: Route = ("POST", "/licensing/v1/grants/{grant_id}/conclude")
+
+        async def drafted(n: int) -> str:
+            return str(_created(await lode.json(create, _grant(n)), "a grant")["id"])
+
+        async def announced(n: int) -> str:
+            grant_id = await drafted(n)
+            _created(await lode.json(announce, ANNOUNCEMENT, grant_id=grant_id), "announced")
+            return grant_id
+
+        made.grant_to_announce = await drafted(2)
+        made.grant_to_cancel = await drafted(3)
+        made.grant_announced = await announced(4)
+        made.grant_to_conclude = await announced(5)
+        _created(await lode.json(bids, _bid(1600), grant_id=made.grant_to_conclude), "a bid")
+        made.grant_to_contract = await announced(6)
+        _created(await lode.json(bids, _bid(1600), grant_id=made.grant_to_contract), "a bid")
+        _created(
+            await lode.json(conclude, CONCLUSION, grant_id=made.grant_to_contract), "concluded"
+        )
+
+    steps = (plan, zoning, licences, applications, key, monitoring, proposals, grants)
+    for step in steps:
         try:
             await step()
         except (AssertionError, LookupError, TypeError, ValueError) as error:
@@ -688,6 +794,7 @@ LISTS: dict[str, bool] = {
     "/zoning/v1/zones/export?status=all": False,
     "/licensing/v1/applications": True,
     "/licensing/v1/licences": True,
+    "/licensing/v1/grants?year=2026": True,
     "/monitoring/v1/mines": True,
     "/monitoring/v1/reports": True,
     "/monitoring/v1/findings": True,
@@ -700,6 +807,7 @@ LISTS: dict[str, bool] = {
     "/reporting/v1/compliance": False,
     "/reporting/v1/output?year=2023": False,
     "/reporting/v1/indicators?year=2023": False,
+    "/reporting/v1/grants?year=2024": False,
 }
 """What the API shows of what is stored (True: a list read page by page with ``limit`` and
 ``offset``): after the hostile run none of it may hold nonsense."""

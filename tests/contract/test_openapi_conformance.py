@@ -108,6 +108,15 @@ MISMATCHED: dict[Operation, str] = {
     "licence_no for exploration)",
     ("POST", "/licensing/v1/plan-impact"): "document is a whole plan document, checked as "
     "zoning checks one on publication (its cross-checks: see PUT /zoning/v1/plans/{plan_id})",
+    ("POST", "/licensing/v1/grants"): "the mineral must be in the catalogue and the year in "
+    "the plan's period or the next (data); term_years at most the right type's longest licence "
+    "term (standards); capacity required for mining and refused for exploration; reserve price "
+    "at least the starting price; the area as zoning reads it; " + _NUMBERS,
+    ("POST", "/licensing/v1/grants/{grant_id}/bids"): "the bid's time within the trade window "
+    "and not in the future, above the best bid (time, a rule over several values); " + _NUMBERS,
+    ("POST", "/licensing/v1/grants/{grant_id}/contract"): "the instalments must sum to the "
+    "price, fall due in order, not before signing, signing not before the publicity ends (rules "
+    "over several values, time); " + _NUMBERS,
     # monitoring: data and time, and numbers as the readers count them
     ("POST", "/monitoring/v1/reports"): "a licence monitoring does not know is 422 on "
     "licence_no (API.md: data), a period that has not begun; " + _NUMBERS,

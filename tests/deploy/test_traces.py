@@ -19,7 +19,7 @@ from opentelemetry.trace import SpanKind
 from lode_common import telemetry
 from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest, services_under_test
-from lode_common.testing.examples import iron_mine_application, square
+from lode_common.testing.examples import AGREEMENT_REVIEW, iron_mine_application, square
 from lode_common.testing.plugin import BACKENDS, backend_services
 from lode_licensing.bootstrap import build as build_licensing
 from lode_licensing.container import Licensing
@@ -144,6 +144,12 @@ async def test_an_application_is_one_trace_across_http_the_bus_and_services(
     assert calls
     assert all(service_of(s) == "lode-licensing" for s in calls)
 
+    reviewed = await licensing.client.post(
+        f"/licensing/v1/applications/{submitted.json()['id']}/review",
+        headers=licensing.auth("licensing_officer"),
+        json=AGREEMENT_REVIEW,
+    )
+    assert reviewed.status_code == 200, reviewed.text
     decided = await licensing.client.post(
         f"/licensing/v1/applications/{submitted.json()['id']}/decision",
         headers={**licensing.auth("licensing_officer"), **traceparent(DECIDE_TRACE)},

@@ -10,7 +10,12 @@ import httpx
 
 from lode_common.credit_code import with_check_character
 from lode_common.testing import eventually
-from lode_common.testing.examples import iron_mine_application, mining_block, square
+from lode_common.testing.examples import (
+    AGREEMENT_REVIEW,
+    iron_mine_application,
+    mining_block,
+    square,
+)
 
 from .conftest import System
 
@@ -76,6 +81,27 @@ async def submit(http: httpx.AsyncClient, system: System, site: Site) -> dict[st
     assert answer.status_code == 201, answer.text
     view: dict[str, Any] = answer.json()
     return view
+
+
+async def confirm_agreement(
+    http: httpx.AsyncClient, system: System, view: dict[str, Any]
+) -> dict[str, Any]:
+    """Review a new mining application whose only open check is ``competitive_grant``
+    (neither a grant nor an exploration licence named): the officer confirms the 协议出让
+    basis, and the application is ``reviewed``."""
+    open_checks = {c["rule_id"]: c["outcome"] for c in view["checks"] if c["outcome"] != "pass"}
+    open_checks = {rule: outcome for rule, outcome in open_checks.items() if outcome != "warn"}
+    assert view["verdict"] == "needs_review", view["checks"]
+    assert open_checks == {"competitive_grant": "review"}, open_checks
+    answer = await http.post(
+        f"{system.url('licensing')}/licensing/v1/applications/{view['id']}/review",
+        json=AGREEMENT_REVIEW,
+        headers=system.topology.auth("licensing_officer"),
+    )
+    assert answer.status_code == 200, answer.text
+    reviewed: dict[str, Any] = answer.json()
+    assert reviewed["status"] == "reviewed", reviewed
+    return reviewed
 
 
 async def application(http: httpx.AsyncClient, system: System, app_id: str) -> dict[str, Any]:
@@ -158,8 +184,7 @@ async def licensed_site(
     licence number once monitoring has it."""
     site = Site()
     await create_block(http, system, site)
-    view = await submit(http, system, site)
-    assert view["verdict"] == "eligible", view
+    view = await confirm_agreement(http, system, await submit(http, system, site))
     if since is None:
         await forward(http, system, view["id"])
         done = await wait_status(http, system, view["id"], "approved")

@@ -33,11 +33,23 @@ def mining_block(code: str, name_zh: str, geometry: dict[str, Any]) -> dict[str,
     }
 
 
+AGREEMENT_REVIEW: dict[str, str] = {
+    "outcome": "accept",
+    "reason": "协议出让：已设采矿权深部及周边零星资源，经集体决策同意（示意） / granted by "
+    "agreement on a basis the law allows (illustrative)",
+}
+"""The officer's review (``POST .../applications/{id}/review``) of a new mining application
+named neither a contracted grant nor an exploration licence (``competitive_grant: review``):
+the 协议出让 basis confirmed, so it may be forwarded or decided."""
+
+
 def iron_mine_application(
     name: str, credit_code: str, area: dict[str, Any], **changes: Any
 ) -> dict[str, Any]:
     """A new underground iron mine of 12 万吨/年 that passes every plan check (inside a
-    mining block for iron), for ``POST /licensing/v1/applications``.
+    mining block for iron), for ``POST /licensing/v1/applications``: every check but
+    ``competitive_grant``, which is ``review`` (settled by :data:`AGREEMENT_REVIEW`) unless a
+    ``grant_id`` of the applicant's contracted grant over the same area is added.
 
     It declares its green-mine plan and carries its restoration plan (复垦方案, required of
     a new mine by 第五章第三节) with one milestone in the current year, so any licence
