@@ -31,6 +31,7 @@ from .flows import (
     PLAN,
     Site,
     api_key,
+    confirm_agreement,
     create_block,
     forward,
     licences,
@@ -218,7 +219,7 @@ async def test_forged_stale_and_replayed_province_callbacks_are_401(
     # signature sent again is a replay (401)
     site = Site()
     await create_block(http, system, site)
-    view = await submit(http, system, site)
+    view = await confirm_agreement(http, system, await submit(http, system, site))
     await forward(http, system, view["id"])
     await wait_status(http, system, view["id"], "approved")
     record = (await http.get(f"{system.platform.url}/applications/{view['id']}")).json()
