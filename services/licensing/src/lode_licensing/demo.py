@@ -1,5 +1,5 @@
 """Illustrative demo licences (示意): Pingquan's 63 mining licences of the 2020 baseline,
-and the three quarries granted since under the plan.
+and the three quarries granted since under the plan (their grants: :mod:`.demo_grants`).
 
 Pure data: no database, no HTTP. The loader that stores them (``LODE_DEMO=1``) is the
 licensing service's; this module only says what they are. Every licence is invented and
@@ -40,41 +40,34 @@ Granted since 2020 (after :data:`BASELINE_COUNT`): the plan wants building stone
 万立方米/年 (about 77 万吨). One large quarry a year was granted in 2021, 2022 and 2023
 (30, 40 and 60 万立方米/年, each in its own sand-gravel area, each a green mine with its
 restoration plan), so that the building-stone output rises toward the target as a county
-that follows its plan would see it: from about 100 万吨 in 2021 to about 300 万吨 in 2024.
+that follows its plan would see it: from about 100 万吨 in 2021 to about 330 万吨 in 2024.
+Each was granted competitively (出让, by listing or auction) before it was licensed: its
+grant is in :mod:`.demo_grants`, and its licence is issued the day the grant's timeline
+says (:mod:`.demo_timeline`: 20 working days after the contract), not on a day of its own.
 
-Areas are small polygons placed inside the demo zones of :mod:`lode_common.demo.pingquan`
-that fit the mineral (iron in the four mining blocks, one holder each, and in the energy
-base, key mining area and national planning mining area outside the blocks; building stone
-in the sand-gravel areas; fluorite in its key development region), the rest elsewhere in
-the city outline, clear of every zone. None touches another, the red line or the
-forbidden area.
+Areas are small polygons placed (:mod:`.demo_places`) inside the demo zones of
+:mod:`lode_common.demo.pingquan` that fit the mineral (iron in the four mining blocks, one
+holder each, and in the energy base, key mining area and national planning mining area
+outside the blocks; building stone in the sand-gravel areas; fluorite in its key
+development region), the rest elsewhere in the city outline, clear of every zone. None
+touches another, the red line or the forbidden area.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from typing import Any, Final
+from typing import Final
 
-from shapely import affinity
-from shapely.geometry import Point, Polygon
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
-from shapely.prepared import prep
+from shapely.geometry import Polygon
 
 from lode_common.credit_code import with_check_character
-from lode_common.demo.pingquan import (
-    DemoZone,
-    boundary,
-    demo_zone_geometries,
-    geodesic_area_ha,
-)
 from lode_common.events.catalog import Capacity, Holder, LicenceIssued, RestorationMilestone
+from lode_common.workdays import WorkdayCalendar
+from lode_licensing.demo_places import Site, geojson, placed
+from lode_licensing.demo_timeline import quarry_timeline
+from lode_licensing.domain.grant_periods import GrantRules
 from lode_licensing.domain.licence import add_years
 from lode_licensing.domain.vocabulary import (
     CUBIC_METRES_10K_PER_YEAR,
@@ -82,6 +75,9 @@ from lode_licensing.domain.vocabulary import (
     Scale,
 )
 
+DEMO_ACTOR: Final = "demo"
+"""Who the demo data is recorded by (the licences' history, the grants' ``created_by`` and
+steps): the mark of the illustrative rows the tables have no ``illustrative`` column for."""
 BASELINE_DATE: Final = date(2020, 12, 31)
 """The day the plan counts its 63 licences (base year 2020)."""
 ADCODE: Final = "130881"
@@ -108,9 +104,6 @@ _PLANNED_DISTURBED_HA_PER_10KT: Final[dict[str, dict[str, Decimal]]] = {
 _LARGE_MINE_LAND_SHARE: Final = Decimal("0.2")
 """A large mine works deeper benches: a fifth of that land per 万吨 (the monitoring demo's
 reports assume the same)."""
-_MARGIN_DEG: Final = 0.001  # about 85-110 m: kept inside a zone, and between two licences
-_MAX_TRIES: Final = 5000
-_ZONE_CANDIDATES: Final = 64
 
 
 @dataclass(frozen=True)
@@ -236,6 +229,8 @@ DEMO_MINES: Final[tuple[DemoMine, ...]] = (
 BASELINE_COUNT: Final = 63
 """The first :data:`BASELINE_COUNT` mines are the 2020 register; the rest were granted
 since, under the plan."""
+SITES: Final[tuple[Site, ...]] = tuple((mine.zone_code, mine.area_ha) for mine in DEMO_MINES)
+"""Where each mine's area is placed: its zone and its target hectares."""
 
 _HOLDER_LABEL: Final = {
     "铁矿": "铁矿业",
@@ -251,35 +246,33 @@ _HOLDER_LABEL: Final = {
 }
 """Holder names: 平泉市示意{label}有限公司{number}, numbered within the mineral."""
 
-# Zone types a licence keeps out of unless it is placed in that very zone.
-_KEEP_OUT_TYPES: Final = frozenset(
-    {
-        "ecological_red_line",
-        "forbidden_mining_area",
-        "restricted_mining_area",
-        "mining_block",
-        "exploration_block",
-        "sand_gravel_area",
-    }
-)
 
-
-def demo_licences(today: date | None = None) -> list[LicenceIssued]:
+def demo_licences(
+    today: date | None = None,
+    *,
+    rules: GrantRules | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> list[LicenceIssued]:
     """The 66 illustrative mining licences, in the order of :data:`DEMO_MINES`: the 63 of
     the 2020 register, then the three granted since (2021-2023).
 
     With ``today`` None they are all ``active`` (the expiry job then lapses those whose
     term has run out). Given a day on or after 2020-12-31, a licence whose ``valid_to`` is
-    before it comes ``expired``.
+    before it comes ``expired``. A quarry granted since is issued the day its grant's
+    timeline says (:func:`.demo_timeline.quarry_timeline`, counted with ``rules`` and
+    ``calendar``: by default the settings' default periods and the package's calendar).
     """
     if today is not None and today < BASELINE_DATE:
         raise ValueError(f"the demo licences are the register of {BASELINE_DATE}; got {today}")
-    areas = _areas()
     ordinals: dict[str, int] = {}
     licences = []
-    for index, (mine, area) in enumerate(zip(DEMO_MINES, areas, strict=True)):
+    for index, (mine, area) in enumerate(zip(DEMO_MINES, areas(), strict=True)):
         ordinals[mine.mineral] = ordinals.get(mine.mineral, 0) + 1
-        valid_from = _issued_on(index, mine.issued_year)
+        valid_from = (
+            _issued_on(index, mine.issued_year)
+            if index < BASELINE_COUNT
+            else quarry_timeline(mine.issued_year, rules, calendar).licence_issued_on
+        )
         valid_to = add_years(valid_from, mine.term_years)
         lapsed = today is not None and valid_to < today
         licences.append(
@@ -298,7 +291,7 @@ def demo_licences(today: date | None = None) -> list[LicenceIssued]:
                 valid_from=valid_from,
                 valid_to=valid_to,
                 status="expired" if lapsed else "active",
-                area=_geojson(area),
+                area=geojson(area),
                 phase_out=False,
                 illustrative=True,
                 restoration_plan=restoration_plan(mine, valid_from, valid_to),
@@ -334,6 +327,12 @@ def restoration_plan(
     return milestones
 
 
+def areas() -> tuple[Polygon, ...]:
+    """Each mine's licence area, in the order of :data:`DEMO_MINES`
+    (:func:`.demo_places.placed`)."""
+    return placed(SITES)
+
+
 def _issued_on(index: int, year: int) -> date:
     """A day of ``year`` that varies with the mine, so terms do not all end together."""
     return date(year, 1 + (index * 5) % 12, 1 + (index * 11) % 28)
@@ -347,114 +346,3 @@ def _chinese_number(n: int) -> str:
         raise ValueError(f"{n} is out of 1-99")
     head = "" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")
     return head + (digits[ones] if ones else "")
-
-
-def _geojson(polygon: Polygon) -> dict[str, Any]:
-    return {"type": "Polygon", "coordinates": [[[x, y] for x, y in polygon.exterior.coords]]}
-
-
-# --- placement -----------------------------------------------------------------------------
-@cache
-def _areas() -> tuple[Polygon, ...]:
-    """Each mine's licence area, placed in the order of :data:`DEMO_MINES`.
-
-    Candidate centres follow a Halton sequence over the mine's region; a parcel must lie
-    inside the region and clear of the licences placed before it. In the city at large the
-    first that fits is taken; in a zone, the one nearest the zone's edge among the first
-    :data:`_ZONE_CANDIDATES`, so that small zones (the sand-gravel areas) still have room
-    for the next.
-    """
-    zones = demo_zone_geometries()
-    by_code = {zone.code: polygon for zone, polygon in zones}
-    placed: list[Polygon] = []
-    taken: BaseGeometry = Polygon()
-    for index, mine in enumerate(DEMO_MINES):
-        region = _region(mine.zone_code, zones, by_code)
-        edge = region.boundary
-        fitting = (
-            parcel
-            for parcel in _candidates(region, mine.area_ha, index)
-            if not taken.intersects(parcel)
-        )
-        if mine.zone_code is None:
-            parcel = next(fitting, None)
-        else:
-            choices = list(itertools.islice(fitting, _ZONE_CANDIDATES))
-            parcel = min(choices, key=edge.distance, default=None)
-        if parcel is None:
-            raise RuntimeError(f"no room for demo mine {index} ({mine.mineral}, {mine.zone_code})")
-        placed.append(parcel)
-        taken = taken.union(parcel.buffer(_MARGIN_DEG))
-    return tuple(placed)
-
-
-def _candidates(region: BaseGeometry, area_ha: float, index: int) -> Iterator[Polygon]:
-    """Parcels inside ``region``, centred on the Halton points of its bounding box."""
-    inside = prep(region)
-    minx, miny, maxx, maxy = region.bounds
-    for k in range(1, _MAX_TRIES + 1):
-        centre = (minx + (maxx - minx) * _halton(k, 2), miny + (maxy - miny) * _halton(k, 3))
-        if not inside.contains(Point(centre)):
-            continue
-        parcel = _parcel(centre, area_ha, index)
-        if inside.contains(parcel):
-            yield parcel
-
-
-def _region(
-    code: str | None,
-    zones: list[tuple[DemoZone, Polygon]],
-    by_code: dict[str, Polygon],
-) -> BaseGeometry:
-    """Where a mine of zone ``code`` may lie: inside it (or the city, for None), a margin
-    in from its edge, and a margin clear of the zones it must keep out of."""
-    if code is None:
-        base = boundary()
-        keep_out = [polygon for _zone, polygon in zones]
-    else:
-        base = by_code[code]
-        keep_out = [p for z, p in zones if z.type in _KEEP_OUT_TYPES and z.code != code]
-    return base.buffer(-_MARGIN_DEG).difference(unary_union(keep_out).buffer(_MARGIN_DEG))
-
-
-def _halton(index: int, base: int) -> float:
-    """The ``index``-th term of the van der Corput sequence in ``base`` (0 ≤ x < 1)."""
-    fraction, result = 1.0, 0.0
-    while index > 0:
-        fraction /= base
-        result += fraction * (index % base)
-        index //= base
-    return result
-
-
-def _corners(index: int) -> Iterator[tuple[float, float]]:
-    """A slightly irregular rectangle of unit area, turned by an angle that varies by mine."""
-    aspect = 1.2 + 0.6 * _halton(index + 1, 5)
-    angle = math.radians(-40 + 80 * _halton(index + 1, 7))
-    height = 1 / math.sqrt(aspect)
-    width = aspect * height
-    jitter = ((1.0, 1.0), (1.08, 0.95), (0.94, 1.06), (1.03, 0.92))
-    shift = index % 4
-    for k, (sx, sy) in enumerate(((-1, -1), (1, -1), (1, 1), (-1, 1))):
-        jx, jy = jitter[(k + shift) % 4]
-        x, y = sx * width / 2 * jx, sy * height / 2 * jy
-        yield (
-            x * math.cos(angle) - y * math.sin(angle),
-            x * math.sin(angle) + y * math.cos(angle),
-        )
-
-
-def _parcel(centre: tuple[float, float], area_ha: float, index: int) -> Polygon:
-    """A licence area (矿区范围) of about ``area_ha`` around ``centre``, corners (拐点)
-    rounded to 8 decimals as the GeoJSON carries them."""
-    lon0, lat0 = centre
-    km_per_lon = 111.32 * math.cos(math.radians(lat0))
-    km_per_lat = 110.57
-    side_km = math.sqrt(area_ha / 100)
-    shape = Polygon(
-        (lon0 + x * side_km / km_per_lon, lat0 + y * side_km / km_per_lat)
-        for x, y in _corners(index)
-    )
-    factor = math.sqrt(area_ha / geodesic_area_ha(shape))
-    scaled = affinity.scale(shape, factor, factor, origin=(lon0, lat0))
-    return Polygon((round(x, 8), round(y, 8)) for x, y in scaled.exterior.coords)

@@ -31,7 +31,7 @@ The story the figures tell (checked by ``tests/unit/test_demo.py``):
 * building stone follows the demo register: the 2020 register's 8 quarries hold 28.5
   万立方米/年 (about 77 万吨 at 2.7 t/m³) and three of them lapse in 2021-2022; the three
   large quarries granted in 2021, 2022 and 2023 (30, 40, 60 万立方米/年) lift ore mined
-  from about 94 万吨 (2021) to about 346 万吨 (2024), toward the ~400 万吨/年 of 专栏2, and
+  from about 97 万吨 (2021) to about 329 万吨 (2024), toward the ~400 万吨/年 of 专栏2, and
   within capacity but for the one exception below;
 * four mine-years fall below a national three-rate minimum (:func:`story_events` says which);
 * one quarry mines above its licensed capacity in one year (compared at the density);

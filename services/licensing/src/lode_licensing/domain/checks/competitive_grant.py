@@ -36,7 +36,7 @@ from .result import CheckResult, fmt
 COMPETITIVE_GRANT: Final = "competitive_grant"
 COMPETITIVE_GRANT_CLAUSE: Final = (
     "《中华人民共和国矿产资源法》（2024年修订）第十七条至第二十一条"
-    "（条号未经核对法律原文 / article numbers not checked against the law's text）"
+    "（条号未核对法律原文 / article numbers not checked against the law's text）"
 )
 """Where the law says rights are granted competitively. The article numbers are the ones
 issue 16 cites; they were not checked against the law's text here, and every result's
