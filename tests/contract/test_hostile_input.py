@@ -193,6 +193,7 @@ def _grant(n: int) -> dict[str, Any]:
         "mineral": "铁矿",
         "method": "listing",
         "area": {"geometry": square(BLOCK_AT[0] + 0.02 * n, BLOCK_AT[1] + 0.05, 0.005)},
+        "mining_method": "underground",
         "capacity": {"value": 30, "unit": "万吨/年"},
         "reserves_10kt": 1200,
         "term_years": 10,

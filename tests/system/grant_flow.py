@@ -120,6 +120,7 @@ async def run_granting(
             "mineral": "铁矿",
             "method": "listing",
             "area": {"geometry": site.area()},
+            "mining_method": "underground",
             "capacity": {"value": 12, "unit": "万吨/年"},
             "reserves_10kt": 1200,
             "term_years": 10,
@@ -135,6 +136,7 @@ async def run_granting(
     assert draft[RESERVE] == 1500, draft  # the officer reads it
     outcomes = {c["rule_id"]: c["outcome"] for c in draft["checks"]}
     assert outcomes["ecological_red_line"] == "pass", draft["checks"]
+    assert outcomes["scale_matches_reserves"] == "pass", draft["checks"]  # its method named
     assert "competitive_grant" not in outcomes  # a grant is not checked for its own basis
     assert RESERVE not in await g.seen_by_viewer(grant_id)
 

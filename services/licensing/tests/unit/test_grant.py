@@ -118,6 +118,21 @@ def test_a_grant_is_checked_as_the_authoritys_new_application(rules: PlanRules) 
     assert verdict(outside) == "needs_review"
 
 
+def test_a_mining_method_lets_the_scale_checks_judge_the_grant(rules: PlanRules) -> None:
+    """Without 开采方式 the mine's scale is unknown, so the service-years check goes to
+    review; with it the grant is judged like any new mine of that method."""
+    iron = {"mineral": "铁矿", "capacity": {"value": 12, "unit": "万吨/年"}}
+    unnamed = as_application(parse_grant(body(**iron), rules))
+    named = as_application(parse_grant(body(**iron, mining_method="underground"), rules))
+    assert named.mining_method == "underground"
+    years = "scale_matches_reserves"
+    assert {r.rule_id: r.outcome for r in run_checks(unnamed, rules, context())}[years] == "review"
+    assert {r.rule_id: r.outcome for r in run_checks(named, rules, context())}[years] == "pass"
+    assert "mining_method" in errors(rules, mining_method="dredging")
+    exploration = {"right_type": "exploration", "capacity": None, "term_years": 5}
+    assert "mining_method" in errors(rules, **exploration, mining_method="underground")
+
+
 def day(text: str) -> date:
     return date.fromisoformat(text)
 

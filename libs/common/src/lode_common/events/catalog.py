@@ -330,6 +330,7 @@ class GrantAnnounced(_GrantEvent):
     area: GeoJSON | None = Field(None, description="the area offered, GeoJSON in CRS84")
     area_ha: Quantity | None = None
     capacity: Capacity | None = None
+    mining_method: str | None = Field(None, description="开采方式, when the plan names it")
     reserves_10kt: Quantity | None = None
     term_years: int
     clean_grant: bool = Field(description="净矿出让: offered free of other claims on the land")

@@ -291,6 +291,7 @@ class Grant(SQLModel, table=True):
     zones: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JsonType, nullable=False, server_default="[]")
     )  # the zones it touches: [{zone_id, type, code, name_zh, overlap_ha}]
+    mining_method: str | None = Field(default=None, max_length=20)  # 开采方式, when given
     capacity_value: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4)))
     capacity_unit: str | None = Field(default=None, max_length=20)
     reserves_10kt: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4)))

@@ -102,6 +102,7 @@ class GrantAnswer(BaseModel):
     area_lonlat: dict[str, Any] | None = Field(description="as zoning read it, GeoJSON CRS84")
     area_ha: Number | None
     zones: list[GrantZoneAnswer]
+    mining_method: str | None = Field(None, description="开采方式, when the plan names it")
     capacity: CapacityAnswer | None
     reserves_10kt: Number | None
     term_years: int

@@ -50,6 +50,12 @@ class GrantBody(BaseModel):
     )
     method: GrantMethod = Field(description="auction 拍卖, listing 挂牌 or tender 招标")
     area: shapes.Area
+    mining_method: str | None = Field(
+        None,
+        max_length=CODE_MAX,
+        description="开采方式 of a mining right (one the plan knows, e.g. underground, "
+        "open_pit): the scale checks read it; without it they go to review",
+    )
     capacity: shapes.Capacity | None = Field(None, description="required for a mining right")
     reserves_10kt: shapes.Quantity | None = Field(None, description="保有资源量, 万吨")
     term_years: int = Field(

@@ -165,6 +165,7 @@ def grant(
         "area_lonlat": row.area_lonlat,
         "area_ha": jsonable(row.area_ha),
         "zones": row.zones,
+        "mining_method": row.mining_method,
         "capacity": {"value": jsonable(row.capacity_value), "unit": row.capacity_unit}
         if row.capacity_value is not None
         else None,

@@ -46,6 +46,7 @@ GRANT_FIELDS: Final = frozenset(
         "mineral",
         "method",
         "area",
+        "mining_method",
         "capacity",
         "reserves_10kt",
         "term_years",
@@ -75,6 +76,9 @@ class Grant:
     capacity: Capacity | None = None
     reserves_10kt: Decimal | None = None
     clean_grant: bool = False
+    mining_method: str | None = None
+    """开采方式 (a mining right, optional): the plan's minimum scales and the mine's scale
+    depend on it; without it the scale-dependent checks go to review."""
 
 
 def _choice(
@@ -209,6 +213,7 @@ def parse_grant(data: Mapping[str, Any], rules: PlanRules) -> Grant:
         capacity = _capacity(data, mineral, rules, errors)
     elif right_type == "exploration" and data.get("capacity") is not None:
         errors.append(FieldError("capacity", "an exploration right (探矿权) has no capacity"))
+    mining_method = _mining_method(data, right_type, rules, errors)
     reserves = None
     if data.get("reserves_10kt") is not None:
         reserves = decimal_number(
@@ -256,7 +261,35 @@ def parse_grant(data: Mapping[str, Any], rules: PlanRules) -> Grant:
         capacity=capacity,
         reserves_10kt=reserves,
         clean_grant=bool(clean),
+        mining_method=mining_method,
     )
+
+
+def _mining_method(
+    data: Mapping[str, Any],
+    right_type: RightType | None,
+    rules: PlanRules,
+    errors: list[FieldError],
+) -> str | None:
+    """开采方式 of a mining right, when the plan names it: one the plan knows."""
+    method = data.get("mining_method")
+    if method is None:
+        return None
+    if right_type == "exploration":
+        errors.append(
+            FieldError("mining_method", "an exploration right (探矿权) has no mining method")
+        )
+        return None
+    if not isinstance(method, str) or method not in rules.known_methods:
+        errors.append(
+            FieldError(
+                "mining_method",
+                f"unknown mining method {shown(method)}; one of "
+                + ", ".join(sorted(rules.known_methods)),
+            )
+        )
+        return None
+    return method
 
 
 def as_application(grant: Grant) -> Application:
@@ -267,6 +300,7 @@ def as_application(grant: Grant) -> Application:
         kind="new",
         applicant=Party(GRANTOR_NAME, ""),
         mineral=grant.mineral,
+        mining_method=grant.mining_method,
         capacity=grant.capacity,
         area=grant.area,
         reserves_10kt=grant.reserves_10kt,

@@ -145,6 +145,7 @@ async def announce(
             area=row.area_lonlat,
             area_ha=row.area_ha,
             capacity=capacity,
+            mining_method=row.mining_method,
             reserves_10kt=row.reserves_10kt,
             term_years=row.term_years,
             clean_grant=row.clean_grant,

@@ -135,6 +135,7 @@ def plan_of(row: Grant, in_force: RulesInForce) -> GrantPlan:
         capacity=capacity,
         reserves_10kt=row.reserves_10kt,
         clean_grant=row.clean_grant,
+        mining_method=row.mining_method,
     )
 
 
@@ -223,6 +224,7 @@ async def create(
         mineral=plan.mineral.zh,
         method=plan.method,
         area=dict(plan.area),
+        mining_method=plan.mining_method,
         capacity_value=plan.capacity.value if plan.capacity else None,
         capacity_unit=plan.capacity.unit if plan.capacity else None,
         reserves_10kt=plan.reserves_10kt,

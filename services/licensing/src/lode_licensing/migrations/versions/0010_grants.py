@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("area_lonlat", JSON),
         sa.Column("area_ha", sa.Numeric(16, 4)),
         sa.Column("zones", JSON, nullable=False, server_default="[]"),
+        sa.Column("mining_method", sa.String(20)),
         sa.Column("capacity_value", sa.Numeric(16, 4)),
         sa.Column("capacity_unit", sa.String(20)),
         sa.Column("reserves_10kt", sa.Numeric(16, 4)),
