@@ -145,7 +145,10 @@ async def run_adjustment(http: httpx.AsyncClient, lode: Lode, subjects: Subjects
 
     item = await eventually(listed, timeout_s=90, interval_s=1, what="the conflict listed")
     assert item["clause"] == forbidden["clause"]
-    assert item["plan_version"] == version + 1
+    # The new 禁采区's zone.created (keyed by the zone) may reach licensing before the
+    # plan.published of the version it belongs to (keyed by the plan, another partition):
+    # the sweep it requests then finds the conflict while version n is still in force there.
+    assert item["plan_version"] in (version, version + 1), item
 
     async def rechecked() -> dict[str, Any]:
         view = await http.get(
