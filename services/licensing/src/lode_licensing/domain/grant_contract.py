@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .checks.result import fmt
 from .errors import FieldError
 
 
@@ -81,7 +82,7 @@ def contract_problems(
             )
     total = sum((i.amount_cny_10k for i in instalments), Decimal(0))
     if total != price:
-        summed, priced, gap = (_plain(v) for v in (total, price, total - price))
+        summed, priced, gap = (fmt(v) for v in (total, price, total - price))
         errors.append(
             FieldError(
                 "instalments",
@@ -90,9 +91,3 @@ def contract_problems(
             )
         )
     return errors
-
-
-def _plain(amount: Decimal) -> str:
-    """An amount as people write it: 1600, 1600.5 (not 1600.0000 nor 1.6E+3)."""
-    text = format(amount.normalize(), "f")
-    return text
