@@ -14,7 +14,7 @@ import pytest
 import lode_reporting
 from lode_common.events.catalog import GrantAnnounced, GrantFailed
 from lode_reporting.domain import grants
-from lode_reporting.domain.plan import YearOutsidePlan
+from lode_reporting.domain.plan import YearOutsidePlan, check_period_year
 from lode_reporting.projections.grants import EVENTS, GrantEvent
 from services.reporting.tests.unit.report.builders import sample_grants
 
@@ -103,10 +103,10 @@ def test_labels_say_why_a_trade_failed_never_what_the_reserve_was() -> None:
 
 
 def test_the_year_is_one_of_the_plan_period() -> None:
-    grants.check_year((2021, 2025), 2021)
-    grants.check_year((2021, 2025), 2025)
+    check_period_year((2021, 2025), 2021)
+    check_period_year((2021, 2025), 2025)
     with pytest.raises(YearOutsidePlan) as refused:
-        grants.check_year((2021, 2025), 2020)
+        check_period_year((2021, 2025), 2020)
     assert refused.value.message == (
         "年度 2020 不在规划期 2021–2025 内 / year 2020 is outside the plan period 2021–2025"
     )

@@ -190,6 +190,6 @@ def grant_year_out(year: int, found: grants.GrantYear) -> GrantYearOut:
 async def grants_of_year(service: Service, year: YearQuery, plan_id: PlanId) -> GrantYearOut:
     async with snapshot(service.runtime.sessions) as session:
         document = (await service.plans.require(plan_id, session)).document
-        grants.check_year(plan_rules.period(document), year)
+        plan_rules.check_period_year(plan_rules.period(document), year)
         found = await grant_queries.grant_year(session, year)
     return grant_year_out(year, found)

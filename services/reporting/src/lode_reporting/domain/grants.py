@@ -20,8 +20,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final, Literal
 
-from lode_reporting.domain.plan import YearOutsidePlan
-
 GrantStatus = Literal["announced", "concluded", "failed", "contracted"]
 STAGE: Final[dict[str, int]] = {"announced": 0, "concluded": 1, "failed": 1, "contracted": 2}
 """How far a grant's trade went within one announcement (a failed trade may be announced
@@ -57,16 +55,6 @@ def supersedes(event: Rank, row: Rank) -> bool:
     the same instant of a later announcement or stage (the same event again states it
     again, which changes nothing)."""
     return event >= row
-
-
-def check_year(period: tuple[int, int], year: int) -> None:
-    """The year's grant plan (年度出让计划) is a year of the plan period."""
-    first, last = period
-    if not first <= year <= last:
-        raise YearOutsidePlan(
-            f"年度 {year} 不在规划期 {first}–{last} 内 / "
-            f"year {year} is outside the plan period {first}–{last}"
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -236,11 +236,19 @@ def check_year(document: PlanDocument, year: int) -> None:
         )
 
 
+def check_period_year(plan_period: tuple[int, int], year: int) -> None:
+    """``year`` is a year of the plan period (an implementation report, a year's grants)."""
+    first, last = plan_period
+    if not first <= year <= last:
+        raise YearOutsidePlan(
+            f"年度 {year} 不在规划期 {first}–{last} 内 / "
+            f"year {year} is outside the plan period {first}–{last}"
+        )
+
+
 def check_report_year(document: PlanDocument, year: int) -> None:
     """An implementation report is written for a year of the plan period."""
-    first, last = period(document)
-    if not first <= year <= last:
-        raise YearOutsidePlan(f"year {year} is outside the plan period {first}-{last}")
+    check_period_year(period(document), year)
 
 
 def definition(document: PlanDocument, indicator_id: str) -> IndicatorDefinition:
