@@ -133,9 +133,9 @@ def test_the_guard_reports_new_and_vanished_types(tmp_path: Path) -> None:
 
 
 # --- the catalog's payloads ---------------------------------------------------------------
-def test_the_catalog_covers_the_three_publishing_services() -> None:
+def test_the_catalog_covers_the_four_publishing_services() -> None:
     topics = {".".join(t.split(".")[:2]) for t in catalog_types()}
-    assert topics == {"lode.zoning", "lode.licensing", "lode.monitoring"}
+    assert topics == {"lode.zoning", "lode.licensing", "lode.monitoring", "lode.reporting"}
     for event_type, cls in catalog_types().items():
         assert payload_class(event_type) is cls
         assert (cls.__doc__ or "").strip(), f"{event_type} needs a docstring (AsyncAPI summary)"

@@ -95,14 +95,14 @@ def test_a_new_topic_gets_its_channel() -> None:
     class Compiled(EventPayload):
         """A report was compiled."""
 
-        event_type = "lode.reporting.report.compiled.v1"
+        event_type = "lode.archive.report.compiled.v1"
         year: int
 
     document = asyncapi_document()
-    channel = document["channels"]["lode_reporting"]
-    assert channel["address"] == "lode.reporting"
-    assert list(channel["messages"]) == ["lode_reporting_report_compiled_v1"]
-    message = document["components"]["messages"]["lode_reporting_report_compiled_v1"]
+    channel = document["channels"]["lode_archive"]
+    assert channel["address"] == "lode.archive"
+    assert list(channel["messages"]) == ["lode_archive_report_compiled_v1"]
+    message = document["components"]["messages"]["lode_archive_report_compiled_v1"]
     assert message["summary"] == "A report was compiled."
 
 

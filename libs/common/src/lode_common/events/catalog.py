@@ -15,6 +15,17 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializ
 
 from lode_common.events.quantities import Quantity
 from lode_common.events.registry import EventPayload
+from lode_common.events.supervision import AUDIT_ANCHORED as AUDIT_ANCHORED
+from lode_common.events.supervision import InspectionDrawn as InspectionDrawn
+from lode_common.events.supervision import InspectionItem as InspectionItem
+from lode_common.events.supervision import InspectionRecorded as InspectionRecorded
+from lode_common.events.supervision import LicensingAuditAnchored as LicensingAuditAnchored
+from lode_common.events.supervision import MonitoringAuditAnchored as MonitoringAuditAnchored
+from lode_common.events.supervision import RectificationOrdered as RectificationOrdered
+from lode_common.events.supervision import RectificationOverdue as RectificationOverdue
+from lode_common.events.supervision import RectificationVerified as RectificationVerified
+from lode_common.events.supervision import ReportingAuditAnchored as ReportingAuditAnchored
+from lode_common.events.supervision import ZoningAuditAnchored as ZoningAuditAnchored
 from lode_common.plan.document import PlanDocument
 
 GeoJSON = dict[str, Any]
@@ -445,6 +456,9 @@ class LicenceSuspended(LicenceState):
 
     event_type = "lode.licensing.licence.suspended.v1"
     reason: str
+    order_id: str | None = Field(
+        None, description="the rectification order (整改通知) the suspension cites"
+    )
 
 
 class LicenceRevoked(LicenceState):
@@ -452,6 +466,9 @@ class LicenceRevoked(LicenceState):
 
     event_type = "lode.licensing.licence.revoked.v1"
     reason: str
+    order_id: str | None = Field(
+        None, description="the rectification order (整改通知) the revocation cites"
+    )
 
 
 class LicenceExpired(LicenceState):
