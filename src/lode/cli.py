@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from lode.commands.audit import app as audit_app
 from lode.commands.plan import app as plan_app
 from lode.commands.reporting import app as reporting_app
 
@@ -154,6 +155,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(reporting_app, name="reporting")  # lode reporting rebuild, ...
 app.add_typer(plan_app, name="plan")  # lode plan bundled
+app.add_typer(audit_app, name="audit")  # lode audit verify
 
 
 def _services(service: str | None) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from sqlalchemy import Table, inspect
 from sqlalchemy.engine import Connection
 
 from lode_common import api_keys
+from lode_common.audit.recording import AUDIT_ENTRY
 from lode_common.database import create_engine, migrate
 from lode_common.messaging.tables import EVENT_TABLES
 from lode_common.plan import replica
@@ -23,7 +24,7 @@ SERVICES = ("zoning", "licensing", "monitoring", "reporting")
 
 
 def declared_tables(service: str) -> list[Table]:
-    tables = list(EVENT_TABLES.all())
+    tables = [*EVENT_TABLES.all(), AUDIT_ENTRY]  # every service keeps its audit log
     spec = importlib.import_module(f"lode_{service}.bootstrap").SPEC
     if api_keys.ISSUED in spec.handlers:  # it recognises mines' keys from its replica
         tables.append(api_keys.KEY_REPLICA)
@@ -41,7 +42,7 @@ def declared_tables(service: str) -> list[Table]:
 
 
 def shared(table: Table) -> bool:
-    shared_names = {t.name for t in EVENT_TABLES.all()} | {"idempotency_record"}
+    shared_names = {t.name for t in EVENT_TABLES.all()} | {"idempotency_record", "audit_entry"}
     return table.name in shared_names | {api_keys.KEY_REPLICA.name, replica.PLAN_REPLICA.name}
 
 

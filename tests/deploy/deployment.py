@@ -47,7 +47,7 @@ POSTGRES_INIT = ROOT / "deploy" / "postgres" / "init.sql"
 SERVICES = ("zoning", "licensing", "monitoring", "reporting")
 PORT = 8000  # what uvicorn listens on in every service container
 # The public topics of EVENTS.md ("Topics and envelope").
-EVENTS_MD_TOPICS = {"lode.zoning", "lode.licensing", "lode.monitoring"}
+EVENTS_MD_TOPICS = {"lode.zoning", "lode.licensing", "lode.monitoring", "lode.reporting"}
 
 # A made-up .env: every variable the compose file requires, with values production accepts.
 DOTENV = {

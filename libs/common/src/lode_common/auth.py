@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import jwt
 import structlog
 
+from lode_common.audit import context as audit_context
 from lode_common.errors import Forbidden, Unauthorized
 from lode_common.limits import SUBJECT_MAX, unsafe_character
 
@@ -147,6 +148,13 @@ class Authenticator:
         return self._api_keys
 
     async def authenticate(self, authorization: str | None) -> Principal:
+        """The caller of ``authorization``; also named in the audit context, so whatever the
+        request changes is recorded as its doing (审计)."""
+        principal = await self._authenticate(authorization)
+        audit_context.identify(principal.subject, principal.roles)
+        return principal
+
+    async def _authenticate(self, authorization: str | None) -> Principal:
         if not authorization:
             raise Unauthorized(
                 "No credentials: send 'Authorization: Bearer <token>' (a staff token from "

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from lode_common.audit.recording import AuditedSession
+
 _MIGRATION_LOCK = 0x10DE_0001  # advisory lock key held while a service migrates
 
 
@@ -54,7 +56,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions on ``engine`` whose transactions record what they change in the audit log
+    (:mod:`lode_common.audit.recording`)."""
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=AuditedSession)
 
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lode_common import auth, json_body, telemetry
 from lode_common.api_docs import docs_router
+from lode_common.audit import context as audit_context
 from lode_common.container import ErrorPolicy
 from lode_common.errors import (
     InvalidInput,
@@ -171,8 +172,11 @@ class RequestContextMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or str(uuid.uuid4())
-        with structlog.contextvars.bound_contextvars(  # restored after: nested apps share a task
-            request_id=request_id, service=self.runtime.name, principal=None
+        with (
+            structlog.contextvars.bound_contextvars(  # restored after: nested apps share a task
+                request_id=request_id, service=self.runtime.name, principal=None
+            ),
+            audit_context.acting(audit_context.for_request(scope, request_id)),
         ):
             if not telemetry.tracing_enabled():
                 await self._handle(scope, receive, send, headers, request_id)

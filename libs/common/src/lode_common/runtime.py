@@ -17,6 +17,8 @@ from typing import Any
 
 import structlog
 
+from lode_common.audit.context import acting, for_system
+from lode_common.audit.jobs import audit_daily, audit_sealer
 from lode_common.auth import Authenticator
 from lode_common.database import create_engine, migrate, session_factory
 from lode_common.messaging.inbox import EventHandler, Inbox
@@ -42,7 +44,7 @@ class ServiceSpec:
     migrations_dir: Path
     consumes: Sequence[str] = ()
     handlers: dict[str, EventHandler] = field(default_factory=dict)
-    publishes: bool = True  # reporting only reads: it has no topic of its own
+    publishes: bool = True  # a service with no events of its own has no topic
     on_start: Sequence[Job] = ()
     background: Sequence[Job] = ()  # long-running tasks (daily jobs, re-checks)
     on_stop: Sequence[Job] = ()  # closing clients the service opened
@@ -109,13 +111,14 @@ class ServiceRuntime:
         self.relay.notify()  # publish what a previous run left behind
         await self.inbox.refresh_dead_letter_gauge()
         for hook in self.spec.on_start:  # seeding (the plan on first start, demo data)
-            await hook(self)
+            with acting(for_system(f"start:{hook.__name__}")):
+                await hook(self)
         if consume and self.spec.consumes and self.spec.handlers:
             await self.subscribe()
         self._lag_task = asyncio.create_task(self._watch_lag(), name=f"lag-{self.name}")
         self._jobs = [
             asyncio.create_task(self._supervise(job), name=f"{self.name}-{job.__name__}")
-            for job in (*self.spec.background, retention_job)
+            for job in (*self.spec.background, retention_job, audit_sealer, audit_daily)
         ]
         self.started = True
         log.info("service started", service=self.name)
@@ -148,7 +151,8 @@ class ServiceRuntime:
         """Run a background job; when it crashes, log it and start it again."""
         while True:
             try:
-                await job(self)
+                with acting(for_system(job.__name__)):
+                    await job(self)
                 return
             except asyncio.CancelledError:
                 raise

@@ -7,6 +7,7 @@ four services apart or together. Default secrets are refused outside development
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -20,6 +21,9 @@ from pydantic_settings import (
 
 DEV_SECRET = "development-only-insecure-secret-change-me"  # noqa: S105 - refused elsewhere
 MIN_SECRET_BYTES = 32  # HS256 keys: RFC 7518 section 3.2
+MIN_AUDIT_RETENTION_DAYS = 184
+"""网络安全法 art. 21(3): network logs are kept "不少于六个月" (no less than six months); the
+longest six calendar months (1 July to 31 December) are 184 days."""
 
 
 class LodeSettings(BaseSettings):
@@ -87,6 +91,21 @@ class LodeSettings(BaseSettings):
         7, ge=0, description="forget Idempotency-Key answers older than this (0: keep them)"
     )
     retention_every_s: float = Field(3600, gt=0, description="how often the retention job runs")
+    audit_seal_every_s: float = Field(
+        1.0, gt=0, description="how often the audit log's sealer chains new entries, seconds"
+    )
+    audit_anchor_time: time = Field(
+        time(0, 5),
+        description="when each day (China Standard Time) the audit chain's head is anchored "
+        "(an audit.anchor entry and the service's audit.anchored event) and the log pruned",
+    )
+    audit_retention_days: int = Field(
+        MIN_AUDIT_RETENTION_DAYS,
+        description="keep audit entries at least this many days (网络安全法 art. 21: network "
+        f"logs kept no less than six months; {MIN_AUDIT_RETENTION_DAYS} days is the longest "
+        "six calendar months, the least accepted); older ones are pruned only up to an "
+        "anchored entry",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -121,6 +140,17 @@ class LodeSettings(BaseSettings):
                     f"{MIN_SECRET_BYTES} bytes) is refused in {self.environment}; set a "
                     "strong random value, e.g. the output of 'openssl rand -base64 48'"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_short_audit_retention(self) -> LodeSettings:
+        if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS:
+            raise ValueError(
+                f"LODE_AUDIT_RETENTION_DAYS={self.audit_retention_days}：审计日志须留存不少于六个"
+                f"月（网络安全法第二十一条），最少 {MIN_AUDIT_RETENTION_DAYS} 天 — the audit log "
+                "must be kept at least six months (Cybersecurity Law art. 21): set "
+                f"{MIN_AUDIT_RETENTION_DAYS} days or more"
+            )
         return self
 
     def _secrets(self) -> dict[str, str]:

@@ -10,7 +10,7 @@ The lists themselves (异常名录, 严重违法失信名单) travel as
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -37,11 +37,37 @@ class InspectionDrawn(EventPayload):
     drawn_on: date
 
 
+InspectionItemName = Literal[
+    "output",
+    "mining_recovery",
+    "processing_recovery",
+    "comprehensive_utilization",
+    "reserves",
+    "restoration",
+    "boundary",
+    "other",
+]
+"""What an inspection compares with the filing (检查事项), one vocabulary for every service."""
+
+INSPECTION_ITEM_ZH: Final[dict[str, str]] = {
+    "output": "产量",
+    "mining_recovery": "开采回采率",
+    "processing_recovery": "选矿回收率",
+    "comprehensive_utilization": "综合利用率",
+    "reserves": "储量",
+    "restoration": "土地复垦",
+    "boundary": "越界开采",
+    "other": "其他",
+}
+
+
 class InspectionItem(BaseModel):
     """One item of an inspection (检查事项): what the mine filed against what was found."""
 
     model_config = ConfigDict(frozen=True)
-    item: str = Field(description="output, mining_recovery, processing_recovery, ...")
+    item: InspectionItemName = Field(
+        description="产量, 开采回采率, 选矿回收率, 综合利用率, 储量, 土地复垦, 越界开采, 其他"
+    )
     filed: str | float | None = None
     found: str | float | None = None
     ok: bool

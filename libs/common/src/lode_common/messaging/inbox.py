@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lode_common import telemetry
+from lode_common.audit import context as audit_context
 from lode_common.events.envelope import Envelope
 from lode_common.events.registry import EventPayload, payload_class
 from lode_common.messaging.outbox import committed
@@ -151,10 +152,13 @@ class Inbox:
             if item.error:
                 raise PoisonMessage(item.error)
         envelopes = [i.envelope for i in items if i.envelope is not None]
-        async with self.sessions() as session, session.begin():
-            fresh = await self._claim(session, envelopes)
-            done = [e for e in _unique(envelopes) if e.id in fresh]
-            await self._dispatch_all(session, done)
+        audit = audit_context.for_events(self.consumer)
+        with audit_context.acting(audit):
+            async with self.sessions() as session, session.begin():
+                fresh = await self._claim(session, envelopes)
+                done = [e for e in _unique(envelopes) if e.id in fresh]
+                audit_context.handling(audit, [(e.type, e.id) for e in done])
+                await self._dispatch_all(session, done)
         committed(session)
         return done
 
@@ -264,26 +268,28 @@ class Inbox:
             return False
         try:
             envelope = Envelope.from_json(row["envelope"])
-            async with self.sessions() as session, session.begin():
-                await session.execute(
-                    delete(inbox).where(
-                        inbox.c.consumer == self.consumer, inbox.c.event_id == row["event_id"]
+            audit = audit_context.for_events(self.consumer, [(envelope.type, envelope.id)])
+            with audit_context.acting(audit):
+                async with self.sessions() as session, session.begin():
+                    await session.execute(
+                        delete(inbox).where(
+                            inbox.c.consumer == self.consumer, inbox.c.event_id == row["event_id"]
+                        )
                     )
-                )
-                await self._dispatch(session, envelope)
-                await session.execute(
-                    insert(inbox).values(
-                        consumer=self.consumer,
-                        event_id=envelope.id,
-                        outcome="handled",
-                        handled_at=datetime.now(UTC),
+                    await self._dispatch(session, envelope)
+                    await session.execute(
+                        insert(inbox).values(
+                            consumer=self.consumer,
+                            event_id=envelope.id,
+                            outcome="handled",
+                            handled_at=datetime.now(UTC),
+                        )
                     )
-                )
-                await session.execute(
-                    update(dl)
-                    .where(dl.c.id == dead_letter_id)
-                    .values(status="redriven", redriven_at=datetime.now(UTC))
-                )
+                    await session.execute(
+                        update(dl)
+                        .where(dl.c.id == dead_letter_id)
+                        .values(status="redriven", redriven_at=datetime.now(UTC))
+                    )
             committed(session)
         except Exception as exc:
             if is_infrastructure_error(exc):
