@@ -16,6 +16,7 @@ from lode_monitoring.handlers import HANDLERS
 from lode_monitoring.handlers.deadlines import daily_deadlines
 from lode_monitoring.handlers.demo_loader import load_demo_reports
 from lode_monitoring.handlers.intake import close_connections
+from lode_monitoring.handlers.rectifications import daily_overdue
 from lode_monitoring.settings import MonitoringSettings
 
 NAME = "monitoring"
@@ -31,7 +32,7 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     consumes=("lode.licensing", replica.TOPIC),
     handlers=HANDLERS,
-    background=(daily_deadlines, load_demo_reports),
+    background=(daily_deadlines, daily_overdue, load_demo_reports),
     on_stop=(close_connections,),
 )
 

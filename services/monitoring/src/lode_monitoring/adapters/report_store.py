@@ -7,8 +7,10 @@ Two round trips per report (one on PostgreSQL once the licence's context is reme
    (licence replica) and, for a licence with a restoration plan, the bodies of its current
    reports, in one read;
 2. :meth:`ReportStore.write`: the report row, its events' outbox rows, the findings it
-   opens and the idempotency record, all or nothing; nothing when a report for the
-   licence, year and period exists (its version 1 row is the unique key that says so).
+   opens, the idempotency record and its audit entry (审计日志, :mod:`lode_common.audit`:
+   these statements bypass the audited sessions, so they write it themselves), all or
+   nothing; nothing when a report for the licence, year and period exists (its version 1
+   row is the unique key that says so).
 
 On PostgreSQL the statements go to asyncpg itself (prepared once per connection by
 asyncpg's statement cache), on a pool of the intake's own (:class:`IntakeConnections`:
@@ -35,6 +37,8 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lode_common.audit.context import current as audit_context
+from lode_common.audit.recording import AUDIT_ENTRY, entry_row
 from lode_common.db_errors import meaning
 from lode_common.idempotency import IdempotencyRecord
 from lode_common.messaging.tables import EVENT_TABLES
@@ -62,6 +66,7 @@ _MINE: Table = Mine.__table__  # type: ignore[attr-defined]
 _PLAN = PLAN_REPLICA
 _FINDING: Table = Finding.__table__  # type: ignore[attr-defined]
 _IDEMPOTENCY: Table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+_AUDIT = AUDIT_ENTRY
 _OUTBOX = EVENT_TABLES.outbox
 _SLOT = ("licence_no", "year", "period", "version")  # uq_report_version
 
@@ -258,8 +263,31 @@ def _current(first: int) -> str:
 )"""  # noqa: S608 - the text is the module's own, every value a parameter
 
 
+def _audited(first: int) -> str:
+    """The audit entry of the write (:data:`_AUDIT_COLUMNS`, from ``$first``), with it."""
+    p = [f"${first + i}" for i in range(len(_AUDIT_COLUMNS))]
+    return f"""a AS (
+  INSERT INTO audit_entry (id, recorded_at, actor, roles, action, subject, request_id, detail)
+  SELECT {p[0]}::varchar, {p[1]}::timestamptz, {p[2]}::varchar, {p[3]}::varchar,
+         {p[4]}::varchar, {p[5]}::text, {p[6]}::varchar, {p[7]}::text
+   WHERE EXISTS (SELECT FROM r)
+)"""  # noqa: S608 - the text is the module's own, every value a parameter
+
+
+_AUDIT_COLUMNS = (
+    "id",
+    "recorded_at",
+    "actor",
+    "roles",
+    "action",
+    "subject",
+    "request_id",
+    "detail",
+)
+
+
 _PG_WRITE = f"""
-WITH {_current(37)}, o AS (
+WITH {_current(37)}, {_audited(40)}, o AS (
   INSERT INTO outbox (event_id, topic, key, type, envelope, created_at)
   SELECT e.event_id, e.topic, e.key, e.type, e.envelope, $13
     FROM unnest($14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::text[])
@@ -286,7 +314,7 @@ SELECT (SELECT current FROM ok), EXISTS (SELECT FROM r)
 """  # noqa: S608 - the text is the module's own, every value a parameter
 
 _PG_WRITE_PLAIN = f"""
-WITH {_current(19)}, o AS (
+WITH {_current(19)}, {_audited(22)}, o AS (
   INSERT INTO outbox (event_id, topic, key, type, envelope, created_at)
   SELECT $14, $15, $16, $17, $18, $13 WHERE EXISTS (SELECT FROM r)
 )
@@ -325,6 +353,15 @@ _FINDING_COLUMNS = (
 )
 _IDEMPOTENCY_COLUMNS = ("scope", "key", "request_hash", "status_code", "response", "created_at")
 _JSON_COLUMNS = frozenset({"body", "details", "response"})
+
+
+def audit_row(writes: Writes) -> dict[str, Any]:
+    """The audit entry of an accepted report: who sent it, in the current request's audit
+    context, and the rows it writes (the outbox and idempotency record aside)."""
+    subject: dict[str, Any] = {"report": {"inserted": [str(writes.report["id"])]}}
+    if writes.findings:
+        subject["finding"] = {"inserted": [str(f["id"]) for f in writes.findings]}
+    return entry_row(audit_context(), subject)
 
 
 def _pg_value(column: str, value: Any) -> Any:
@@ -389,6 +426,8 @@ class PostgresReportStore:
         report = [_pg_value(c, writes.report[c]) for c in _REPORT_COLUMNS]
         created = writes.outbox[0]["created_at"] if writes.outbox else None
         check = self._check or (None, None, None)
+        entry = audit_row(writes)
+        audited = [entry[c] for c in _AUDIT_COLUMNS]
         if len(writes.outbox) == 1 and not writes.findings and writes.idempotency is None:
             (event,) = writes.outbox
             current, written = await answered_or_dropped(
@@ -399,6 +438,7 @@ class PostgresReportStore:
                     created,
                     *(event[c] for c in _OUTBOX_COLUMNS),
                     *check,
+                    *audited,
                 ),
             )
         else:
@@ -409,7 +449,14 @@ class PostgresReportStore:
             current, written = await answered_or_dropped(
                 self._conn,
                 self._conn.fetchrow(
-                    _PG_WRITE, *report, created, *outbox, *findings, *remembered, *check
+                    _PG_WRITE,
+                    *report,
+                    created,
+                    *outbox,
+                    *findings,
+                    *remembered,
+                    *check,
+                    *audited,
                 ),
             )
         if not current:
@@ -481,6 +528,7 @@ class CoreReportStore:
                 await self._conn.execute(insert(_FINDING), [dict(f) for f in writes.findings])
             if writes.idempotency is not None:
                 await self._conn.execute(insert(_IDEMPOTENCY).values(dict(writes.idempotency)))
+            await self._conn.execute(insert(_AUDIT).values(audit_row(writes)))
             if writes.outbox:  # last, as the outbox writes them (commit order)
                 await self._conn.execute(insert(_OUTBOX), [dict(o) for o in writes.outbox])
         return True

@@ -13,6 +13,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from lode_common.idempotency import IdempotencyRecord
+from lode_monitoring.adapters.rectification_tables import RectificationOrder  # noqa: F401
+from lode_monitoring.adapters.supervision_tables import *  # noqa: F403 (declared with the rest)
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 

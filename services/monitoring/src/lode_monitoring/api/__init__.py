@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lode_monitoring.api import enterprises, progress, reports, reserves
+from lode_monitoring.api import (
+    enterprises,
+    progress,
+    rectifications,
+    reports,
+    reserves,
+    supervision,
+)
 
 ROUTERS: list[APIRouter] = [
     reports.hot_router,  # first: the route every mine's report takes
@@ -12,4 +19,6 @@ ROUTERS: list[APIRouter] = [
     reports.router,
     progress.router,
     reserves.router,
+    rectifications.router,
+    *supervision.ROUTERS,
 ]

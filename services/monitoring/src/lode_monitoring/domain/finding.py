@@ -35,6 +35,7 @@ FindingCode = Literal[
     "recovery_implied_low",
     "service_years_short",
     "reserves_report_missing",
+    "inspection_discrepancy",
 ]
 FINDING_CODES: Final[tuple[FindingCode, ...]] = get_args(FindingCode)
 
@@ -50,8 +51,12 @@ DEADLINE_CODES: Final[frozenset[FindingCode]] = frozenset(
 """The codes the daily deadline job produces (:func:`~.findings.missing_reports`,
 :func:`~.reserves_rules.missing_reserves_reports`): its scope."""
 
+INSPECTION_CODES: Final[frozenset[FindingCode]] = frozenset({"inspection_discrepancy"})
+"""The codes an inspection (现场检查) opens (:func:`~.inspection.discrepancy`): closed by
+staff or rectification, never by a report."""
+
 REPORT_CODES: Final[frozenset[FindingCode]] = (
-    frozenset(FINDING_CODES) - DEADLINE_CODES - RESERVES_CODES
+    frozenset(FINDING_CODES) - DEADLINE_CODES - RESERVES_CODES - INSPECTION_CODES
 )
 """The codes :func:`~.findings.evaluate` produces for an output report: the scope to
 reconcile its result with (with the report's licence, year and period)."""

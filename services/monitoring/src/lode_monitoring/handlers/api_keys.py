@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from lode_common import api_keys as shared_keys
+from lode_common.audit.context import unaudited
 from lode_common.auth import generate_api_key
 from lode_common.events.catalog import ApiKeyIssued, ApiKeyRevoked
 from lode_common.messaging.outbox import UnitOfWork
@@ -142,13 +143,16 @@ class KeyLookup(shared_keys.ReplicaKeyLookup):
                     conn, conn.execute(_PG_USED, row.key_id, datetime.now(UTC))
                 )
             return
-        async with self._sessions() as session:
-            await session.execute(
-                update(ApiKey)
-                .where(col(ApiKey.id) == row.key_id)
-                .values(last_used_at=datetime.now(UTC))
-            )
-            await session.commit()
+        # bookkeeping before the caller is known, not a decision: not in the audit log (the
+        # PostgreSQL branch's raw statement above is not either)
+        with unaudited():
+            async with self._sessions() as session:
+                await session.execute(
+                    update(ApiKey)
+                    .where(col(ApiKey.id) == row.key_id)
+                    .values(last_used_at=datetime.now(UTC))
+                )
+                await session.commit()
 
 
 _PG_KEY = "SELECT id, key_hash, credit_code, revoked_at IS NOT NULL FROM api_key WHERE prefix = $1"

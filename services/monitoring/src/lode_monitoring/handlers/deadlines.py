@@ -23,6 +23,7 @@ from lode_monitoring.domain.finding import FindingCode
 from lode_monitoring.domain.findings import missing_reports
 from lode_monitoring.domain.reserves_rules import missing_reserves_reports
 from lode_monitoring.handlers.finding_store import settle
+from lode_monitoring.handlers.listings import check_listings
 from lode_monitoring.handlers.reports import view_of
 
 log = structlog.get_logger(__name__)
@@ -94,7 +95,13 @@ async def check_deadlines(
 
 
 async def daily_deadlines(runtime: ServiceRuntime) -> None:
-    """Background job: at start, then every hour (the deadline is a date: hourly is ample)."""
+    """Background job: at start, then every ``daily_pass_interval_s`` (an hour by default;
+    the deadline is a date).
+    After the findings, the supervision lists: an enterprise whose annual report is missing
+    after the deadline goes on the abnormal list (异常名录) once per year, and a
+    serious-violation term that ended is released (期满): :func:`.listings.check_listings`."""
+    interval = Monitoring.of(runtime).settings.daily_pass_interval_s
     while True:
         await check_deadlines(runtime)
-        await asyncio.sleep(3600)
+        await check_listings(runtime)
+        await asyncio.sleep(interval)
