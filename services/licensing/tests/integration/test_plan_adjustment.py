@@ -315,7 +315,7 @@ async def test_the_enforcement_list_is_for_staff_and_pages(system: System) -> No
     for role in ("viewer", "inspector", "approver", "planner", "admin"):
         assert (await enforcement(lic, role=role)).status_code == 200
     problem(await enforcement(lic, status="closed"), 422)
-    problem(await enforcement(lic, kind="order"), 422)
+    problem(await enforcement(lic, kind="inspection"), 422)
     problem(await enforcement(lic, limit=0), 422)
     page = (await enforcement(lic, kind="conflict", limit=1, offset=5)).json()
     assert page == {"items": [], "total": 0}

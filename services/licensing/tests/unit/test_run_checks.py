@@ -38,6 +38,7 @@ ALWAYS_FOR_NEW_IRON = {
     "output_control",
     "mine_count_cap",
     "competitive_grant",
+    "applicant_standing",
 }
 
 
@@ -78,6 +79,7 @@ def test_exploration_rules() -> None:
         "ecological_red_line",
         "licence_overlap",
         "one_holder_per_exploration_block",
+        "applicant_standing",
     }
     assert verdict(results.values()) == "eligible"
 
@@ -90,6 +92,7 @@ def test_a_renewal_has_the_policy_and_area_rules_only() -> None:
         "ecological_red_line",
         "licence_overlap",
         "one_holder_per_mining_block",
+        "applicant_standing",
     }
 
 

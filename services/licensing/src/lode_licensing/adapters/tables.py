@@ -379,4 +379,40 @@ class EnterpriseListing(SQLModel, table=True):
     released_reason: str | None = None
 
 
+class RectificationOrder(SQLModel, table=True):
+    """A rectification order (责令限期整改通知) monitoring issued for a licence, a replica kept
+    from its ``rectification.ordered/verified/overdue`` events (``status`` ordered, overdue,
+    done: never moved backwards by an older event). Once overdue (逾期未整改) it is an item of
+    the enforcement list (执法清单, ``kind: order``) until verified done or the licence leaves
+    force; ``action``: the suspension or revocation that cited it."""
+
+    __tablename__ = "rectification_order"
+    __table_args__ = (
+        Index("ix_rectification_order_licence", "licence_no", "status"),
+        Index("ix_rectification_order_item", "item_status", "listed_at"),
+    )
+
+    order_id: str = Field(primary_key=True, max_length=64)
+    licence_no: str = Field(max_length=23)
+    holder_name: str = Field(max_length=300)
+    holder_credit_code: str = Field(max_length=18)
+    finding_ids: list[str] = _json()
+    requirement: str
+    ordered_on: date = _day(nullable=False)
+    due: date = _day(nullable=False)
+    status: str = Field(max_length=10)  # ordered | overdue | done
+    overdue_on: date | None = _day()
+    done_on: date | None = _day()
+    item_status: str | None = Field(default=None, max_length=10)
+    """On the enforcement list: ``open``, ``resolved``; None while not overdue."""
+    listed_at: datetime | None = _ts(nullable=True)
+    resolved_on: date | None = _day()
+    reason: str | None = None
+    """Why the item was resolved."""
+    action: str | None = Field(default=None, max_length=10)  # suspend | revoke
+    action_on: date | None = _day()
+    action_by: str | None = Field(default=None, max_length=200)
+    updated_at: datetime = _ts()
+
+
 __all__ = ["IdempotencyRecord"]  # shared table, created by this service's migration

@@ -35,6 +35,14 @@ class StatusAction(BaseModel):
     model_config = STRICT_BODY
 
     reason: Annotated[Text, Field(min_length=2, description="why (kept in the history)")]
+    order_id: str | None = Field(
+        None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
+        description="suspend or revoke only: the overdue rectification order (逾期未整改的整改"
+        "通知) of this licence the action cites, as GET /licensing/v1/enforcement?kind=order "
+        "lists it",
+    )
 
 
 @router.get(
@@ -115,7 +123,7 @@ async def get_licence(
 @router.post(
     "/{licence_no}/{action}",
     dependencies=[OFFICER],
-    summary="Suspend (暂扣), resume or revoke (吊销) a licence",
+    summary="Suspend (暂扣), resume or revoke (吊销) a licence, citing an overdue order",
     response_model=LicenceAnswer,
     responses=problems(404, 409),
 )
@@ -128,7 +136,7 @@ async def status_action(
     principal: CurrentPrincipal,
 ) -> dict[str, Any]:
     row = await licences.set_status(
-        uow, licence_no, action, actor=principal.subject, reason=body.reason
+        uow, licence_no, action, actor=principal.subject, reason=body.reason, order_id=body.order_id
     )
     await uow.commit()
     return views.licence(row)

@@ -6,7 +6,13 @@ from lode_common import api_keys
 from lode_common.messaging.consumers import Consumers
 from lode_common.messaging.inbox import EventHandler
 from lode_common.plan import replica
-from lode_licensing.handlers import conflicts, listings, mine_reports, replicas
+from lode_licensing.handlers import (
+    applicant_standing,
+    conflicts,
+    mine_reports,
+    rectifications,
+    replicas,
+)
 
 CONSUMES: tuple[str, ...] = (replica.TOPIC, api_keys.TOPIC)
 """Zoning's topic (the plan, the block holders) and monitoring's, for mines' API keys,
@@ -18,7 +24,8 @@ for _handlers in (
     replicas.consumers.handlers,
     mine_reports.consumers.handlers,
     conflicts.consumers.handlers,
-    listings.consumers.handlers,  # bidders' standing (监管名录), from monitoring
+    applicant_standing.consumers.handlers,  # the lists (监管名录): bidders', applicants' standing
+    rectifications.consumers.handlers,  # rectification orders (责令限期整改), from monitoring
     conflicts.PLAN_HANDLERS,  # the plan's replica, and a sweep of the licences in force
     api_keys.REPLICA_HANDLERS,
 ):

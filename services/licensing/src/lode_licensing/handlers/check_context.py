@@ -6,9 +6,10 @@ re-check after a new plan version and the what-if of a proposed version
 * from the database (:func:`gather`): the planning blocks' holders, the count of active
   mining licences, the current output of each controlled total the application counts
   toward, the licence's latest reserves report (储量年报), its registered capacity (a
-  change), the closure facts recorded (a cancellation), and what a new application rests
+  change), the closure facts recorded (a cancellation), what a new application rests
   on: the grant it names (出让, with the licence already issued from it) or the
-  exploration licence it converts (探转采);
+  exploration licence it converts (探转采), and the supervision list the applicant is on
+  (异常名录 / 严重违法失信名单, for ``applicant_standing``);
 * from zoning (:func:`with_analysis`): the analysis of the area, asked over HTTP outside
   any transaction by the caller.
 """
@@ -16,7 +17,7 @@ re-check after a new plan version and the what-if of a proposed version
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,18 +25,25 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from lode_common.cst import cst_date
 from lode_licensing.adapters.tables import BlockHolderReplica, Grant, Licence
 from lode_licensing.domain.application import Application
-from lode_licensing.domain.checks import CheckContext, RegistryFigures, spatial_from_analysis
+from lode_licensing.domain.checks import (
+    CheckContext,
+    RegistryFigures,
+    applicant_standing,
+    spatial_from_analysis,
+)
 from lode_licensing.domain.checks.context import (
     CurrentOutput,
     ExplorationBasis,
     GrantBasis,
     Instalment,
 )
+from lode_licensing.domain.grant_periods import Standing
 from lode_licensing.domain.party import Party
 from lode_licensing.domain.rulebook import PlanRules
-from lode_licensing.handlers import closure, licences, mine_reports
+from lode_licensing.handlers import closure, licences, listings, mine_reports
 
 
 async def block_holders(session: AsyncSession) -> dict[str, str]:
@@ -89,7 +97,17 @@ async def gather(
             else None
         ),
         area_tolerance_pct=area_tolerance_pct,
+        listing=await _listing(session, app),
     )
+
+
+async def _listing(session: AsyncSession, app: Application) -> Standing | None:
+    """The list the enterprise whose standing counts is on today (China Standard Time), by
+    the same reading as a bid's refusal (:func:`.listings.standing`)."""
+    if not applicant_standing.applies(app):
+        return None
+    party = applicant_standing.standing_party(app)
+    return await listings.standing(session, party.credit_code, cst_date(datetime.now(UTC)))
 
 
 def _instalment(item: Any) -> Instalment | None:

@@ -19,9 +19,10 @@ from lode_licensing.adapters.tables import Licence, LicenceHistory
 from lode_licensing.domain import licence as domain
 from lode_licensing.domain.minerals import Capacity
 from lode_licensing.domain.party import Party
+from lode_licensing.domain.rectification import cited_note
 from lode_licensing.domain.restoration import plan_as_json, plan_from_json
 from lode_licensing.domain.rulebook import PlanRules
-from lode_licensing.handlers import conflicts
+from lode_licensing.handlers import conflicts, rectifications
 
 IN_FORCE = ("active", "suspended")
 """The statuses of a licence in force (持证有效)."""
@@ -207,17 +208,32 @@ async def apply(
         fields["changed"] = ["green_mine"]
     await _record(uow, row, action, actor, note, event_class(**fields))
     if row.status not in IN_FORCE and before.status in IN_FORCE:
-        await conflicts.resolve_left_force(
-            uow, row.licence_no, row.status, state(row), domain.cst_today(datetime.now(UTC))
-        )
+        today = domain.cst_today(datetime.now(UTC))
+        await conflicts.resolve_left_force(uow, row.licence_no, row.status, state(row), today)
+        await rectifications.resolve_left_force(uow.session, row.licence_no, row.status, today)
     return row
 
 
 async def set_status(
-    uow: UnitOfWork, licence_no: str, action: domain.LicenceAction, *, actor: str, reason: str
+    uow: UnitOfWork,
+    licence_no: str,
+    action: domain.LicenceAction,
+    *,
+    actor: str,
+    reason: str,
+    order_id: str | None = None,
 ) -> Licence:
-    """Suspend (暂扣), resume, revoke (吊销) by an officer; IllegalTransition → 409."""
+    """Suspend (暂扣), resume, revoke (吊销) by an officer; IllegalTransition → 409.
+
+    A suspension or revocation may cite ``order_id``, an overdue rectification order
+    (逾期未整改) of this licence (InvalidInput naming ``order_id`` otherwise): the history
+    note and the event carry it, and the order's enforcement item shows the action."""
     row = await load(uow.session, licence_no, lock=True)
+    order = (
+        await rectifications.cite(uow.session, order_id, licence_no, action)
+        if order_id is not None
+        else None
+    )
     after = domain.apply_action(to_domain(row), action)
     past = {
         "suspend": "suspended",
@@ -225,8 +241,16 @@ async def set_status(
         "resume": "resumed",
         "cancel": "cancelled",
     }[action]
-    extra = {"reason": reason} if past in ("suspended", "revoked", "cancelled") else {}
-    return await apply(uow, row, after, action=past, actor=actor, note=reason, **extra)
+    extra: dict[str, Any] = (
+        {"reason": reason} if past in ("suspended", "revoked", "cancelled") else {}
+    )
+    if order is not None:
+        extra["order_id"] = order.order_id
+        rectifications.record_action(
+            order, action, domain.cst_today(datetime.now(UTC)), actor=actor
+        )
+    note = cited_note(reason, order.order_id if order is not None else None)
+    return await apply(uow, row, after, action=past, actor=actor, note=note, **extra)
 
 
 async def list_green_mine(

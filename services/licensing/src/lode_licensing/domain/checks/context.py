@@ -16,6 +16,9 @@
 * ``licensed_capacity``: the registered capacity of the licence a change names.
 * :class:`ClosureFacts`: the closure report and restoration acceptance the bureau recorded
   for the licence a cancellation names (not what the applicant says of them).
+* :class:`Listing`: the supervision list (异常名录 / 严重违法失信名单) the enterprise whose
+  standing counts is on today, from the replica of monitoring's listings (None: on none),
+  for the check ``applicant_standing``.
 * :class:`GrantBasis` / :class:`ExplorationBasis`: what a new application rests on, as the
   registry holds it: the grant (出让) it names, or the exploration licence it converts
   (探转采), for the check ``competitive_grant``.
@@ -27,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, Protocol, get_args
 
 from ..minerals import Capacity
 from ..party import Party
@@ -210,6 +213,22 @@ class ExplorationBasis:
     """The licence's area, GeoJSON in CRS84."""
 
 
+class Listing(Protocol):
+    """A list (名录) an enterprise is on, as monitoring announced it (the grants' bid refusal
+    reads the same: :class:`lode_licensing.domain.grant_periods.Standing`)."""
+
+    @property
+    def listing_id(self) -> str: ...
+    @property
+    def list(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def listed_on(self) -> date: ...
+    @property
+    def until(self) -> date | None: ...
+
+
 GRANT_AREA_TOLERANCE_PCT: Final = Decimal(1)
 """The default of the setting ``grant_area_tolerance_pct``: how far (percent of the area) an
 application's area may differ from its grant's, or lie outside the exploration area it
@@ -235,6 +254,8 @@ class CheckContext:
     """The exploration licence a new mining application converts (探转采), when named."""
     area_tolerance_pct: Decimal = GRANT_AREA_TOLERANCE_PCT
     """The setting ``grant_area_tolerance_pct`` (see :data:`GRANT_AREA_TOLERANCE_PCT`)."""
+    listing: Listing | None = None
+    """The list the applicant (a transfer: the transferee) is on today; None: on none."""
 
 
 def _decimal(value: Any) -> Decimal:

@@ -22,6 +22,7 @@ from ..rulebook import (
     ZoneScaleRule,
 )
 from ..vocabulary import ApplicationKind
+from . import applicant_standing
 from .closure import check_restoration_duty
 from .competitive_grant import applies as grant_check_applies
 from .competitive_grant import check_competitive_grant
@@ -135,7 +136,8 @@ def run_checks(
     touches no planning block of its right type. A mining cancellation: the closure duty.
     A new mining application, or a new exploration application naming a grant: what the
     right rests on (``competitive_grant``: the grant, 探转采, or 协议出让 for review), not on
-    a grant's own reading.
+    a grant's own reading. An applicant's application but a cancellation: its standing
+    (``applicant_standing``: on no supervision list, 异常名录 / 严重违法失信名单).
 
     Without a spatial analysis, the area rules that always apply come back as ``review``
     saying so; the service should rather keep the application in ``pending_checks``.
@@ -198,4 +200,6 @@ def run_checks(
         results.append(check_restoration_duty(application, rules.restoration_duty, context.closure))
     if grant_check_applies(application):
         results.append(check_competitive_grant(application, context))
+    if applicant_standing.applies(application):
+        results.append(applicant_standing.check_applicant_standing(application, context.listing))
     return results
