@@ -31,9 +31,8 @@ DESCRIPTION = (
 SPEC = ServiceSpec(
     name=NAME,
     migrations_dir=Path(__file__).parent / "migrations",
-    consumes=(replica.TOPIC, "lode.licensing", "lode.monitoring"),  # plans and zones first
+    consumes=(replica.TOPIC, "lode.licensing", "lode.monitoring", "lode.reporting"),  # plans first
     handlers=HANDLERS,
-    publishes=False,
 )
 
 

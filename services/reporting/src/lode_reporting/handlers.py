@@ -17,6 +17,8 @@ from lode_common.events.catalog import (
     ExplorationResultReported,
     FindingClosed,
     FindingOpened,
+    InspectionDrawn,
+    InspectionRecorded,
     LicenceConflictDetected,
     LicenceConflictResolved,
     OutputCorrected,
@@ -36,7 +38,14 @@ from lode_common.events.envelope import Envelope
 from lode_common.messaging.consumers import Consumers, base_type
 from lode_common.messaging.inbox import EventHandler
 from lode_common.plan import replica
-from lode_reporting.projections import adjustments, grants, licences, monitoring, zoning
+from lode_reporting.projections import (
+    adjustments,
+    grants,
+    licences,
+    monitoring,
+    supervision,
+    zoning,
+)
 from lode_reporting.projections.journal import journaled
 
 consumers = Consumers()
@@ -65,6 +74,11 @@ consumers.on(LicenceConflictDetected, LicenceConflictResolved)(
     journaled(adjustments.conflict_event)
 )
 consumers.on(*grants.EVENTS)(journaled(grants.grant_event))
+consumers.on(InspectionDrawn)(journaled(supervision.inspection_drawn))
+consumers.on(InspectionRecorded)(journaled(supervision.inspection_recorded))
+consumers.on(*supervision.RECTIFICATION_EVENTS)(journaled(supervision.rectification_event))
+consumers.on(*supervision.LISTING_EVENTS)(journaled(supervision.listing_event))
+consumers.on(*supervision.ANCHOR_EVENTS)(journaled(supervision.audit_anchored))
 consumers.include(api_keys.REPLICA_HANDLERS)
 
 HANDLERS: dict[str, EventHandler] = consumers.handlers

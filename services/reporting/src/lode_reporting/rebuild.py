@@ -19,10 +19,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lode_common.audit.context import for_system, unaudited
+from lode_common.audit.recording import entry_row
+from lode_common.audit.tables import audit_table
 from lode_common.bootstrap import build_transport
 from lode_common.database import create_engine, is_sqlite, migrate, session_factory
 from lode_common.messaging.inbox import Inbox
@@ -134,7 +137,8 @@ async def rebuild(
             await bus.start()
         await migrate(engine, SPEC.migrations_dir)
         sessions = session_factory(engine)
-        result.replayed = await replay_into(sessions, bus, progress=progress)
+        with unaudited():  # a replay of what the services' own logs already hold
+            result.replayed = await replay_into(sessions, bus, progress=progress)
         async with sessions() as session:
             count = select(func.count()).select_from(JournalEntry)
             result.journaled = int((await session.execute(count)).scalar_one())
@@ -152,8 +156,32 @@ async def rebuild(
         if own_transport:
             await bus.stop()
     if swap:
+        await _carry_audit_log(live_url, target_url, result)
         result.swapped_into = _swap_sqlite(live_url, target_url, stamp)
     return result
+
+
+async def _carry_audit_log(live_url: str, target_url: str, result: RebuildResult) -> None:
+    """The live database's audit log goes with the swap (its chain continues: ``lode audit
+    verify`` stays green), and the swap itself is its next entry."""
+    audit = audit_table()
+    live, target = create_engine(live_url), create_engine(target_url)
+    try:
+        async with live.connect() as source:
+            rows = [dict(r) for r in (await source.execute(select(audit))).mappings()]
+        swapped = entry_row(
+            for_system("rebuild", action="reporting.rebuild.swap"),
+            {"database": ["reporting"]},
+            detail={"replayed": result.replayed, "differences": len(result.differences or ())},
+        )
+        async with target.begin() as conn:
+            await conn.execute(delete(audit))
+            for chunk in range(0, len(rows), 1000):
+                await conn.execute(insert(audit), rows[chunk : chunk + 1000])
+            await conn.execute(insert(audit), [swapped])
+    finally:
+        await live.dispose()
+        await target.dispose()
 
 
 def _swap_sqlite(live_url: str, target_url: str, stamp: str) -> str:

@@ -48,6 +48,21 @@ def _grants_line(grants: dict[str, Any], lang: str) -> str:
     )
 
 
+def _supervision_line(body: dict[str, Any]) -> str:
+    """The dashboard's line for the year's supervision (监督检查), as the page writes the
+    API's counts (in Chinese)."""
+    year, draws, inspections = body["year"], body["draws"], body["inspections"]
+    orders, lists = body["orders"], body["lists"]
+    if not (draws["count"] or inspections["count"] or orders["issued"] or lists["items"]):
+        return f"{year}年无监督检查记录。"
+    abnormal = next(c["on_list"] for c in lists["by_list"] if c["list"] == "abnormal")
+    return (
+        f"{year}年双随机抽取 {draws['drawn']} 个矿业权，检查 {inspections['enterprises']} 户，"
+        f"发现问题 {inspections['enterprises_non_compliant']} 户；责令整改 {orders['issued']} 件，"
+        f"已整改 {orders['done']} 件，逾期 {orders['overdue']} 件；异常名录在列 {abnormal} 户。"
+    )
+
+
 def _api(lode: Lode) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=lode.url, headers={"Authorization": f"Bearer {lode.admin_token}"}, timeout=30
@@ -235,6 +250,15 @@ async def test_the_dashboard_shows_the_apis_figures_and_updates_live(
         assert await granted.get_attribute("data-count") == str(grants["summary"]["announced"])
         assert await granted.text_content() == _grants_line(grants, "zh")
         assert "reserve_price" not in str(grants)
+        # and the year's supervision (监督检查), as the API counts it
+        supervision = (
+            await api.get("/reporting/v1/supervision", params={"plan_id": PLAN_ID, "year": 2024})
+        ).json()
+        supervised = page.locator("#plan-supervision")
+        await page.wait_for_selector('#plan-supervision[data-year="2024"]')
+        assert await supervised.is_visible()
+        assert await supervised.get_attribute("data-orders") == str(supervision["orders"]["issued"])
+        assert await supervised.text_content() == _supervision_line(supervision)
 
         # the demo has reports for 2024, zones and licences: no panel says something is missing
         assert await page.locator("#cards-empty").is_hidden()

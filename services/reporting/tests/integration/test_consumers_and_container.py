@@ -89,6 +89,12 @@ def test_every_event_reporting_consumes_has_one_typed_consumer() -> None:
         "lode.licensing.licence.conflict_detected",
         "lode.licensing.licence.conflict_resolved",
         *(f"lode.licensing.grant.{a}" for a in ("announced", "concluded", "failed", "contracted")),
+        "lode.monitoring.inspection.drawn",
+        "lode.monitoring.inspection.recorded",
+        *(f"lode.monitoring.rectification.{a}" for a in ("ordered", "verified", "overdue")),
+        "lode.monitoring.enterprise.listed",
+        "lode.monitoring.enterprise.released",
+        *(f"lode.{s}.audit.anchored" for s in ("zoning", "licensing", "monitoring", "reporting")),
     }
     assert set(SPEC.handlers) == domain | set(KEY_HANDLERS)
     assert PUBLISHED in SPEC.handlers

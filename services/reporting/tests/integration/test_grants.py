@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from lode_common.auth import STAFF_ROLES
+from lode_common.cst import cst_today
 from lode_common.events.envelope import Envelope
 from lode_common.testing import eventually
 from lode_common.testing.apps import ServiceUnderTest
@@ -245,14 +246,19 @@ async def test_the_years_grants_are_refused_to_a_mine_and_outside_the_plan_perio
     await eventually(refused_by_role, interval_s=0.05, what="the key to reach reporting")
 
     viewer = reporting.auth("viewer")
-    for outside in (2020, 2026):  # the baseline year and the year after the period
+    # the baseline year, and next year: the plan governs its period and, in force until a
+    # successor replaces it, the years since up to this one (a year's grants in 2026 count)
+    this_year = cst_today().year
+    in_force = await reporting.client.get(PATH, params={"year": this_year}, headers=viewer)
+    assert in_force.status_code == 200, in_force.text
+    for outside in (2020, this_year + 1):
         answer = await reporting.client.get(PATH, params={"year": outside}, headers=viewer)
         assert answer.status_code == 422, answer.text
         assert answer.headers["content-type"] == "application/problem+json"
         problem = answer.json()
         assert problem["errors"] == [{"field": "year", "message": problem["errors"][0]["message"]}]
-        assert f"年度 {outside} 不在规划期 2021–2025 内" in problem["detail"]
-        assert "outside the plan period" in problem["detail"]
+        assert f"年度 {outside} 不在规划实施年度 2021–{this_year} 内" in problem["detail"]
+        assert "is not a year the plan governed" in problem["detail"]
     for hostile in ({"year": "1e9"}, {"year": "2024; drop"}, {"year": 99999}, {}):
         answer = await reporting.client.get(PATH, params=hostile, headers=viewer)
         assert answer.status_code == 422

@@ -22,6 +22,9 @@ VALID: dict[str, str] = {
     "format": "html",
     "right_type": "mining",
     "status": "active",
+    "service": "zoning",
+    "limit": "10",
+    "offset": "0",
 }
 """A value each parameter accepts, so that one hostile value at a time is what is judged."""
 
@@ -78,6 +81,18 @@ def _is_integer(parameter: dict[str, Any]) -> bool:
     return "integer" in kinds
 
 
+def _within_bounds(parameter: dict[str, Any], value: str) -> bool:
+    """A value the parameter accepts (an offset of 0 is no hostile value): an integer within
+    the bounds its schema declares."""
+    schema = parameter.get("schema", {})
+    bounds = [schema, *schema.get("anyOf", [])]
+    low = next((b["minimum"] for b in bounds if "minimum" in b), None)
+    high = next((b["maximum"] for b in bounds if "maximum" in b), None)
+    if low is None or high is None or not value.lstrip("-").isdigit() or len(value) > 20:
+        return False
+    return bool(low <= int(value) <= high)
+
+
 def _url(path: str, parameters: list[dict[str, Any]], name: str, value: str) -> str:
     query = []
     for parameter in parameters:
@@ -100,7 +115,7 @@ async def test_no_hostile_parameter_is_a_500_and_each_names_its_parameter(
 ) -> None:
     service = reporting_both
     await send(service, plan_published())
-    staff = service.auth("planner")
+    staff = service.auth("admin")  # every staff route, the audit anchors' among them
     checked = 0
     for path, parameters in _routes(service):
         baseline = await service.client.get(_url(path, parameters, "", ""), headers=staff)
@@ -111,6 +126,8 @@ async def test_no_hostile_parameter_is_a_500_and_each_names_its_parameter(
             for value in values:
                 if parameter["in"] == "path" and value in {"", " "}:
                     continue  # an empty segment is another route, not this parameter
+                if _within_bounds(parameter, value):
+                    continue
                 r = await service.client.get(_url(path, parameters, name, value), headers=staff)
                 what = f"{path} {name}={value[:40]!r}"
                 assert r.status_code in {404, 422}, (what, r.status_code, r.text[:300])

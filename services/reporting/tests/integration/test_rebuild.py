@@ -6,17 +6,20 @@ own: the session's shared broker holds other tests' events too."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete
+from sqlmodel import col
 
 from lode_common.database import create_engine, session_factory
 from lode_common.testing.apps import ServiceUnderTest, service_under_test
 from lode_common.testing.plugin import missing
 from lode_common.testing.services import KafkaBroker, Unavailable, start_kafka
+from lode_reporting.adapters.supervision import AuditAnchor, ListingRecord, RectificationRecord
 from lode_reporting.adapters.tables import GrantRecord, ReportingOutput, ReportingReserves
 from lode_reporting.bootstrap import build
 from lode_reporting.rebuild import compare, rebuild
@@ -35,9 +38,19 @@ from services.reporting.tests.integration.events import (
     reserves,
     send,
 )
+from services.reporting.tests.integration.supervision_events import (
+    anchored,
+    drawn,
+    item,
+    listed,
+    order,
+    recorded,
+    released,
+)
 
 C1 = "C1308812018019900000001"
 C2 = "C1308812021019900000002"
+E2 = "91130881MA0A000002"
 
 
 @pytest.fixture(scope="module")
@@ -104,15 +117,38 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
         grant_concluded("g-3", on=date(2024, 7, 1), price="99"),
         grant_announced("g-3", on=date(2024, 6, 1)),
     )
+    # supervision: an overdue order whose not-done verification arrives late, a listing and
+    # its release, and audit anchors on zoning's and reporting's own topics (one published
+    # twice)
+    overdue: dict[str, Any] = {"ordered_on": date(2024, 5, 1), "due": date(2024, 6, 30)}
+    zoning_anchor = anchored("zoning", date(2024, 6, 1), 10, "ab" * 32)
+    await send(
+        r,
+        drawn("d-1", [C1, C2], [C2], on=date(2024, 3, 1)),
+        recorded("i-1", C2, E2, on=date(2024, 4, 1), items=[item("output", False)]),
+        order("ordered", "o-1", C2, E2, **overdue),
+        order("overdue", "o-1", C2, E2, **overdue, on=date(2024, 7, 1)),
+        order("verified", "o-1", C2, E2, **overdue, on=date(2024, 6, 20), outcome="not_done"),
+        listed("a-1", E2, on=date(2024, 7, 10)),
+        released("a-1", E2, on=date(2024, 9, 1)),
+        zoning_anchor,
+        anchored("zoning", date(2024, 6, 1), 10, "ab" * 32, at=datetime(2024, 6, 2, tzinfo=UTC)),
+        anchored("reporting", date(2024, 6, 1), 4, "cd" * 32),
+    )
     settings = r.runtime.settings
     assert isinstance(settings, ReportingSettings)
     seen: list[tuple[str, int, int]] = []
     result = await rebuild(settings, transport=r.transport, progress=lambda *p: seen.append(p))
     assert result.differences == []
-    assert result.journaled == 21
+    assert result.journaled == 31
     assert result.parked == 0
     assert result.database_url != settings.resolved_database_url()
-    assert {topic for topic, _, _ in seen} == {"lode.zoning", "lode.licensing", "lode.monitoring"}
+    assert {topic for topic, _, _ in seen} == {
+        "lode.zoning",
+        "lode.licensing",
+        "lode.monitoring",
+        "lode.reporting",
+    }
 
     engine = create_engine(result.database_url)
     try:
@@ -137,6 +173,14 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
             contracted = await session.get(GrantRecord, "g-1")
             assert contracted is not None
             contracted.status = "concluded"
+            order_row = await session.get(RectificationRecord, "o-1")
+            assert order_row is not None
+            assert (order_row.status, order_row.verification) == ("overdue", "not_done")
+            anchor_row = await session.get(AuditAnchor, ("zoning", date(2024, 6, 1), 10, "ab" * 32))
+            assert anchor_row is not None
+            assert anchor_row.event_id == zoning_anchor.id
+            release_gone = delete(ListingRecord).where(col(ListingRecord.listing_id) == "a-1")
+            await session.execute(release_gone)
         differences = await compare(r.runtime.sessions, rebuilt)
     finally:
         await engine.dispose()
@@ -144,4 +188,5 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
         "reporting_output ('rep-2',): only in the first",
         "reporting_reserves ('res-1',): closing_10kt differ",
         "grant_record ('g-1',): status differ",
+        "listing_record ('a-1',): only in the first",
     ]

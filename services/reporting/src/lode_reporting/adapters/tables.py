@@ -1,9 +1,11 @@
 """The reporting service's tables (SQLModel): the event journal and the read models fed
 only by events (zones, licences with their versions, output and reserves reports,
 exploration results, project progress, findings, plan history, conflicts, competitive
-grants). Each read-model row names the event behind it (``event_id``), which the journal
-holds, so every figure can be traced. The plan in force is the shared replica's table
-(:data:`lode_common.plan.replica.PLAN_REPLICA`), with its event id too."""
+grants; supervision and the audit anchors, declared in
+:mod:`lode_reporting.adapters.supervision`). Each read-model row names the event behind it
+(``event_id``), which the journal holds, so every figure can be traced. The plan in force is
+the shared replica's table (:data:`lode_common.plan.replica.PLAN_REPLICA`), with its event
+id too."""
 
 from __future__ import annotations
 
@@ -14,6 +16,14 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, Numeric
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
+
+from lode_reporting.adapters.supervision import (
+    AuditAnchor,
+    InspectionDrawRecord,
+    InspectionRecord,
+    ListingRecord,
+    RectificationRecord,
+)
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -324,4 +334,9 @@ READ_MODELS: tuple[type[SQLModel], ...] = (
     ReportingProposal,
     ReportingConflict,
     GrantRecord,
+    InspectionDrawRecord,
+    InspectionRecord,
+    RectificationRecord,
+    ListingRecord,
+    AuditAnchor,
 )

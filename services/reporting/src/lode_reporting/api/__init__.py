@@ -14,6 +14,7 @@ from lode_reporting.api import (
     map,
     statistics,
     stream,
+    supervision,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -26,4 +27,5 @@ ROUTERS: list[APIRouter] = [
     statistics.router,
     final_evaluation.router,
     grants.router,
+    supervision.router,
 ]

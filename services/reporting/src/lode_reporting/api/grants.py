@@ -184,12 +184,15 @@ def grant_year_out(year: int, found: grants.GrantYear) -> GrantYearOut:
     summary="The year's competitive grants (矿业权出让): every grant as far as it went, counts "
     "by mineral, and the contracted grants' fee schedule (出让收益) by due date",
     description="No answer holds a reserve price (底价): no grant event carries one. A year "
-    "outside the plan period is a 422 naming `year`.",
+    "before the plan period, or after it and after this year, is a 422 naming `year` (the plan "
+    "stays in force after its period until a successor replaces it).",
     responses=problems(404),
 )
 async def grants_of_year(service: Service, year: YearQuery, plan_id: PlanId) -> GrantYearOut:
     async with snapshot(service.runtime.sessions) as session:
         document = (await service.plans.require(plan_id, session)).document
-        plan_rules.check_period_year(plan_rules.period(document), year)
+        plan_rules.check_year_in_force(
+            plan_rules.period(document), year, this_year=service.today().year
+        )
         found = await grant_queries.grant_year(session, year)
     return grant_year_out(year, found)

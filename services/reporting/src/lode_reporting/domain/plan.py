@@ -246,6 +246,20 @@ def check_period_year(plan_period: tuple[int, int], year: int) -> None:
         )
 
 
+def check_year_in_force(plan_period: tuple[int, int], year: int, *, this_year: int) -> None:
+    """``year`` is a year the plan governed: one of its period, or a later one up to this
+    year, since a plan whose period ended stays in force until a successor replaces it
+    (规划期结束后在被新规划替代前继续执行): a year's grants, its inspections."""
+    first, last = plan_period
+    upper = max(last, this_year)
+    if not first <= year <= upper:
+        raise YearOutsidePlan(
+            f"年度 {year} 不在规划实施年度 {first}–{upper} 内（规划期 {first}–{last}，期满后在被"
+            f"新规划替代前继续执行）/ year {year} is not a year the plan governed: {first}–{upper} "
+            f"(its period {first}–{last}, then in force until a successor replaces it)"
+        )
+
+
 def check_report_year(document: PlanDocument, year: int) -> None:
     """An implementation report is written for a year of the plan period."""
     check_period_year(period(document), year)

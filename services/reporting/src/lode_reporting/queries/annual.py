@@ -33,7 +33,7 @@ from lode_reporting.domain.evaluate import evaluate
 from lode_reporting.domain.plan import IndicatorDefinition
 from lode_reporting.domain.status import Rules
 from lode_reporting.projections.journal import aware, position
-from lode_reporting.queries import adjustments, grants, sections, succession
+from lode_reporting.queries import adjustments, grants, sections, succession, supervision
 from lode_reporting.queries.facts import snapshot
 from lode_reporting.report import model
 
@@ -218,6 +218,7 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
         versions_kept, proposals, conflict_rows = await adjustments.load(session, plan_id)
         definitions, _ = await succession.definitions(service, session, document)
         grant_year = await grants.grant_year(session, year)
+        supervised = await supervision.supervision_year(session, year, today=service.today())
     year_first, year_last = date(year, 1, 1), date(year, 12, 31)
     first, _ = plan.period(document)
     issued, closed = [], []
@@ -311,6 +312,7 @@ async def annual_report(service: Reporting, plan_id: str, year: int) -> model.An
         ),
         conflicts=adjustments.conflicts(conflict_rows, frozenset({plan_id}), year_first, year_last),
         grants=grant_year,
+        supervision=supervised,
         exploration_results=tuple(
             model.ExplorationResult(
                 mineral_zh=e.mineral,

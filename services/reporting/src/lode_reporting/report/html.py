@@ -61,6 +61,11 @@ def _environment() -> Environment:
     env.filters["grant_status"] = text.grant_status
     env.filters["grant_closed_on"] = text.grant_closed_on
     env.filters["grant_contract"] = text.grant_contract
+    env.filters["drawn_list"] = text.drawn_list
+    env.filters["result_zh"] = text.result_zh
+    env.filters["inspection_findings"] = text.inspection_findings
+    env.filters["order_status_zh"] = text.order_status_zh
+    env.filters["list_zh"] = text.list_zh
     return env
 
 
@@ -83,4 +88,6 @@ def render_html(report: AnnualReport) -> str:
         grants_summary=text.grants_summary(report.grants),
         no_grants_zh=text.NO_GRANTS_ZH,
         no_contract_zh=text.NO_CONTRACT_ZH,
+        supervision_summary=text.supervision_summary(report.supervision),
+        no_supervision_zh=text.NO_SUPERVISION_ZH,
     )

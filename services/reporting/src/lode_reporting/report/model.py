@@ -21,6 +21,7 @@ from typing import Final, Literal, Protocol, TypeAlias
 
 from lode_reporting.domain.grants import GrantYear
 from lode_reporting.domain.statistics import CNY_10K_PER_100M
+from lode_reporting.domain.supervision import SupervisionYear
 
 Target: TypeAlias = Decimal | str
 """A target as the plan states it: a number (``Decimal("500")``) or a text such as
@@ -81,6 +82,7 @@ FINDING_CODE_ZH: Final[dict[str, str]] = {
     "extraction_mismatch": "储量年报开采量与开发利用年报不符",
     "recovery_implied_low": "储量年报反映的开采回采率偏低",
     "service_years_short": "剩余服务年限不足",
+    "inspection_discrepancy": "现场检查发现与填报不符",
 }
 """Chinese names of the monitoring service's finding codes; an unknown code shows as is."""
 
@@ -460,6 +462,8 @@ class AnnualReport:
     """Licences found in conflict with the plan in the year, by rule."""
     grants: GrantYear = field(default_factory=GrantYear)
     """矿业权出让情况: the year's competitive grants, counted, with the fee schedule."""
+    supervision: SupervisionYear | None = None
+    """监督检查情况: the year's draws, inspections, orders and lists; ``None``: none."""
     illustrative: bool = False
     """True when any figure comes from the demo data (示意数据): every format says so."""
 

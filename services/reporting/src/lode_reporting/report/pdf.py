@@ -25,7 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import pdf_adjustments, pdf_document, pdf_grants, text
+from . import pdf_adjustments, pdf_document, pdf_grants, pdf_supervision, text
 from . import pdf_resources as resources
 from .fonts import CjkFont, find_cjk_font
 from .html import group_by_category
@@ -112,6 +112,7 @@ def _title_page(report: AnnualReport, styles: Styles, font: CjkFont) -> list[Flo
     )
     facts.append(("规划冲突 Conflicts", report.conflicts.summary_zh))
     facts.append(("矿业权出让 Grants", text.grants_summary(report.grants)))
+    facts.append(("监督检查 Supervision", text.supervision_summary(report.supervision)))
     output_value = text.output_value_summary(report)
     if output_value is not None:
         facts.append(("产值 Output value", output_value))
@@ -390,6 +391,7 @@ def render_pdf(report: AnnualReport, *, font: CjkFont | None = None) -> bytes:
         ),
         *pdf_adjustments.conflicts(report.conflicts, styles, "八、矿业权与规划冲突"),
         *pdf_grants.grants(report, styles),
+        *pdf_supervision.supervision(report, styles),
     ]
     rendered = pdf_document.write(report, font, story)
     log.debug("PDF annual report %s rendered with %s", report.year, font.describe_for_log())

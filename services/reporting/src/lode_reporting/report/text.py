@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
+from lode_reporting.domain import supervision
 from lode_reporting.domain.grants import FAILED_REASON_ZH, Grant, GrantYear
 
 from .model import (
@@ -26,6 +27,8 @@ NONE_ZH: Final = "无"
 NO_GRANTS_ZH: Final = "本年度无矿业权出让"
 """An annual report's grants section for a year with none: said so, never an empty table."""
 NO_CONTRACT_ZH: Final = "本年度出让的矿业权尚未签订出让合同，无出让收益缴纳计划"
+NO_SUPERVISION_ZH: Final = "本年度无监督检查记录（双随机抽查、检查、责令整改与名录变动）"
+"""An annual report's supervision section for a year with none: said so, never empty tables."""
 NOT_REPORTED_ZH: Final = "未报"
 """A figure no mine reported (产值, 储量): said so, never shown as zero."""
 ILLUSTRATIVE_NOTICE: Final = (
@@ -160,3 +163,45 @@ def grant_contract(grant: Grant) -> str:
         return DASH
     signed = day(grant.signed_on)
     return f"{signed} {grant.contract_ref}" if grant.contract_ref else signed
+
+
+def supervision_summary(year: supervision.SupervisionYear | None) -> str:
+    """The year's supervision (监督检查) in one paragraph, or that there was none."""
+    if year is None or year.none:
+        return f"{NO_SUPERVISION_ZH}。"
+    d, i, o = year.draw_summary, year.inspection_summary, year.order_summary
+    abnormal = next(c for c in year.list_counts if c.list == "abnormal")
+    return (
+        f"本年度双随机抽查 {d.count} 次，从 {d.population} 个矿业权中抽取 {d.drawn} 个"
+        f"（{quantity(d.drawn_pct)}%）；检查 {i.count} 次（{i.enterprises} 户），"
+        f"未发现问题 {i.compliant} 次，发现问题 {i.non_compliant} 次"
+        f"（{i.enterprises_non_compliant} 户）；责令限期整改 {o.issued} 件：已整改 {o.done} 件，"
+        f"逾期未整改 {o.overdue} 件，整改期内 {o.open} 件；年内列入异常名录 {abnormal.listed} 户、"
+        f"移出 {abnormal.released} 户，{day(year.as_of)} 在列 {abnormal.on_list} 户，"
+        f"严重违法失信名单在列 {year.on_list('serious_violation')} 户。"
+    )
+
+
+def inspection_findings(inspection: supervision.Inspection) -> str:
+    """The items found not as filed: 产量（虚假填报）、开采回采率; or 无."""
+    found = [
+        supervision.item_zh(i.item) + ("（虚假填报）" if i.false_filing else "")
+        for i in inspection.discrepancies
+    ]
+    return "、".join(found) or NONE_ZH
+
+
+def result_zh(value: str) -> str:
+    return supervision.RESULT_ZH.get(value, value)
+
+
+def order_status_zh(order: supervision.Order) -> str:
+    return supervision.ORDER_STATUS_ZH.get(order.status, order.status)
+
+
+def list_zh(value: str) -> str:
+    return supervision.LIST_ZH.get(value, value)
+
+
+def drawn_list(draw: supervision.Draw) -> str:
+    return "、".join(draw.drawn) or NONE_ZH

@@ -16,7 +16,7 @@ from typing import Final
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import text, xlsx_grants
+from . import text, xlsx_grants, xlsx_supervision
 from .final_model import FinalIndicator
 from .model import (
     NO_ADJUSTMENT_ZH,
@@ -61,6 +61,7 @@ def _about(sheet: Worksheet, report: AnnualReport) -> None:
         ),
         ("与规划冲突 Conflicts", report.conflicts.summary_zh),
         ("矿业权出让 Grants", text.grants_summary(report.grants)),
+        ("监督检查 Supervision", text.supervision_summary(report.supervision)),
     ]
     if report.output_value is not None:
         output = report.output_value
@@ -436,6 +437,10 @@ SHEETS: Final[tuple[tuple[str, Callable[[Worksheet, AnnualReport], None]], ...]]
     ("矿业权出让", xlsx_grants.grants),
     ("出让按矿种", xlsx_grants.by_mineral),
     ("出让收益", xlsx_grants.fee_schedule),
+    ("双随机抽查", xlsx_supervision.draws),
+    ("检查结果", xlsx_supervision.inspections),
+    ("责令整改", xlsx_supervision.orders),
+    ("监管名录", xlsx_supervision.listings),
 )
 """The table sheets, after 说明, in order."""
 

@@ -15,11 +15,13 @@ def streams(pdf: bytes) -> list[bytes]:
     """Every stream, decoded (reportlab writes ``/ASCII85Decode /FlateDecode`` or plain)."""
     decoded = []
     for match in _STREAM.finditer(pdf):
-        header, data = match["dict"], match["data"].strip()
+        header, data = match["dict"], match["data"]
         if b"ASCII85Decode" in header:
-            data = base64.a85decode(data.removesuffix(b"~>"), adobe=False)
+            data = base64.a85decode(data.strip().removesuffix(b"~>"), adobe=False)
         if b"FlateDecode" in header:
-            data = zlib.decompress(data)
+            # binary data may end in a byte that looks like white space: never strip it; the
+            # end-of-line before ``endstream`` is left over after the compressed stream's end
+            data = zlib.decompressobj().decompress(data)
         decoded.append(data)
     return decoded
 

@@ -26,6 +26,7 @@ const state = {
   standing: null, // where the plan stands (GET /reporting/v1/indicators: standing)
   conflicts: null, // the year's conflicts with the plan (GET /reporting/v1/conflicts)
   grants: null, // the year's competitive grants (GET /reporting/v1/grants)
+  supervision: null, // the year's supervision (GET /reporting/v1/supervision)
   trends: [], // the charted indicators' trends
   asOf: null,
   asOfPosition: null, // the reporting journal's position the figures were read at
@@ -106,8 +107,8 @@ function take(answer) {
 }
 
 /** Where the plan stands (规划期已结束…在被新规划替代前继续执行), said when it is not simply
- * within its period; the year's conflicts with the plan (与规划冲突); and the year's
- * competitive grants (矿业权出让). */
+ * within its period; the year's conflicts with the plan (与规划冲突); the year's
+ * competitive grants (矿业权出让); and the year's supervision (监督检查). */
 function showStanding() {
   const standing = state.standing;
   const note = document.getElementById("plan-standing");
@@ -149,6 +150,34 @@ function showStanding() {
             failed: year.summary.failed,
           });
   }
+  const supervised = document.getElementById("plan-supervision");
+  if (supervised) {
+    const year = state.supervision;
+    supervised.hidden = !year;
+    supervised.dataset.year = year ? String(year.year) : "";
+    supervised.dataset.orders = year ? String(year.orders.issued) : "";
+    const quiet =
+      year &&
+      year.draws.count === 0 &&
+      year.inspections.count === 0 &&
+      year.orders.issued === 0 &&
+      year.lists.items.length === 0;
+    const onList = (name) => year.lists.by_list.find((l) => l.list === name)?.on_list ?? 0;
+    supervised.textContent = !year
+      ? ""
+      : quiet
+        ? t("supervisionNone", { year: year.year })
+        : t("supervisionLine", {
+            year: year.year,
+            drawn: year.draws.drawn,
+            inspected: year.inspections.enterprises,
+            problems: year.inspections.enterprises_non_compliant,
+            issued: year.orders.issued,
+            done: year.orders.done,
+            overdue: year.orders.overdue,
+            abnormal: onList("abnormal"),
+          });
+  }
 }
 
 async function loadIndicators() {
@@ -182,10 +211,11 @@ async function loadTrends() {
 }
 
 async function loadCompliance() {
-  [state.compliance, state.conflicts, state.grants] = await Promise.all([
+  [state.compliance, state.conflicts, state.grants, state.supervision] = await Promise.all([
     getJson("/reporting/v1/compliance", { year: state.year }),
     getJson("/reporting/v1/conflicts", { plan_id: PLAN_ID, year: state.year }).catch(() => null),
     getJson("/reporting/v1/grants", { plan_id: PLAN_ID, year: state.year }).catch(() => null),
+    getJson("/reporting/v1/supervision", { plan_id: PLAN_ID, year: state.year }).catch(() => null),
   ]);
   showStanding();
 }
