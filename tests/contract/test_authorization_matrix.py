@@ -190,6 +190,25 @@ EXPECTED: dict[Route, Access] = {
     ("PUT", "/monitoring/v1/reserves-reports/{report_id}"): roles(MINE, INSPECTOR),
     ("GET", "/monitoring/v1/reserves-reports"): ANY_ROLE,
     ("GET", "/monitoring/v1/reserves-reports/{report_id}"): ANY_ROLE,
+    # monitoring: supervision (监督检查): the roster (admin), draws and inspections
+    # (inspectors), rectification orders, the abnormal and serious-violation lists
+    ("POST", "/monitoring/v1/inspectors"): roles(ADMIN),
+    ("GET", "/monitoring/v1/inspectors"): roles(INSPECTOR, ADMIN),
+    ("POST", "/monitoring/v1/inspectors/{inspector_id}/relations"): roles(ADMIN),
+    ("POST", "/monitoring/v1/inspection-draws"): roles(INSPECTOR),
+    ("GET", "/monitoring/v1/inspection-draws"): STAFF,
+    ("GET", "/monitoring/v1/inspection-draws/{draw_id}"): STAFF,
+    ("GET", "/monitoring/v1/inspection-draws/{draw_id}/redraw"): STAFF,
+    ("POST", "/monitoring/v1/inspections"): roles(INSPECTOR),
+    ("GET", "/monitoring/v1/inspections"): ANY_ROLE,
+    ("GET", "/monitoring/v1/inspections/{inspection_id}"): ANY_ROLE,
+    ("POST", "/monitoring/v1/rectifications"): roles(INSPECTOR),
+    ("POST", "/monitoring/v1/rectifications/{order_id}/verify"): roles(INSPECTOR),
+    ("GET", "/monitoring/v1/rectifications"): ANY_ROLE,
+    ("GET", "/monitoring/v1/rectifications/{order_id}"): ANY_ROLE,
+    ("GET", "/monitoring/v1/abnormal-list"): ANY_ROLE,
+    ("POST", "/monitoring/v1/abnormal-list/{credit_code}/release"): roles(INSPECTOR),
+    ("POST", "/monitoring/v1/serious-violations"): roles(INSPECTOR),
     # reporting: operations and the dashboard (indicators, compliance, reports come later)
     ("GET", "/reporting/health"): PUBLIC,
     ("GET", "/reporting/metrics"): PUBLIC,
@@ -205,6 +224,8 @@ EXPECTED: dict[Route, Access] = {
     ("GET", "/reporting/v1/annual-report/{year}"): STAFF,
     ("GET", "/reporting/v1/conflicts"): STAFF,
     ("GET", "/reporting/v1/grants"): STAFF,
+    ("GET", "/reporting/v1/supervision"): STAFF,
+    ("GET", "/reporting/v1/audit-anchors"): roles(ADMIN, INSPECTOR),
     ("GET", "/reporting/v1/final-evaluation/{plan_id}"): STAFF,
     ("GET", "/reporting/v1/licences/summary"): STAFF,
     ("GET", "/reporting/v1/output"): STAFF,
@@ -276,6 +297,23 @@ OWNED_ELSEWHERE: dict[Route, str] = (
             ("GET", "/monitoring/v1/reserves-reports/{report_id}"),
         ]
     }
+    | {
+        route: "services/monitoring/tests/integration/test_supervision.py::"
+        "test_a_draw_an_inspection_and_the_lists"
+        for route in [
+            ("GET", "/monitoring/v1/inspections"),
+            ("GET", "/monitoring/v1/inspections/{inspection_id}"),
+            ("GET", "/monitoring/v1/abnormal-list"),
+        ]
+    }
+    | {
+        route: "services/monitoring/tests/integration/test_rectification.py::"
+        "test_an_order_is_verified_by_another_inspector_goes_overdue_once_and_closes"
+        for route in [
+            ("GET", "/monitoring/v1/rectifications"),
+            ("GET", "/monitoring/v1/rectifications/{order_id}"),
+        ]
+    }
 )
 
 # Query parameters of OWNED lists that name an enterprise: B asking for A's gets nothing.
@@ -320,6 +358,10 @@ PATH_VALUES: dict[str, str] = {
     "credit_code": with_check_character("91130881MA0X00009"),  # valid, nobody's
     "key_id": "00000000-0000-4000-8000-000000000002",
     "grant_id": "00000000-0000-4000-8000-000000000003",
+    "order_id": "00000000-0000-4000-8000-000000000004",
+    "draw_id": "00000000-0000-4000-8000-000000000005",
+    "inspection_id": "00000000-0000-4000-8000-000000000006",
+    "inspector_id": "no-such-inspector",
 }
 
 ENTERPRISE_A = "91130881MA0A000007"

@@ -44,6 +44,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from lode_common.credit_code import with_check_character
 from lode_common.testing import eventually
 from lode_common.testing.apps import ADMIN_TOKEN, ServiceUnderTest, services_under_test
 from lode_common.testing.examples import (
@@ -90,7 +91,10 @@ PARAM_ROUTES = sorted(
 LICENCE_SUSPEND = "C1308812021017120000101"
 LICENCE_GREEN = "C1308812021017120000102"
 LICENCE_DECIDED = "C1308812026017120000103"
+LICENCE_LISTED = "C1308812021017120000104"  # another enterprise's: put on the lists
+ENTERPRISE_LISTED = with_check_character("91130881MA0H00003")
 BLOCK_AT = (118.60, 40.80)  # the mining block the applications are drawn in
+OTHER_BLOCK_AT = (118.76, 40.80)  # the block of the other enterprise (one holder per block)
 NEEDS_REVIEW_AT = (118.90, 41.10)  # outside every planning block
 
 
@@ -119,6 +123,9 @@ class Made:
     grant_announced: str = ""
     grant_to_conclude: str = ""
     grant_to_contract: str = ""
+    inspectors: list[str] = field(default_factory=list)
+    finding_to_order: str = ""
+    order_to_verify: str = ""
     not_made: list[str] = field(default_factory=list)
 
 
@@ -126,8 +133,23 @@ def _zone(code: str, lon: float, lat: float = 40.75) -> dict[str, Any]:
     return mining_block(code, f"示意{code}", square(lon, lat, 0.02))
 
 
-def _application(lon: float, lat: float = BLOCK_AT[1] + 0.01) -> dict[str, Any]:
-    return iron_mine_application("平泉市示意矿业有限公司", ENTERPRISE, square(lon, lat, 0.005))
+def _application(
+    lon: float, lat: float = BLOCK_AT[1] + 0.01, credit_code: str = ENTERPRISE
+) -> dict[str, Any]:
+    return iron_mine_application("平泉市示意矿业有限公司", credit_code, square(lon, lat, 0.005))
+
+
+def _inspection(made: Made, licence_no: str = LICENCE_GREEN, **item: Any) -> dict[str, Any]:
+    """A non-compliant inspection (检查) of ``licence_no`` by the first two inspectors: the
+    output found above what was filed."""
+    return {
+        "licence_no": licence_no,
+        "inspected_on": "2026-11-20",
+        "inspectors": made.inspectors[:2],
+        "items": [{"item": "output", "filed": 11.0, "found": 14.5, "ok": False, **item}],
+        "result": "non_compliant",
+        "note": "实地核查产量与填报不符（示意）",
+    }
 
 
 def _report(year: int, **changes: Any) -> dict[str, Any]:
@@ -418,6 +440,37 @@ EXAMPLES: dict[Route, Example] = {
         lambda _: {"lost_10kt": 1.0, "closing_10kt": 288.0, "reason": "损失量更正（示意）"},
         lambda m: {"report_id": m.reserves_to_correct},
     ),
+    # monitoring: supervision (监督检查)
+    ("POST", "/monitoring/v1/inspectors"): Example(
+        lambda _: {"name": "示意检查员丁", "subject": "inspector-ding", "active": True}
+    ),
+    ("POST", "/monitoring/v1/inspectors/{inspector_id}/relations"): Example(
+        lambda _: {"credit_code": ENTERPRISE_LISTED, "relation": "曾在该企业任职（示意）"},
+        lambda m: {"inspector_id": m.inspectors[2]},
+    ),
+    ("POST", "/monitoring/v1/inspection-draws"): Example(
+        lambda _: {"year": 2026, "ratio_pct": 50, "seed": "hostile-draw"}
+    ),
+    ("POST", "/monitoring/v1/inspections"): Example(_inspection),
+    ("POST", "/monitoring/v1/rectifications"): Example(
+        lambda m: {
+            "licence_no": LICENCE_GREEN,
+            "finding_ids": [m.finding_to_order],
+            "due": "2099-12-31",
+            "requirement": "按实际产量更正年报并说明原因（示意）",
+        }
+    ),
+    ("POST", "/monitoring/v1/rectifications/{order_id}/verify"): Example(
+        lambda _: {"outcome": "not_done", "note": "尚未更正（示意）"},
+        lambda m: {"order_id": m.order_to_verify},
+    ),
+    ("POST", "/monitoring/v1/abnormal-list/{credit_code}/release"): Example(
+        lambda _: {"reason": "已更正虚假填报（示意）"},
+        lambda _: {"credit_code": ENTERPRISE_LISTED},
+    ),
+    ("POST", "/monitoring/v1/serious-violations"): Example(
+        lambda _: {"credit_code": ENTERPRISE_LISTED, "reason": "严重违法（示意）", "term_years": 3}
+    ),
     ("POST", "/monitoring/v1/admin/dead-letters/{dead_letter_id}/redrive"): Example(
         NO_BODY, lambda _: {"dead_letter_id": "987654"}, refused_because="no dead letter: 404"
     ),
@@ -450,6 +503,10 @@ PATH_VALUES: dict[str, str] = {
     "report_id": "00000000-0000-4000-8000-000000000003",
     "finding_id": "00000000-0000-4000-8000-000000000004",
     "proposal_id": "00000000-0000-4000-8000-000000000005",
+    "order_id": "00000000-0000-4000-8000-000000000006",
+    "draw_id": "00000000-0000-4000-8000-000000000007",
+    "inspection_id": "00000000-0000-4000-8000-000000000008",
+    "inspector_id": "hostile-inspector-1",
     "project_id": "abandoned_mine_restoration",
     "indicator_id": "x",
     "year": "2023",
@@ -555,8 +612,11 @@ async def _make(lode: Lode) -> Made:
         r = await lode.json(submit, {})
         return r.status_code != 503  # 503 until zoning's plan has reached licensing
 
-    async def application(lon: float, lat: float = BLOCK_AT[1] + 0.01) -> dict[str, Any]:
-        return _created(await lode.json(submit, _application(lon, lat)), "an application")
+    async def application(
+        lon: float, lat: float = BLOCK_AT[1] + 0.01, credit_code: str = ENTERPRISE
+    ) -> dict[str, Any]:
+        filed = await lode.json(submit, _application(lon, lat, credit_code))
+        return _created(filed, "an application")
 
     async def agreed(filed: dict[str, Any]) -> None:
         """The officer confirms the 协议出让 basis: the only open check is competitive_grant."""
@@ -572,6 +632,8 @@ async def _make(lode: Lode) -> Made:
     async def zoning() -> None:
         block = mining_block("H-BLOCK", "示意H-BLOCK", square(BLOCK_AT[0], BLOCK_AT[1], 0.1))
         _created(await lode.json(zones, block), "the mining block")
+        other = mining_block("H-BLOCK2", "示意H-BLOCK2", square(*OTHER_BLOCK_AT, 0.04))
+        _created(await lode.json(zones, other), "the other enterprise's mining block")
         made.zone_to_change = _created(await lode.json(zones, _zone("H-PUT", 118.50)), "zone")["id"]
         made.zone_to_retire = _created(await lode.json(zones, _zone("H-RET", 118.55)), "zone")["id"]
 
@@ -581,6 +643,12 @@ async def _make(lode: Lode) -> Made:
             await agreed(filed)
             approval = _approval(licence_no, "2021-01-01", "2030-12-31")
             _created(await lode.json(decide, approval, application_id=filed["id"]), "a licence")
+        filed = await application(
+            OTHER_BLOCK_AT[0] + 0.01, OTHER_BLOCK_AT[1] + 0.01, ENTERPRISE_LISTED
+        )
+        await agreed(filed)
+        approval = _approval(LICENCE_LISTED, "2021-01-01", "2030-12-31")
+        _created(await lode.json(decide, approval, application_id=filed["id"]), "a licence")
 
     async def applications() -> None:
         to_decide = await application(BLOCK_AT[0] + 0.05)
@@ -661,7 +729,39 @@ async def _make(lode: Lode) -> Made:
             await lode.json(conclude, CONCLUSION, grant_id=made.grant_to_contract), "concluded"
         )
 
-    steps = (plan, zoning, licences, applications, key, monitoring, proposals, grants)
+    async def supervision() -> None:
+        """Three inspectors; an inspection whose finding an order names; an order by another
+        inspector than the admin (who verifies it); the other enterprise on the abnormal
+        list through a false filing."""
+        roster: Route = ("POST", "/monitoring/v1/inspectors")
+        inspect: Route = ("POST", "/monitoring/v1/inspections")
+        order: Route = ("POST", "/monitoring/v1/rectifications")
+        for n in (1, 2, 3):
+            body = {"id": f"hostile-inspector-{n}", "name": f"示意检查员{n}", "subject": f"i-{n}"}
+            made.inspectors.append(_created(await lode.json(roster, body), "an inspector")["id"])
+        inspected = _created(await lode.json(inspect, _inspection(made)), "an inspection")
+        made.finding_to_order = inspected["finding_id"]
+        other = lode.services["monitoring"].auth("inspector", user="inspector-hostile")
+        body = {
+            "licence_no": LICENCE_GREEN,
+            "finding_ids": [made.finding_to_order],
+            "due": "2099-12-31",
+            "requirement": "更正年报（示意）",
+        }
+        ordered = await lode.send(order, content=hostile.dump(body), auth=other)
+        made.order_to_verify = _created(ordered, "an order")["id"]
+
+        async def monitoring_knows_the_other_licence() -> bool:
+            r = await lode.get(f"/monitoring/v1/mines/{LICENCE_LISTED}")
+            return r.status_code == 200
+
+        await eventually(
+            monitoring_knows_the_other_licence, timeout_s=30, what="monitoring knows the licence"
+        )
+        false_filing = _inspection(made, LICENCE_LISTED, false_filing=True)
+        _created(await lode.json(inspect, false_filing), "a false filing found")
+
+    steps = (plan, zoning, licences, applications, key, monitoring, proposals, grants, supervision)
     for step in steps:
         try:
             await step()
@@ -800,6 +900,11 @@ LISTS: dict[str, bool] = {
     "/monitoring/v1/reports": True,
     "/monitoring/v1/findings": True,
     "/monitoring/v1/reserves-reports": True,
+    "/monitoring/v1/inspectors": True,
+    "/monitoring/v1/inspection-draws": True,
+    "/monitoring/v1/inspections": True,
+    "/monitoring/v1/rectifications": True,
+    "/monitoring/v1/abnormal-list": True,
     f"/monitoring/v1/enterprises/{ENTERPRISE}/api-keys": False,
     "/monitoring/v1/projects/abandoned_mine_restoration/progress": False,
     "/monitoring/v1/projects/geochem_survey/progress": False,

@@ -129,6 +129,22 @@ MISMATCHED: dict[Operation, str] = {
     ("POST", "/monitoring/v1/reserves-reports"): "a licence monitoring does not know is 422 "
     "on licence_no (API.md: data), the mineral must be the licence's or in the catalogue "
     "(data), the figures must balance (a rule over several values); " + _NUMBERS,
+    ("POST", "/monitoring/v1/inspection-draws"): "a year with no licence in force, or too few "
+    "eligible inspectors for a drawn licence, is 422 (data); " + _NUMBERS,
+    ("POST", "/monitoring/v1/inspections"): "a licence monitoring does not know is 422 on "
+    "licence_no, the inspectors must be on the roster, unrelated to the holder and the draw's "
+    "assignment (data); a compliant result with an item not ok (a rule over several values); "
+    + _NUMBERS,
+    ("POST", "/monitoring/v1/inspectors/{inspector_id}/relations"): _CHECK_CHARACTER,
+    ("POST", "/monitoring/v1/abnormal-list/{credit_code}/release"): _CHECK_CHARACTER,
+    ("POST", "/monitoring/v1/serious-violations"): _CHECK_CHARACTER + "; an enterprise "
+    "monitoring knows no licence of is 422 (data)",
+    # reporting
+    ("GET", "/reporting/v1/supervision"): "the year must be one the plan governed: its period "
+    "and the years since, up to this one (data, time)",
+    ("POST", "/monitoring/v1/rectifications"): "the licence must be one monitoring knows and "
+    "the findings open ones of it (data); due after ordered_on, ordered_on not in the future "
+    "(time, a rule over two values)",
 }
 """Operations whose code refuses, as 422, data its document allows, each for what a JSON
 Schema cannot state (data, time, check characters, rules over several values)."""

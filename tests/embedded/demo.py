@@ -19,6 +19,7 @@ from lode_licensing.demo import demo_licences
 class EmbeddedLode:
     def __init__(self, url: str, data_dir: Path) -> None:
         self.base = url
+        self.data_dir = data_dir
         self.secret = embedded_secrets(data_dir).jwt_secret
 
     def url(self, service: str) -> str:

@@ -135,7 +135,7 @@ async def run_adjustment(http: httpx.AsyncClient, lode: Lode, subjects: Subjects
     async def listed() -> dict[str, Any]:
         found = await http.get(
             f"{licensing}/licensing/v1/enforcement",
-            params={"licence_no": subjects.licence_no},
+            params={"licence_no": subjects.licence_no, "kind": "conflict"},
             headers=officer,
         )
         assert found.status_code == 200, found.text

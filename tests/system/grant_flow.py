@@ -244,7 +244,9 @@ async def run_granting(
             headers=g.viewer,
         )
         body = _json(answer, 200, "reporting's grants")
-        item = next(i for i in body["items"] if i["grant_id"] == grant_id)
+        found = [i for i in body["items"] if i["grant_id"] == grant_id]
+        assert found, "reporting has not the grant yet"
+        item = found[0]
         assert item["status"] == "contracted", item
         dues = [f["due"] for f in body["fee_schedule"] if f["grant_id"] == grant_id]
         assert dues == ["2025-06-30", "2026-06-30"], body["fee_schedule"]
