@@ -24,9 +24,7 @@ async def _entries(m: ServiceUnderTest, action: str) -> list[dict[str, Any]]:
     e = AUDIT_ENTRY.c
     async with m.runtime.engine.connect() as conn:
         rows = await conn.execute(
-            select(AUDIT_ENTRY)
-            .where(e.action == action)
-            .order_by(e.recorded_at)
+            select(AUDIT_ENTRY).where(e.action == action).order_by(e.recorded_at)
         )
         return [dict(r) for r in rows.mappings()]
 
