@@ -23,9 +23,12 @@ async def once(
     key: str | None,
     body: BaseModel,
     write: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+    show: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]] | None = None,
 ) -> JSONResponse:
     """Answer a retried request by its first answer, or run ``write`` (which stages its
-    effect in ``uow`` and returns the status and answer) and commit it with the record."""
+    effect in ``uow`` and returns the status and what to keep) and commit it with the
+    record. With ``show``, what is kept is a reference and the answer is ``show(kept)``,
+    read after the commit (a rectification order as it stands now)."""
     checked = idempotency.checked_key(key)
     scope = f"{principal.subject}|{principal.enterprise or ''}"
     digest = idempotency.fingerprint(
@@ -38,8 +41,9 @@ async def once(
             uow.session, scope=scope, key=checked, request_hash=digest
         )
         if earlier is not None:
-            return JSONResponse(earlier[1], status_code=earlier[0])
-    status, answer = await write()
+            answer = earlier[1] if show is None else await show(earlier[1])
+            return JSONResponse(answer, status_code=earlier[0])
+    status, kept = await write()
     if checked is not None:
         idempotency.remember(
             uow.session,
@@ -47,7 +51,8 @@ async def once(
             key=checked,
             request_hash=digest,
             status_code=status,
-            response=answer,
+            response=kept,
         )
     await uow.commit()
+    answer = kept if show is None else await show(kept)
     return JSONResponse(answer, status_code=status)

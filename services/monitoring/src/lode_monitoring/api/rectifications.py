@@ -8,7 +8,6 @@ The rectification errors are answered here (:func:`_answered`), the rest by
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +20,6 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from sqlalchemy import select
 from sqlmodel import col
 
-from lode_common import idempotency
 from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden, NotFound
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW
@@ -31,6 +29,7 @@ from lode_common.messaging.outbox import UnitOfWork
 from lode_common.openapi import problems
 from lode_monitoring.adapters.rectification_tables import RectificationOrder
 from lode_monitoring.api.deps import ANYONE, INSPECTOR, Service
+from lode_monitoring.api.once import once
 from lode_monitoring.api.schemas import LicenceNo
 from lode_monitoring.api.visibility import page
 from lode_monitoring.container import Monitoring
@@ -188,31 +187,17 @@ async def _once(
     status: int,
     run: Run,
 ) -> JSONResponse:
-    """Run a write once per ``Idempotency-Key``: a retry with the same key and body gets the
-    order as it stands now; another body with the same key is 409."""
-    key = idempotency.checked_key(idempotency_key)
-    scope = f"{principal.subject}|{principal.enterprise or ''}"
-    raw = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
-    digest = idempotency.fingerprint("POST", request.url.path, raw)
-    if key is not None:
-        earlier = await idempotency.replay(uow.session, scope=scope, key=key, request_hash=digest)
-        if earlier is not None:
-            return JSONResponse(
-                await _current(service, earlier[1]["order_id"], principal), status_code=earlier[0]
-            )
-    with _answered():
-        order_id = await run(uow)
-    if key is not None:
-        idempotency.remember(
-            uow.session,
-            scope=scope,
-            key=key,
-            request_hash=digest,
-            status_code=status,
-            response={"order_id": order_id},
-        )
-    await uow.commit()
-    return JSONResponse(await _current(service, order_id, principal), status_code=status)
+    """Run a write once per ``Idempotency-Key`` (:func:`.once.once`): a retry with the same
+    key and body gets the order as it stands now; another body with the same key is 409."""
+
+    async def write() -> tuple[int, dict[str, Any]]:
+        with _answered():
+            return status, {"order_id": await run(uow)}
+
+    async def show(kept: dict[str, Any]) -> dict[str, Any]:
+        return await _current(service, kept["order_id"], principal)
+
+    return await once(request, uow, principal, idempotency_key, body, write, show)
 
 
 async def _current(service: Monitoring, order_id: str, principal: Principal) -> dict[str, Any]:
