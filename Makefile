@@ -20,12 +20,16 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml libs/common/pyproject.toml service
 
 env: $(VENV)/.synced assets  ## create the environment and install everything
 
-# The dashboard's browser assets (ECharts) from npm, pinned by package-lock.json, copied into
-# the reporting package: the page loads nothing from the internet. Skipped when up to date.
+# The reporting service's browser assets, from npm pinned by package-lock.json, built into the
+# reporting package: the dashboard's ECharts (copied by build.mjs) and the workbench and public
+# pages (Vue 3 + Element Plus, built by Vite). The pages load nothing from the internet.
+# Skipped when up to date. No install script runs (services/reporting/web/.npmrc).
 WEB    := services/reporting/web
 VENDOR := services/reporting/src/lode_reporting/web/static/vendor
-$(VENDOR)/versions.json: $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/build.mjs
-	@command -v npm >/dev/null || { echo "the dashboard's assets need Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
+APP    := services/reporting/src/lode_reporting/web/app
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/workbench $(WEB)/public -type f 2>/dev/null)
+$(APP)/.vite/manifest.json: $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/build.mjs $(WEB)/vite.config.mjs $(WEB_SOURCES)
+	@command -v npm >/dev/null || { echo "the web pages' assets need Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
 	cd $(WEB) && npm ci --no-audit --no-fund && npm run --silent build
 
 # The API docs page's Swagger UI (/<service>/docs), from npm (swagger-ui-dist, pinned by
@@ -37,7 +41,7 @@ $(DOCS_VENDOR)/versions.json: $(DOCS_WEB)/package.json $(DOCS_WEB)/package-lock.
 	@command -v npm >/dev/null || { echo "the API docs' assets need Node.js and npm (e.g. apt-get install nodejs npm)" >&2; exit 1; }
 	cd $(DOCS_WEB) && npm ci --ignore-scripts --no-audit --no-fund && npm run --silent build
 
-assets: $(VENDOR)/versions.json $(DOCS_VENDOR)/versions.json  ## the dashboard's ECharts and the API docs' Swagger UI, from npm into the packages
+assets: $(APP)/.vite/manifest.json $(DOCS_VENDOR)/versions.json  ## the dashboard's ECharts, the workbench and public pages, and the API docs' Swagger UI, from npm into the packages
 
 # Debian's Chromium and a CJK font for the dashboard's browser tests and the PDF report, and
 # poppler's pdftotext to read the PDF back in its tests (as root, when missing).

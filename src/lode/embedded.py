@@ -29,6 +29,9 @@ from lode_common.runtime import ServiceRuntime
 from lode_common.settings import LodeSettings
 
 SERVICES = ("zoning", "licensing", "monitoring", "reporting")
+WEB_FRONT = frozenset({"", "static", "favicon.ico", "workbench", "public"})
+"""First path segments reporting answers outside ``/reporting/``: the dashboard at ``/``, the
+workbench at ``/workbench/``, the public disclosure pages and API at ``/public/``."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,9 @@ class EmbeddedSystem:
 
 
 class _Dispatcher:
-    """Routes ``/<service>/...`` to that service's app; ``/`` to the dashboard (reporting)."""
+    """Routes ``/<service>/...`` to that service's app; ``/`` (the dashboard), ``/workbench/``
+    (the officers' workbench) and ``/public/`` (the public disclosure pages and their API) to
+    reporting, the web front, as the proxy does in distributed mode."""
 
     def __init__(self, system: EmbeddedSystem) -> None:
         self.system = system
@@ -184,7 +189,7 @@ class _Dispatcher:
         path: str = scope.get("path", "/")
         first = path.split("/", 2)[1] if path.count("/") else ""
         app = self.system.apps.get(first)
-        if app is None and first in ("", "static", "favicon.ico"):
+        if app is None and first in WEB_FRONT:
             app = self.system.apps["reporting"]
         if app is None:
             response = problem_response(

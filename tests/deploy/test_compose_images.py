@@ -152,27 +152,48 @@ def test_dockerignore_keeps_what_the_dockerfile_copies(service: str) -> None:
     assert not is_ignored(str(package.relative_to(ROOT)), patterns)
 
 
-def test_the_reporting_image_builds_the_dashboard_assets_from_the_npm_lock_file() -> None:
-    """The vendor assets are not in git: the image builds them as `make assets` does, puts
-    them in the wheel (hatch ``artifacts``, since git ignores them) and fails without them."""
+def test_the_reporting_image_builds_the_web_assets_from_the_npm_lock_file() -> None:
+    """The dashboard's vendor assets and the workbench and public pages are not in git: the
+    image builds them as `make assets` does (the lock file first, without install scripts,
+    then every source the build reads), puts them in the wheel (hatch ``artifacts``, since git
+    ignores them) and fails without them."""
     stages = {s.name: s for s in dockerfile_stages()}
     assets = stages["assets"]
     assert assets.base.startswith("node:")
-    copied = assets.only("COPY").split()
+    copied = " ".join(assets.all("COPY")).split()
     web = ROOT / "services" / "reporting" / "web"
-    for name in ("package.json", "package-lock.json", "build.mjs"):
-        assert f"services/reporting/web/{name}" in copied
-        assert (web / name).is_file()
-    assert "npm ci" in assets.only("RUN")
-    assert "npm run build" in assets.only("RUN")
+    for name in (
+        "package.json",
+        "package-lock.json",
+        ".npmrc",
+        "build.mjs",
+        "vite.config.mjs",
+        "workbench",
+        "public",
+        "src",
+    ):
+        assert f"services/reporting/web/{name}" in copied, name
+        assert (web / name).exists(), name
+    assert "ignore-scripts=true" in (web / ".npmrc").read_text(encoding="utf-8")
+    runs = " ".join(assets.all("RUN"))
+    assert "npm ci" in runs
+    assert "npm run build" in runs
     build_json = json.loads((web / "package.json").read_text(encoding="utf-8"))
-    assert "build" in build_json["scripts"]
+    assert "vite build" in build_json["scripts"]["build"]
+    assert "build.mjs" in build_json["scripts"]["build"]
+    vite = (web / "vite.config.mjs").read_text(encoding="utf-8")
+    assert "../src/lode_reporting/web/app" in vite, "the pages are built into the package"
     build = stages["build"]
-    assert any(c.startswith("--from=assets ") for c in build.all("COPY"))
-    assert any("echarts.min.js" in run for run in build.all("RUN")), "the image checks the wheel"
+    from_assets = [c for c in build.all("COPY") if c.startswith("--from=assets ")]
+    assert any("web/static/vendor" in c for c in from_assets)
+    assert any("web/app" in c for c in from_assets)
+    checks = " ".join(build.all("RUN"))
+    for built in ("echarts.min.js", "app/workbench/index.html", "app/public/index.html"):
+        assert built in checks, f"the image checks the wheel holds {built}"
     wheel = tomllib.loads((ROOT / "services/reporting/pyproject.toml").read_text("utf-8"))
     artifacts = wheel["tool"]["hatch"]["build"]["targets"]["wheel"]["artifacts"]
     assert "src/lode_reporting/web/static/vendor/*" in artifacts
+    assert "src/lode_reporting/web/app/**" in artifacts
 
 
 def test_every_image_builds_the_api_docs_assets_from_the_npm_lock_file() -> None:
