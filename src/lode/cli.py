@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from lode.commands.account import app as account_app
 from lode.commands.audit import app as audit_app
 from lode.commands.plan import app as plan_app
 from lode.commands.reporting import app as reporting_app
@@ -156,6 +157,7 @@ app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(reporting_app, name="reporting")  # lode reporting rebuild, ...
 app.add_typer(plan_app, name="plan")  # lode plan bundled
 app.add_typer(audit_app, name="audit")  # lode audit verify
+app.add_typer(account_app, name="account")  # lode account create, lode account list
 
 
 def _services(service: str | None) -> tuple[str, ...]:

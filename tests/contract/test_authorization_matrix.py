@@ -67,10 +67,12 @@ pytestmark = pytest.mark.timeout(120)
 class Open(enum.Enum):
     PUBLIC = "no token needed"
     SIGNED = "HMAC-signed by the province platform instead of a token"
+    COOKIE = "the workbench's sign-in session (an HttpOnly cookie) instead of a token"
 
 
 PUBLIC = Open.PUBLIC
 SIGNED = Open.SIGNED
+COOKIE = Open.COOKIE
 Access = frozenset[str] | Open
 
 # --- the roles, written out ------------------------------------------------------------------
@@ -237,6 +239,35 @@ EXPECTED: dict[Route, Access] = {
     **{("GET", f"/{service}/docs/static/{{folder}}/{{file}}"): PUBLIC for service in SERVICES},
     ("GET", "/reporting/static/{name}"): PUBLIC,  # the dashboard's style sheet
     ("GET", "/reporting/static/{folder}/{name}"): PUBLIC,  # its modules and ECharts
+    # staff sign-in (lode_reporting.accounts): signing in and the provider's callback need no
+    # token; the session's own routes take its cookie, never a token; accounts are the admin's
+    ("POST", "/reporting/v1/session"): PUBLIC,
+    ("GET", "/reporting/v1/session"): COOKIE,
+    ("DELETE", "/reporting/v1/session"): PUBLIC,  # signing out without a session: 204
+    ("POST", "/reporting/v1/session/token"): COOKIE,
+    ("POST", "/reporting/v1/session/password"): COOKIE,
+    ("GET", "/reporting/v1/session/providers"): PUBLIC,
+    ("GET", "/reporting/v1/session/oidc"): PUBLIC,  # 404 while OIDC is off
+    ("GET", "/reporting/v1/session/oidc/callback"): PUBLIC,
+    ("GET", "/reporting/v1/accounts"): roles(ADMIN),
+    ("POST", "/reporting/v1/accounts"): roles(ADMIN),
+    ("GET", "/reporting/v1/accounts/{username}"): roles(ADMIN),
+    ("PATCH", "/reporting/v1/accounts/{username}"): roles(ADMIN),
+    # the workbench and public pages and their built files: public, hold no data (the
+    # workbench asks for a sign-in itself)
+    ("GET", "/workbench"): PUBLIC,
+    ("GET", "/workbench/"): PUBLIC,
+    ("GET", "/public"): PUBLIC,
+    ("GET", "/public/"): PUBLIC,
+    ("GET", "/reporting/app/assets/{name}"): PUBLIC,
+    # the public disclosure API (信息公示): open data from read models, rate-limited
+    ("GET", "/public/v1/summary"): PUBLIC,
+    ("GET", "/public/v1/licences"): PUBLIC,
+    ("GET", "/public/v1/licences/map"): PUBLIC,
+    ("GET", "/public/v1/decisions"): PUBLIC,
+    ("GET", "/public/v1/grants"): PUBLIC,
+    ("GET", "/public/v1/abnormal-list"): PUBLIC,
+    ("GET", "/public/v1/inspections"): PUBLIC,
 }
 
 
@@ -348,6 +379,7 @@ KNOWN_WRONG: dict[tuple[Route, str], str] = {}
 
 # Plausible values that name nothing, for the path parameters of the apps.
 PATH_VALUES: dict[str, str] = {
+    "username": "no.such.officer",
     "dead_letter_id": "987654",
     "plan_id": "no-such-plan-2099",
     "version": "987",
@@ -647,6 +679,15 @@ async def test_route_access(lode: Lode, route: Route, caller_name: str) -> None:
 
     if access is PUBLIC:
         assert_let_in(route, caller_name, response)
+        return
+    if access is COOKIE:
+        # no session cookie: refused whatever token comes with it (a token is no session); a
+        # body the route cannot read is refused first, naming the field
+        if response.status_code == 422:
+            is_problem(response, 422)
+            return
+        body = is_problem(response, 401)
+        assert "sign in" in body["detail"].lower() or "登录" in body["detail"], body
         return
     if access is SIGNED:
         # no signature: refused whatever token comes with it (a token is no signature)

@@ -481,6 +481,32 @@ EXAMPLES: dict[Route, Example] = {
     ("POST", "/reporting/v1/admin/dead-letters/{dead_letter_id}/redrive"): Example(
         NO_BODY, lambda _: {"dead_letter_id": "987654"}, refused_because="no dead letter: 404"
     ),
+    # staff sign-in (reporting): accounts, the session (no cookie here: refused, never a 500)
+    ("POST", "/reporting/v1/accounts"): Example(
+        lambda _: {
+            "username": "hostile.officer",
+            "display_name": "示意",
+            "roles": ["viewer"],
+            "password": "a long password 1",
+        }
+    ),
+    ("PATCH", "/reporting/v1/accounts/{username}"): Example(
+        lambda _: {"display_name": "示意科员", "roles": ["viewer"]},
+        lambda _: {"username": "no.such.officer"},
+        refused_because="no such account: 404",
+    ),
+    ("POST", "/reporting/v1/session"): Example(
+        lambda _: {"username": "nobody.here", "password": "whatever123"},
+        refused_because="no such account: 401",
+    ),
+    ("POST", "/reporting/v1/session/password"): Example(
+        lambda _: {"current_password": "x" * 10, "new_password": "y" * 12},
+        refused_because="no session cookie: 401",
+    ),
+    ("POST", "/reporting/v1/session/token"): Example(
+        NO_BODY, refused_because="no session cookie: 401"
+    ),
+    ("DELETE", "/reporting/v1/session"): Example(NO_BODY),
 }
 
 CONTENT_TYPES: dict[Route, tuple[str, dict[str, bytes]]] = {
@@ -914,6 +940,7 @@ LISTS: dict[str, bool] = {
     "/reporting/v1/output?year=2023": False,
     "/reporting/v1/indicators?year=2023": False,
     "/reporting/v1/grants?year=2024": False,
+    "/reporting/v1/accounts": True,
 }
 """What the API shows of what is stored (True: a list read page by page with ``limit`` and
 ``offset``): after the hostile run none of it may hold nonsense."""

@@ -119,9 +119,9 @@ async def test_a_huge_or_negative_number_is_refused_or_answered_never_a_5xx(
     path = route.removeprefix("GET ")
     path = path.replace("{plan_id}", "pingquan-2021-2025").replace("{indicator_id}", "x")
     path = path.replace("{zone_id}", "00000000-0000-4000-8000-000000000000")
-    service = path.split("/")[1]
     headers = {"Authorization": f"Bearer {lode.secrets.admin_token}"}
-    transport = httpx.ASGITransport(app=lode.apps[service])
+    # through the embedded front door, which routes /public/ to reporting as the proxy does
+    transport = httpx.ASGITransport(app=lode.asgi())
     async with httpx.AsyncClient(transport=transport, base_url="http://lode.test") as client:
         for number in HUGE:
             answer = await client.get(path, params={name: number}, headers=headers)

@@ -140,6 +140,10 @@ MISMATCHED: dict[Operation, str] = {
     ("POST", "/monitoring/v1/serious-violations"): _CHECK_CHARACTER + "; an enterprise "
     "monitoring knows no licence of is 422 (data)",
     # reporting
+    ("GET", "/public/v1/licences"): "the year must be one the plan governed: its period to "
+    "this year while it stays in force (domain.public), which depends on the plan in force",
+    ("GET", "/public/v1/licences/map"): "the year must be one the plan governed: its period to "
+    "this year while it stays in force (domain.public), which depends on the plan in force",
     ("GET", "/reporting/v1/supervision"): "the year must be one the plan governed: its period "
     "and the years since, up to this one (data, time)",
     ("POST", "/monitoring/v1/rectifications"): "the licence must be one monitoring knows and "

@@ -13,6 +13,7 @@ from lode_common.plan import replica
 from lode_common.plan.data import bundled_documents
 from lode_common.plan.replica import PlanReplica
 from lode_common.runtime import ServiceRuntime, ServiceSpec
+from lode_reporting.accounts.signin import StaffSignIn
 from lode_reporting.api.errors import ERRORS
 from lode_reporting.api.plan_years import document_plan_years
 from lode_reporting.container import Reporting
@@ -63,5 +64,6 @@ def build(
         plans=PlanReplica(runtime.sessions),
         journal=journal,
         api_keys=api_keys.recognise_api_keys(runtime),  # mines' keys, from monitoring's events
+        sign_in=StaffSignIn.from_settings(settings),  # staff accounts, sessions, OIDC
     ).attach()
     return runtime, app

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lode_common import api_keys
 from lode_common.events.catalog import (
     LICENCE_EVENTS,
+    ApplicationDecided,
+    ApplicationSubmitted,
     ExplorationResultReported,
     FindingClosed,
     FindingOpened,
@@ -40,6 +42,7 @@ from lode_common.messaging.inbox import EventHandler
 from lode_common.plan import replica
 from lode_reporting.projections import (
     adjustments,
+    decisions,
     grants,
     licences,
     monitoring,
@@ -79,6 +82,8 @@ consumers.on(InspectionRecorded)(journaled(supervision.inspection_recorded))
 consumers.on(*supervision.RECTIFICATION_EVENTS)(journaled(supervision.rectification_event))
 consumers.on(*supervision.LISTING_EVENTS)(journaled(supervision.listing_event))
 consumers.on(*supervision.ANCHOR_EVENTS)(journaled(supervision.audit_anchored))
+consumers.on(ApplicationSubmitted)(journaled(decisions.application_submitted))
+consumers.on(ApplicationDecided)(journaled(decisions.application_decided))
 consumers.include(api_keys.REPLICA_HANDLERS)
 
 HANDLERS: dict[str, EventHandler] = consumers.handlers

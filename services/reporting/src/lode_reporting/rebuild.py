@@ -6,7 +6,8 @@ message with :meth:`Transport.replay` through the same inbox and handlers as the
 service, and the result is compared with the live read models (:func:`compare`). With
 ``swap`` (SQLite, service stopped), the rebuilt file takes the live one's place and the
 live one is kept beside it; otherwise the result says where the rebuilt models are, to be
-put in service by pointing ``LODE_REPORTING_DATABASE_URL`` at them.
+put in service by pointing ``LODE_REPORTING_DATABASE_URL`` at them. Reporting's own data
+(staff accounts and sessions) is not a read model: it is copied over, not replayed.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, func, insert, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lode_common.audit.context import for_system, unaudited
 from lode_common.audit.recording import entry_row
@@ -32,6 +33,7 @@ from lode_common.messaging.inbox import Inbox
 from lode_common.messaging.tables import EVENT_TABLES
 from lode_common.messaging.transport import Transport
 from lode_common.plan.replica import PLAN_REPLICA
+from lode_reporting.accounts.tables import KEPT_TABLES
 from lode_reporting.adapters.tables import READ_MODELS, JournalEntry
 from lode_reporting.bootstrap import SPEC
 from lode_reporting.settings import ReportingSettings
@@ -136,6 +138,7 @@ async def rebuild(
         if own_transport:
             await bus.start()
         await migrate(engine, SPEC.migrations_dir)
+        await _carry_own_tables(live_url, engine)  # staff accounts: no event rebuilds them
         sessions = session_factory(engine)
         with unaudited():  # a replay of what the services' own logs already hold
             result.replayed = await replay_into(sessions, bus, progress=progress)
@@ -159,6 +162,32 @@ async def rebuild(
         await _carry_audit_log(live_url, target_url, result)
         result.swapped_into = _swap_sqlite(live_url, target_url, stamp)
     return result
+
+
+async def _carry_own_tables(live_url: str, target: AsyncEngine) -> None:
+    """Reporting's own data, which no event feeds and no replay could make again (the staff
+    accounts and their sessions: :data:`~lode_reporting.accounts.tables.KEPT_TABLES`), is
+    copied as it is from the live database into the rebuilt one. A rebuild put in service
+    later by pointing the database URL at it (PostgreSQL) has the accounts as they were
+    when it ran."""
+    live = create_engine(live_url)
+    try:
+        for model in KEPT_TABLES:
+            table: Table = model.__table__  # type: ignore[attr-defined]
+            async with live.connect() as source:
+                if not await source.run_sync(_has_table, table.name):
+                    continue  # a live database from before accounts existed
+                rows = [dict(r) for r in (await source.execute(select(table))).mappings()]
+            async with target.begin() as conn:
+                await conn.execute(delete(table))
+                for chunk in range(0, len(rows), 1000):
+                    await conn.execute(insert(table), rows[chunk : chunk + 1000])
+    finally:
+        await live.dispose()
+
+
+def _has_table(connection: Connection, name: str) -> bool:
+    return bool(inspect(connection).has_table(name))
 
 
 async def _carry_audit_log(live_url: str, target_url: str, result: RebuildResult) -> None:

@@ -95,6 +95,7 @@ def test_every_event_reporting_consumes_has_one_typed_consumer() -> None:
         "lode.monitoring.enterprise.listed",
         "lode.monitoring.enterprise.released",
         *(f"lode.{s}.audit.anchored" for s in ("zoning", "licensing", "monitoring", "reporting")),
+        *(f"lode.licensing.application.{a}" for a in ("submitted", "decided")),  # public decisions
     }
     assert set(SPEC.handlers) == domain | set(KEY_HANDLERS)
     assert PUBLISHED in SPEC.handlers

@@ -53,6 +53,10 @@ STREAMING = {"/reporting/v1/stream"}
 """Routes whose valid answer never ends; their headers are judged in test_stream_accept."""
 COMMON = "/reporting/v1/admin/"
 """The operator routes every service gets from lode_common (tested there)."""
+SIGN_IN = ("/reporting/v1/session", "/reporting/v1/accounts")
+"""Staff sign-in and accounts (lode_reporting.accounts): a browser's session, the OIDC
+provider's redirect and an admin's search, with parameters of their own kind (tested in
+test_sessions, test_oidc and test_accounts)."""
 NUL_FIELD = "url"
 """lode_common refuses a NUL anywhere in the address, naming the address itself."""
 
@@ -64,6 +68,7 @@ def _routes(service: ServiceUnderTest) -> list[tuple[str, list[dict[str, Any]]]]
         if (
             path in STREAMING
             or path.startswith(COMMON)
+            or path.startswith(SIGN_IN)
             or "get" not in operations
             or not path.startswith("/reporting/v1")
         ):

@@ -19,6 +19,7 @@ from lode_common.database import create_engine, session_factory
 from lode_common.testing.apps import ServiceUnderTest, service_under_test
 from lode_common.testing.plugin import missing
 from lode_common.testing.services import KafkaBroker, Unavailable, start_kafka
+from lode_reporting.adapters.decisions import PublicDecision
 from lode_reporting.adapters.supervision import AuditAnchor, ListingRecord, RectificationRecord
 from lode_reporting.adapters.tables import GrantRecord, ReportingOutput, ReportingReserves
 from lode_reporting.bootstrap import build
@@ -38,6 +39,7 @@ from services.reporting.tests.integration.events import (
     reserves,
     send,
 )
+from services.reporting.tests.integration.public_events import decided, submitted
 from services.reporting.tests.integration.supervision_events import (
     anchored,
     drawn,
@@ -135,12 +137,20 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
         anchored("zoning", date(2024, 6, 1), 10, "ab" * 32, at=datetime(2024, 6, 2, tzinfo=UTC)),
         anchored("reporting", date(2024, 6, 1), 4, "cd" * 32),
     )
+    # public decisions: one submitted then decided, one whose decision arrived first
+    await send(
+        r,
+        submitted("a-1", at=at(2024, 4)),
+        decided("a-1", "approved", at=at(2024, 5), licence_no=C1),
+        decided("a-2", "rejected", at=at(2024, 5, 2), reason="材料不全"),
+        submitted("a-2", at=at(2024, 4, 2), kind="renewal", licence_no=C2),
+    )
     settings = r.runtime.settings
     assert isinstance(settings, ReportingSettings)
     seen: list[tuple[str, int, int]] = []
     result = await rebuild(settings, transport=r.transport, progress=lambda *p: seen.append(p))
     assert result.differences == []
-    assert result.journaled == 31
+    assert result.journaled == 35
     assert result.parked == 0
     assert result.database_url != settings.resolved_database_url()
     assert {topic for topic, _, _ in seen} == {
@@ -181,6 +191,17 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
             assert anchor_row.event_id == zoning_anchor.id
             release_gone = delete(ListingRecord).where(col(ListingRecord.listing_id) == "a-1")
             await session.execute(release_gone)
+            decided_first = await session.get(PublicDecision, "a-2")
+            assert decided_first is not None
+            assert (decided_first.decision, decided_first.kind, decided_first.licence_no) == (
+                "rejected",
+                "renewal",
+                C2,
+            )
+            approval = await session.get(PublicDecision, "a-1")
+            assert approval is not None
+            assert (approval.licence_no, approval.decided_on) == (C1, date(2024, 5, 1))
+            approval.decision = "rejected"
         differences = await compare(r.runtime.sessions, rebuilt)
     finally:
         await engine.dispose()
@@ -189,4 +210,5 @@ async def test_rebuilt_read_models_equal_the_live_ones(isolated: ServiceUnderTes
         "reporting_reserves ('res-1',): closing_10kt differ",
         "grant_record ('g-1',): status differ",
         "listing_record ('a-1',): only in the first",
+        "public_decision ('a-1',): decision differ",
     ]

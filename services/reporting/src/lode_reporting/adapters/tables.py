@@ -17,6 +17,10 @@ from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+# reporting's own tables beside the read models (staff sign-in: not fed by events, kept by a
+# rebuild): named here so every table of the service is in one module's namespace
+from lode_reporting.accounts.tables import OidcSignIn, StaffAccount, StaffSession  # noqa: F401
+from lode_reporting.adapters.decisions import PublicDecision
 from lode_reporting.adapters.supervision import (
     AuditAnchor,
     InspectionDrawRecord,
@@ -339,4 +343,5 @@ READ_MODELS: tuple[type[SQLModel], ...] = (
     RectificationRecord,
     ListingRecord,
     AuditAnchor,
+    PublicDecision,
 )
