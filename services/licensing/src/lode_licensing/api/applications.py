@@ -16,12 +16,13 @@ from lode_common.auth import Principal
 from lode_common.errors import Conflict, Forbidden
 from lode_common.http import CurrentPrincipal, UoW
 from lode_common.json_body import json_object
-from lode_common.limits import IDEMPOTENCY_KEY_MAX, STRICT_BODY, Text
+from lode_common.limits import CODE_MAX, IDEMPOTENCY_KEY_MAX, NAME_MAX, STRICT_BODY, Text
 from lode_common.openapi import HandReadBody, problems, request_body
 from lode_licensing.adapters.tables import Application, ApplicationStep
 from lode_licensing.api import views
 from lode_licensing.api.answers import Applications, ApplicationWithSteps
 from lode_licensing.api.application_body import ApplicationBody
+from lode_licensing.api.application_filters import Awaiting, application_filters
 from lode_licensing.api.deps import (
     ANYONE,
     APPLICANT_OR_OFFICER,
@@ -30,10 +31,11 @@ from lode_licensing.api.deps import (
     LicenceNo,
     Service,
 )
-from lode_licensing.api.paging import Offset, page
+from lode_licensing.api.paging import Offset, page, safe_text, text_query
 from lode_licensing.container import Licensing
 from lode_licensing.domain import workflow
 from lode_licensing.domain.licence import cst_today
+from lode_licensing.domain.vocabulary import ApplicationKind, RightType, Verdict
 from lode_licensing.handlers import applications
 
 router = APIRouter(prefix="/licensing/v1/applications", tags=["applications"])
@@ -185,12 +187,40 @@ async def list_applications(
     service: Service,
     principal: CurrentPrincipal,
     status: workflow.ApplicationStatus | None = None,
+    kind: ApplicationKind | None = None,
+    right_type: RightType | None = None,
+    mineral: Annotated[str | None, text_query(CODE_MAX, "the mineral, exactly")] = None,
+    verdict: Verdict | None = None,
+    q: Annotated[
+        str | None,
+        text_query(
+            NAME_MAX,
+            "part of the id, the applicant's name or credit code, or the licence number "
+            "(either case)",
+        ),
+    ] = None,
+    awaiting: Annotated[
+        Awaiting | None,
+        Query(
+            description="what an officer may do next, as the workflow allows it: review "
+            "(a needs_review verdict), forward (to the province platform), decision (entered "
+            "locally)"
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    query = select(Application)
-    if status:
-        query = query.where(col(Application.status) == status)
+    query = select(Application).where(
+        *application_filters(
+            status=status,
+            kind=kind,
+            right_type=right_type,
+            mineral=safe_text("mineral", mineral),
+            verdict=verdict,
+            q=safe_text("q", q),
+            awaiting=awaiting,
+        )
+    )
     if not principal.is_staff:
         query = query.where(col(Application.applicant_credit_code) == principal.enterprise)
     async with service.runtime.sessions() as session:

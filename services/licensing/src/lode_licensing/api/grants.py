@@ -37,10 +37,12 @@ from lode_licensing.api.grant_bodies import (
     GrantContract,
     GrantOffer,
 )
-from lode_licensing.api.paging import Limit, Offset, page
+from lode_licensing.api.paging import Limit, Offset, page, safe_text, text_query
 from lode_licensing.container import Licensing
 from lode_licensing.domain.grant_contract import Instalment
+from lode_licensing.domain.grant_law import GrantMethod
 from lode_licensing.domain.grant_workflow import GrantStatus
+from lode_licensing.domain.vocabulary import RightType
 from lode_licensing.handlers import grant_contract, grants
 from lode_licensing.handlers import grant_trade as trade
 
@@ -149,14 +151,21 @@ async def list_grants(
     principal: CurrentPrincipal,
     year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     status: GrantStatus | None = None,
-    mineral: Annotated[str | None, Query(max_length=CODE_MAX)] = None,
+    mineral: Annotated[str | None, text_query(CODE_MAX, "the mineral, exactly")] = None,
+    method: Annotated[
+        GrantMethod | None, Query(description="拍卖 auction, 挂牌 listing, 招标 tender")
+    ] = None,
+    right_type: RightType | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
+    mineral = safe_text("mineral", mineral)
     chosen = [
         *([col(Grant.year) == year] if year is not None else []),
         *([col(Grant.status) == status] if status is not None else []),
-        *([col(Grant.mineral) == mineral.strip()] if mineral else []),
+        *([col(Grant.mineral) == mineral] if mineral else []),
+        *([col(Grant.method) == method] if method is not None else []),
+        *([col(Grant.right_type) == right_type] if right_type is not None else []),
     ]
     query = select(Grant).where(*chosen)
     figures = select(

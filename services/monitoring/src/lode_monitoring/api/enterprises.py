@@ -14,12 +14,12 @@ from sqlmodel import col
 from lode_common.credit_code import CHARSET, LENGTH, credit_code_problem
 from lode_common.errors import Forbidden, InvalidInput, NotFound
 from lode_common.http import MAX_OFFSET, CurrentPrincipal
-from lode_common.limits import STRICT_BODY, Label
+from lode_common.limits import CODE_MAX, NAME_MAX, STRICT_BODY, Label
 from lode_common.openapi import problems
 from lode_monitoring.adapters.tables import ApiKey, Mine
 from lode_monitoring.api.deps import ADMIN, ANYONE, Service
 from lode_monitoring.api.schemas import ApiKeyPage, ApiKeyView, IssuedKey, MinePage, MineView
-from lode_monitoring.api.visibility import page
+from lode_monitoring.api.visibility import licences_matching, page, text_filter, text_query
 from lode_monitoring.domain.licence import LicenceStatus
 from lode_monitoring.handlers import api_keys
 
@@ -169,14 +169,24 @@ async def list_mines(
     principal: CurrentPrincipal,
     status: LicenceStatus | None = None,
     holder: str | None = None,
+    mineral: Annotated[str | None, text_query(CODE_MAX, "the mineral, exactly")] = None,
+    q: Annotated[
+        str | None,
+        text_query(NAME_MAX, "part of the licence number, or of the holder's name or credit code"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
+    mineral, text = text_filter("mineral", mineral), text_filter("q", q)
     query = select(Mine)
     if status:
         query = query.where(col(Mine.status) == status)
     if holder:
         query = query.where(col(Mine.holder_credit_code) == holder)
+    if mineral:
+        query = query.where(col(Mine.mineral) == mineral)
+    if text:
+        query = query.where(col(Mine.licence_no).in_(licences_matching(text)))
     if not principal.is_staff:
         query = query.where(col(Mine.holder_credit_code) == principal.enterprise)
     rows, total = await page(service, query, col(Mine.licence_no), offset=offset, limit=limit)

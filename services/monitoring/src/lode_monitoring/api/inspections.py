@@ -34,7 +34,7 @@ from lode_monitoring.api.supervision_schemas import (
     Redraw,
 )
 from lode_monitoring.api.visibility import page
-from lode_monitoring.domain.inspection import Item
+from lode_monitoring.domain.inspection import Item, Result
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.handlers import draws, inspections
 
@@ -221,6 +221,9 @@ async def list_inspections(
     principal: CurrentPrincipal,
     year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     licence_no: Annotated[str | None, Query(max_length=CODE_MAX)] = None,
+    result: Annotated[
+        Result | None, Query(description="compliant (合格) or non_compliant (不合格)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
@@ -229,6 +232,8 @@ async def list_inspections(
         query = query.where(col(Inspection.year) == year)
     if licence_no:
         query = query.where(col(Inspection.licence_no) == licence_no)
+    if result is not None:
+        query = query.where(col(Inspection.result) == result)
     if not principal.is_staff:
         query = query.where(col(Inspection.credit_code) == principal.enterprise)
     rows, total = await page(

@@ -17,6 +17,7 @@ from lode_common.credit_code import CHARSET, LENGTH, credit_code_problem
 from lode_common.errors import InvalidInput
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW
 from lode_common.idempotency import IdempotencyKey
+from lode_common.limits import NAME_MAX
 from lode_common.openapi import problems
 from lode_monitoring.adapters.supervision_tables import EnterpriseListing
 from lode_monitoring.api.deps import INSPECTOR, MINE_OR_STAFF, Service
@@ -28,7 +29,7 @@ from lode_monitoring.api.supervision_schemas import (
     Released,
     SeriousViolationBody,
 )
-from lode_monitoring.api.visibility import page
+from lode_monitoring.api.visibility import page, text_filter, text_query
 from lode_monitoring.domain.listing import ListingStatus, ListName, term_end
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.handlers import listings
@@ -62,12 +63,21 @@ async def list_listings(
     principal: CurrentPrincipal,
     status: ListingStatus | None = None,
     list: ListName | None = None,
+    q: Annotated[
+        str | None, text_query(NAME_MAX, "part of the enterprise's name or credit code")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
-    """Every listing, released ones kept (``status`` and ``list`` filter); a mine's key
-    sees its own enterprise's."""
+    """Every listing, released ones kept (``status``, ``list`` and ``q`` filter); a mine's
+    key sees its own enterprise's."""
+    text = text_filter("q", q)
     query = select(EnterpriseListing)
+    if text:
+        query = query.where(
+            col(EnterpriseListing.name).icontains(text, autoescape=True)
+            | col(EnterpriseListing.credit_code).icontains(text, autoescape=True)
+        )
     if status is not None:
         query = query.where(col(EnterpriseListing.status) == status)
     if list is not None:

@@ -20,7 +20,7 @@ from lode_common import auth, idempotency
 from lode_common.errors import Conflict, NotFound
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, UoW, runtime_of
 from lode_common.json_body import json_object
-from lode_common.limits import IDEMPOTENCY_KEY_MAX, YEAR_MAX, YEAR_MIN
+from lode_common.limits import IDEMPOTENCY_KEY_MAX, NAME_MAX, YEAR_MAX, YEAR_MIN
 from lode_common.openapi import problems, request_body
 from lode_monitoring.adapters.tables import Finding, Report
 from lode_monitoring.api.deps import ANYONE, INSPECTOR, MINE_OR_STAFF, Service
@@ -34,8 +34,18 @@ from lode_monitoring.api.schemas import (
     ReportHistory,
     ReportPage,
 )
-from lode_monitoring.api.visibility import current_versions, own_licences, own_versions, page
+from lode_monitoring.api.visibility import (
+    LicenceNoQuery,
+    current_versions,
+    licences_matching,
+    own_licences,
+    own_versions,
+    page,
+    text_filter,
+    text_query,
+)
 from lode_monitoring.container import Monitoring
+from lode_monitoring.domain.finding import FindingCode, Severity
 from lode_monitoring.domain.periods import cst_date
 from lode_monitoring.handlers import finding_store, intake, reports
 
@@ -200,7 +210,7 @@ async def get_report(
 async def list_reports(
     service: Service,
     principal: CurrentPrincipal,
-    licence_no: str | None = None,
+    licence_no: LicenceNoQuery = None,
     year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -245,11 +255,18 @@ async def list_findings(
     service: Service,
     principal: CurrentPrincipal,
     year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
-    licence_no: str | None = None,
+    licence_no: LicenceNoQuery = None,
     status: Literal["open", "closed"] | None = None,
+    code: Annotated[FindingCode | None, Query(description="the rule that found it")] = None,
+    severity: Annotated[Severity | None, Query(description="提示 / 警告 / 违规")] = None,
+    q: Annotated[
+        str | None,
+        text_query(NAME_MAX, "part of the licence number, or of the holder's name or credit code"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
+    text = text_filter("q", q)
     query = select(Finding)
     if year:
         query = query.where(col(Finding.year) == year)
@@ -257,6 +274,15 @@ async def list_findings(
         query = query.where(col(Finding.licence_no) == licence_no)
     if status:
         query = query.where(col(Finding.status) == status)
+    if code:
+        query = query.where(col(Finding.code) == code)
+    if severity:
+        query = query.where(col(Finding.severity) == severity)
+    if text:
+        query = query.where(
+            col(Finding.licence_no).icontains(text, autoescape=True)
+            | col(Finding.licence_no).in_(licences_matching(text))
+        )
     if not principal.is_staff:
         query = query.where(col(Finding.licence_no).in_(own_licences(principal)))
     rows, total = await page(

@@ -1,9 +1,9 @@
-"""``POST /zoning/v1/zones/import``: a FeatureCollection or a zipped Shapefile, all or nothing.
+"""``POST /zoning/v1/zones/import``: a FeatureCollection or a zipped Shapefile, all or nothing;
+with ``dry_run=true``, what it would do, feature by feature, and nothing stored.
 
-Every feature is checked as ``POST /zoning/v1/zones`` checks one, each problem named with
-the feature's index (``features[3].properties.code``), in stages: the properties of every
-feature, then the plans they name, then their areas (off the event loop, in one go), then
-the unit of work that creates them; any problem and nothing is imported.
+This module reads the request (the collection's shape, or the Shapefile in the archive);
+:mod:`.import_run` checks the features and creates the zones, :mod:`.import_preview` says
+what a dry run would have done.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from lode_common.errors import InvalidInput
+from lode_common.errors import INSTANCE_MAX, InvalidInput
 from lode_common.http import CurrentPrincipal, UoW
 from lode_common.limits import (
     CODE_MAX,
@@ -25,18 +26,14 @@ from lode_common.limits import (
 from lode_common.openapi import problems, request_body
 from lode_zoning.adapters.shapefile import read_zipped_shapefile, zone_properties
 from lode_zoning.api.deps import PLANNER, ZoningParts, json_body
-from lode_zoning.api.geojson import ZoneFields, zone_fields, zone_input
+from lode_zoning.api.import_preview import ImportPreview, preview
+from lode_zoning.api.import_run import stage_import
 from lode_zoning.api.schemas import ZoneImport
-from lode_zoning.domain.errors import ZoningDomainError
-from lode_zoning.handlers import zones
-from lode_zoning.handlers.area_input import area_vertices
 from lode_zoning.handlers.offload import THREAD_VERTICES, run_geometry_work
-from lode_zoning.handlers.zones import ZoneError, ZoneInput
 
 router = APIRouter(prefix="/zoning/v1/zones", tags=["zones"])
 COLLECTION_MEMBERS = frozenset({"type", "features", "crs", "name", "bbox"})
 """The members of an imported FeatureCollection (``name`` and ``crs`` as GIS tools write)."""
-IMPORT_ERRORS_MAX = 200
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 
 
@@ -86,31 +83,32 @@ def _collection_features(body: Any) -> tuple[list[Any], Any]:
     return listed, body.get("crs")
 
 
-def _read_areas(
-    checked: list[tuple[int, dict[str, Any], ZoneFields]], regions: dict[str, Any]
-) -> tuple[list[tuple[int, ZoneInput]], list[dict[str, str]]]:
-    """Every checked feature's area (the heavy part of an import, run in one go)."""
-    read: list[tuple[int, ZoneInput]] = []
-    errors: list[dict[str, str]] = []
-    for number, item, fields in checked:
-        prefix = f"features[{number}]."
-        try:
-            read.append((number, zone_input(item, fields, regions[fields.plan_id])))
-        except ZoningDomainError as error:
-            errors += [
-                {"field": prefix + e["field"], "message": e["message"]}
-                for e in error.field_errors()
-            ] or [{"field": prefix.rstrip("."), "message": error.detail}]
-        if len(errors) >= IMPORT_ERRORS_MAX:
-            break
-    return read, errors
+async def _features(request: Request) -> tuple[list[Any], Any]:
+    """The request's features and the ``crs`` they are in: a zipped Shapefile's, or a
+    FeatureCollection's (its shape checked)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in ZIP_TYPES:
+        return _collection_features(await json_body(request))
+    data = await request.body()
+    layer = await run_geometry_work(THREAD_VERTICES, lambda: read_zipped_shapefile(data))
+    features: list[Any] = [
+        {**f, "properties": zone_properties(f["properties"])} for f in layer.features
+    ]
+    if len(features) > FEATURES_PER_IMPORT_MAX:
+        raise InvalidInput.field(
+            "file",
+            f"at most {FEATURES_PER_IMPORT_MAX} features in one import, got "
+            f"{len(features)}; split the layer and import each part",
+        )
+    return features, layer.crs.code
 
 
 @router.post(
     "/import",
     dependencies=[PLANNER],
     status_code=201,
-    summary="Import a GeoJSON FeatureCollection or a zipped Shapefile (all or nothing)",
+    summary="Import a GeoJSON FeatureCollection or a zipped Shapefile (all or nothing); "
+    "dry_run=true: what it would do, nothing stored",
     openapi_extra=request_body(
         ZoneImport,
         "application/geo+json",
@@ -124,7 +122,15 @@ def _read_areas(
             }
         },
     ),
-    responses=problems(413),
+    response_model=ImportResult,
+    responses={
+        **problems(413),
+        200: {
+            "model": ImportPreview,
+            "description": "dry_run=true: what the import would do with each feature "
+            "(nothing is stored or published)",
+        },
+    },
 )
 async def import_zones(
     request: Request,
@@ -150,68 +156,26 @@ async def import_zones(
             json_schema_extra={"minLength": 1, "maxLength": CODE_MAX, "pattern": text_pattern()},
         ),
     ] = None,
-) -> ImportResult:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    dry_run: Annotated[
+        bool,
+        Query(
+            description="true: answer 200 with what the import would do, feature by feature "
+            "(the same checks, the problems it would answer), and store nothing"
+        ),
+    ] = False,
+) -> ImportResult | JSONResponse:
     defaults = _import_defaults(plan_id, type)
-    crs: Any = None
-    if content_type in ZIP_TYPES:
-        data = await request.body()
-        layer = await run_geometry_work(THREAD_VERTICES, lambda: read_zipped_shapefile(data))
-        crs = layer.crs.code
-        features: list[Any] = [
-            {**f, "properties": zone_properties(f["properties"])} for f in layer.features
-        ]
-        if len(features) > FEATURES_PER_IMPORT_MAX:
-            raise InvalidInput.field(
-                "file",
-                f"at most {FEATURES_PER_IMPORT_MAX} features in one import, got "
-                f"{len(features)}; split the layer and import each part",
-            )
-    else:
-        features, crs = _collection_features(await json_body(request))
-    errors: list[dict[str, str]] = []
-    checked: list[tuple[int, dict[str, Any], ZoneFields]] = []
-    for number, item in enumerate(features):
-        prefix = f"features[{number}]."
-        try:
-            fields = zone_fields(item, defaults=defaults, prefix=prefix)
-        except InvalidInput as error:
-            errors += error.errors or [{"field": prefix.rstrip("."), "message": error.detail}]
-        else:
-            item = {**item, "crs": item.get("crs", crs)} if crs else item
-            checked.append((number, item, fields))
-        if len(errors) >= IMPORT_ERRORS_MAX:
-            break
-    regions: dict[str, Any] = {}
-    known: list[tuple[int, dict[str, Any], ZoneFields]] = []
-    for number, item, fields in checked:
-        try:
-            if fields.plan_id not in regions:
-                plan = await zones.plan_in_force(uow.session, fields.plan_id)
-                regions[fields.plan_id] = await parts.boundaries.region(uow.session, plan)
-            known.append((number, item, fields))
-        except ZoneError as error:
-            errors.append(
-                {"field": f"features[{number}].properties.plan_id", "message": error.message}
-            )
-    vertices = sum(area_vertices(item) for _, item, _ in known)
-    read, area_errors = await run_geometry_work(vertices, lambda: _read_areas(known, regions))
-    errors += area_errors
-    created: list[str] = []
-    for number, z in read:
-        try:
-            created.append((await zones.create(uow, z, actor=principal.subject)).zone_id)
-        except ZoneError as error:
-            field = error.field or "properties"
-            errors.append({"field": f"features[{number}].{field}", "message": error.message})
-        if len(errors) >= IMPORT_ERRORS_MAX:
-            break
-    if errors:
+    features, crs = await _features(request)
+    run = await stage_import(
+        uow, parts, features, defaults=defaults, crs=crs, actor=principal.subject
+    )
+    if dry_run:
+        answer = await preview(uow.session, run, request.url.path[:INSTANCE_MAX])
         await uow.rollback()
-        raise InvalidInput(
-            f"{len(errors)} problem(s) in the import; nothing was imported. Fix the features "
-            "listed and import the whole file again.",
-            errors=errors[:IMPORT_ERRORS_MAX],
-        )
+        return JSONResponse(answer.model_dump(mode="json"), status_code=200)
+    problem = run.problem()
+    if problem is not None:
+        await uow.rollback()
+        raise problem
     await uow.commit()
-    return ImportResult(created=len(created), ids=created)
+    return ImportResult(created=len(run.created), ids=run.created)

@@ -14,11 +14,15 @@ from pydantic import BaseModel, Field
 from lode_common.errors import InvalidInput, NotFound
 from lode_common.http import MAX_INT32, MAX_OFFSET, CurrentPrincipal, UoW
 from lode_common.limits import (
+    CODE_MAX,
+    NAME_MAX,
     PLAN_ID_MAX,
     STRICT_BODY,
     TEXT_MAX,
     Text,
+    text_pattern,
     text_problem,
+    unsafe_character,
 )
 from lode_common.openapi import problems, request_body
 from lode_zoning.api.deps import ANY_ROLE, PLANNER, ZoningParts, json_body
@@ -64,6 +68,15 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+def _filter_text(name: str, value: str | None) -> str | None:
+    """A text filter, stripped; 422 naming ``name`` when it carries an unsafe character."""
+    if value is None or not value.strip():
+        return None
+    if unsafe := unsafe_character(value):
+        raise InvalidInput.field(name, f"must not contain {unsafe}")
+    return value.strip()
+
+
 class GeoJSONResponse(JSONResponse):
     """A zone or zones, as ``application/geo+json`` (RFC 7946)."""
 
@@ -95,10 +108,28 @@ async def list_zones(
     status: Annotated[str, Query(pattern="^(active|retired|all)$")] = "active",
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    code: Annotated[
+        str | None,
+        Query(
+            max_length=CODE_MAX,
+            description="the zone's code (编号), exactly",
+            json_schema_extra={"pattern": text_pattern()},
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=NAME_MAX,
+            description="part of the zone's name (name_zh) or code, either case",
+            json_schema_extra={"pattern": text_pattern()},
+        ),
+    ] = None,
 ) -> GeoJSONResponse:
     query = ZoneQuery(
         plan_id=plan_id,
         types=type or (),
+        code=_filter_text("code", code),
+        text=_filter_text("q", q),
         bbox=_bbox(bbox),
         status=None if status == "all" else status,
         limit=limit,

@@ -256,6 +256,9 @@ async def history(session: AsyncSession, zone_id: str) -> list[ZoneVersion]:
 class ZoneQuery:
     plan_id: str | None = None
     types: Sequence[str] = ()
+    code: str | None = None
+    text: str | None = None
+    """Part of the name (name_zh) or the code."""
     bbox: tuple[float, float, float, float] | None = None
     status: str | None = "active"
     limit: int | None = 100
@@ -270,6 +273,13 @@ async def search(session: AsyncSession, q: ZoneQuery) -> tuple[list[ZoneVersion]
         query = query.where(col(ZoneVersion.type).in_(list(q.types)))
     if q.status:
         query = query.where(col(ZoneVersion.status) == q.status)
+    if q.code:
+        query = query.where(col(ZoneVersion.code) == q.code)
+    if q.text:
+        query = query.where(
+            col(ZoneVersion.name_zh).icontains(q.text, autoescape=True)
+            | col(ZoneVersion.code).icontains(q.text, autoescape=True)
+        )
     if q.bbox:
         west, south, east, north = q.bbox
         query = query.where(
