@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from lode_common import auth
 from lode_common.errors import InvalidInput
 from lode_common.http import MAX_OFFSET, CurrentPrincipal, requires
-from lode_common.limits import text_problem
+from lode_common.limits import text_pattern, text_problem
 from lode_common.openapi import problems
 from lode_reporting.accounts import manage, store
 from lode_reporting.accounts.domain import USERNAME_MAX, USERNAME_PATTERN
@@ -49,7 +49,12 @@ async def list_accounts(
     service: Service,
     q: Annotated[
         str | None,
-        Query(min_length=1, max_length=100, description="in the username or display name"),
+        Query(
+            min_length=1,
+            max_length=100,
+            description="in the username or display name",
+            json_schema_extra={"pattern": text_pattern()},
+        ),
     ] = None,
     role: Annotated[StaffRole | None, Query(description="holding this role")] = None,
     disabled: Annotated[bool | None, Query(description="disabled or not")] = None,
