@@ -11,13 +11,14 @@ request is aborted before it leaves the machine, and recorded)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -43,26 +44,50 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 """URLs that never reach a network: a ``data:`` favicon, an ECharts ``blob:``."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Lode:
+    """The running system, and its event loop (to publish on its bus and anchor its chains
+    where they run)."""
+
     url: str
     admin_token: str
     viewer_token: str
     system: EmbeddedSystem
     demo: bool
+    loop: asyncio.AbstractEventLoop
+
+    def token(self, *roles: str, user: str) -> str:
+        """A token for ``user`` with ``roles``, as the bureau's identity provider issues."""
+        return issue_token(self.system.secrets.jwt_secret, user=user, roles=list(roles))
+
+    def api(self, token: str | None = None) -> httpx.Client:
+        """The API as the administrator (or as whoever ``token`` signs for)."""
+        bearer = token or self.admin_token
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {bearer}"}, timeout=60
+        )
+
+    def run(self, work: Coroutine[Any, Any, T]) -> T:
+        """``work`` done on the system's own loop (its bus and database live there)."""
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result(60)
 
 
 @contextmanager
-def _serve(data_dir: Path, *, demo: bool) -> Iterator[Lode]:
-    """The embedded system on 127.0.0.1 until the block ends."""
-    port = free_port()
-    system = EmbeddedSystem(data_dir=data_dir, port=port, demo=demo, log_json=True)
+def serve(data_dir: Path, *, demo: bool, **settings: Any) -> Iterator[Lode]:
+    """The embedded system on 127.0.0.1 until the block ends, once its plan has reached
+    reporting; ``settings`` over the tests' own (a module that needs a province platform or
+    a smaller lock-out serves its own system with them)."""
+    settings.setdefault("port", free_port())
+    system = EmbeddedSystem(data_dir=data_dir, demo=demo, log_json=True, **settings)
+    loops: list[asyncio.AbstractEventLoop] = []
+    system.on_started.append(lambda: loops.append(asyncio.get_running_loop()))
     with served(system) as url:
         viewer = issue_token(system.secrets.jwt_secret, user="看板测试", roles=["viewer"])
         _wait_for_the_plan(url, viewer)
-        yield Lode(url, system.secrets.admin_token, viewer, system, demo)
+        yield Lode(url, system.secrets.admin_token, viewer, system, demo, loops[0])
 
 
 def _wait_for_the_plan(url: str, token: str, timeout_s: float = 60) -> None:
@@ -87,15 +112,31 @@ def _wait_for_the_plan(url: str, token: str, timeout_s: float = 60) -> None:
 @pytest.fixture(scope="module")
 def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lode]:
     """The system with its demo data, listening on 127.0.0.1 until the module ends."""
-    with _serve(tmp_path_factory.mktemp("lode"), demo=True) as served:
+    with serve(tmp_path_factory.mktemp("lode"), demo=True) as served:
         yield served
 
 
 @pytest.fixture(scope="module")
 def lode_empty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lode]:
     """A bureau's real start (``LODE_DEMO=0``): the plan, and no zones, licences or reports."""
-    with _serve(tmp_path_factory.mktemp("lode-empty"), demo=False) as served:
+    with serve(tmp_path_factory.mktemp("lode-empty"), demo=False) as served:
         yield served
+
+
+@pytest.fixture(scope="module")
+def artefacts(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """Where a module's screenshots go: ``$LODE_ARTEFACTS`` and the module's ``SCREENSHOTS``
+    (a sub-folder, "" for that folder itself) when it is set, else a temporary folder; said
+    at the end of the module."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    root = os.environ.get("LODE_ARTEFACTS")
+    sub = str(getattr(request.module, "SCREENSHOTS", name))
+    folder = Path(root) / sub if root else tmp_path_factory.mktemp(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    print(f"\n{name} screenshots: {folder}")
 
 
 def _browser_ready() -> None:

@@ -7,14 +7,13 @@ a random draw is checked again in the browser from its published seed; a refused
 list means; and axe-core finds no serious or critical accessibility violation, at a desk's
 width and a phone's.
 
-Screenshots are kept in ``$LODE_ARTEFACTS`` when it is set (else in the test's tmp_path):
+Screenshots are kept in ``$LODE_ARTEFACTS`` when it is set (else in a temporary folder):
 ``public-page-zh.png``, ``public-page-en.png``, ``public-page-phone.png``,
 ``public-page-empty.png``."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ import httpx
 import pytest
 
 from lode_common.testing import eventually
+from services.reporting.tests.browser.pages import shot, violations
 
 if TYPE_CHECKING:
     from services.reporting.tests.browser.conftest import Browser, Lode
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.timeout(300)
 
-AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ""
+"""The screenshots go to ``$LODE_ARTEFACTS`` itself."""
 DESK = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 DEMO_DEADLINE_S = 180
@@ -41,12 +42,6 @@ PAGE_PATHS = ("/public/", "/public/v1/", "/reporting/app/assets/")
 """Everything the public page may ask its server for: itself, the public API, its files."""
 TOO_MANY = r"status of 429"
 """Chromium's console line for the 429 that test provokes."""
-
-
-def _artefacts(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("LODE_ARTEFACTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 async def _public(lode: Lode, path: str, **params: Any) -> dict[str, Any]:
@@ -90,18 +85,6 @@ async def _panel(page: Any, name: str) -> Any:
     panel = page.locator(f"[data-panel={name}]")
     await page.wait_for_selector(f"[data-panel={name}]:not([data-state=loading])")
     return panel
-
-
-async def _axe(page: Any) -> list[str]:
-    """The serious and critical violations axe-core finds on the page as it is now."""
-    if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
-        await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate("axe.run()")
-    return [
-        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _own_requests(urls: list[str], origin: str) -> list[str]:
@@ -165,7 +148,7 @@ async def _hover_licence(page: Any, features: list[dict[str, Any]]) -> str:
 
 
 async def test_the_demo_licences_in_force_and_their_map_without_a_token(
-    browser: Browser, lode: Lode, tmp_path: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
     await _demo_in_reporting(lode)
     page, watch = await _open(browser, lode)
@@ -237,7 +220,7 @@ async def test_the_demo_licences_in_force_and_their_map_without_a_token(
     first_of_second = await panel.locator("table tbody tr td").first.inner_text()
     assert first_of_second.split()[0] == second["items"][0]["licence_no"]
 
-    await page.screenshot(path=str(_artefacts(tmp_path) / "public-page-zh.png"), full_page=True)
+    await shot(page, artefacts, "public-page-zh")
     assert not sent_tokens, f"the page sent a token: {sent_tokens}"
     assert not _own_requests(watch.requests, lode.url), "the page asks only for public data"
     assert not await page.evaluate("() => Object.keys(sessionStorage).length")
@@ -275,7 +258,7 @@ async def test_a_search_narrows_the_table_and_the_map(browser: Browser, lode: Lo
 
 
 async def test_the_english_toggle_is_kept_and_keyboard_reachable(
-    browser: Browser, lode: Lode, tmp_path: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
     await _demo_in_reporting(lode)
     page, _ = await _open(browser, lode)
@@ -299,7 +282,7 @@ async def test_the_english_toggle_is_kept_and_keyboard_reachable(
     caption = await page.locator("[data-panel=licences] table caption").inner_text()
     assert caption == f"Licences in force in {summary['year']}: {summary['licences']['total']}"
     assert await page.title() == f"{title_en} · {summary['plan']['title_zh']}实施信息公示"
-    await page.screenshot(path=str(_artefacts(tmp_path) / "public-page-en.png"), full_page=True)
+    await shot(page, artefacts, "public-page-en")
 
     # kept across a reload (localStorage), and back
     await page.reload()
@@ -397,7 +380,7 @@ async def test_too_many_requests_says_how_long_to_wait(browser: Browser, lode: L
 
 
 async def test_an_empty_deployment_says_what_each_empty_list_means(
-    browser: Browser, lode_empty: Lode, tmp_path: Path
+    browser: Browser, lode_empty: Lode, artefacts: Path
 ) -> None:
     lode = lode_empty
     page, _ = await _open(browser, lode)
@@ -416,7 +399,7 @@ async def test_an_empty_deployment_says_what_each_empty_list_means(
     await map_note.wait_for()
     assert f"{year}年度暂无可在图上显示范围的矿业权" in await map_note.inner_text()
     assert await page.locator("[data-summary=licences] .figure").inner_text() == "0"
-    await page.screenshot(path=str(_artefacts(tmp_path) / "public-page-empty.png"), full_page=True)
+    await shot(page, artefacts, "public-page-empty")
 
     expected = {
         "decisions": ("decisions", "所选期间暂无审批决定。"),
@@ -443,21 +426,21 @@ async def test_an_empty_deployment_says_what_each_empty_list_means(
 
 
 async def test_no_serious_accessibility_violation_at_a_desk_or_on_a_phone(
-    browser: Browser, lode: Lode, tmp_path: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    """axe-core on every tab (injected from node_modules: the page's own CSP refuses inline
-    scripts, so this page bypasses it; the other tests keep it), and a phone's width with no
-    sideways scrolling of the page itself (wide tables scroll in their own box)."""
+    """axe-core on every tab (put in from the test's side, under the page's own CSP), and a
+    phone's width with no sideways scrolling of the page itself (wide tables scroll in their
+    own box)."""
     await _demo_in_reporting(lode)
     found: dict[str, list[str]] = {}
     for name, viewport in (("desk", DESK), ("phone", PHONE)):
-        page, _ = await _open(browser, lode, viewport=viewport, bypass_csp=True)
+        page, _ = await _open(browser, lode, viewport=viewport)
         for tab in ("licences", "decisions", "grants", "lists", "inspections"):
             await page.click(f"#tab-{tab}")
             await _panel(page, tab)
             if tab == "licences":
                 await page.wait_for_selector(".licence-map:not([data-state=loading])")
-            found[f"{name} {tab}"] = await _axe(page)
+            found[f"{name} {tab}"] = await violations(page)
             overflow = await page.evaluate(
                 "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
@@ -465,7 +448,5 @@ async def test_no_serious_accessibility_violation_at_a_desk_or_on_a_phone(
         if name == "phone":
             await page.click("#tab-licences")
             await _panel(page, "licences")
-            await page.screenshot(
-                path=str(_artefacts(tmp_path) / "public-page-phone.png"), full_page=True
-            )
+            await shot(page, artefacts, "public-page-phone")
     assert not any(found.values()), json.dumps(found, ensure_ascii=False, indent=1)

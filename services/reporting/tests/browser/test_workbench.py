@@ -15,10 +15,8 @@ none before signing in) and the 422 a test provokes on purpose are the console l
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,12 +29,22 @@ import pytest
 import uvicorn
 
 from lode.doubles.province_sim import SimPolicy, create_sim_app
-from lode.embedded import EmbeddedSystem
-from lode.testing import served
-from lode_common.auth import issue_token
 from lode_common.credit_code import with_check_character
 from lode_common.testing.examples import iron_mine_application, mining_block, square
 from lode_common.testing.services import free_port, wait_for_port
+from services.reporting.tests.browser.conftest import Lode, serve
+from services.reporting.tests.browser.pages import (
+    LOCKED,
+    REFUSED,
+    accessible,
+    free_site,
+    go,
+    open_workbench,
+    shot,
+    table_loaded,
+    until,
+    with_token,
+)
 
 if TYPE_CHECKING:
     from services.reporting.tests.browser.conftest import Browser
@@ -44,31 +52,10 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.timeout(420)
 
-WEB = Path(__file__).resolve().parents[2] / "web"
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = "workbench"
+"""The sub-folder of ``$LODE_ARTEFACTS`` the screenshots go to."""
 PROVINCE_SECRET = "workbench-browser-test-province-secret"
-NO_SESSION = r"status of 401"
-"""Chromium's line for the sign-in page's question whether a session is alive (none yet)."""
-REFUSED = r"status of 422"
-"""Chromium's line for the decision the test sends with a wrong licence number, on purpose."""
-LOCKED = r"status of 423"
-SERIOUS = ("serious", "critical")
 UUID4 = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
-
-
-@dataclass(frozen=True)
-class Workbench:
-    url: str
-    admin_token: str
-    jwt_secret: str
-
-    def token(self, *roles: str, user: str) -> str:
-        return issue_token(self.jwt_secret, user=user, roles=list(roles))
-
-    def api(self) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {self.admin_token}"}, timeout=30
-        )
 
 
 @contextmanager
@@ -91,125 +78,33 @@ def _province() -> Iterator[str]:
         thread.join(timeout=30)
 
 
-def _until(what: str, check: Any, timeout_s: float = 240) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout_s} s")
-        time.sleep(0.5)
-
-
 @pytest.fixture(scope="module")
-def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
+def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lode]:
     """The embedded system with its demo data, forwarding to the province simulator, until
     the module ends; its plan has reached licensing and reporting before a page opens."""
     port = free_port()
-    with _province() as province_url:
-        system = EmbeddedSystem(
-            data_dir=tmp_path_factory.mktemp("lode-workbench"),
-            port=port,
+    with (
+        _province() as province_url,
+        serve(
+            tmp_path_factory.mktemp("lode-workbench"),
             demo=True,
-            log_json=True,
+            port=port,
             province_url=province_url,
             province_secret=PROVINCE_SECRET,
             public_url=f"http://127.0.0.1:{port}",
             # monitoring's daily passes every 2 s: an order recorded past its due day is
             # overdue (and on the enforcement list) within the test, not the next hour
             daily_pass_interval_s=2,
-        )
-        with served(system) as url:
-            bench = Workbench(url, system.secrets.admin_token, system.secrets.jwt_secret)
-            with bench.api() as api:
-                _until(
-                    "the plan reaching reporting",
-                    lambda: api.get("/reporting/v1/indicators", params={"year": 2021}).is_success,
-                )
-            yield bench
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Where the screenshots go: ``$LODE_ARTEFACTS/workbench``, else a temporary folder."""
-    root = os.environ.get("LODE_ARTEFACTS")
-    folder = Path(root) / "workbench" if root else tmp_path_factory.mktemp("workbench-screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    yield folder
-    print(f"\nworkbench screenshots: {folder}")
-
-
-# --- what the tests do in the page --------------------------------------------------------------
-async def _open(browser: Browser, lode: Workbench, *expected: str) -> Any:
-    page, _ = await browser.page(
-        lode,  # type: ignore[arg-type]  # the conftest's Browser reads only .url
-        viewport={"width": 1440, "height": 900},
-        expect_console=(NO_SESSION, *expected),
-    )
-    await page.goto(lode.url + "/workbench/")
-    await page.wait_for_selector("body[data-ready=true]")
-    return page
-
-
-async def _with_token(page: Any, token: str) -> None:
-    await page.click("#tab-token")
-    await page.fill("#login-token", token)
-    await page.click("[data-action=use-token]")
-    await page.wait_for_selector("[data-username]")
-
-
-async def _go(page: Any, lode: Workbench, path: str) -> None:
-    await page.goto(f"{lode.url}/workbench/#{path}")
-
-
-async def _axe(page: Any, where: str) -> None:
-    """No serious or critical accessibility violation on the page as it stands. axe is run
-    from the test's side (the page's CSP refuses an inline script, as it should)."""
-    await page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in SERIOUS
-    ]
-    assert not serious, f"{where}: " + "; ".join(serious)
-
-
-async def _shot(page: Any, artefacts: Path, name: str, *, whole: bool = True) -> None:
-    """The page as the officer sees it (``whole``: scrolled through; a dialog: the window)."""
-    await page.wait_for_load_state("networkidle")
-    await page.screenshot(path=str(artefacts / f"{name}.png"), full_page=whole)
-
-
-async def _table_loaded(page: Any) -> None:
-    await page.wait_for_selector("[data-loaded=true]")
+        ) as served,
+    ):
+        yield served
 
 
 # --- what the tests set up through the API -------------------------------------------------------
-def _free_site(api: httpx.Client) -> tuple[float, float]:
-    """A corner inside Pingquan's boundary touching no demo zone or licence."""
-
-    def search() -> tuple[float, float] | None:
-        for step in range(200):
-            lon, lat = 118.40 + 0.05 * (step % 16), 40.75 + 0.05 * (step // 16)
-            answer = api.post("/zoning/v1/analysis", json={"geometry": square(lon, lat, 0.02)})
-            assert answer.status_code == 200, answer.text
-            body = answer.json()
-            inside = body["region"] and body["region"]["outside_ha"] == 0
-            others = [z for z in body["zones"] if z["type"] != "administrative_boundary"]
-            if inside and not others and not body["licences"]:
-                return lon, lat
-        return None
-
-    found: tuple[float, float] = _until("a free site in the demo's Pingquan", search)
-    return found
-
-
 def _applications(api: httpx.Client, names: list[str], tag: str) -> list[dict[str, Any]]:
     """One new iron mine per name inside a fresh mining block, each ``needs_review`` (no
     grant named: the officer confirms the basis of an agreement grant on review)."""
-    lon, lat = _free_site(api)
+    lon, lat = free_site(api, (118.40, 40.75))
     block = mining_block(f"WB-{tag}", "工作台测试区块（示意）", square(lon, lat, 0.02))
     assert api.post("/zoning/v1/zones", json=block).status_code == 201
     made = []
@@ -235,13 +130,13 @@ def _licence_number(seed: str) -> str:
 
 # --- the tests -----------------------------------------------------------------------------------
 async def test_a_pasted_token_signs_in_the_language_switches_and_signing_out_forgets_it(
-    browser: Browser, lode: Workbench, artefacts: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    page = await _open(browser, lode)
+    page = await open_workbench(browser, lode)
     await page.wait_for_selector("[data-form=password]")
     assert await page.get_attribute("html", "lang") == "zh-CN"
-    await _axe(page, "the sign-in page")
-    await _shot(page, artefacts, "01-login")
+    await accessible(page, "the sign-in page")
+    await shot(page, artefacts, "01-login")
 
     await page.click("#tab-token")
     await page.fill("#login-token", "not-a-token-anyone-issued")
@@ -257,8 +152,8 @@ async def test_a_pasted_token_signs_in_the_language_switches_and_signing_out_for
     menu = await page.inner_text("nav.side")
     for title in ("矿业权申请", "矿业权证", "执法监管清单", "监管发现"):
         assert title in menu
-    await _axe(page, "home (Chinese)")
-    await _shot(page, artefacts, "02-home")
+    await accessible(page, "home (Chinese)")
+    await shot(page, artefacts, "02-home")
 
     # from the keyboard: the first Tab reaches "skip to the main content", Enter goes there
     await page.reload()
@@ -276,12 +171,12 @@ async def test_a_pasted_token_signs_in_the_language_switches_and_signing_out_for
     for title in ("Applications", "Licences", "Enforcement", "Findings"):
         assert title in menu
     assert "Open findings" in await page.inner_text("[data-todo=open-findings]")
-    await _axe(page, "home (English)")
-    await _go(page, lode, "/licences")
-    await _table_loaded(page)
+    await accessible(page, "home (English)")
+    await go(page, lode, "/licences")
+    await table_loaded(page)
     assert "Licence no." in await page.inner_text("main")
-    await _axe(page, "licences (English)")
-    await _shot(page, artefacts, "03-licences-english")
+    await accessible(page, "licences (English)")
+    await shot(page, artefacts, "03-licences-english")
     await page.click("[data-lang=zh]")
     await page.wait_for_selector("html[lang=zh-CN]")
 
@@ -293,7 +188,7 @@ async def test_a_pasted_token_signs_in_the_language_switches_and_signing_out_for
 
 
 async def test_a_staff_account_signs_in_with_its_password_and_is_told_what_went_wrong(
-    browser: Browser, lode: Workbench
+    browser: Browser, lode: Lode
 ) -> None:
     with lode.api() as api:
         for username, roles in (("li.inspector", ["inspector"]), ("zhao.locked", ["viewer"])):
@@ -307,7 +202,7 @@ async def test_a_staff_account_signs_in_with_its_password_and_is_told_what_went_
                 },
             )
             assert created.status_code == 201, created.text
-    page = await _open(browser, lode, LOCKED)
+    page = await open_workbench(browser, lode, LOCKED)
     await page.fill("#login-username", "li.inspector")
     await page.fill("#login-password", "a-wrong-password")
     await page.click("[data-action=sign-in]")
@@ -345,23 +240,23 @@ async def test_a_staff_account_signs_in_with_its_password_and_is_told_what_went_
 
 
 async def test_applications_are_reviewed_forwarded_and_decided_by_clicks(
-    browser: Browser, lode: Workbench, artefacts: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
     with lode.api() as api:
         forwarded, decided = _applications(
             api, ["平泉市工作台报送测试矿业有限公司", "平泉市工作台决定测试矿业有限公司"], "WB1"
         )
-    page = await _open(browser, lode, REFUSED)
-    await _with_token(page, lode.token("licensing_officer", user="王审批"))
+    page = await open_workbench(browser, lode, REFUSED)
+    await with_token(page, lode.token("licensing_officer", user="王审批"))
 
     # the queue: the application is there, its verdict a tag in words
     await page.click("[data-screen=applications]")
-    await _table_loaded(page)
+    await table_loaded(page)
     row = page.locator(f"[data-application='{forwarded['id']}']")
     await row.wait_for()
     assert "需人工复核" in await page.inner_text("main")
-    await _axe(page, "applications")
-    await _shot(page, artefacts, "04-applications")
+    await accessible(page, "applications")
+    await shot(page, artefacts, "04-applications")
     await row.click()
 
     # its checks, each with the clause it cites
@@ -370,12 +265,12 @@ async def test_applications_are_reviewed_forwarded_and_decided_by_clicks(
     for check in forwarded["checks"]:
         assert check["clause"] in checks
     assert "需复核" in checks
-    await _axe(page, "an application")
-    await _shot(page, artefacts, "05-application")
+    await accessible(page, "an application")
+    await shot(page, artefacts, "05-application")
 
     await page.click("[data-action=review]")
     await page.wait_for_selector("[data-form=review]")
-    await _axe(page, "the review form")
+    await accessible(page, "the review form", dialog=True)
     await page.click("[data-form=review] [data-value=accept]")
     await page.fill("[data-form=review] textarea[name=reason]", "协议出让依据已核实（示意）")
     await page.click("[data-form=review] [data-action=submit]")
@@ -391,11 +286,11 @@ async def test_applications_are_reviewed_forwarded_and_decided_by_clicks(
     await page.wait_for_selector("[data-licence-status=active]")
     licence_no = (await page.inner_text("h1")).split(" ")[0]
     assert licence_no.startswith("C130881")
-    await _axe(page, "a licence")
-    await _shot(page, artefacts, "06-licence")
+    await accessible(page, "a licence")
+    await shot(page, artefacts, "06-licence")
 
     # the other: reviewed, then decided here; a wrong licence number is refused at its field
-    await _go(page, lode, f"/applications/{decided['id']}")
+    await go(page, lode, f"/applications/{decided['id']}")
     await page.wait_for_selector("[data-application-status=checked]")
     await page.click("[data-action=review]")
     await page.fill("[data-form=review] textarea[name=reason]", "协议出让依据已核实（示意）")
@@ -424,8 +319,8 @@ async def test_applications_are_reviewed_forwarded_and_decided_by_clicks(
     await error.wait_for()
     assert await error.inner_text()
     assert await page.locator(f"{form} .problem-alert[data-status='422']").count() == 1
-    await _axe(page, "the decision form with a field error")
-    await _shot(page, artefacts, "07-decision-refused", whole=False)
+    await accessible(page, "the decision form with a field error", dialog=True)
+    await shot(page, artefacts, "07-decision-refused", whole=False)
 
     number = _licence_number(decided["id"])
     await page.fill(f"{form} input[name=licence_no]", number)
@@ -438,11 +333,40 @@ async def test_applications_are_reviewed_forwarded_and_decided_by_clicks(
     assert re.fullmatch(UUID4, keys[0])
 
     # both licences are in the register
-    await _go(page, lode, "/licences?holder=工作台")
-    await _table_loaded(page)
+    await go(page, lode, "/licences?holder=工作台")
+    await table_loaded(page)
     await page.wait_for_selector(f"[data-licence='{number}']")
     await page.wait_for_selector(f"[data-licence='{licence_no}']")
     assert await page.get_attribute("[data-loaded=true]", "data-total") == "2"
+
+    # and the public sees both on the disclosure page, without a token, once reporting has
+    # them (each poll asks with another page size: a public answer is cached for a minute)
+    sizes = iter(range(50, 200))
+
+    def public(no: str) -> bool:
+        found = httpx.get(
+            f"{lode.url}/public/v1/licences", params={"q": no, "limit": next(sizes)}, timeout=30
+        ).json()
+        return [item["licence_no"] for item in found["items"]] == [no]
+
+    for no in (number, licence_no):
+        until(f"licence {no} on /public/v1/licences", lambda no=no: public(no))
+    disclosure, _ = await browser.page(lode, viewport={"width": 1440, "height": 900})
+    await disclosure.goto(f"{lode.url}/public/")
+    await disclosure.wait_for_selector("main[data-ready=true]")
+    await disclosure.wait_for_selector("[data-panel=licences]:not([data-state=loading])")
+    panel = disclosure.locator("[data-panel=licences]")
+    await panel.get_by_label("许可证号或矿业权人", exact=True).fill("工作台")
+    await disclosure.keyboard.press("Enter")
+    await disclosure.wait_for_function(
+        "total => document.querySelector('[data-panel=licences]').dataset.total === total",
+        arg="2",
+    )
+    shown = await panel.locator("table tbody").inner_text()
+    assert number in shown
+    assert licence_no in shown
+    assert "平泉市工作台决定测试矿业有限公司" in shown
+    await shot(disclosure, artefacts, "08-public-licences")
 
 
 @dataclass(frozen=True)
@@ -479,7 +403,7 @@ def _subjects(api: httpx.Client) -> Subjects:
             ordered["licence_no"], ordered["id"], closed["licence_no"], closed["id"], spare[0]
         )
 
-    subjects: Subjects = _until("the demo's licences and findings", found)
+    subjects: Subjects = until("the demo's licences and findings", found)
     return subjects
 
 
@@ -506,26 +430,26 @@ def _overdue_order(api: httpx.Client, licence_no: str, finding_id: str) -> str:
         ).json()["items"]
         return any(i["id"] == order_id and i["allowed_actions"] for i in items)
 
-    _until("the overdue order on the enforcement list", listed, timeout_s=90)
+    until("the overdue order on the enforcement list", listed, timeout_s=90)
     return order_id
 
 
 async def test_enforcement_suspends_citing_the_overdue_order_and_a_finding_is_closed(
-    browser: Browser, lode: Workbench, artefacts: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
     with lode.api() as api:
         subjects = _subjects(api)
         order_id = _overdue_order(api, subjects.ordered_licence, subjects.ordered_finding)
-    page = await _open(browser, lode)
-    await _with_token(page, lode.token("licensing_officer", "inspector", user="陈执法"))
+    page = await open_workbench(browser, lode)
+    await with_token(page, lode.token("licensing_officer", "inspector", user="陈执法"))
 
     # the list shows the overdue order; its "suspend" opens the licence's form, citing it
     await page.click("[data-screen=enforcement]")
-    await _table_loaded(page)
+    await table_loaded(page)
     link = page.locator(f"[data-enforce=suspend][data-order='{order_id}']")
     await link.wait_for()
-    await _axe(page, "enforcement")
-    await _shot(page, artefacts, "08-enforcement")
+    await accessible(page, "enforcement")
+    await shot(page, artefacts, "08-enforcement")
     await link.click()
     form = "[data-form=suspend]"
     await page.wait_for_selector(form)
@@ -534,14 +458,14 @@ async def test_enforcement_suspends_citing_the_overdue_order_and_a_finding_is_cl
     await page.click(f"{form} [data-action=submit]")
     await page.wait_for_selector("[data-licence-status=suspended]")
     assert "暂扣" in await page.inner_text("[data-history]")
-    await _go(page, lode, f"/enforcement?status=all&licence_no={subjects.ordered_licence}")
-    await _table_loaded(page)
+    await go(page, lode, f"/enforcement?status=all&licence_no={subjects.ordered_licence}")
+    await table_loaded(page)
     await page.wait_for_function(
         "() => document.querySelector('main').innerText.includes('已暂扣')"
     )
 
     # a licence suspended and resumed by clicks, no order cited
-    await _go(page, lode, f"/licences/{subjects.spare_licence}")
+    await go(page, lode, f"/licences/{subjects.spare_licence}")
     await page.wait_for_selector("[data-licence-status=active]")
     await page.click("[data-action=suspend]")
     await page.fill("[data-form=suspend] textarea[name=reason]", "现场检查发现越界开采（示意）")
@@ -553,13 +477,13 @@ async def test_enforcement_suspends_citing_the_overdue_order_and_a_finding_is_cl
     await page.wait_for_selector("[data-licence-status=active]")
 
     # a finding closed with a note
-    await _go(page, lode, "/findings?status=open")
-    await _table_loaded(page)
+    await go(page, lode, "/findings?status=open")
+    await table_loaded(page)
     await page.wait_for_selector("[data-close]")
-    await _axe(page, "findings")
-    await _shot(page, artefacts, "09-findings")
+    await accessible(page, "findings")
+    await shot(page, artefacts, "09-findings")
     finding_id = subjects.closed_finding
-    await _go(page, lode, f"/findings?status=open&licence_no={subjects.closed_licence}")
+    await go(page, lode, f"/findings?status=open&licence_no={subjects.closed_licence}")
     await page.click(f"[data-close='{finding_id}']")
     await page.fill("[data-form=close] textarea[name=note]", "已补报年报（示意）")
     await page.click("[data-form=close] [data-action=submit]")

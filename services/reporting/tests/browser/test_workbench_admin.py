@@ -22,135 +22,56 @@ expected (401 before signing in and for a wrong password, 422, 423, 403).
 
 from __future__ import annotations
 
-import asyncio
-import os
-import time
-from collections.abc import Coroutine, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
-from lode.embedded import EmbeddedSystem
-from lode.testing import served
 from lode_common.audit.jobs import anchor
-from lode_common.auth import issue_token
 from lode_common.messaging.transport import Message
-from lode_common.testing.services import free_port
+from services.reporting.tests.browser.conftest import Lode, serve
+from services.reporting.tests.browser.pages import (
+    FORBIDDEN,
+    LOCKED,
+    REFUSED,
+    accessible,
+    go,
+    open_workbench,
+    shot,
+    submit,
+    table_loaded,
+    until,
+    with_token,
+)
 
 if TYPE_CHECKING:
-    from services.reporting.tests.browser.conftest import Browser, Lode
+    from services.reporting.tests.browser.conftest import Browser
 
 
 pytestmark = pytest.mark.timeout(420)
 
-WEB = Path(__file__).resolve().parents[2] / "web"
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
-SERIOUS = ("serious", "critical")
+SCREENSHOTS = "workbench"
+"""The sub-folder of ``$LODE_ARTEFACTS`` the screenshots go to."""
 MAX_FAILURES = 3
 """The lock-out of this module's Lode: three wrong passwords lock an account."""
-NO_SESSION = r"status of 401"
-"""Chromium's line for a 401: no session yet before signing in, a wrong password."""
-REFUSED = r"status of 422"
-LOCKED = r"status of 423"
-DISABLED = r"status of 403"
 SERVICES = ("zoning", "licensing", "monitoring", "reporting")
 PASSWORD = "初始密码-Initial-2024"
 CHANGED = "新的密码-Changed-2024"
 RESET = "重置密码-Reset-2024"
 
 
-@dataclass(frozen=True)
-class AdminLode:
-    """The running system, and its event loop (to publish on its bus and anchor its chains
-    where they run)."""
-
-    url: str
-    admin_token: str
-    jwt_secret: str
-    system: EmbeddedSystem
-    loop: asyncio.AbstractEventLoop
-
-    def token(self, *roles: str, user: str) -> str:
-        return issue_token(self.jwt_secret, user=user, roles=list(roles))
-
-    def api(self) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {self.admin_token}"}, timeout=30
-        )
-
-    def run(self, work: Coroutine[Any, Any, Any]) -> Any:
-        """``work`` done on the system's own loop (its bus and database live there)."""
-        return asyncio.run_coroutine_threadsafe(work, self.loop).result(60)
-
-
-def _until(what: str, check: Any, timeout_s: float = 120) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout_s} s")
-        time.sleep(0.3)
-
-
 @pytest.fixture(scope="module")
-def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AdminLode]:
+def lode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lode]:
     """The embedded system with its demo data and a lock-out after three wrong passwords,
     until the module ends."""
-    loops: list[asyncio.AbstractEventLoop] = []
-    system = EmbeddedSystem(
-        data_dir=tmp_path_factory.mktemp("lode-admin"),
-        port=free_port(),
-        demo=True,
-        log_json=True,
-        login_max_failures=MAX_FAILURES,
-    )
-    system.on_started.append(lambda: loops.append(asyncio.get_running_loop()))
-    with served(system) as url:
-        bench = AdminLode(
-            url, system.secrets.admin_token, system.secrets.jwt_secret, system, loops[0]
-        )
-        with bench.api() as api:
-            _until(
-                "the plan reaching reporting",
-                lambda: api.get("/reporting/v1/indicators", params={"year": 2021}).is_success,
-            )
-        yield bench
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Where the screenshots go: ``$LODE_ARTEFACTS/workbench``, else a temporary folder."""
-    root = os.environ.get("LODE_ARTEFACTS")
-    folder = Path(root) / "workbench" if root else tmp_path_factory.mktemp("workbench-admin")
-    folder.mkdir(parents=True, exist_ok=True)
-    yield folder
-    print(f"\nworkbench administration screenshots: {folder}")
+    with serve(
+        tmp_path_factory.mktemp("lode-admin"), demo=True, login_max_failures=MAX_FAILURES
+    ) as served:
+        yield served
 
 
 # --- what the tests do in the page --------------------------------------------------------------
-async def _open(browser: Browser, lode: AdminLode | Lode, *expected: str) -> Any:
-    page, _ = await browser.page(
-        lode,  # type: ignore[arg-type]  # the conftest's Browser reads only .url
-        viewport={"width": 1440, "height": 900},
-        expect_console=(NO_SESSION, *expected),
-    )
-    await page.goto(lode.url + "/workbench/")
-    await page.wait_for_selector("body[data-ready=true]")
-    return page
-
-
-async def _with_token(page: Any, token: str) -> None:
-    await page.click("#tab-token")
-    await page.fill("#login-token", token)
-    await page.click("[data-action=use-token]")
-    await page.wait_for_selector("[data-username]")
-
-
 async def _with_password(page: Any, username: str, password: str) -> None:
     """Signs in (or tries to): until the API has answered."""
     await page.fill("#login-username", username)
@@ -168,42 +89,12 @@ async def _login_error(page: Any, words: str) -> None:
     )
 
 
-async def _go(page: Any, lode: AdminLode | Lode, path: str) -> None:
-    await page.goto(f"{lode.url}/workbench/#{path}")
-
-
-async def _axe(page: Any, where: str) -> None:
-    """No serious or critical accessibility violation on the page as it stands (axe run from
-    the test's side: the page's CSP refuses an inline script)."""
-    await page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in SERIOUS
-    ]
-    assert not serious, f"{where}: " + "; ".join(serious)
-
-
-async def _shot(page: Any, artefacts: Path, name: str, *, whole: bool = True) -> None:
-    await page.wait_for_load_state("networkidle")
-    await page.screenshot(path=str(artefacts / f"{name}.png"), full_page=whole)
-
-
-async def _table_loaded(page: Any) -> None:
-    await page.wait_for_selector("[data-loaded=true]")
-
-
-async def _submit(page: Any, form: str) -> None:
-    await page.click(f"[data-form={form}] [data-action=submit]")
-
-
 async def _closed(page: Any, form: str) -> None:
     """Until the action's dialog has closed (the API said yes)."""
     await page.wait_for_selector(f"[data-form={form}]", state="hidden")
 
 
-def _account(lode: AdminLode, username: str) -> dict[str, Any]:
+def _account(lode: Lode, username: str) -> dict[str, Any]:
     with lode.api() as api:
         answer = api.get(f"/reporting/v1/accounts/{username}")
     assert answer.status_code == 200, answer.text
@@ -213,17 +104,17 @@ def _account(lode: AdminLode, username: str) -> dict[str, Any]:
 
 # --- the tests -----------------------------------------------------------------------------------
 async def test_an_account_is_created_signs_in_changes_its_password_is_locked_and_unlocked(
-    browser: Browser, lode: AdminLode, artefacts: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    admin = await _open(browser, lode, REFUSED)
-    await _with_token(admin, lode.admin_token)
+    admin = await open_workbench(browser, lode, REFUSED)
+    await with_token(admin, lode.admin_token)
     menu = await admin.inner_text("nav.side")
     for title in ("人员账号", "事件投递", "审计锚点"):
         assert title in menu
     await admin.click("[data-screen=accounts]")
-    await _table_loaded(admin)
-    await _axe(admin, "staff accounts")
-    await _shot(admin, artefacts, "admin-01-accounts")
+    await table_loaded(admin)
+    await accessible(admin, "staff accounts")
+    await shot(admin, artefacts, "admin-01-accounts")
 
     # a new account, by clicks: a password too short is refused at its field, by the API
     await admin.click("[data-action=create]")
@@ -233,14 +124,14 @@ async def test_an_account_is_created_signs_in_changes_its_password_is_locked_and
     await admin.fill(f"{form} input[name=display_name]", "钱审批")
     await admin.click(f"{form} [data-field=roles] [data-value=licensing_officer]")
     await admin.fill(f"{form} input[name=password]", "short")
-    await _axe(admin, "the new account's form")
-    await _submit(admin, "create")
+    await accessible(admin, "the new account's form", dialog=True)
+    await submit(admin, "create")
     error = admin.locator(f"{form} [data-field=password] .el-form-item__error")
     await error.wait_for()
     assert "10" in await error.inner_text()  # the policy's fewest characters, as the API says
-    await _shot(admin, artefacts, "admin-02-account-refused", whole=False)
+    await shot(admin, artefacts, "admin-02-account-refused", whole=False)
     await admin.fill(f"{form} input[name=password]", PASSWORD)
-    await _submit(admin, "create")
+    await submit(admin, "create")
     await _closed(admin, "create")
     await admin.wait_for_selector("[data-account='qian.shenpi']")
     made = _account(lode, "qian.shenpi")
@@ -252,11 +143,11 @@ async def test_an_account_is_created_signs_in_changes_its_password_is_locked_and
     await admin.click("[data-account='qian.shenpi']")
     await admin.wait_for_selector("[data-account-standing=active]")
     assert "从未" in await admin.inner_text("main")  # never signed in yet
-    await _axe(admin, "an account")
-    await _shot(admin, artefacts, "admin-03-account")
+    await accessible(admin, "an account")
+    await shot(admin, artefacts, "admin-03-account")
 
     # its holder signs in with the password, and changes it from "my account"
-    officer = await _open(browser, lode, REFUSED, LOCKED)
+    officer = await open_workbench(browser, lode, REFUSED, LOCKED)
     await _with_password(officer, "qian.shenpi", PASSWORD)
     await officer.wait_for_selector("[data-username]")
     assert await officer.inner_text("[data-username]") == "钱审批"
@@ -266,16 +157,16 @@ async def test_an_account_is_created_signs_in_changes_its_password_is_locked_and
     await officer.click("[data-action=change-password]")
     mine = "[data-form=change-password]"
     await officer.wait_for_selector(mine)
-    await _axe(officer, "changing one's password")
-    await _shot(officer, artefacts, "admin-04-my-password", whole=False)
+    await accessible(officer, "changing one's password", dialog=True)
+    await shot(officer, artefacts, "admin-04-my-password", whole=False)
     await officer.fill(f"{mine} input[name=current_password]", "not-my-password")
     await officer.fill(f"{mine} input[name=new_password]", CHANGED)
-    await _submit(officer, "change-password")
+    await submit(officer, "change-password")
     wrong = officer.locator(f"{mine} [data-field=current_password] .el-form-item__error")
     await wrong.wait_for()
     assert "当前密码不正确" in await wrong.inner_text()
     await officer.fill(f"{mine} input[name=current_password]", PASSWORD)
-    await _submit(officer, "change-password")
+    await submit(officer, "change-password")
     await _closed(officer, "change-password")
     changed = _account(lode, "qian.shenpi")
     assert changed["password_changed_at"] != made["password_changed_at"]
@@ -293,19 +184,19 @@ async def test_an_account_is_created_signs_in_changes_its_password_is_locked_and
     assert locked["locked_until"] is not None
 
     # the administrator sees it locked, and unlocks it
-    await _go(admin, lode, "/accounts")
-    await _table_loaded(admin)
+    await go(admin, lode, "/accounts")
+    await table_loaded(admin)
     standing = admin.locator("[data-account='qian.shenpi']").locator(
         "xpath=ancestor::tr//*[@data-standing]"
     )
     assert await standing.get_attribute("data-standing") == "locked"
     await admin.click("[data-account='qian.shenpi']")
     await admin.wait_for_selector("[data-account-standing=locked]")
-    await _axe(admin, "a locked account")
-    await _shot(admin, artefacts, "admin-05-account-locked")
+    await accessible(admin, "a locked account")
+    await shot(admin, artefacts, "admin-05-account-locked")
     await admin.click("[data-action=unlock]")
     await admin.wait_for_selector("[data-form=unlock]")
-    await _submit(admin, "unlock")
+    await submit(admin, "unlock")
     await admin.wait_for_selector("[data-account-standing=active]")
     unlocked = _account(lode, "qian.shenpi")
     assert unlocked["locked_until"] is None
@@ -317,7 +208,7 @@ async def test_an_account_is_created_signs_in_changes_its_password_is_locked_and
 
 
 async def test_an_account_s_roles_change_and_it_is_disabled_enabled_and_its_password_reset(
-    browser: Browser, lode: AdminLode, artefacts: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
     with lode.api() as api:
         created = api.post(
@@ -330,15 +221,15 @@ async def test_an_account_s_roles_change_and_it_is_disabled_enabled_and_its_pass
             },
         )
         assert created.status_code == 201, created.text
-    holder = await _open(browser, lode, DISABLED)
+    holder = await open_workbench(browser, lode, FORBIDDEN)
     await _with_password(holder, "sun.jiancha", PASSWORD)
     await holder.wait_for_selector("[data-username]")
     assert await holder.locator("[data-screen=findings]").count() == 1
 
-    admin = await _open(browser, lode)
-    await _with_token(admin, lode.admin_token)
-    await _go(admin, lode, "/accounts?q=sun")
-    await _table_loaded(admin)
+    admin = await open_workbench(browser, lode)
+    await with_token(admin, lode.admin_token)
+    await go(admin, lode, "/accounts?q=sun")
+    await table_loaded(admin)
     assert await admin.get_attribute("[data-loaded=true]", "data-total") == "1"
     await admin.click("[data-account='sun.jiancha']")
     await admin.wait_for_selector("[data-account-standing=active]")
@@ -349,8 +240,8 @@ async def test_an_account_s_roles_change_and_it_is_disabled_enabled_and_its_pass
     assert "Staff accounts" in await admin.inner_text("nav.side")
     for words in ("Change name and roles", "Reset password", "Disable", "Last sign-in"):
         assert words in await admin.inner_text("main")
-    await _axe(admin, "an account (English)")
-    await _shot(admin, artefacts, "admin-10-account-english")
+    await accessible(admin, "an account (English)")
+    await shot(admin, artefacts, "admin-10-account-english")
     await admin.click("[data-lang=zh]")
     await admin.wait_for_selector("html[lang=zh-CN]")
 
@@ -360,7 +251,7 @@ async def test_an_account_s_roles_change_and_it_is_disabled_enabled_and_its_pass
     await admin.wait_for_selector(form)
     await admin.click(f"{form} [data-field=roles] [data-value=inspector]")
     await admin.fill(f"{form} input[name=display_name]", "孙监察")
-    await _submit(admin, "edit")
+    await submit(admin, "edit")
     await admin.wait_for_selector("[data-roles] [data-role=inspector]")
     account = _account(lode, "sun.jiancha")
     assert account["roles"] == ["inspector", "viewer"]
@@ -370,19 +261,19 @@ async def test_an_account_s_roles_change_and_it_is_disabled_enabled_and_its_pass
 
     # disabled: the sign-in says so; enabled again: it signs in
     await admin.click("[data-action=disable]")
-    await _submit(admin, "disable")
+    await submit(admin, "disable")
     await admin.wait_for_selector("[data-account-standing=disabled]")
     assert _account(lode, "sun.jiancha")["disabled"] is True
     await _with_password(holder, "sun.jiancha", PASSWORD)
     await _login_error(holder, "停用")
     await admin.click("[data-action=enable]")
-    await _submit(admin, "enable")
+    await submit(admin, "enable")
     await admin.wait_for_selector("[data-account-standing=active]")
 
     # a new password set by the administrator
     await admin.click("[data-action=reset]")
     await admin.fill("[data-form=reset] input[name=password]", RESET)
-    await _submit(admin, "reset")
+    await submit(admin, "reset")
     await _closed(admin, "reset")
     await _with_password(holder, "sun.jiancha", RESET)
     await holder.wait_for_selector("[data-username]")
@@ -391,7 +282,7 @@ async def test_an_account_s_roles_change_and_it_is_disabled_enabled_and_its_pass
 
 
 async def test_the_events_screen_lists_each_outbox_and_handles_a_parked_event_again(
-    browser: Browser, lode: AdminLode, artefacts: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
     # a message on lode.licensing that is no CloudEvent: each consumer of it parks it
     lode.run(lode.system.transport.publish([Message("lode.licensing", "poison-1", b"no event")]))
@@ -401,10 +292,10 @@ async def test_the_events_screen_lists_each_outbox_and_handles_a_parked_event_ag
             items: list[dict[str, Any]] = api.get("/zoning/v1/admin/dead-letters").json()["items"]
             return [i for i in items if i["key"] == "poison-1"] or None
 
-        before = _until("zoning parking the message", parked)[0]
+        before = until("zoning parking the message", parked)[0]
 
-    page = await _open(browser, lode)
-    await _with_token(page, lode.admin_token)
+    page = await open_workbench(browser, lode)
+    await with_token(page, lode.admin_token)
     await page.click("[data-screen=events]")
     for service in SERVICES:
         outbox = page.locator(f"[data-outbox={service}]")
@@ -413,12 +304,12 @@ async def test_the_events_screen_lists_each_outbox_and_handles_a_parked_event_ag
     redrive = f"[data-redrive='zoning-{before['id']}']"
     await page.wait_for_selector(redrive)
     assert "poison-1" in await page.inner_text("[data-service=zoning]")
-    await _axe(page, "event delivery")
-    await _shot(page, artefacts, "admin-06-events")
+    await accessible(page, "event delivery")
+    await shot(page, artefacts, "admin-06-events")
 
     await page.click(redrive)
     await page.wait_for_selector("[data-form=redrive]")
-    await _submit(page, "redrive")
+    await submit(page, "redrive")
     alert = page.locator("[data-form=redrive] .problem-alert")
     await alert.wait_for()
     assert "再次处理失败" in await alert.inner_text()
@@ -426,7 +317,7 @@ async def test_the_events_screen_lists_each_outbox_and_handles_a_parked_event_ag
         "([id, n]) => document.querySelector(`[data-attempts='${id}']`)?.textContent.trim() == n",
         arg=[before["id"], str(before["attempts"] + 1)],
     )
-    await _shot(page, artefacts, "admin-07-redrive-failed", whole=False)
+    await shot(page, artefacts, "admin-07-redrive-failed", whole=False)
     with lode.api() as api:
         after = api.get("/zoning/v1/admin/dead-letters").json()["items"]
     again = next(i for i in after if i["id"] == before["id"])
@@ -435,7 +326,7 @@ async def test_the_events_screen_lists_each_outbox_and_handles_a_parked_event_ag
 
     # the re-driven ones: none yet
     await page.click("[data-form=redrive] button:has-text('取消')")
-    await _go(page, lode, "/events?zoning-status=redriven")
+    await go(page, lode, "/events?zoning-status=redriven")
     await page.wait_for_function(
         "() => { const t = document.querySelector('[data-service=zoning] [data-total]');"
         " return t?.dataset.loaded === 'true' && t.dataset.total === '0'; }"
@@ -444,7 +335,7 @@ async def test_the_events_screen_lists_each_outbox_and_handles_a_parked_event_ag
 
 
 async def test_audit_anchors_are_listed_for_an_inspector_and_refused_to_a_viewer(
-    browser: Browser, lode: AdminLode, artefacts: Path
+    browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
     for service in SERVICES:
         lode.run(anchor(lode.system.runtimes[service]))
@@ -455,30 +346,30 @@ async def test_audit_anchors_are_listed_for_an_inspector_and_refused_to_a_viewer
             found = {str(i["service"]) for i in items}
             return found if found >= set(SERVICES) else None
 
-        _until("every service's anchor reaching reporting", anchored)
+        until("every service's anchor reaching reporting", anchored)
 
-    page = await _open(browser, lode)
-    await _with_token(page, lode.token("inspector", user="周检查"))
+    page = await open_workbench(browser, lode)
+    await with_token(page, lode.token("inspector", user="周检查"))
     await page.click("[data-screen=audit]")
-    await _table_loaded(page)
+    await table_loaded(page)
     for service in SERVICES:
         await page.wait_for_selector(f"[data-anchor-service={service}]")
     assert "lode audit verify" in await page.inner_text("[data-verify]")
-    await _axe(page, "audit anchors")
-    await _shot(page, artefacts, "admin-08-audit-anchors")
+    await accessible(page, "audit anchors")
+    await shot(page, artefacts, "admin-08-audit-anchors")
 
-    await _go(page, lode, "/audit?service=licensing")
-    await _table_loaded(page)
+    await go(page, lode, "/audit?service=licensing")
+    await table_loaded(page)
     await page.wait_for_function(
         "() => document.querySelectorAll('[data-anchor-service]').length > 0 && "
         "[...document.querySelectorAll('[data-anchor-service]')]"
         ".every(e => e.dataset.anchorService === 'licensing')"
     )
 
-    viewer = await _open(browser, lode)
-    await _with_token(viewer, lode.token("viewer", user="吴查阅"))
+    viewer = await open_workbench(browser, lode)
+    await with_token(viewer, lode.token("viewer", user="吴查阅"))
     assert await viewer.locator("[data-screen=audit]").count() == 0
-    await _go(viewer, lode, "/audit")
+    await go(viewer, lode, "/audit")
     notice = await viewer.wait_for_selector("[data-forbidden]")
     assert "监督检查人员" in await notice.inner_text()
 
@@ -486,16 +377,16 @@ async def test_audit_anchors_are_listed_for_an_inspector_and_refused_to_a_viewer
 async def test_a_first_start_asks_for_the_accounts_first_and_makes_the_first_one(
     browser: Browser, lode_empty: Lode, artefacts: Path
 ) -> None:
-    page = await _open(browser, lode_empty)
-    await _with_token(page, lode_empty.admin_token)
+    page = await open_workbench(browser, lode_empty)
+    await with_token(page, lode_empty.admin_token)
     await page.wait_for_selector("[data-first-start] [data-accounts-count='0']")
     first = page.locator("[data-first-start] ol > li").first
     assert await first.get_attribute("data-step") == "accounts"
-    await _axe(page, "a first start's home")
-    await _shot(page, artefacts, "admin-09-first-start")
+    await accessible(page, "a first start's home")
+    await shot(page, artefacts, "admin-09-first-start")
 
     await page.click("[data-step=accounts] a")
-    await _table_loaded(page)
+    await table_loaded(page)
     assert "尚无工作人员账号" in await page.inner_text("main")
     await page.click("[data-action=create]")
     form = "[data-form=create]"
@@ -504,14 +395,14 @@ async def test_a_first_start_asks_for_the_accounts_first_and_makes_the_first_one
     await page.fill(f"{form} input[name=display_name]", "周管理")
     await page.click(f"{form} [data-field=roles] [data-value=admin]")
     await page.fill(f"{form} input[name=password]", PASSWORD)
-    await _submit(page, "create")
+    await submit(page, "create")
     await page.wait_for_selector("[data-account='zhou.guanli']")
 
     await page.click("a[href='#/']")
     await page.wait_for_selector("[data-first-start] [data-accounts-count='1']")
 
     # the bureau's own administrator signs in with it, and finds the accounts screen
-    own = await _open(browser, lode_empty)
+    own = await open_workbench(browser, lode_empty)
     await _with_password(own, "zhou.guanli", PASSWORD)
     await own.wait_for_selector("[data-username]")
     assert await own.inner_text("[data-username]") == "周管理"

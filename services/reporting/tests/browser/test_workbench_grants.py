@@ -26,11 +26,8 @@ and the 422s the test provokes on purpose are the console lines expected.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
 import time
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,9 +36,18 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from lode_common.auth import issue_token
 from lode_common.credit_code import with_check_character
 from lode_common.testing.examples import mining_block, square
+from services.reporting.tests.browser.pages import (
+    REFUSED,
+    accessible,
+    choose,
+    free_site,
+    go,
+    shot,
+    signed_in,
+    submit,
+)
 
 if TYPE_CHECKING:
     from services.reporting.tests.browser.conftest import Browser, Lode
@@ -49,13 +55,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.timeout(420)
 
-WEB = Path(__file__).resolve().parents[2] / "web"
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
-SERIOUS = ("serious", "critical")
-NO_SESSION = r"status of 401"
-"""Chromium's line for the sign-in page's question whether a session is alive (none yet)."""
-REFUSED = r"status of 422"
-"""Chromium's line for the refusals the test provokes on purpose."""
+SCREENSHOTS = "workbench"
+"""The sub-folder of ``$LODE_ARTEFACTS`` the screenshots go to."""
 
 # Monday 20 January 2025; the Spring Festival holiday runs 28 January to 4 February, with
 # Sunday 26 January and Saturday 8 February worked (调休): 20 working days after the
@@ -67,28 +68,8 @@ TRADE_FROM, TRADE_TO = "2025-02-24", "2025-03-07"  # a listing's 10 working days
 CONCLUDED = "2025-03-10"
 WINNER = with_check_character("91130881MA0GWB001")
 LOSER = with_check_character("91130881MA0GWB002")
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Where the screenshots go: ``$LODE_ARTEFACTS/workbench``, else a temporary folder."""
-    root = os.environ.get("LODE_ARTEFACTS")
-    folder = Path(root) / "workbench" if root else tmp_path_factory.mktemp("workbench-grants")
-    folder.mkdir(parents=True, exist_ok=True)
-    yield folder
-    print(f"\nworkbench screenshots: {folder}")
-
-
-def _token(lode: Lode, *roles: str, user: str) -> str:
-    return issue_token(lode.system.secrets.jwt_secret, user=user, roles=list(roles))
-
-
-def _api(lode: Lode, token: str | None = None) -> httpx.Client:
-    """The API as the administrator (or as whoever ``token`` signs for)."""
-    signed = token or lode.admin_token
-    return httpx.Client(
-        base_url=lode.url, headers={"Authorization": f"Bearer {signed}"}, timeout=60
-    )
+START = (118.43, 40.77)
+"""Where the search for a free site in Pingquan starts."""
 
 
 async def _saved(download: Any) -> bytes:
@@ -108,70 +89,11 @@ def _demo_grants(api: httpx.Client, timeout_s: float = 120) -> dict[str, Any]:
         time.sleep(0.5)
 
 
-def _free_site(api: httpx.Client) -> tuple[float, float]:
-    """A corner inside Pingquan's boundary touching no demo zone or licence."""
-    for step in range(200):
-        lon, lat = 118.43 + 0.05 * (step % 16), 40.77 + 0.05 * (step // 16)
-        answer = api.post("/zoning/v1/analysis", json={"geometry": square(lon, lat, 0.02)})
-        assert answer.status_code == 200, answer.text
-        body = answer.json()
-        inside = body["region"] and body["region"]["outside_ha"] == 0
-        others = [z for z in body["zones"] if z["type"] != "administrative_boundary"]
-        if inside and not others and not body["licences"]:
-            return lon, lat
-    raise AssertionError("no free site in the demo's Pingquan")
-
-
 # --- what the tests do in the page --------------------------------------------------------------
-async def _signed_in(browser: Browser, lode: Lode, token: str, *expected: str) -> Any:
-    page, _ = await browser.page(
-        lode, viewport={"width": 1440, "height": 900}, expect_console=(NO_SESSION, *expected)
-    )
-    await page.goto(lode.url + "/workbench/")
-    await page.wait_for_selector("body[data-ready=true]")
-    await page.click("#tab-token")
-    await page.fill("#login-token", token)
-    await page.click("[data-action=use-token]")
-    await page.wait_for_selector("[data-username]")
-    return page
-
-
-async def _go(page: Any, lode: Lode, path: str) -> None:
-    await page.goto(f"{lode.url}/workbench/#{path}")
-
-
-async def _axe(page: Any, where: str) -> None:
-    """No serious or critical accessibility violation on the page as it stands. axe is run
-    from the test's side (the page's CSP refuses an inline script, as it should)."""
-    await page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in SERIOUS
-    ]
-    assert not serious, f"{where}: " + "; ".join(serious)
-
-
-async def _shot(page: Any, artefacts: Path, name: str, *, whole: bool = True) -> None:
-    """The page as the officer sees it (``whole``: scrolled through; a dialog: the window),
-    once its requests have settled. The picture is a record, not a check: a page whose
-    network does not fall quiet within a few seconds is pictured as it stands."""
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
-
-    with contextlib.suppress(PlaywrightTimeout):
-        await page.wait_for_load_state("networkidle", timeout=10_000)
-    await page.screenshot(path=str(artefacts / f"{name}.png"), full_page=whole)
-
-
 async def _date(page: Any, selector: str, day: str) -> None:
     """A day typed into an Element Plus date field, as an officer does."""
     await page.fill(selector, day)
     await page.press(selector, "Enter")
-
-
-async def _submit(page: Any, form: str) -> None:
-    await page.click(f"{form} [data-action=submit]")
 
 
 async def _field_error(page: Any, form: str, field: str) -> str:
@@ -184,25 +106,17 @@ async def _field_error(page: Any, form: str, field: str) -> str:
     return text
 
 
-async def _choose(page: Any, form: str, field: str, option: str) -> None:
-    """An option picked from an Element Plus select of ``form``."""
-    await page.click(f"{form} [data-field='{field}'] .el-select__wrapper")
-    await page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
-
-
 # --- the tests -----------------------------------------------------------------------------------
 async def test_a_grant_is_drawn_up_announced_bid_concluded_and_contracted_by_clicks(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    with _api(lode) as api:
+    with lode.api() as api:
         plan = _demo_grants(api)
-        lon, lat = _free_site(api)
+        lon, lat = free_site(api, START)
         block = mining_block("WB-G1", "工作台出让测试区块（示意）", square(lon, lat, 0.02))
         assert api.post("/zoning/v1/zones", json=block).status_code == 201
     area = square(lon + 0.002, lat + 0.002, 0.005)
-    page = await _signed_in(
-        browser, lode, _token(lode, "licensing_officer", user="李出让"), REFUSED
-    )
+    page = await signed_in(browser, lode, lode.token("licensing_officer", user="李出让"), REFUSED)
 
     # the year's grant plan: the demo's grants and their figures
     await page.click("[data-screen=grants]")
@@ -211,14 +125,14 @@ async def test_a_grant_is_drawn_up_announced_bid_concluded_and_contracted_by_cli
     assert await page.inner_text("[data-figure=total]") == str(plan["total"])
     price = f"{plan['summary']['price_total_cny_10k']:,}"
     assert price in await page.inner_text("[data-figure=price]")  # the demo's prices
-    await _axe(page, "grants")
-    await _shot(page, artefacts, "grants-01-plan")
+    await accessible(page, "grants")
+    await shot(page, artefacts, "grants-01-plan")
 
     # drawn up: a reserve price below the starting price is refused at its field
     await page.click("[data-action=create-grant]")
     form = "[data-form=create]"
     await page.wait_for_selector(form)
-    await _choose(page, form, "year", "2025")
+    await choose(page, f"{form} [data-field='year']", "2025")
     await page.click(f"{form} [data-field=method] [data-value=listing]")
     await page.fill(f"{form} input[name=mineral]", "铁矿")
     await page.fill(f"{form} textarea[name='area.geometry']", json.dumps(area))
@@ -227,12 +141,12 @@ async def test_a_grant_is_drawn_up_announced_bid_concluded_and_contracted_by_cli
     await page.fill(f"{form} input[name=term_years]", "10")
     await page.fill(f"{form} input[name=starting_price_cny_10k]", "1000")
     await page.fill(f"{form} input[name=reserve_price_cny_10k]", "900")
-    await _axe(page, "the grant plan's form")
-    await _submit(page, form)
+    await accessible(page, "the grant plan's form", dialog=True)
+    await submit(page, form)
     assert "底价" in await _field_error(page, form, "reserve_price_cny_10k")
-    await _shot(page, artefacts, "grants-02-create-refused", whole=False)
+    await shot(page, artefacts, "grants-02-create-refused", whole=False)
     await page.fill(f"{form} input[name=reserve_price_cny_10k]", "1500")
-    await _submit(page, form)
+    await submit(page, form)
     await page.wait_for_selector("[data-grant-status=draft]")
     grant_id = page.url.rsplit("/", 1)[-1]
     assert "1,500" in await page.inner_text("[data-reserve]")  # the officer reads it
@@ -246,11 +160,11 @@ async def test_a_grant_is_drawn_up_announced_bid_concluded_and_contracted_by_cli
     await _date(page, "#action-announce-trade_from", TOO_EARLY)
     await _date(page, "#action-announce-trade_to", TRADE_TO)
     await page.fill(f"{form} textarea[name=review_note]", "规模由竞得人开发利用方案确定（示意）")
-    await _submit(page, form)
+    await submit(page, form)
     assert "19" in await _field_error(page, form, "trade_from")
-    await _axe(page, "the announcement with a field error")
+    await accessible(page, "the announcement with a field error", dialog=True)
     await _date(page, "#action-announce-trade_from", TRADE_FROM)
-    await _submit(page, form)
+    await submit(page, form)
     await page.wait_for_selector("[data-grant-status=announced]")
     assert await page.inner_text("[data-counted=announcement_workdays]") == "20"
     assert await page.inner_text("[data-counted=listing_workdays]") == "10"
@@ -268,26 +182,26 @@ async def test_a_grant_is_drawn_up_announced_bid_concluded_and_contracted_by_cli
         await page.fill(f"{form} input[name='bidder.credit_code']", code)
         await page.fill(f"{form} input[name=amount_cny_10k]", amount)
         await _date(page, "#action-bid-at", day)
-        await _submit(page, form)
+        await submit(page, form)
         if raised:
             assert "1200" in await _field_error(page, form, "amount_cny_10k")
             amount = raised
             await page.fill(f"{form} input[name=amount_cny_10k]", amount)
-            await _submit(page, form)
+            await submit(page, form)
         await page.wait_for_selector(f"[data-bid-amount='{amount}']")
-    await _shot(page, artefacts, "grants-03-offers")
+    await shot(page, artefacts, "grants-03-offers")
 
     # the result: the best offer reaches the reserve price
     await page.click("[data-action=conclude]")
     form = "[data-form=conclude]"
     await page.wait_for_selector(form)
     await _date(page, "#action-conclude-concluded_on", CONCLUDED)
-    await _submit(page, form)
+    await submit(page, form)
     await page.wait_for_selector("[data-grant-status=concluded]")
     assert "1,600" in await page.inner_text("[data-price]")
     publicity_until = await page.inner_text("[data-publicity-until]")
     assert publicity_until > CONCLUDED
-    await _axe(page, "a concluded grant")
+    await accessible(page, "a concluded grant")
 
     # the contract: instalments short of the price are refused, then they sum to it
     await page.click("[data-action=contract]")
@@ -300,19 +214,19 @@ async def test_a_grant_is_drawn_up_announced_bid_concluded_and_contracted_by_cli
     await page.click(f"{form} [data-add-row=instalments]")
     await _date(page, "#action-contract-instalments-1-due", "2026-06-30")
     await page.fill(f"{form} input[name='instalments[1].amount_cny_10k']", "500")
-    await _submit(page, form)
+    await submit(page, form)
     assert "1600" in await _field_error(page, form, "instalments")
-    await _axe(page, "the contract with a field error")
-    await _shot(page, artefacts, "grants-04-contract-refused", whole=False)
+    await accessible(page, "the contract with a field error", dialog=True)
+    await shot(page, artefacts, "grants-04-contract-refused", whole=False)
     await page.fill(f"{form} input[name='instalments[1].amount_cny_10k']", "600")
-    await _submit(page, form)
+    await submit(page, form)
     await page.wait_for_selector("[data-grant-status=contracted]")
     assert await page.locator("[data-instalments] tbody tr").count() == 2
-    await _axe(page, "a contracted grant")
-    await _shot(page, artefacts, "grants-05-contracted")
+    await accessible(page, "a contracted grant")
+    await shot(page, artefacts, "grants-05-contracted")
 
     # as the API has it
-    with _api(lode) as api:
+    with lode.api() as api:
         grant = api.get(f"/licensing/v1/grants/{grant_id}").json()
     assert grant["status"] == "contracted", grant
     assert (grant["year"], grant["method"], grant["mineral"]) == (2025, "listing", "铁矿")
@@ -333,8 +247,8 @@ async def test_a_grant_is_drawn_up_announced_bid_concluded_and_contracted_by_cli
 async def test_a_draft_grant_is_cancelled_with_its_reason_by_clicks(
     browser: Browser, lode: Lode
 ) -> None:
-    with _api(lode) as api:
-        lon, lat = _free_site(api)
+    with lode.api() as api:
+        lon, lat = free_site(api, START)
         block = mining_block("WB-G2", "工作台撤销测试区块（示意）", square(lon, lat, 0.02))
         assert api.post("/zoning/v1/zones", json=block).status_code == 201
         draft = api.post(
@@ -353,23 +267,21 @@ async def test_a_draft_grant_is_cancelled_with_its_reason_by_clicks(
         )
         assert draft.status_code == 201, draft.text
     grant_id = draft.json()["id"]
-    page = await _signed_in(
-        browser, lode, _token(lode, "licensing_officer", user="李出让"), REFUSED
-    )
-    await _go(page, lode, f"/grants/{grant_id}")
+    page = await signed_in(browser, lode, lode.token("licensing_officer", user="李出让"), REFUSED)
+    await go(page, lode, f"/grants/{grant_id}")
     await page.wait_for_selector("[data-grant-status=draft]")
     assert await page.locator("[data-action=conclude]").count() == 0  # not allowed yet
     await page.click("[data-action=cancel]")
     form = "[data-form=cancel]"
     await page.wait_for_selector(form)
-    await _submit(page, form)  # no reason: refused at its field
+    await submit(page, form)  # no reason: refused at its field
     assert await _field_error(page, form, "reason")
-    await _axe(page, "the cancellation with a field error")
+    await accessible(page, "the cancellation with a field error", dialog=True)
     await page.fill(f"{form} textarea[name=reason]", "区块调整，本年度不再出让（示意）")
-    await _submit(page, form)
+    await submit(page, form)
     await page.wait_for_selector("[data-grant-status=cancelled]")
     assert "区块调整" in await page.inner_text("[data-steps]")
-    with _api(lode) as api:
+    with lode.api() as api:
         grant = api.get(f"/licensing/v1/grants/{grant_id}").json()
     assert grant["status"] == "cancelled"
     assert grant["steps"][-1]["note"] == "区块调整，本年度不再出让（示意）"
@@ -378,11 +290,11 @@ async def test_a_draft_grant_is_cancelled_with_its_reason_by_clicks(
 async def test_a_viewer_reads_the_grants_with_the_reserve_price_kept_confidential(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    with _api(lode) as api:
+    with lode.api() as api:
         _demo_grants(api)
         failed = api.get("/licensing/v1/grants", params={"status": "failed"}).json()["items"]
-    page = await _signed_in(browser, lode, _token(lode, "viewer", user="赵查阅"))
-    await _go(page, lode, "/grants?status=failed")
+    page = await signed_in(browser, lode, lode.token("viewer", user="赵查阅"))
+    await go(page, lode, "/grants?status=failed")
     await page.wait_for_selector(f"[data-grant='{failed[0]['id']}']")
     assert "保密" in await page.inner_text("main")
     assert await page.locator("[data-reserve]").count() == 0
@@ -395,24 +307,24 @@ async def test_a_viewer_reads_the_grants_with_the_reserve_price_kept_confidentia
     await page.wait_for_selector("[data-bids-hidden]")
     assert await page.locator("[data-action=announce]").count() == 0
     assert "最高报价未达底价" in await page.inner_text("[data-result]")
-    await _axe(page, "a failed grant, read by a viewer")
-    await _shot(page, artefacts, "grants-06-viewer")
+    await accessible(page, "a failed grant, read by a viewer")
+    await shot(page, artefacts, "grants-06-viewer")
 
 
 async def test_the_annual_report_is_previewed_and_downloaded_and_the_final_evaluation_too(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    page = await _signed_in(browser, lode, lode.viewer_token)
+    page = await signed_in(browser, lode, lode.viewer_token)
     await page.click("[data-screen=annual-report]")
     await page.wait_for_selector("[data-plan]")
     assert "2021" in await page.inner_text("[data-plan]")
-    await _go(page, lode, "/annual-report?year=2024")
+    await go(page, lode, "/annual-report?year=2024")
     preview = page.frame_locator("[data-report=annual] iframe[data-preview]")
     await preview.locator("body").wait_for()
     assert "2024" in await preview.locator("body").inner_text()
     assert await page.get_attribute("[data-report=annual] iframe[data-preview]", "sandbox") == ""
-    await _axe(page, "the annual report")
-    await _shot(page, artefacts, "reports-01-annual")
+    await accessible(page, "the annual report")
+    await shot(page, artefacts, "reports-01-annual")
 
     async with page.expect_download() as pdf_download:
         await page.click("[data-report=annual] [data-download=pdf]")
@@ -438,19 +350,19 @@ async def test_the_annual_report_is_previewed_and_downloaded_and_the_final_evalu
         await page.click("[data-report=final] [data-download=xlsx]")
     sheets = load_workbook(BytesIO(await _saved(await final_download.value)))
     assert sheets.sheetnames[:2] == ["说明", "指标评估"]
-    await _axe(page, "the final evaluation")
-    await _shot(page, artefacts, "reports-02-final")
+    await accessible(page, "the final evaluation")
+    await shot(page, artefacts, "reports-02-final")
 
 
 async def test_indicators_compliance_and_supervision_are_read_as_the_api_answers_them(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    with _api(lode, lode.viewer_token) as api:
+    with lode.api(lode.viewer_token) as api:
         indicators = api.get("/reporting/v1/indicators", params={"year": 2024}).json()
         compliance = api.get("/reporting/v1/compliance").json()
-    page = await _signed_in(browser, lode, lode.viewer_token)
+    page = await signed_in(browser, lode, lode.viewer_token)
     await page.click("[data-screen=indicators]")
-    await _go(page, lode, "/indicators?year=2024")
+    await go(page, lode, "/indicators?year=2024")
     await page.wait_for_selector("[data-indicators] [data-indicator]")
     shown = await page.locator("[data-indicators] [data-indicator]").count()
     assert shown == len(indicators["items"])
@@ -463,8 +375,8 @@ async def test_indicators_compliance_and_supervision_are_read_as_the_api_answers
     await page.wait_for_selector("[data-conflicts] .el-table")
     await page.wait_for_selector("[data-compliance] .el-table")
     await page.wait_for_selector("[data-supervision] [data-draws]")
-    await _axe(page, "indicators and compliance")
-    await _shot(page, artefacts, "indicators-01")
+    await accessible(page, "indicators and compliance")
+    await shot(page, artefacts, "indicators-01")
 
     # every year's open findings, not only 2024's
     await page.click("[data-only-year]")

@@ -17,17 +17,24 @@ lines listed with each page)."""
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
-from lode_common.auth import issue_token
+from services.reporting.tests.browser.pages import (
+    FORBIDDEN,
+    REFUSED,
+    accessible,
+    choose,
+    go,
+    shot,
+    signed_in,
+    submit,
+    table_loaded,
+    until,
+)
 
 if TYPE_CHECKING:
     from services.reporting.tests.browser.conftest import Browser, Lode
@@ -35,111 +42,20 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.timeout(420)
 
-WEB = Path(__file__).resolve().parents[2] / "web"
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
-NO_SESSION = r"status of 401"
-"""Chromium's line for the sign-in page asking whether a session is alive (none yet)."""
-REFUSED = r"status of 422"
-FORBIDDEN = r"status of 403"
-SERIOUS = ("serious", "critical")
+SCREENSHOTS = "workbench"
+"""The sub-folder of ``$LODE_ARTEFACTS`` the screenshots go to."""
 SEED = "workbench-supervision-2026"
-
-
-# --- the system, its API and the pages ----------------------------------------------------------
-def _token(lode: Lode, *roles: str, user: str) -> str:
-    return issue_token(lode.system.secrets.jwt_secret, user=user, roles=list(roles))
-
-
-def _api(lode: Lode, token: str | None = None) -> httpx.Client:
-    bearer = token or lode.admin_token
-    return httpx.Client(
-        base_url=lode.url, headers={"Authorization": f"Bearer {bearer}"}, timeout=30
-    )
-
-
-def _until(what: str, check: Any, timeout_s: float = 180) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout_s} s")
-        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def settled(lode: Lode) -> None:
     """Until the demo has loaded its last part (the reserves reports, after the output
     reports): the tests start on the data a bureau's demo shows, not while it is written."""
-    with _api(lode) as api:
-        _until(
+    with lode.api() as api:
+        until(
             "the demo's reserves reports",
             lambda: api.get("/monitoring/v1/reserves-reports", params={"limit": 1}).json()["total"],
         )
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = os.environ.get("LODE_ARTEFACTS")
-    folder = Path(root) / "workbench" if root else tmp_path_factory.mktemp("supervision-screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    yield folder
-    print(f"\nsupervision screenshots: {folder}")
-
-
-async def _signed_in(browser: Browser, lode: Lode, token: str, *expected: str) -> Any:
-    """A page signed in with ``token`` (pasted, as scripts and a first start do)."""
-    page, _ = await browser.page(
-        lode, viewport={"width": 1440, "height": 900}, expect_console=(NO_SESSION, *expected)
-    )
-    await page.goto(lode.url + "/workbench/")
-    await page.wait_for_selector("body[data-ready=true]")
-    await page.click("#tab-token")
-    await page.fill("#login-token", token)
-    await page.click("[data-action=use-token]")
-    await page.wait_for_selector("[data-username]")
-    return page
-
-
-async def _go(page: Any, lode: Lode, path: str) -> None:
-    await page.goto(f"{lode.url}/workbench/#{path}")
-
-
-async def _loaded(page: Any) -> None:
-    await page.wait_for_selector("[data-loaded=true]")
-
-
-async def _axe(page: Any, where: str, *, dialog: bool = False) -> None:
-    """No serious or critical accessibility violation on the page as it stands (axe runs from
-    the test's side: the page's CSP refuses inline scripts, as it should), once no dialog is
-    fading in or out (half-faded text has too little contrast) and, unless ``dialog``, every
-    dialog is closed."""
-    await page.wait_for_function(
-        '() => !document.querySelector(\'[class*="-enter-active"], [class*="-leave-active"]\')'
-    )
-    if not dialog:
-        await page.wait_for_function(
-            "() => ![...document.querySelectorAll('.el-overlay')]"
-            ".some((e) => getComputedStyle(e).display !== 'none')"
-        )
-    await page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in SERIOUS
-    ]
-    assert not serious, f"{where}: " + "; ".join(serious)
-
-
-async def _shot(page: Any, artefacts: Path, name: str, *, whole: bool = True) -> None:
-    await page.wait_for_load_state("networkidle")
-    await page.screenshot(path=str(artefacts / f"{name}.png"), full_page=whole)
-
-
-async def _submit(page: Any, form: str) -> None:
-    await page.click(f"[data-form={form}] [data-action=submit]")
 
 
 async def _pick_day(page: Any, selector: str, day: date) -> None:
@@ -153,22 +69,15 @@ async def _pick_day(page: Any, selector: str, day: date) -> None:
     )
 
 
-async def _choose(page: Any, field: str, option: str) -> None:
-    """Opens the Element Plus select of the form field ``field`` and clicks its option
-    ``option`` (in the dropdown, which is rendered at the end of the body)."""
-    await page.click(f"[data-field={field}] .el-select__wrapper")
-    await page.locator(f"{option}:visible").first.click()
-
-
 # --- the tests -----------------------------------------------------------------------------------
 async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_inspector(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    admin = await _signed_in(browser, lode, lode.admin_token)
+    admin = await signed_in(browser, lode, lode.admin_token)
 
     # the roster: three inspectors added by clicks
-    await _go(admin, lode, "/inspectors")
-    await _loaded(admin)
+    await go(admin, lode, "/inspectors")
+    await table_loaded(admin)
     roster = [("wb-li", "李检查", "li.jiancha"), ("wb-wang", "王检查", "wang.jiancha")]
     roster.append(("wb-zhao", "赵检查", "zhao.jiancha"))
     for inspector_id, name, subject in roster:
@@ -176,28 +85,28 @@ async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_i
         await admin.fill("[data-form=add-inspector] input[name=id]", inspector_id)
         await admin.fill("[data-form=add-inspector] input[name=name]", name)
         await admin.fill("[data-form=add-inspector] input[name=subject]", subject)
-        await _submit(admin, "add-inspector")
+        await submit(admin, "add-inspector")
         await admin.wait_for_selector(f"[data-inspector='{inspector_id}']")
-    with _api(lode) as api:
+    with lode.api() as api:
         listed = api.get("/monitoring/v1/inspectors").json()["items"]
     assert {(i["id"], i["name"], i["subject"], i["active"]) for i in listed} >= {
         (i, n, s, True) for i, n, s in roster
     }
 
     # a draw of this year, by an inspector
-    li = await _signed_in(
-        browser, lode, _token(lode, "inspector", user="li.jiancha"), REFUSED, FORBIDDEN
+    li = await signed_in(
+        browser, lode, lode.token("inspector", user="li.jiancha"), REFUSED, FORBIDDEN
     )
-    await _go(li, lode, "/draws")
-    await _loaded(li)
-    await _axe(li, "draws")
+    await go(li, lode, "/draws")
+    await table_loaded(li)
+    await accessible(li, "draws")
     await li.click("[data-action=draw]")
     await li.fill("[data-form=draw] input[name=seed]", SEED)
-    await _axe(li, "the draw form", dialog=True)
-    await _submit(li, "draw")
+    await accessible(li, "the draw form", dialog=True)
+    await submit(li, "draw")
     await li.wait_for_selector("[data-assignments] [data-drawn]")
     draw_id = li.url.rsplit("/", 1)[-1]
-    with _api(lode) as api:
+    with lode.api() as api:
         draw = api.get(f"/monitoring/v1/inspection-draws/{draw_id}").json()
     assert draw["seed"] == SEED
     assert draw["year"] == date.today().year
@@ -210,21 +119,21 @@ async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_i
     ) == ",".join(drawn)
     await li.click("[data-action=redraw]")
     await li.wait_for_selector("[data-redraw=same]")
-    await _axe(li, "a draw")
-    await _shot(li, artefacts, "20-draw")
+    await accessible(li, "a draw")
+    await shot(li, artefacts, "20-draw")
 
     # the undrawn inspector is related to the drawn licence's holder (回避), by the admin
-    with _api(lode) as api:
+    with lode.api() as api:
         holder = api.get(f"/monitoring/v1/mines/{licence_no}").json()["holder"]
     await admin.reload()
-    await _loaded(admin)
+    await table_loaded(admin)
     await admin.click(f"[data-relate='{other}']")
     await admin.fill("[data-form=add-relation] input[name=credit_code]", holder["credit_code"])
     await admin.fill("[data-form=add-relation] input[name=relation]", "亲属（示意）")
-    await _submit(admin, "add-relation")
+    await submit(admin, "add-relation")
     await admin.wait_for_selector(f"[data-relation='{holder['credit_code']}']")
-    await _axe(admin, "the roster")
-    await _shot(admin, artefacts, "21-inspectors")
+    await accessible(admin, "the roster")
+    await shot(admin, artefacts, "21-inspectors")
 
     # the inspection, opened from the draw with its inspectors filled in; first taken out of
     # the draw with the related inspector added: refused at `inspectors`
@@ -236,7 +145,7 @@ async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_i
     await li.wait_for_function(
         "() => document.querySelectorAll('[data-field=inspectors] .el-tag').length === 2"
     )
-    await _choose(li, "draw_id", "li[data-draw-option='']")
+    await choose(li, "[data-field=draw_id]", item="li[data-draw-option='']")
     await li.click("[data-field=inspectors] .el-select__wrapper")
     await li.locator(f"li[data-inspector='{other}']:visible").click()
     await li.keyboard.press("Escape")
@@ -245,26 +154,26 @@ async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_i
     await li.click("[data-false-filing='0']")
     await li.click("[data-form=inspection] [data-value=non_compliant]")
     await li.fill("#inspection-note", "台账产量与年报不符（示意）")
-    await _submit(li, "inspection")
+    await submit(li, "inspection")
     error = li.locator("[data-field=inspectors] .el-form-item__error")
     await error.wait_for()
     assert "回避" in await error.inner_text()
     assert await li.locator(".problem-alert[data-status='422']").count() == 1
-    await _axe(li, "the inspection form with a field error")
-    await _shot(li, artefacts, "22-inspection-refused")
+    await accessible(li, "the inspection form with a field error")
+    await shot(li, artefacts, "22-inspection-refused")
 
     # then of the draw: its inspectors are filled in, and it is recorded
-    await _choose(li, "draw_id", f"li[data-draw-option='{draw_id}']")
+    await choose(li, "[data-field=draw_id]", item=f"li[data-draw-option='{draw_id}']")
     await li.wait_for_function(
         "() => document.querySelectorAll('[data-field=inspectors] .el-tag').length === 2"
     )
-    await _submit(li, "inspection")
+    await submit(li, "inspection")
     await li.wait_for_selector("[data-inspection-result=non_compliant]")
     inspection_id = li.url.rsplit("/", 1)[-1]
     finding_id = await li.inner_text("[data-finding]")
-    await _axe(li, "an inspection")
-    await _shot(li, artefacts, "23-inspection")
-    with _api(lode) as api:
+    await accessible(li, "an inspection")
+    await shot(li, artefacts, "23-inspection")
+    with lode.api() as api:
         inspection = api.get(f"/monitoring/v1/inspections/{inspection_id}").json()
         abnormal = api.get("/monitoring/v1/abnormal-list", params={"q": holder["credit_code"]})
     assert inspection["draw_id"] == draw_id
@@ -289,38 +198,38 @@ async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_i
     due = date.today() + timedelta(days=30)
     await _pick_day(li, "#order-due", due)
     await li.fill("#order-requirement", "限期核实并如实更正年报产量（示意）")
-    await _axe(li, "the order form")
-    await _submit(li, "rectification")
+    await accessible(li, "the order form")
+    await submit(li, "rectification")
     await li.wait_for_selector("[data-order-status=ordered]")
     order_id = li.url.rsplit("/", 1)[-1]
 
     # the issuer may not verify it: the 403 says another inspector does
     await li.click("[data-action=verify]")
     await li.fill("[data-form=verify] textarea[name=note]", "已整改（示意）")
-    await _submit(li, "verify")
+    await submit(li, "verify")
     refusal = li.locator("[data-form=verify] .problem-alert[data-status='403']")
     await refusal.wait_for()
     assert "另一名检查人员" in await refusal.inner_text()
-    await _axe(li, "the refused verification", dialog=True)
-    await _shot(li, artefacts, "24-verification-refused", whole=False)
+    await accessible(li, "the refused verification", dialog=True)
+    await shot(li, artefacts, "24-verification-refused", whole=False)
 
     # another inspector verifies it done
-    wang = await _signed_in(browser, lode, _token(lode, "inspector", user="wang.jiancha"))
-    await _go(wang, lode, "/rectifications?status=ordered")
-    await _loaded(wang)
+    wang = await signed_in(browser, lode, lode.token("inspector", user="wang.jiancha"))
+    await go(wang, lode, "/rectifications?status=ordered")
+    await table_loaded(wang)
     await wang.wait_for_selector(f"[data-order='{order_id}']")
-    await _axe(wang, "rectification orders")
-    await _shot(wang, artefacts, "25-rectifications")
+    await accessible(wang, "rectification orders")
+    await shot(wang, artefacts, "25-rectifications")
     await wang.click(f"[data-order='{order_id}']")
     await wang.wait_for_selector("[data-order-status=ordered]")
     await wang.click("[data-action=verify]")
     await wang.fill("[data-form=verify] textarea[name=note]", "复查：年报已更正（示意）")
-    await _submit(wang, "verify")
+    await submit(wang, "verify")
     await wang.wait_for_selector("[data-order-status=done]")
     assert "复查：年报已更正（示意）" in await wang.inner_text("[data-history]")
-    await _axe(wang, "a verified order")
-    await _shot(wang, artefacts, "26-rectification")
-    with _api(lode) as api:
+    await accessible(wang, "a verified order")
+    await shot(wang, artefacts, "26-rectification")
+    with lode.api() as api:
         order = api.get(f"/monitoring/v1/rectifications/{order_id}").json()
         finding = api.get("/monitoring/v1/findings", params={"licence_no": licence_no}).json()
     assert order["status"] == "done"
@@ -331,11 +240,11 @@ async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_i
     assert {f["id"]: f["status"] for f in finding["items"]}[finding_id] == "closed"
 
     # the lists: the false filing's listing released, a serious violation listed
-    await _go(wang, lode, f"/lists?q={holder['credit_code']}")
-    await _loaded(wang)
+    await go(wang, lode, f"/lists?q={holder['credit_code']}")
+    await table_loaded(wang)
     await wang.click(f"[data-release='{holder['credit_code']}'][data-list=abnormal]")
     await wang.fill("[data-form=release] textarea[name=reason]", "已如实更正年报（示意）")
-    await _submit(wang, "release")
+    await submit(wang, "release")
     await wang.wait_for_function(
         "() => !document.querySelector('[data-release][data-list=abnormal]')"
     )
@@ -344,11 +253,11 @@ async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_i
     await wang.fill("[data-form=serious-violation] textarea[name=reason]", "严重违法（示意）")
     await wang.click("[data-form=serious-violation] [data-value=years]")
     await wang.fill("[data-form=serious-violation] input[name=term_years]", "3")
-    await _submit(wang, "serious-violation")
+    await submit(wang, "serious-violation")
     await wang.wait_for_selector("[data-release][data-list=serious_violation]")
-    await _axe(wang, "the lists")
-    await _shot(wang, artefacts, "27-lists")
-    with _api(lode) as api:
+    await accessible(wang, "the lists")
+    await shot(wang, artefacts, "27-lists")
+    with lode.api() as api:
         listings = api.get(
             "/monitoring/v1/abnormal-list", params={"q": holder["credit_code"]}
         ).json()["items"]
@@ -362,37 +271,37 @@ async def test_an_inspection_from_a_draw_leads_to_an_order_verified_by_another_i
     assert serious["until"] > date.today().isoformat()
 
     # the inspections list shows it
-    await _go(wang, lode, "/inspections?result=non_compliant")
-    await _loaded(wang)
+    await go(wang, lode, "/inspections?result=non_compliant")
+    await table_loaded(wang)
     await wang.wait_for_selector(f"[data-inspection='{inspection_id}']")
-    await _axe(wang, "inspections")
-    await _shot(wang, artefacts, "28-inspections")
+    await accessible(wang, "inspections")
+    await shot(wang, artefacts, "28-inspections")
 
 
 async def test_an_api_key_is_issued_from_a_mine_shown_once_and_revoked(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    with _api(lode) as api:
+    with lode.api() as api:
 
         def active_mine() -> dict[str, Any] | None:
             listed = api.get("/monitoring/v1/mines", params={"status": "active"}).json()
             return listed["items"][0] if listed["items"] else None
 
-        mine = _until("an active demo mine", active_mine)
+        mine = until("an active demo mine", active_mine)
     credit_code = mine["holder"]["credit_code"]
-    page = await _signed_in(browser, lode, lode.admin_token)
-    await _go(page, lode, "/mines?status=active")
-    await _loaded(page)
-    await _axe(page, "mines")
-    await _shot(page, artefacts, "30-mines")
+    page = await signed_in(browser, lode, lode.admin_token)
+    await go(page, lode, "/mines?status=active")
+    await table_loaded(page)
+    await accessible(page, "mines")
+    await shot(page, artefacts, "30-mines")
     # in English, every word of the screen
     await page.click("[data-lang=en]")
     await page.wait_for_selector("html[lang=en]")
     main = await page.inner_text("main")
     for words in ("Mines", "Licence no.", "Holder", "Licence status", "Active"):
         assert words in main
-    await _axe(page, "mines (English)")
-    await _shot(page, artefacts, "30-mines-english")
+    await accessible(page, "mines (English)")
+    await shot(page, artefacts, "30-mines-english")
     await page.click("[data-lang=zh]")
     await page.wait_for_selector("html[lang=zh-CN]")
     await page.click(f"[data-mine='{mine['licence_no']}']")
@@ -401,57 +310,57 @@ async def test_an_api_key_is_issued_from_a_mine_shown_once_and_revoked(
 
     await page.click("[data-keys] [data-action=issue-key]")
     await page.fill("[data-form=issue-key] input[name=label]", "年报系统（示意）")
-    await _submit(page, "issue-key")
+    await submit(page, "issue-key")
     shown = page.locator("[data-issued-key]")
     await shown.wait_for()
     key = await shown.input_value()
     assert "只显示这一次" in await page.inner_text("[data-dialog=issued-key]")
     await page.click("[data-action=copy-key]")
     await page.mouse.move(0, 0)  # the button as it rests (hovered, it is lighter)
-    await _axe(page, "the key shown once", dialog=True)
-    await _shot(page, artefacts, "31-key-shown-once", whole=False)
+    await accessible(page, "the key shown once", dialog=True)
+    await shot(page, artefacts, "31-key-shown-once", whole=False)
     await page.click("[data-action=close-key]")
     await shown.wait_for(state="detached")
     assert key not in await page.content()  # gone from the page once closed
 
-    with _api(lode) as api:
+    with lode.api() as api:
         keys = api.get(f"/monitoring/v1/enterprises/{credit_code}/api-keys").json()["items"]
     (issued,) = [k for k in keys if k["label"] == "年报系统（示意）"]
     assert key.startswith(f"lode_{issued['prefix']}_")
     assert issued["active"]
     await page.wait_for_selector(f"[data-key-prefix='{issued['prefix']}']")
-    await _axe(page, "a mine")
-    await _shot(page, artefacts, "32-mine")
-    with _api(lode, key) as as_mine:
+    await accessible(page, "a mine")
+    await shot(page, artefacts, "32-mine")
+    with lode.api(key) as as_mine:
         own = as_mine.get("/monitoring/v1/mines")
     assert own.status_code == 200, own.text
     assert {m["holder"]["credit_code"] for m in own.json()["items"]} == {credit_code}
 
     # revoked from the enterprise's keys screen: the key is refused at once
-    await _go(page, lode, f"/api-keys?credit_code={credit_code}")
+    await go(page, lode, f"/api-keys?credit_code={credit_code}")
     await page.wait_for_selector(f"[data-revoke='{issued['prefix']}']")
-    await _axe(page, "an enterprise's keys")
+    await accessible(page, "an enterprise's keys")
     await page.click(f"[data-revoke='{issued['prefix']}']")
-    await _submit(page, "revoke-key")
+    await submit(page, "revoke-key")
     await page.wait_for_selector(f"[data-revoke='{issued['prefix']}']", state="detached")
-    with _api(lode) as api:
+    with lode.api() as api:
         keys = api.get(f"/monitoring/v1/enterprises/{credit_code}/api-keys").json()["items"]
     assert [k["active"] for k in keys if k["id"] == issued["id"]] == [False]
-    with _api(lode, key) as as_mine:
+    with lode.api(key) as as_mine:
         assert as_mine.get("/monitoring/v1/mines").status_code == 401
 
 
 async def test_reports_are_corrected_and_reserves_progress_and_exploration_recorded(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    with _api(lode) as api:
+    with lode.api() as api:
 
         def a_report() -> dict[str, Any] | None:
             listed = api.get("/monitoring/v1/reports", params={"year": 2024}).json()
             annual = [r for r in listed["items"] if r["period"] == "annual"]
             return annual[0] if annual else None
 
-        report = _until("the demo's reports", a_report)
+        report = until("the demo's reports", a_report)
         mine = api.get(f"/monitoring/v1/mines/{report['licence_no']}").json()
         filed_years = {
             r["year"]
@@ -465,30 +374,30 @@ async def test_reports_are_corrected_and_reserves_progress_and_exploration_recor
         for y in range(date.today().year - 1, 2020, -1)
         if y not in filed_years and mine["valid_from"] <= f"{y}-12-31" <= mine["valid_to"]
     )
-    page = await _signed_in(browser, lode, _token(lode, "inspector", user="sun.jiancha"), REFUSED)
+    page = await signed_in(browser, lode, lode.token("inspector", user="sun.jiancha"), REFUSED)
 
     # an output report corrected: a second version, the reason kept
-    await _go(page, lode, f"/reports?year=2024&licence_no={report['licence_no']}")
-    await _loaded(page)
-    await _axe(page, "output reports")
-    await _shot(page, artefacts, "40-reports")
+    await go(page, lode, f"/reports?year=2024&licence_no={report['licence_no']}")
+    await table_loaded(page)
+    await accessible(page, "output reports")
+    await shot(page, artefacts, "40-reports")
     await page.click(f"[data-report='{report['id']}']")
     await page.wait_for_selector("[data-versions]")
-    await _axe(page, "an output report")
+    await accessible(page, "an output report")
     await page.click("[data-action=correct]")
     await page.wait_for_function(
         "() => document.querySelector('#report-licence_no')?.value.length === 23"
     )
     await page.fill("#report-mining_recovery_pct", "91.5")
     await page.fill("#report-reason", "录入错误更正（示意）")
-    await _axe(page, "the correction form")
-    await _submit(page, "correct-report")
+    await accessible(page, "the correction form")
+    await submit(page, "correct-report")
     await page.wait_for_selector("[data-version]")
     await page.wait_for_function(
         "() => document.querySelector('[data-figure=mining_recovery_pct]')"
         ".textContent.includes('91.5')"
     )
-    with _api(lode) as api:
+    with lode.api() as api:
         versions = api.get(f"/monitoring/v1/reports/{report['id']}").json()["versions"]
     assert [v["version"] for v in versions] == [1, 2]
     assert versions[-1]["reason"] == "录入错误更正（示意）"
@@ -496,8 +405,8 @@ async def test_reports_are_corrected_and_reserves_progress_and_exploration_recor
     assert versions[-1]["submitted_by"] == "sun.jiancha"
 
     # a reserves report filed for the mine: unbalanced first (422 at closing, with the sums)
-    await _go(page, lode, "/reserves")
-    await _loaded(page)
+    await go(page, lode, "/reserves")
+    await table_loaded(page)
     await page.click("[data-action=file-reserves]")
     await page.wait_for_selector("[data-form=file-reserves]")
     figures = {"opening_10kt": "1900", "extracted_10kt": "76.5", "lost_10kt": "21.5"}
@@ -507,37 +416,37 @@ async def test_reports_are_corrected_and_reserves_progress_and_exploration_recor
     await page.fill("#reserves-mineral", mine["mineral"])
     for name, value in figures.items():
         await page.fill(f"#reserves-{name}", value)
-    await _submit(page, "file-reserves")
+    await submit(page, "file-reserves")
     await page.wait_for_selector("[data-field=closing_10kt] .el-form-item__error")
     assert "1,802" in await page.inner_text("[data-balance]")
-    await _axe(page, "the reserves form with a field error")
-    await _shot(page, artefacts, "41-reserves-refused")
+    await accessible(page, "the reserves form with a field error")
+    await shot(page, artefacts, "41-reserves-refused")
     await page.fill("#reserves-closing_10kt", "1802")
-    await _submit(page, "file-reserves")
+    await submit(page, "file-reserves")
     await page.wait_for_selector("[data-figure=closing_10kt]")
     reserves_id = page.url.rsplit("/", 1)[-1]
-    await _axe(page, "a reserves report")
-    with _api(lode) as api:
+    await accessible(page, "a reserves report")
+    with lode.api() as api:
         filed = api.get(f"/monitoring/v1/reserves-reports/{reserves_id}").json()["versions"]
     assert [(v["licence_no"], v["year"], v["closing_10kt"]) for v in filed] == [
         (report["licence_no"], year, 1802)
     ]
-    await _go(page, lode, "/reserves")
-    await _loaded(page)
+    await go(page, lode, "/reserves")
+    await table_loaded(page)
     await page.wait_for_selector(f"[data-reserves='{reserves_id}']")
-    await _axe(page, "reserves reports")
-    await _shot(page, artefacts, "42-reserves")
+    await accessible(page, "reserves reports")
+    await shot(page, artefacts, "42-reserves")
 
     # a project's progress and an exploration result
-    with _api(lode) as api:
+    with lode.api() as api:
         earlier = api.get("/monitoring/v1/projects/geochem_survey/progress").json()["items"]
     before = [(p["year"], p["completed_sheets"]) for p in earlier].count((2025, 3))
-    await _go(page, lode, "/projects")
+    await go(page, lode, "/projects")
     await page.wait_for_selector("[data-project=geochem_survey]")
     await page.click("[data-record=geochem_survey]")
     await page.fill("[data-form=progress-geochem_survey] input[name=year]", "2025")
     await page.fill("[data-form=progress-geochem_survey] input[name=completed_sheets]", "3")
-    await _submit(page, "progress-geochem_survey")
+    await submit(page, "progress-geochem_survey")
     await page.wait_for_function(
         "n => document.querySelectorAll('[data-project=geochem_survey] tbody tr').length > n",
         arg=len(earlier),
@@ -546,11 +455,11 @@ async def test_reports_are_corrected_and_reserves_progress_and_exploration_recor
     await page.fill("[data-form=exploration] input[name=mineral]", "铁矿")
     await page.fill("[data-form=exploration] input[name=year]", "2024")
     await page.fill("[data-form=exploration] input[name=new_resources_ore_10kt]", "120")
-    await _submit(page, "exploration")
+    await submit(page, "exploration")
     await page.wait_for_selector("[data-explorations] tbody tr")
-    await _axe(page, "exploration and projects")
-    await _shot(page, artefacts, "43-projects")
-    with _api(lode) as api:
+    await accessible(page, "exploration and projects")
+    await shot(page, artefacts, "43-projects")
+    with lode.api() as api:
         progress = api.get("/monitoring/v1/projects/geochem_survey/progress").json()["items"]
     assert [(p["year"], p["completed_sheets"]) for p in progress].count((2025, 3)) == before + 1
     assert "120" in await page.inner_text("[data-explorations]")

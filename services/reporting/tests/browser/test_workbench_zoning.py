@@ -18,16 +18,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
-from lode_common.auth import issue_token
 from lode_common.testing.examples import square
+from services.reporting.tests.browser.pages import (
+    FORBIDDEN,
+    REFUSED,
+    accessible,
+    choose,
+    free_site,
+    go,
+    shot,
+    signed_in,
+)
 
 if TYPE_CHECKING:
     from services.reporting.tests.browser.conftest import Browser, Lode
@@ -35,117 +42,12 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.timeout(420)
 
-WEB = Path(__file__).resolve().parents[2] / "web"
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = "workbench-zoning"
+"""The sub-folder of ``$LODE_ARTEFACTS`` the screenshots go to."""
 PLAN = "pingquan-2021-2025"
-NO_SESSION = r"status of 401"
-"""Chromium's line for the sign-in page's question whether a session is alive (none yet)."""
-REFUSED = r"status of 422"
-FORBIDDEN = r"status of 403"
-SERIOUS = ("serious", "critical")
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Where the screenshots go: ``$LODE_ARTEFACTS/workbench-zoning``, else a temporary
-    folder."""
-    root = os.environ.get("LODE_ARTEFACTS")
-    folder = (
-        Path(root) / "workbench-zoning" if root else tmp_path_factory.mktemp("workbench-zoning")
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    yield folder
-    print(f"\nworkbench zoning screenshots: {folder}")
-
-
-def _token(lode: Lode, *roles: str, user: str) -> str:
-    return issue_token(lode.system.secrets.jwt_secret, user=user, roles=list(roles))
-
-
-def _api(lode: Lode) -> httpx.Client:
-    return httpx.Client(
-        base_url=lode.url, headers={"Authorization": f"Bearer {lode.admin_token}"}, timeout=30
-    )
-
-
-# --- what the tests do in the page --------------------------------------------------------------
-async def _signed_in(browser: Browser, lode: Lode, token: str, *expected: str) -> Any:
-    """A new page signed in with ``token`` (pasted, as a script or a first start does)."""
-    page, _ = await browser.page(
-        lode, viewport={"width": 1440, "height": 900}, expect_console=(NO_SESSION, *expected)
-    )
-    await page.goto(lode.url + "/workbench/")
-    await page.wait_for_selector("body[data-ready=true]")
-    await page.click("#tab-token")
-    await page.fill("#login-token", token)
-    await page.click("[data-action=use-token]")
-    await page.wait_for_selector("[data-username]")
-    return page
-
-
-async def _go(page: Any, lode: Lode, path: str) -> None:
-    await page.goto(f"{lode.url}/workbench/#{path}")
-
-
-async def _axe(page: Any, where: str) -> None:
-    """No serious or critical accessibility violation on the page as it stands (axe is run
-    from the test's side: the page's CSP refuses an inline script, as it should). The mouse
-    and the focus are taken off the last button clicked, and its colour is let settle: a
-    hovered or focused primary button is the theme's lighter blue, a moment of the page."""
-    await page.mouse.move(1, 1)
-    await page.evaluate("document.activeElement?.blur()")
-    await page.wait_for_function(
-        "() => document.getAnimations()"
-        ".every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
-    )
-    await page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in SERIOUS
-    ]
-    assert not serious, f"{where}: " + "; ".join(serious)
-
-
-async def _shot(page: Any, artefacts: Path, name: str, *, whole: bool = True) -> None:
-    await page.wait_for_load_state("networkidle")
-    await page.screenshot(path=str(artefacts / f"{name}.png"), full_page=whole)
-
-
-async def _choose(page: Any, select: str, option: str) -> None:
-    """Picks ``option`` (its text) in the Element Plus select ``select`` (its input or its
-    root: the select opens from its wrapper, which the placeholder covers)."""
-    root = page.locator(select).locator(
-        "xpath=ancestor-or-self::div"
-        "[contains(concat(' ', normalize-space(@class), ' '), ' el-select ')][1]"
-    )
-    await root.locator(".el-select__wrapper").click()
-    item = page.locator(".el-select-dropdown__item:visible", has_text=option).first
-    await item.click()
-    # until the list has closed (its fade-out is a scrollable region without a focusable)
-    await page.wait_for_function(
-        "() => ![...document.querySelectorAll('.el-select__popper')]"
-        ".some(p => getComputedStyle(p).display !== 'none')"
-    )
 
 
 # --- what the tests set up through the API -------------------------------------------------------
-def _free_site(api: httpx.Client, start: tuple[float, float]) -> tuple[float, float]:
-    """A corner inside Pingquan's outline whose 0.02° square touches no demo zone but the
-    boundary, and no licence."""
-    for step in range(200):
-        lon, lat = start[0] + 0.05 * (step % 16), start[1] + 0.05 * (step // 16)
-        answer = api.post("/zoning/v1/analysis", json={"geometry": square(lon, lat, 0.02)})
-        assert answer.status_code == 200, answer.text
-        body = answer.json()
-        inside = body["region"] and body["region"]["outside_ha"] == 0
-        others = [z for z in body["zones"] if z["type"] != "administrative_boundary"]
-        if inside and not others and not body["licences"]:
-            return lon, lat
-    raise AssertionError("no free site in the demo's Pingquan")
-
-
 def _feature(code: str, name: str, geometry: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "Feature",
@@ -164,8 +66,8 @@ def _zone(api: httpx.Client, code: str) -> dict[str, Any] | None:
 async def test_a_zone_file_is_previewed_refused_then_imported_by_clicks(
     browser: Browser, lode: Lode, artefacts: Path, tmp_path: Path
 ) -> None:
-    with _api(lode) as api:
-        lon, lat = _free_site(api, (118.42, 40.78))
+    with lode.api() as api:
+        lon, lat = free_site(api, (118.42, 40.78))
         held = _zone(api, "C01")
     assert held is not None
     refused = {
@@ -185,7 +87,7 @@ async def test_a_zone_file_is_previewed_refused_then_imported_by_clicks(
     (tmp_path / "refused.geojson").write_text(json.dumps(refused, ensure_ascii=False), "utf-8")
     (tmp_path / "good.geojson").write_text(json.dumps(good, ensure_ascii=False), "utf-8")
 
-    page = await _signed_in(browser, lode, _token(lode, "planner", user="周规划"))
+    page = await signed_in(browser, lode, lode.token("planner", user="周规划"))
 
     # the zones: the table paged on the server, the page's zones on a map with its legend
     await page.click("[data-screen=zones]")
@@ -193,8 +95,8 @@ async def test_a_zone_file_is_previewed_refused_then_imported_by_clicks(
     assert int(await page.get_attribute("[data-loaded=true]", "data-total") or 0) >= 26
     await page.wait_for_selector("[data-legend]")
     assert "开采规划区块" in await page.inner_text("[data-legend]")
-    await _axe(page, "zones")
-    await _shot(page, artefacts, "zoning-01-zones")
+    await accessible(page, "zones")
+    await shot(page, artefacts, "zoning-01-zones")
 
     # the export: fetched with the token and saved as the server names it
     async with page.expect_download() as waiting:
@@ -210,7 +112,7 @@ async def test_a_zone_file_is_previewed_refused_then_imported_by_clicks(
     await page.click("[data-action=import]")
     await page.wait_for_selector("[data-form=import]")
     await page.set_input_files("#import-file", str(tmp_path / "refused.geojson"))
-    await _choose(page, "#import-plan", PLAN)
+    await choose(page, "#import-plan", PLAN)
     await page.click("[data-action=preview]")
     await page.wait_for_selector("[data-preview][data-would-import=false]")
     items = await page.inner_text("[data-items]")
@@ -219,22 +121,22 @@ async def test_a_zone_file_is_previewed_refused_then_imported_by_clicks(
     assert await page.locator("[data-item='0'][data-status=create]").count() == 1
     assert await page.locator("[data-item='1'][data-status=refused]").count() == 1
     assert await page.is_disabled("[data-action=confirm-import]")
-    await _axe(page, "an import refused in preview")
-    await _shot(page, artefacts, "zoning-02-import-refused")
+    await accessible(page, "an import refused in preview")
+    await shot(page, artefacts, "zoning-02-import-refused")
 
     # the good file: every feature passes, the map shows them, and the import is confirmed
     await page.set_input_files("#import-file", str(tmp_path / "good.geojson"))
     await page.click("[data-action=preview]")
     await page.wait_for_selector("[data-preview][data-would-import=true]")
     assert "将新建 2 个" in await page.inner_text("[data-summary]")
-    await _axe(page, "an import previewed")
-    await _shot(page, artefacts, "zoning-03-import-preview")
-    with _api(lode) as api:
+    await accessible(page, "an import previewed")
+    await shot(page, artefacts, "zoning-03-import-preview")
+    with lode.api() as api:
         assert _zone(api, "WBI-01") is None, "a preview stores nothing"
     await page.click("[data-action=confirm-import]")
     await page.wait_for_selector("[data-import-result]")
     assert await page.locator("[data-created]").count() == 2
-    with _api(lode) as api:
+    with lode.api() as api:
         for code in ("WBI-01", "WBI-02"):
             zone = _zone(api, code)
             assert zone is not None
@@ -245,15 +147,15 @@ async def test_a_zone_file_is_previewed_refused_then_imported_by_clicks(
 async def test_a_zone_is_created_changed_and_retired_by_clicks(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    with _api(lode) as api:
-        lon, lat = _free_site(api, (118.62, 40.83))
-    page = await _signed_in(browser, lode, _token(lode, "planner", user="周规划"), REFUSED)
-    await _go(page, lode, "/zones")
+    with lode.api() as api:
+        lon, lat = free_site(api, (118.62, 40.83))
+    page = await signed_in(browser, lode, lode.token("planner", user="周规划"), REFUSED)
+    await go(page, lode, "/zones")
     await page.wait_for_selector("[data-loaded=true]")
     await page.click("[data-action=new-zone]")
     form = "[data-form=zone]"
     await page.wait_for_selector(form)
-    await _choose(page, "#zone-form-type", "开采规划区块")
+    await choose(page, "#zone-form-type", "开采规划区块")
     await page.fill("#zone-form-code", "WBC-01")
     await page.fill("#zone-form-name_zh", "工作台新建测试区块（示意）")
     await page.fill("#zone-form-minerals", "铁矿、金矿")
@@ -269,15 +171,15 @@ async def test_a_zone_is_created_changed_and_retired_by_clicks(
     error = page.locator(f"{form} [data-field=geometry] .el-form-item__error")
     await error.wait_for()
     assert await error.inner_text()
-    await _axe(page, "the zone form with a field error")
-    await _shot(page, artefacts, "zoning-04-zone-refused", whole=False)
+    await accessible(page, "the zone form with a field error", dialog=True)
+    await shot(page, artefacts, "zoning-04-zone-refused", whole=False)
 
     await page.fill("#zone-area-geojson", json.dumps(square(lon, lat, 0.01)))
     await page.click(f"{form} [data-action=submit]")
     await page.wait_for_selector("[data-zone-status=active]")
     assert "WBC-01" in await page.inner_text("h1")
-    await _axe(page, "a zone")
-    await _shot(page, artefacts, "zoning-05-zone")
+    await accessible(page, "a zone")
+    await shot(page, artefacts, "zoning-05-zone")
 
     await page.click("[data-action=edit]")
     await page.wait_for_selector(form)
@@ -293,7 +195,7 @@ async def test_a_zone_is_created_changed_and_retired_by_clicks(
     await page.fill("[data-form=retire] textarea[name=reason]", "区块并入相邻区块（示意）")
     await page.click("[data-form=retire] [data-action=submit]")
     await page.wait_for_selector("[data-zone-status=retired]")
-    with _api(lode) as api:
+    with lode.api() as api:
         zone = _zone(api, "WBC-01")
         assert zone is not None
         history = api.get(f"/zoning/v1/zones/{zone['id']}/history").json()
@@ -307,10 +209,10 @@ async def test_a_zone_is_created_changed_and_retired_by_clicks(
 async def test_an_area_is_analysed_pasted_and_clicked_on_the_map(
     browser: Browser, lode: Lode, artefacts: Path
 ) -> None:
-    with _api(lode) as api:
+    with lode.api() as api:
         restricted = _zone(api, "XC-01")
     assert restricted is not None
-    page = await _signed_in(browser, lode, lode.viewer_token, REFUSED)
+    page = await signed_in(browser, lode, lode.viewer_token, REFUSED)
     await page.click("[data-screen=analysis]")
     await page.wait_for_selector("[data-form=analysis]")
 
@@ -333,8 +235,8 @@ async def test_an_area_is_analysed_pasted_and_clicked_on_the_map(
     assert restricted["properties"]["conditions_zh"][:6] in zones
     rules = await page.inner_text("[data-rules]")
     assert "restricted" in rules or "限采区" in rules
-    await _axe(page, "an analysis")
-    await _shot(page, artefacts, "zoning-06-analysis")
+    await accessible(page, "an analysis")
+    await shot(page, artefacts, "zoning-06-analysis")
 
     # an area clicked on the sketch of the zones
     await page.click("[data-field=analysis-area-mode] [data-value=draw]")
@@ -356,14 +258,14 @@ async def test_an_area_is_analysed_pasted_and_clicked_on_the_map(
     )
     area = await page.inner_text("[data-area-ha]")
     assert float(area.split()[0].replace(",", "")) > 0
-    await _axe(page, "an area drawn")
+    await accessible(page, "an area drawn")
 
     # in English, every word of the screen
     await page.click("[data-lang=en]")
     await page.wait_for_selector("html[lang=en]")
     assert await page.inner_text("h1") == "Spatial analysis"
     assert "Zones touched" in await page.inner_text("main")
-    await _axe(page, "an analysis (English)")
+    await accessible(page, "an analysis (English)")
     await page.click("[data-lang=zh]")
     await page.wait_for_selector("html[lang=zh-CN]")
 
@@ -372,23 +274,23 @@ async def test_a_proposal_is_made_submitted_refused_to_its_proposer_and_approved
     browser: Browser, lode: Lode, artefacts: Path, tmp_path: Path
 ) -> None:
     # the proposer holds the approver role too: separation of duties still refuses them
-    proposer = _token(lode, "planner", "approver", user="张规划")
-    page = await _signed_in(browser, lode, proposer, FORBIDDEN, REFUSED)
+    proposer = lode.token("planner", "approver", user="张规划")
+    page = await signed_in(browser, lode, proposer, FORBIDDEN, REFUSED)
     await page.click("[data-screen=proposals]")
     await page.wait_for_selector("[data-loaded=true]")
-    await _axe(page, "proposals")
+    await accessible(page, "proposals")
     await page.click("[data-action=new-proposal]")
     await page.wait_for_selector("[data-form=proposal]")
     await page.click("[data-field=grounds] [data-value=major_project]")
     await page.fill("#proposal-reason", "省重点建筑石料项目落地，调整开采总量目标（示意）")
     await page.fill("input[name=target-building_stone_output]", "450")
-    await _choose(page, "[data-pick=retire]", "SSJZ-03")
+    await choose(page, "[data-pick=retire]", "SSJZ-03")
     await page.click("[data-action=retire-zone]")
     await page.wait_for_function(
         "() => document.querySelectorAll('[data-zone-changes] tbody tr').length === 1"
     )
-    await _axe(page, "the proposal form")
-    await _shot(page, artefacts, "zoning-07-proposal-form")
+    await accessible(page, "the proposal form")
+    await shot(page, artefacts, "zoning-07-proposal-form")
     await page.click("[data-action=save-proposal]")
 
     await page.wait_for_selector("[data-proposal-status=draft]")
@@ -409,8 +311,8 @@ async def test_a_proposal_is_made_submitted_refused_to_its_proposer_and_approved
     alert = page.locator("[data-form=approve] .problem-alert[data-status='403']")
     await alert.wait_for()
     assert "审批分离" in await alert.inner_text()
-    await _axe(page, "an approval refused to its proposer")
-    await _shot(page, artefacts, "zoning-08-separation-of-duties", whole=False)
+    await accessible(page, "an approval refused to its proposer", dialog=True)
+    await shot(page, artefacts, "zoning-08-separation-of-duties", whole=False)
     await page.keyboard.press("Escape")
     await page.wait_for_selector("[data-form=approve]", state="hidden")
 
@@ -418,11 +320,11 @@ async def test_a_proposal_is_made_submitted_refused_to_its_proposer_and_approved
     await page.click("[data-action=impact]")
     await page.wait_for_selector("[data-impact-summary]")
     assert "building_stone_output" in await page.inner_text("[data-impact-indicators]")
-    await _axe(page, "a proposal with its impact")
-    await _shot(page, artefacts, "zoning-09-proposal")
+    await accessible(page, "a proposal with its impact")
+    await shot(page, artefacts, "zoning-09-proposal")
 
     # another approver decides
-    approver = await _signed_in(browser, lode, _token(lode, "approver", user="李审批"))
+    approver = await signed_in(browser, lode, lode.token("approver", user="李审批"))
     await approver.goto(proposal_url)
     await approver.wait_for_selector("[data-proposal-status=submitted]")
     assert await approver.locator("[data-action=submit]").count() == 0  # a planner's move
@@ -434,7 +336,7 @@ async def test_a_proposal_is_made_submitted_refused_to_its_proposer_and_approved
     await approver.wait_for_selector("[data-proposal-status=approved]")
     assert "第 2 版" in await approver.inner_text("[data-approved]")
 
-    with _api(lode) as api:
+    with lode.api() as api:
         plan = api.get(f"/zoning/v1/plans/{PLAN}").json()
         retired = _zone(api, "SSJZ-03")
     assert plan["version"] == 2
@@ -446,19 +348,19 @@ async def test_a_proposal_is_made_submitted_refused_to_its_proposer_and_approved
     assert plan["proposal_id"]
 
     # the new version against the old: the changed target, said in words
-    await _go(approver, lode, f"/plans/{PLAN}?tab=diff&from=1&to=2")
+    await go(approver, lode, f"/plans/{PLAN}?tab=diff&from=1&to=2")
     await approver.wait_for_selector("[data-diff-summary]")
     assert "400" in await approver.inner_text("[data-changes]")
-    await _axe(approver, "a plan's versions compared")
-    await _shot(approver, artefacts, "zoning-10-plan-diff")
-    await _go(approver, lode, f"/plans/{PLAN}")
+    await accessible(approver, "a plan's versions compared")
+    await shot(approver, artefacts, "zoning-10-plan-diff")
+    await go(approver, lode, f"/plans/{PLAN}")
     await approver.wait_for_selector("[data-indicators]")
     assert "450" in await approver.inner_text("[data-target=building_stone_output]")
-    await _axe(approver, "a plan")
-    await _shot(approver, artefacts, "zoning-11-plan")
+    await accessible(approver, "a plan")
+    await shot(approver, artefacts, "zoning-11-plan")
 
     # another proposal, submitted by its planner: the approver rejects it, saying why
-    with _api(lode) as api:
+    with lode.api() as api:
         document = api.get(f"/zoning/v1/plans/{PLAN}/versions/2").json()["document"]
         headers = {"Authorization": f"Bearer {proposer}"}
         made = api.post(
@@ -474,13 +376,13 @@ async def test_a_proposal_is_made_submitted_refused_to_its_proposer_and_approved
         second = made.json()["id"]
         submitted = api.post(f"/zoning/v1/plans/{PLAN}/proposals/{second}/submit", headers=headers)
         assert submitted.status_code == 200, submitted.text
-    await _go(approver, lode, f"/proposals/{PLAN}/{second}")
+    await go(approver, lode, f"/proposals/{PLAN}/{second}")
     await approver.wait_for_selector("[data-proposal-status=submitted]")
     await approver.click("[data-action=reject]")
     await approver.fill("[data-form=reject] textarea[name=reason]", "依据不足，请补充论证（示意）")
     await approver.click("[data-form=reject] [data-action=submit]")
     await approver.wait_for_selector("[data-proposal-status=rejected]")
-    with _api(lode) as api:
+    with lode.api() as api:
         rejected = api.get(f"/zoning/v1/plans/{PLAN}/proposals/{second}").json()
     assert rejected["rejection_reason"] == "依据不足，请补充论证（示意）"
     assert [s["action"] for s in rejected["steps"]] == ["propose", "submit", "reject"]
@@ -489,7 +391,7 @@ async def test_a_proposal_is_made_submitted_refused_to_its_proposer_and_approved
     document["indicators"]["items"][4]["target"] = 40
     published = tmp_path / "plan-v3.json"
     published.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
-    await _go(page, lode, f"/plans/{PLAN}")
+    await go(page, lode, f"/plans/{PLAN}")
     await page.wait_for_selector("[data-indicators]")
     await page.click("[data-action=publish]")
     await page.set_input_files("#publish-file", str(published))
@@ -500,7 +402,7 @@ async def test_a_proposal_is_made_submitted_refused_to_its_proposer_and_approved
     await page.fill("#publish-approval", "冀自然资规〔2026〕7号（示意）")
     await page.click("[data-form=publish] [data-action=submit]")
     await page.wait_for_selector("[data-version]:has-text('第 3 版')")
-    with _api(lode) as api:
+    with lode.api() as api:
         plan = api.get(f"/zoning/v1/plans/{PLAN}").json()
     assert plan["version"] == 3
     assert plan["approval_ref"] == "冀自然资规〔2026〕7号（示意）"
