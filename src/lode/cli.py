@@ -52,6 +52,8 @@ def up(
         console.print(f"\n[bold green]Lode is up[/] at [bold]{url}/[/]  (data in {s.data_dir})")
         for name in SERVICES:
             console.print(f"  {name:<11} {url}/{name}/health   {url}/{name}/docs")
+        console.print(f"  workbench   {url}/workbench/   (业务工作台: staff sign in)")
+        console.print(f"  public      {url}/public/      (信息公示: no sign-in)")
         console.print(f"  admin token: [bold]{system.secrets.admin_token}[/]")
         console.print("  Stop with Ctrl-C: the relays drain and nothing committed is lost.\n")
 
